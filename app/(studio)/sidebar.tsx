@@ -1,0 +1,63 @@
+"use client";
+import { Boxes, LogOut, Play, Rocket, Workflow } from "lucide-react";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+
+const LINKS = [
+  { href: "/flows", label: "Flows", icon: Workflow },
+  { href: "/deployments", label: "Deployments", icon: Rocket },
+  { href: "/runs", label: "Runs", icon: Play },
+] as const;
+
+export function Sidebar({ userName }: { userName: string }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  async function signOut() {
+    await fetch("/api/auth/session", { method: "DELETE" });
+    router.replace("/login");
+  }
+  return (
+    <nav
+      aria-label="Main"
+      className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <Link href="/flows" className="mb-6 flex items-center gap-2 px-2 text-lg font-semibold">
+        <Boxes className="size-5 text-indigo-600" aria-hidden />
+        Pipebook
+      </Link>
+      <ul className="flex flex-col gap-1">
+        {LINKS.map(({ href, label, icon: Icon }) => {
+          const active = pathname === href || pathname.startsWith(`${href}/`);
+          return (
+            <li key={href}>
+              <Link
+                href={href}
+                aria-current={active ? "page" : undefined}
+                className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
+                  active
+                    ? "bg-white font-medium shadow-sm dark:bg-zinc-800"
+                    : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                }`}
+              >
+                <Icon className="size-4" aria-hidden />
+                {label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="mt-auto flex items-center justify-between px-2 text-sm text-zinc-500">
+        <span title="Signed in as">{userName}</span>
+        <button
+          type="button"
+          onClick={signOut}
+          className="rounded p-1 hover:bg-zinc-200 dark:hover:bg-zinc-800"
+          aria-label="Sign out"
+          title="Sign out"
+        >
+          <LogOut className="size-4" aria-hidden />
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,1 @@
+export { postSession as POST, deleteSession as DELETE } from "@/server/api/auth-session";

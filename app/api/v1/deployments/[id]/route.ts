@@ -1,0 +1,1 @@
+export { getDeploymentById as GET } from "@/server/api/v1/deployments";

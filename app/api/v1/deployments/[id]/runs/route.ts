@@ -1,0 +1,1 @@
+export { postFlowRun as POST } from "@/server/api/v1/deployments";

@@ -1,0 +1,1 @@
+export { postDeployment as POST, getDeployments as GET } from "@/server/api/v1/deployments";

@@ -1,0 +1,1 @@
+export { postCancelFlowRun as POST } from "@/server/api/v1/flow-runs";

@@ -1,0 +1,1 @@
+export { getFlowRunLogs as GET } from "@/server/api/v1/flow-runs";

@@ -1,0 +1,1 @@
+export { getOpenApi as GET } from "@/server/api/v1/openapi";

@@ -1,0 +1,222 @@
+#!/usr/bin/env node
+// `npm start`: builds the studio when the build is missing or older than the sources, then
+// serves the studio and the API from one Node process. Start-up of the domain itself (database,
+// migrations, background services) runs inside Next.js's instrumentation hook, so the same code
+// runs in `npm run dev`; this file only handles flags, the build, the socket and signals.
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const HELP = `Usage: npm start -- [options]    (or: node bin/pipebook-server.mjs [options])
+
+Starts Pipebook: the studio and the API on one port, with the embedded database.
+
+Options:
+  --host HOST   address to listen on (default 127.0.0.1; HOST); 0.0.0.0 to serve the network
+  --port PORT   port to listen on (default 4200; PORT); 0 picks a free one
+  --dev         development mode (hot reload; slower)
+  --build       build the studio now and exit (what \`npm run build\` does)
+  --no-build    never build; fail if no build exists
+  -h, --help    show this help
+
+Environment (see README "Configuration"): DATABASE_URL, PIPEBOOK_HOME, PIPEBOOK_LOCAL_AGENT,
+PIPEBOOK_BOOTSTRAP_API_KEY, PIPEBOOK_LOG_LEVEL.`;
+
+function fail(message) {
+  console.error(`pipebook: ${message}`);
+  process.exit(1);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      dev: { type: "boolean", default: false },
+      build: { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail(`${error.message}\n\n${HELP}`);
+}
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+// Flags win over the environment; the server's config module reads the result.
+if (args.host) process.env.HOST = args.host;
+if (args.port !== undefined) {
+  if (!/^\d+$/.test(args.port) || Number(args.port) > 65535) {
+    fail(`--port must be a number from 0 to 65535 (got "${args.port}")`);
+  }
+  process.env.PORT = args.port;
+}
+const host = process.env.HOST || "127.0.0.1";
+const port = Number(process.env.PORT ?? 4200);
+process.env.NODE_ENV = args.dev ? "development" : "production";
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.chdir(root);
+
+// ---------------------------------------------------------------- build when needed
+
+const STAMP = path.join(root, ".next", "pipebook-build-stamp");
+const SOURCES = [
+  "app",
+  "server",
+  "contract",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
+
+/** A fingerprint of every source file's path, size and mtime: cheap, and changes on any edit. */
+function sourceFingerprint() {
+  const hash = crypto.createHash("sha256");
+  const visit = (p) => {
+    let stat;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort()) {
+        if (name === "node_modules" || name.startsWith(".")) continue;
+        visit(path.join(p, name));
+      }
+    } else {
+      hash.update(`${path.relative(root, p)}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  for (const source of SOURCES) visit(path.join(root, source));
+  return hash.digest("hex");
+}
+
+function ensureBuilt({ force }) {
+  const fingerprint = sourceFingerprint();
+  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID"));
+  const current = built && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === fingerprint;
+  if (current && !force) return;
+  if (args["no-build"]) fail("no current build: run `npm run build` first");
+  console.log(
+    force
+      ? "Building the studio…"
+      : built
+        ? "Sources changed: rebuilding the studio…"
+        : "Building the studio (first start, about a minute)…",
+  );
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "build"],
+    {
+      stdio: "inherit",
+      cwd: root,
+    },
+  );
+  if (result.status !== 0) fail("the build failed (see above)");
+  fs.writeFileSync(STAMP, sourceFingerprint());
+  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+if (args.build) {
+  ensureBuilt({ force: true });
+  process.exit(0);
+}
+if (!args.dev) ensureBuilt({ force: false });
+
+// ---------------------------------------------------------------- serve
+
+const { default: next } = await import("next");
+const app = next({ dev: args.dev, dir: root, hostname: host, port });
+const runtime = () => globalThis[Symbol.for("pipebook.runtime")];
+try {
+  await app.prepare();
+  // In production Next.js runs instrumentation.ts (our start-up: database, migrations) lazily,
+  // on the first request. Run it now instead, so that nothing listens before the database is
+  // ready and a bad configuration stops the process with its message. Next.js is pinned to an
+  // exact version; the check below turns any change of these internals into a clear failure.
+  if (!args.dev) {
+    const nodeServer = await app.server?.getServer?.();
+    if (typeof nodeServer?.prepare !== "function") {
+      fail("this Next.js version does not expose the server start-up Pipebook relies on");
+    }
+    await nodeServer.prepare();
+    if (!runtime()) fail("the server's start-up (instrumentation.ts) did not run");
+  }
+} catch (error) {
+  const cause = error?.cause ?? error;
+  fail(`could not start: ${cause?.message ?? cause}`);
+}
+
+const handle = app.getRequestHandler();
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((error) => {
+    console.error("request failed", error);
+    if (!res.headersSent) res.writeHead(500).end();
+  });
+});
+// Long-polling agents hold requests ~25 s; keep idle sockets longer than any client's timeout.
+server.keepAliveTimeout = 65_000;
+
+server.on("error", async (error) => {
+  if (error.code === "EADDRINUSE") {
+    console.error(
+      `pipebook: port ${port} on ${host} is already in use; stop the other server or pick another with --port`,
+    );
+  } else if (error.code === "EACCES") {
+    console.error(`pipebook: not allowed to listen on ${host}:${port}; pick a port above 1023`);
+  } else {
+    console.error(`pipebook: could not listen on ${host}:${port}: ${error.message}`);
+  }
+  await runtime()
+    ?.shutdown()
+    .catch(() => undefined);
+  process.exit(1);
+});
+
+server.listen(port, host, () => {
+  const address = server.address();
+  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const url = `http://${shownHost}:${address.port}`;
+  const hooks = runtime();
+  if (hooks) hooks.onListening(url);
+  else console.log(`Pipebook is ready: ${url}`);
+});
+
+// ---------------------------------------------------------------- stop
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) {
+    console.error(`${signal} again: exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`${signal}: stopping (send it again to exit at once)`);
+  server.close();
+  server.closeIdleConnections?.();
+  try {
+    await runtime()?.shutdown();
+    await app.close?.();
+  } catch (error) {
+    console.error("error while stopping", error);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,0 +1,56 @@
+// `pipebook deploy FILE`: import the flow file, then create or update a deployment of it.
+import { CreateDeploymentResponseSchema } from "../../contract/api-v1.ts";
+import type { ApiClient } from "../api-client.ts";
+import { CliError, say, sayJson } from "../output.ts";
+import { parseParamsJson } from "../parameters.ts";
+import { importFlow } from "./flow-import.ts";
+
+export const DEPLOY_HELP = `Usage: pipebook deploy FILE [options]
+
+Imports the flow file and deploys its latest version: runs of the deployment wait in the work
+queue until an agent serving that queue (and carrying its tags) claims them.
+
+Options:
+  --name NAME          the deployment's name (default: "default")
+  --queue QUEUE        work queue (default: "default"; created on first use)
+  --tag TAG            only agents with this tag may run it (repeatable)
+  --params JSON        default parameters, e.g. --params '{"repos": ["a/b"]}'
+  --retries N          queue a Crashed or Failed run again up to N times (default 0)
+  --description TEXT   what the deployment is for
+  --json               print the server's answer as JSON`;
+
+export type DeployOptions = {
+  name: string;
+  queue: string;
+  tags: string[];
+  params?: string;
+  retries?: string;
+  description?: string;
+  json: boolean;
+};
+
+export async function deployCommand(api: ApiClient, file: string, options: DeployOptions) {
+  const retries = options.retries === undefined ? 0 : Number(options.retries);
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new CliError(`--retries must be a whole number ≥ 0 (got "${options.retries}")`);
+  }
+  const parameters = parseParamsJson(options.params);
+  const flow = await importFlow(api, file);
+  const result = await api.post("/api/v1/deployments", CreateDeploymentResponseSchema, {
+    flow: flow.name,
+    name: options.name,
+    workQueue: options.queue,
+    tags: options.tags,
+    parameters,
+    retries,
+    ...(options.description ? { description: options.description } : {}),
+  });
+  if (!result.ok) throw new CliError(`could not deploy ${flow.name}: ${result.error}`);
+  const d = result.data;
+  if (options.json) return sayJson(d);
+  say(
+    `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}`,
+  );
+  say(`Deployment id: ${d.id}`);
+  say(`Run it: npx pipebook run ${d.flow}/${d.name}`);
+}

@@ -1,0 +1,176 @@
+// The public HTTP API under /api/v1: request and answer shapes, shared by the server's
+// handlers, the CLI and the OpenAPI document. Outside scripts rely on these exact shapes
+// (../DESIGN.md "Public API"); fields may be added, never renamed or removed.
+import { z } from "zod";
+import { FLOW_RUN_STATES, TASK_RUN_STATES } from "./run-states.ts";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const nameSchema = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(
+      NAME,
+      `${what} must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`,
+    );
+
+export const WorkQueueNameSchema = nameSchema("a work queue name");
+export const DeploymentNameSchema = nameSchema("a deployment name");
+export const TagSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'a tag must start with a letter or digit and hold only letters, digits, ".", "_", ":", "/" and "-"',
+  );
+
+export const ParameterValuesSchema = z.record(z.string(), z.unknown());
+
+const isoTime = z.iso.datetime();
+
+// ---------------------------------------------------------------- errors
+
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** Problems of a flow file or of parameters, each with its own location. */
+    issues: z.array(z.record(z.string(), z.unknown())).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+// ---------------------------------------------------------------- flows
+
+export const FlowSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.int(),
+});
+
+export const ImportFlowResponseSchema = FlowSummarySchema.extend({
+  /** False when the content was the same as the latest version's (nothing new was saved). */
+  created: z.boolean(),
+});
+export type ImportFlowResponse = z.infer<typeof ImportFlowResponseSchema>;
+
+export const ListFlowsResponseSchema = z.object({
+  flows: z.array(FlowSummarySchema.extend({ description: z.string(), updatedAt: isoTime })),
+});
+export type ListFlowsResponse = z.infer<typeof ListFlowsResponseSchema>;
+
+// ---------------------------------------------------------------- deployments
+
+export const CreateDeploymentRequestSchema = z.strictObject({
+  flow: z.string().min(1),
+  name: DeploymentNameSchema,
+  description: z.string().max(10_000).optional(),
+  parameters: ParameterValuesSchema.default({}),
+  workQueue: WorkQueueNameSchema.default("default"),
+  tags: z.array(TagSchema).max(20).default([]),
+  /** Flow-level retries: a Crashed or Failed run is queued again this many times. */
+  retries: z.int().min(0).max(100).default(0),
+  retryDelaySeconds: z.int().min(0).max(86_400).default(0),
+  runner: z.enum(["process", "docker"]).default("process"),
+  image: z.string().min(1).max(500).optional(),
+});
+export type CreateDeploymentRequest = z.input<typeof CreateDeploymentRequestSchema>;
+
+export const DeploymentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  flow: z.string(),
+  version: z.int(),
+  workQueue: z.string(),
+  tags: z.array(z.string()),
+  parameters: ParameterValuesSchema,
+  /** The flow version's parameter schema (JSON Schema), for building forms and CLI flags. */
+  parameterSchema: z.record(z.string(), z.unknown()),
+  retries: z.int(),
+  runner: z.string(),
+  image: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type DeploymentView = z.infer<typeof DeploymentSchema>;
+
+export const CreateDeploymentResponseSchema = DeploymentSchema;
+export const ListDeploymentsResponseSchema = z.object({ deployments: z.array(DeploymentSchema) });
+
+// ---------------------------------------------------------------- flow runs
+
+export const CreateFlowRunRequestSchema = z.strictObject({
+  parameters: ParameterValuesSchema.default({}),
+});
+
+export const FlowRunDisplayStateSchema = z.enum([...FLOW_RUN_STATES, "Late", "Paused"]);
+
+export const CreateFlowRunResponseSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+});
+
+export const TaskRunSchema = z.object({
+  name: z.string(),
+  state: z.enum(TASK_RUN_STATES),
+  attempts: z.int(),
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  result: z.unknown(),
+  error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
+});
+export type TaskRunView = z.infer<typeof TaskRunSchema>;
+
+export const FlowRunSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+  stateMessage: z.string().nullable(),
+  createdAt: isoTime,
+  scheduledAt: isoTime,
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  flow: z.object({ name: z.string(), version: z.int() }),
+  deployment: z.object({ id: z.string(), name: z.string() }),
+  workQueue: z.string(),
+  parameters: ParameterValuesSchema,
+  attempt: z.int(),
+  taskRuns: z.array(TaskRunSchema),
+});
+export type FlowRunView = z.infer<typeof FlowRunSchema>;
+
+export const LogLineSchema = z.object({
+  task: z.string().nullable(),
+  attempt: z.int().nullable(),
+  level: z.enum(["debug", "info", "warning", "error"]),
+  message: z.string(),
+  timestamp: isoTime,
+});
+export type LogLineView = z.infer<typeof LogLineSchema>;
+
+export const LogsQuerySchema = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, "the cursor must be a value of `next` from an earlier answer")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export const LogsResponseSchema = z.object({
+  logs: z.array(LogLineSchema),
+  /** Pass as `after` to read on; null once the run has ended and every line was read. */
+  next: z.string().nullable(),
+});
+export type LogsResponse = z.infer<typeof LogsResponseSchema>;
+
+export const CancelFlowRunResponseSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+});
+
+export const HealthResponseSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  database: z.enum(["pglite", "postgres"]),
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import {
+  canRetryFlowRun,
+  canTransitionFlowRun,
+  canTransitionTaskRun,
+  displayFlowRunState,
+  FLOW_RUN_STATES,
+  flowRunOutcome,
+  isFinalDisplayState,
+  isFinalFlowRunState,
+  isFinalTaskRunState,
+  TASK_RUN_STATES,
+  type FlowRunState,
+  type TaskRunState,
+} from "./run-states.ts";
+
+// Every allowed transition, written out once more by hand: any change to the machine must
+// change this table too, on purpose.
+const FLOW_ALLOWED: Record<FlowRunState, FlowRunState[]> = {
+  Scheduled: ["Pending", "Cancelled"],
+  Pending: ["Running", "Scheduled", "Cancelling", "Crashed"],
+  Running: ["Completed", "Failed", "Cancelling", "Crashed"],
+  Cancelling: ["Cancelled", "Completed", "Failed"],
+  Completed: [],
+  Failed: ["Scheduled"],
+  Cancelled: ["Scheduled"],
+  Crashed: ["Scheduled"],
+};
+
+const TASK_ALLOWED: Record<TaskRunState, TaskRunState[]> = {
+  Pending: ["Running", "Cached", "NotRun", "Cancelled", "Crashed"],
+  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed"],
+  Retrying: ["Running", "Cancelled", "Crashed"],
+  Completed: [],
+  Cached: [],
+  Failed: ["Pending"],
+  Cancelled: ["Pending"],
+  Crashed: ["Pending"],
+  NotRun: ["Pending"],
+};
+
+describe("flow-run transitions", () => {
+  for (const from of FLOW_RUN_STATES) {
+    for (const to of FLOW_RUN_STATES) {
+      const allowed = FLOW_ALLOWED[from].includes(to);
+      it(`${from} → ${to} is ${allowed ? "allowed" : "refused"}`, () => {
+        expect(canTransitionFlowRun(from, to)).toBe(allowed);
+      });
+    }
+  }
+});
+
+describe("task-run transitions", () => {
+  for (const from of TASK_RUN_STATES) {
+    for (const to of TASK_RUN_STATES) {
+      const allowed = TASK_ALLOWED[from].includes(to);
+      it(`${from} → ${to} is ${allowed ? "allowed" : "refused"}`, () => {
+        expect(canTransitionTaskRun(from, to)).toBe(allowed);
+      });
+    }
+  }
+});
+
+describe("predicates", () => {
+  it("knows the final states", () => {
+    expect(FLOW_RUN_STATES.filter(isFinalFlowRunState)).toEqual([
+      "Completed",
+      "Failed",
+      "Cancelled",
+      "Crashed",
+    ]);
+    expect(TASK_RUN_STATES.filter(isFinalTaskRunState)).toEqual([
+      "Completed",
+      "Cached",
+      "Failed",
+      "Cancelled",
+      "Crashed",
+      "NotRun",
+    ]);
+    expect(isFinalDisplayState("Late")).toBe(false);
+    expect(isFinalDisplayState("Crashed")).toBe(true);
+  });
+
+  it("fails a flow run when any task ended Failed, Crashed or NotRun", () => {
+    expect(flowRunOutcome(["Completed", "Cached"])).toBe("Completed");
+    expect(flowRunOutcome([])).toBe("Completed");
+    expect(flowRunOutcome(["Completed", "NotRun"])).toBe("Failed");
+    expect(flowRunOutcome(["Crashed"])).toBe("Failed");
+    expect(flowRunOutcome(["Failed", "Completed"])).toBe("Failed");
+  });
+
+  it("retries a flow run only after a failure or crash, within its retries", () => {
+    expect(canRetryFlowRun({ state: "Crashed", attempt: 1, maxRetries: 1 })).toBe(true);
+    expect(canRetryFlowRun({ state: "Failed", attempt: 2, maxRetries: 1 })).toBe(false);
+    expect(canRetryFlowRun({ state: "Cancelled", attempt: 1, maxRetries: 3 })).toBe(false);
+    expect(canRetryFlowRun({ state: "Completed", attempt: 1, maxRetries: 3 })).toBe(false);
+  });
+});
+
+describe("shown states", () => {
+  const now = new Date("2026-01-01T12:00:00Z");
+  const at = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000);
+  const ctx = { queuePaused: false, now, lateAfterMs: 15_000 };
+
+  it("shows a Scheduled run Late once it is past its start by the threshold", () => {
+    expect(displayFlowRunState({ state: "Scheduled", scheduledAt: at(5) }, ctx)).toBe("Scheduled");
+    expect(displayFlowRunState({ state: "Scheduled", scheduledAt: at(16) }, ctx)).toBe("Late");
+    expect(displayFlowRunState({ state: "Running", scheduledAt: at(600) }, ctx)).toBe("Running");
+  });
+
+  it("shows a Scheduled run Paused while its queue is paused", () => {
+    expect(
+      displayFlowRunState(
+        { state: "Scheduled", scheduledAt: at(600) },
+        { ...ctx, queuePaused: true },
+      ),
+    ).toBe("Paused");
+  });
+});

@@ -1,0 +1,165 @@
+// The run state machine of ../DESIGN.md "Run states": every state, which transitions are allowed,
+// and the predicates everyone asks (is it final? did the run fail?). Pure data and functions,
+// shared by the server (which enforces it in server/runs/state-machine.ts, the only writer of
+// state columns), the agent, the CLI and the studio.
+
+export const FLOW_RUN_STATES = [
+  "Scheduled",
+  "Pending",
+  "Running",
+  "Cancelling",
+  "Completed",
+  "Failed",
+  "Cancelled",
+  "Crashed",
+] as const;
+export type FlowRunState = (typeof FLOW_RUN_STATES)[number];
+
+/** What people see: a stored state, or Late/Paused, which are derived and never stored. */
+export type FlowRunDisplayState = FlowRunState | "Late" | "Paused";
+
+export const TASK_RUN_STATES = [
+  "Pending",
+  "Running",
+  "Retrying",
+  "Completed",
+  "Cached",
+  "Failed",
+  "Cancelled",
+  "Crashed",
+  "NotRun",
+] as const;
+export type TaskRunState = (typeof TASK_RUN_STATES)[number];
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Allowed flow-run transitions. The reasons, by row:
+ * - Scheduled: claimed by an agent (Pending), or cancelled before any agent took it.
+ * - Pending: the agent starts it; hands it back unstarted (SIGTERM drain); a cancel request
+ *   reaches it; or its lease expires (Crashed).
+ * - Cancelling: the agent confirms (Cancelled) — or the lease expires and the server forces
+ *   Cancelled — or the run had already finished when the request arrived (Completed/Failed).
+ * - Failed, Crashed, Cancelled: queued again by a flow-level retry or a re-run from the browser.
+ */
+const FLOW_RUN_TRANSITIONS: Record<FlowRunState, readonly FlowRunState[]> = {
+  Scheduled: ["Pending", "Cancelled"],
+  Pending: ["Running", "Scheduled", "Cancelling", "Crashed"],
+  Running: ["Completed", "Failed", "Cancelling", "Crashed"],
+  Cancelling: ["Cancelled", "Completed", "Failed"],
+  Completed: [],
+  Failed: ["Scheduled"],
+  Cancelled: ["Scheduled"],
+  Crashed: ["Scheduled"],
+};
+
+/**
+ * Allowed task-run transitions. Pending tasks may be skipped (NotRun, their upstream did not
+ * complete), served from the cache (Cached), or swept up when the flow run is cancelled or
+ * crashes. Failed, Cancelled, Crashed and NotRun go back to Pending when their flow run is
+ * retried; Completed and Cached results are kept and reused.
+ */
+const TASK_RUN_TRANSITIONS: Record<TaskRunState, readonly TaskRunState[]> = {
+  Pending: ["Running", "Cached", "NotRun", "Cancelled", "Crashed"],
+  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed"],
+  Retrying: ["Running", "Cancelled", "Crashed"],
+  Completed: [],
+  Cached: [],
+  Failed: ["Pending"],
+  Cancelled: ["Pending"],
+  Crashed: ["Pending"],
+  NotRun: ["Pending"],
+};
+
+export function canTransitionFlowRun(from: FlowRunState, to: FlowRunState): boolean {
+  return FLOW_RUN_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionTaskRun(from: TaskRunState, to: TaskRunState): boolean {
+  return TASK_RUN_TRANSITIONS[from].includes(to);
+}
+
+/** The states a flow run may move to `to` from. */
+export function flowRunStatesLeadingTo(to: FlowRunState): FlowRunState[] {
+  return FLOW_RUN_STATES.filter((from) => canTransitionFlowRun(from, to));
+}
+
+export function taskRunStatesLeadingTo(to: TaskRunState): TaskRunState[] {
+  return TASK_RUN_STATES.filter((from) => canTransitionTaskRun(from, to));
+}
+
+export function isFinalFlowRunState(state: FlowRunState): boolean {
+  switch (state) {
+    case "Completed":
+    case "Failed":
+    case "Cancelled":
+    case "Crashed":
+      return true;
+    case "Scheduled":
+    case "Pending":
+    case "Running":
+    case "Cancelling":
+      return false;
+    default:
+      return assertNever(state);
+  }
+}
+
+export function isFinalTaskRunState(state: TaskRunState): boolean {
+  switch (state) {
+    case "Completed":
+    case "Cached":
+    case "Failed":
+    case "Cancelled":
+    case "Crashed":
+    case "NotRun":
+      return true;
+    case "Pending":
+    case "Running":
+    case "Retrying":
+      return false;
+    default:
+      return assertNever(state);
+  }
+}
+
+/** isFinalFlowRunState for what people see (Late and Paused are never final). */
+export function isFinalDisplayState(state: FlowRunDisplayState): boolean {
+  return state !== "Late" && state !== "Paused" && isFinalFlowRunState(state);
+}
+
+/** A flow run may be retried (queued again) only from these, and only within its retries. */
+export function canRetryFlowRun(run: { state: FlowRunState; attempt: number; maxRetries: number }) {
+  return (run.state === "Failed" || run.state === "Crashed") && run.attempt <= run.maxRetries;
+}
+
+/** Whether the task's result can be handed downstream. */
+export function isSuccessfulTaskRunState(state: TaskRunState): boolean {
+  return state === "Completed" || state === "Cached";
+}
+
+/**
+ * The flow run's final state from its tasks' final states: Failed if any task ended Failed,
+ * Crashed or NotRun, else Completed.
+ */
+export function flowRunOutcome(taskStates: readonly TaskRunState[]): "Completed" | "Failed" {
+  return taskStates.some((s) => s === "Failed" || s === "Crashed" || s === "NotRun")
+    ? "Failed"
+    : "Completed";
+}
+
+/**
+ * Late and Paused are shown, not stored: a Scheduled run is Paused while its work queue is
+ * paused, and Late once its start time is more than `lateAfterMs` past and no agent took it.
+ */
+export function displayFlowRunState(
+  run: { state: FlowRunState; scheduledAt: Date },
+  context: { queuePaused: boolean; now: Date; lateAfterMs: number },
+): FlowRunDisplayState {
+  if (run.state !== "Scheduled") return run.state;
+  if (context.queuePaused) return "Paused";
+  if (context.now.getTime() - run.scheduledAt.getTime() > context.lateAfterMs) return "Late";
+  return "Scheduled";
+}

@@ -1,0 +1,53 @@
+// /api/v1/flows: import a flow file (JSON, or YAML with Content-Type: application/yaml), list flows.
+import { PipebookError } from "../../errors.ts";
+import type { FlowFileFormat } from "../../../contract/flow-file/parse.ts";
+import { listFlows } from "../../flows/list-flows.ts";
+import { importFlowFile } from "../../flows/save-flow.ts";
+import { route, readText } from "../handler.ts";
+import { json } from "../respond.ts";
+
+const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+// What curl -d and friends send when nobody says otherwise: read the text and tell by its look.
+const SNIFFED_TYPES = [
+  "",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "application/octet-stream",
+];
+
+function formatOf(contentType: string | null, text: string): FlowFileFormat {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (YAML_TYPES.includes(type)) return "yaml";
+  if (type === "application/json" || type.endsWith("+json")) return "json";
+  if (SNIFFED_TYPES.includes(type)) return text.trimStart().startsWith("{") ? "json" : "yaml";
+  throw new PipebookError(
+    "unsupported_media_type",
+    `a flow file is sent as application/json or application/yaml, not ${type}`,
+  );
+}
+
+export const importFlow = route({ access: "user" }, async ({ request, db, principal }) => {
+  const text = await readText(request);
+  if (!text.trim()) throw new PipebookError("bad_request", "the body is empty: send a flow file");
+  const format = formatOf(request.headers.get("content-type"), text);
+  const saved = await importFlowFile(db, { text, format, userId: principal.userId });
+  return json(201, {
+    id: saved.id,
+    name: saved.name,
+    version: saved.version,
+    created: saved.created,
+  });
+});
+
+export const getFlows = route({ access: "user" }, async ({ db }) => {
+  const flows = await listFlows(db);
+  return json(200, {
+    flows: flows.map((f) => ({
+      id: f.id,
+      name: f.name,
+      version: f.version,
+      description: f.description,
+      updatedAt: f.updatedAt.toISOString(),
+    })),
+  });
+});

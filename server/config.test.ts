@@ -1,0 +1,44 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("configuration", () => {
+  it("defaults to 127.0.0.1:4200 and the embedded database under ./.pipebook", () => {
+    const config = loadConfig({}, "/srv/pipebook");
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 4200,
+      home: "/srv/pipebook/.pipebook",
+      database: { kind: "pglite", dataDir: "/srv/pipebook/.pipebook/db" },
+      localAgent: true,
+    });
+  });
+
+  it("switches to PostgreSQL with DATABASE_URL and moves the data folder with PIPEBOOK_HOME", () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: "postgresql://u@db:5432/p",
+        PIPEBOOK_HOME: "/data/pb",
+        PORT: "8080",
+        PIPEBOOK_LOCAL_AGENT: "0",
+      },
+      "/srv",
+    );
+    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://u@db:5432/p" });
+    expect(config.home).toBe(path.resolve("/data/pb"));
+    expect(config.port).toBe(8080);
+    expect(config.localAgent).toBe(false);
+  });
+
+  it("explains every bad setting at once", () => {
+    expect(() =>
+      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x", PIPEBOOK_BOOTSTRAP_API_KEY: "short" }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x" });
+    } catch (error) {
+      expect((error as Error).message).toContain("PORT:");
+      expect((error as Error).message).toContain("DATABASE_URL: must be a postgresql:// URL");
+    }
+  });
+});

@@ -1,0 +1,87 @@
+// The one place the server reads its environment. Everything else gets a Config passed down
+// (or calls getConfig()), so settings are validated once, with one clear message per problem.
+import path from "node:path";
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4200),
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\//,
+      "must be a postgresql:// URL (leave it unset for the embedded database)",
+    )
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  PIPEBOOK_HOME: z.string().min(1).default(".pipebook"),
+  PIPEBOOK_LOCAL_AGENT: flag.default(true),
+  PIPEBOOK_BOOTSTRAP_API_KEY: z
+    .string()
+    .min(16, "must be at least 16 characters (it guards the whole server)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  PIPEBOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  PIPEBOOK_LATE_AFTER_SECONDS: z.coerce.number().min(0).default(15),
+});
+
+export type Database = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+
+export type Config = {
+  host: string;
+  port: number;
+  /** The data folder (./.pipebook): database, results, the local admin key. */
+  home: string;
+  database: Database;
+  localAgent: boolean;
+  bootstrapApiKey?: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** A Scheduled run this long past its start time is shown as Late. */
+  lateAfterMs: number;
+  /** Where the committed migrations are (prisma/migrations under the project). */
+  migrationsDir: string;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const home = path.resolve(cwd, e.PIPEBOOK_HOME);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    home,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: path.join(home, "db") },
+    localAgent: e.PIPEBOOK_LOCAL_AGENT,
+    bootstrapApiKey: e.PIPEBOOK_BOOTSTRAP_API_KEY,
+    logLevel: e.PIPEBOOK_LOG_LEVEL,
+    lateAfterMs: e.PIPEBOOK_LATE_AFTER_SECONDS * 1000,
+    migrationsDir: path.resolve(cwd, "prisma/migrations"),
+  };
+}
+
+const CONFIG = Symbol.for("pipebook.config");
+type Holder = { [CONFIG]?: Config };
+
+/** The process's configuration, read once (shared by every bundle Next.js makes of this file). */
+export function getConfig(): Config {
+  const holder = globalThis as Holder;
+  holder[CONFIG] ??= loadConfig();
+  return holder[CONFIG];
+}

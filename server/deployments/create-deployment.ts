@@ -1,0 +1,77 @@
+// Creating (or updating) a deployment: the flow's latest version, default parameters checked
+// against its schema (required ones may be left to each run), and a work queue made on first
+// use. Deploying the same flow and name again updates that deployment, as `prefect deploy` does.
+import type { CreateDeploymentRequestSchema } from "../../contract/api-v1.ts";
+import type { FlowFile } from "../../contract/flow-file/schema.ts";
+import type { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { isUniqueViolation } from "../db/ids.ts";
+import { toJson } from "../db/json.ts";
+import { PipebookError } from "../errors.ts";
+import { checkParameters } from "../parameters/check-parameters.ts";
+import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
+
+export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchema>;
+
+export async function createDeployment(
+  db: Db,
+  input: CreateDeploymentInput,
+): Promise<{ id: string; created: boolean }> {
+  const flow = await db.flow.findUnique({
+    where: { name: input.flow },
+    select: {
+      id: true,
+      versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, spec: true } },
+    },
+  });
+  const version = flow?.versions[0];
+  if (!flow || !version) {
+    throw new PipebookError(
+      "not_found",
+      `flow "${input.flow}" was not found: import it first (POST /api/v1/flows or "pipebook flow import FILE")`,
+    );
+  }
+  const spec = version.spec as unknown as FlowFile;
+  const parameters = checkParameters(spec.parameters, input.parameters, {
+    partial: true,
+    context: `for deployment "${input.name}" of flow "${input.flow}"`,
+  });
+  if (input.runner === "docker" && !input.image) {
+    throw new PipebookError("bad_request", `the docker runner needs an "image" to run the flow in`);
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const queue = await ensureWorkQueue(tx, input.workQueue);
+        const data = {
+          description: input.description ?? "",
+          flowVersionId: version.id,
+          parameters: toJson(parameters),
+          workQueueId: queue.id,
+          tags: [...new Set(input.tags)],
+          retries: input.retries,
+          retryDelaySeconds: input.retryDelaySeconds,
+          runner: input.runner,
+          image: input.image ?? null,
+        };
+        const existing = await tx.deployment.findUnique({
+          where: { flowId_name: { flowId: flow.id, name: input.name } },
+          select: { id: true },
+        });
+        if (existing) {
+          await tx.deployment.update({ where: { id: existing.id }, data });
+          return { id: existing.id, created: false };
+        }
+        const created = await tx.deployment.create({
+          data: { ...data, flowId: flow.id, name: input.name },
+          select: { id: true },
+        });
+        return { id: created.id, created: true };
+      });
+    } catch (error) {
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Cancelling a flow run. Before any agent took it, it is Cancelled at once (with its task runs).
+// Once claimed, cancel is two-phase: the run becomes Cancelling, its agent learns it on the next
+// heartbeat, kills the task processes and confirms Cancelled (or the lease expiry forces it).
+import type { FlowRunState } from "../../contract/run-states.ts";
+import { assertNever } from "../../contract/run-states.ts";
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { NotFoundError, PipebookError } from "../errors.ts";
+import { transitionFlowRun, transitionTaskRuns } from "./state-machine.ts";
+
+export async function cancelFlowRun(
+  db: Db,
+  id: string,
+): Promise<{ id: string; state: FlowRunState }> {
+  if (!isUuid(id)) throw new NotFoundError("flow run", id);
+  // Each pass reads the state and tries the transition it calls for; losing a race to another
+  // writer (the agent claiming or finishing the run) just means reading again.
+  for (let pass = 0; pass < 5; pass++) {
+    const run = await db.flowRun.findUnique({ where: { id }, select: { state: true } });
+    if (!run) throw new NotFoundError("flow run", id);
+    switch (run.state) {
+      case "Scheduled": {
+        const cancelled = await db.$transaction(async (tx) => {
+          const from = await transitionFlowRun(tx, {
+            id,
+            from: ["Scheduled"],
+            to: "Cancelled",
+            message: "Cancelled before an agent took it",
+          });
+          if (!from) return false;
+          await transitionTaskRuns(tx, {
+            flowRunId: id,
+            from: ["Pending"],
+            to: "Cancelled",
+            message: "The flow run was cancelled",
+          });
+          return true;
+        });
+        if (cancelled) return { id, state: "Cancelled" };
+        break;
+      }
+      case "Pending":
+      case "Running": {
+        const from = await transitionFlowRun(db, {
+          id,
+          from: ["Pending", "Running"],
+          to: "Cancelling",
+          message: "Cancel requested; waiting for the agent to stop the tasks",
+        });
+        if (from) return { id, state: "Cancelling" };
+        break;
+      }
+      case "Cancelling":
+      case "Cancelled":
+        return { id, state: run.state };
+      case "Completed":
+      case "Failed":
+      case "Crashed":
+        throw new PipebookError(
+          "invalid_state",
+          `flow run ${id} already ended ${run.state}: there is nothing to cancel`,
+          { state: run.state },
+        );
+      default:
+        assertNever(run.state);
+    }
+  }
+  throw new PipebookError("conflict", `flow run ${id} kept changing state; try again`);
+}

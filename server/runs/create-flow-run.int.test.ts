@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { freshDatabase } from "../../test/support/database.ts";
+import { seedDeployment } from "../../test/support/seed.ts";
+import { createFlowRun } from "./create-flow-run.ts";
+import { getFlowRun } from "./get-flow-run.ts";
+
+const test = freshDatabase();
+const view = { lateAfterMs: 15_000 };
+
+describe("creating flow runs", () => {
+  it("validates and completes the parameters, and lists task runs in flow order", async () => {
+    const { deploymentId } = await seedDeployment(test.db);
+    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "x" } });
+    expect(run.state).toBe("Scheduled");
+    const read = await getFlowRun(test.db, run.id, view);
+    expect(read).toMatchObject({
+      id: run.id,
+      state: "Scheduled",
+      parameters: { label: "x", n: 1 },
+      startedAt: null,
+      endedAt: null,
+      attempt: 1,
+    });
+    expect(read.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(read.taskRuns.map((t) => [t.name, t.state, t.attempts, t.result, t.error])).toEqual([
+      ["extract", "Pending", 0, null, null],
+      ["report", "Pending", 0, null, null],
+      ["notify", "Pending", 0, null, null],
+    ]);
+  });
+
+  it("overlays run parameters on the deployment's defaults", async () => {
+    const { deploymentId } = await seedDeployment(test.db);
+    await test.db.deployment.update({
+      where: { id: deploymentId },
+      data: { parameters: { n: 7, label: "d" } },
+    });
+    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "r" } });
+    expect((await getFlowRun(test.db, run.id, view)).parameters).toEqual({ n: 7, label: "r" });
+  });
+
+  it("refuses a parameter of the wrong type, naming the field, and creates nothing", async () => {
+    const { deploymentId } = await seedDeployment(test.db);
+    const before = await test.db.flowRun.count();
+    await expect(
+      createFlowRun(test.db, { deploymentId, parameters: { n: "1" } }),
+    ).rejects.toMatchObject({
+      code: "invalid_parameters",
+      message:
+        'invalid parameters for a run of deployment "test": parameter "n" must be integer (got string "1")',
+      details: { issues: [{ field: "n" }] },
+    });
+    expect(await test.db.flowRun.count()).toBe(before);
+  });
+
+  it("refuses an unknown deployment", async () => {
+    await expect(
+      createFlowRun(test.db, { deploymentId: crypto.randomUUID(), parameters: {} }),
+    ).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+
+  it("shows a run nobody took as Late once it is past its start", async () => {
+    const { deploymentId } = await seedDeployment(test.db);
+    const run = await createFlowRun(test.db, {
+      deploymentId,
+      parameters: {},
+      scheduledAt: new Date(Date.now() - 60_000),
+    });
+    expect((await getFlowRun(test.db, run.id, view)).state).toBe("Late");
+  });
+});

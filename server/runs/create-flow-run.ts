@@ -1,0 +1,67 @@
+// Triggering a deployment: parameters are the deployment's defaults overlaid with the run's,
+// validated strictly against the version's schema (defaults filled in). The run starts
+// Scheduled with one Pending task run per task, in the flow's topological order.
+import { topologicalOrder } from "../../contract/flow-file/dag.ts";
+import type { FlowFile } from "../../contract/flow-file/schema.ts";
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { toJson } from "../db/json.ts";
+import { NotFoundError } from "../errors.ts";
+import { checkParameters } from "../parameters/check-parameters.ts";
+import { insertScheduledFlowRun } from "./state-machine.ts";
+
+export type CreateFlowRunInput = {
+  deploymentId: string;
+  parameters: Record<string, unknown>;
+  userId?: string | null;
+  scheduledAt?: Date;
+};
+
+export async function createFlowRun(
+  db: Db,
+  input: CreateFlowRunInput,
+): Promise<{ id: string; state: "Scheduled"; workQueueId: string }> {
+  const deployment = isUuid(input.deploymentId)
+    ? await db.deployment.findUnique({
+        where: { id: input.deploymentId },
+        select: {
+          id: true,
+          name: true,
+          flowId: true,
+          flowVersionId: true,
+          workQueueId: true,
+          tags: true,
+          parameters: true,
+          retries: true,
+          flowVersion: { select: { spec: true } },
+        },
+      })
+    : null;
+  if (!deployment) throw new NotFoundError("deployment", input.deploymentId);
+
+  const spec = deployment.flowVersion.spec as unknown as FlowFile;
+  const parameters = checkParameters(
+    spec.parameters,
+    { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
+    { context: `for a run of deployment "${deployment.name}"` },
+  );
+  const order = topologicalOrder(spec.tasks).map((t) => t.name);
+  const run = await db.$transaction((tx) =>
+    insertScheduledFlowRun(
+      tx,
+      {
+        flowId: deployment.flowId,
+        flowVersionId: deployment.flowVersionId,
+        deploymentId: deployment.id,
+        workQueueId: deployment.workQueueId,
+        tags: deployment.tags,
+        parameters: toJson(parameters),
+        maxRetries: deployment.retries,
+        scheduledAt: input.scheduledAt ?? new Date(),
+        createdById: input.userId ?? null,
+      },
+      order,
+    ),
+  );
+  return { id: run.id, state: run.state, workQueueId: deployment.workQueueId };
+}

@@ -1,0 +1,75 @@
+// A flow run with its task runs, in the API's shape (contract/api-v1.ts FlowRunSchema).
+import type { FlowRunView } from "../../contract/api-v1.ts";
+import { displayFlowRunState } from "../../contract/run-states.ts";
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { NotFoundError } from "../errors.ts";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function getFlowRun(
+  db: Db,
+  id: string,
+  options: { lateAfterMs: number; now?: Date },
+): Promise<FlowRunView> {
+  const run = isUuid(id)
+    ? await db.flowRun.findUnique({
+        where: { id },
+        select: {
+          id: true,
+          state: true,
+          stateMessage: true,
+          createdAt: true,
+          scheduledAt: true,
+          startedAt: true,
+          endedAt: true,
+          parameters: true,
+          attempt: true,
+          flow: { select: { name: true } },
+          flowVersion: { select: { version: true } },
+          deployment: { select: { id: true, name: true } },
+          workQueue: { select: { name: true, paused: true } },
+          taskRuns: {
+            orderBy: { position: "asc" },
+            select: {
+              name: true,
+              state: true,
+              attempts: true,
+              startedAt: true,
+              endedAt: true,
+              error: true,
+              result: { select: { value: true } },
+            },
+          },
+        },
+      })
+    : null;
+  if (!run) throw new NotFoundError("flow run", id);
+  return {
+    id: run.id,
+    state: displayFlowRunState(run, {
+      queuePaused: run.workQueue.paused,
+      now: options.now ?? new Date(),
+      lateAfterMs: options.lateAfterMs,
+    }),
+    stateMessage: run.stateMessage,
+    createdAt: run.createdAt.toISOString(),
+    scheduledAt: run.scheduledAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    endedAt: iso(run.endedAt),
+    flow: { name: run.flow.name, version: run.flowVersion.version },
+    deployment: run.deployment,
+    workQueue: run.workQueue.name,
+    parameters: run.parameters as Record<string, unknown>,
+    attempt: run.attempt,
+    taskRuns: run.taskRuns.map((t) => ({
+      name: t.name,
+      state: t.state,
+      attempts: t.attempts,
+      startedAt: iso(t.startedAt),
+      endedAt: iso(t.endedAt),
+      result: t.result?.value ?? null,
+      error: (t.error as { type: string; message: string } | null) ?? null,
+    })),
+  };
+}

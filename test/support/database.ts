@@ -1,0 +1,69 @@
+// A fresh database for one test file, of the kind of the tier being run (int-pglite or
+// int-postgres), copied from the migrated image that test/setup/database.ts prepared.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { afterAll, beforeAll, inject } from "vitest";
+import {
+  openDatabase,
+  pgliteHandle,
+  type DatabaseHandle,
+  type Db,
+} from "../../server/db/client.ts";
+import { withDatabase } from "../setup/database.ts";
+
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const { kind, adminUrl } = inject("testDatabase");
+  if (kind === "pglite") {
+    const snapshot = fs.readFileSync(inject("pgliteSnapshot"));
+    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    return pgliteHandle(pglite);
+  }
+  const name = `pipebook_t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject("postgresTemplate")}"`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await openDatabase({ kind: "postgres", url: withDatabase(adminUrl, name) });
+  const close = handle.close;
+  return {
+    ...handle,
+    close: async () => {
+      await close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/**
+ * Registers a fresh database for the file's tests: opened before them, dropped after them.
+ * Read `.handle` (or `.db`, its Prisma client) inside tests and hooks.
+ */
+export function freshDatabase(): { readonly handle: DatabaseHandle; readonly db: Db } {
+  let handle: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  const get = () => {
+    if (!handle) throw new Error("the test database opens in beforeAll: use it inside tests");
+    return handle;
+  };
+  return {
+    get handle() {
+      return get();
+    },
+    get db() {
+      return get().prisma;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Test tiers (see README "Tests"): unit tests of pure logic, and integration tests that run
+// against a fresh database of each kind — the embedded PGlite and the local PostgreSQL.
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const postgresUrl =
+  process.env.PIPEBOOK_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+const integration = (database: "pglite" | "postgres") => ({
+  extends: true as const,
+  test: {
+    name: `int-${database}`,
+    include: ["**/*.int.test.ts"],
+    globalSetup: ["test/setup/database.ts"],
+    provide: { testDatabase: { kind: database, adminUrl: postgresUrl } },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  resolve: { alias: { "@": root } },
+  test: {
+    exclude: ["**/node_modules/**", ".next/**", "dist/**", "e2e/**", ".pipebook/**"],
+    reporters: ["default", path.join(root, "test/support/tier-summary-reporter.ts")],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      integration("pglite"),
+      integration("postgres"),
+    ],
+  },
+});
