@@ -85,7 +85,7 @@ function parse<T>(schema: Schema<T>, value: unknown, where: string): T {
   if (result.success) return result.data;
   throw new PipebookError(
     "bad_request",
-    `invalid ${where}: ${describeRequestIssues(result.error, where)}`,
+    `invalid ${where}: ${describeRequestIssues(result.error)}`,
   );
 }
 

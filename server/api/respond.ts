@@ -21,14 +21,15 @@ function isFlowFileError(error: unknown): error is FlowFileError {
   return error instanceof Error && error.name === "FlowFileError" && "issues" in error;
 }
 
-/** Zod's issues of a request, as "where: what" sentences. */
-export function describeRequestIssues(error: z.ZodError, where: string): string {
+/** Zod's issues of a request as "field: what" sentences ("unknown field(s) …" for typos). */
+export function describeRequestIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => {
-      const path = i.path.length ? i.path.join(".") : where;
-      if (i.code === "unrecognized_keys")
-        return `${where}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
-      return `${path}: ${i.message}`;
+      const prefix = i.path.length ? `${i.path.join(".")}: ` : "";
+      if (i.code === "unrecognized_keys") {
+        return `${prefix}unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+      }
+      return `${prefix}${i.message}`;
     })
     .join("; ");
 }
@@ -47,7 +48,7 @@ export function errorResponse(error: unknown): Response {
     return json(400, errorBody("invalid_flow", error.message, { issues: error.issues }));
   }
   if (error instanceof z.ZodError) {
-    return json(400, errorBody("bad_request", describeRequestIssues(error, "request")));
+    return json(400, errorBody("bad_request", `invalid request: ${describeRequestIssues(error)}`));
   }
   log.error("unexpected error while answering a request", error);
   return json(

@@ -41,7 +41,8 @@ export async function startServer(): Promise<void> {
         lines.push(`Sign in to the studio at ${url}/login with an API key`);
       }
       lines.push(`API: ${url}/api/v1 (OpenAPI at ${url}/api/v1/openapi.json)`);
-      for (const line of lines) console.log(line);
+      // One write, so that whoever reads the output gets the banner whole.
+      console.log(lines.join("\n"));
     },
     async shutdown() {
       log.info("shutting down");

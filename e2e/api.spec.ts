@@ -1,0 +1,303 @@
+// The public HTTP API of DESIGN.md, driven as an outside script would, against a real server
+// (this file runs once against the embedded PGlite and once against PostgreSQL).
+import { deploy, expect, flowYaml, importYaml, test, uniqueName } from "./support/fixtures.ts";
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+test.describe("the /api/v1 happy path", () => {
+  test("import, list, deploy, run, read, logs, cancel", async ({ api }) => {
+    const name = uniqueName("stars");
+    const imported = await importYaml(api, flowYaml(name));
+    expect(imported.status()).toBe(201);
+    const flow = await imported.json();
+    expect(flow).toMatchObject({ name, version: 1 });
+    expect(typeof flow.id).toBe("string");
+
+    // The same content again: same version. Changed content (as JSON): a new version.
+    const again = await importYaml(api, flowYaml(name));
+    expect(again.status()).toBe(201);
+    expect(await again.json()).toMatchObject({ id: flow.id, name, version: 1 });
+    const json = await api.post("/api/v1/flows", {
+      data: { name, tasks: [{ name: "only", language: "shell", code: "echo hi" }] },
+    });
+    expect(await json.json()).toMatchObject({ id: flow.id, version: 2 });
+    const back = await importYaml(api, flowYaml(name));
+    expect(await back.json()).toMatchObject({ version: 3 });
+
+    const list = await (await api.get("/api/v1/flows")).json();
+    expect(list.flows).toContainEqual(expect.objectContaining({ id: flow.id, name, version: 3 }));
+
+    const queue = uniqueName("queue");
+    const deployment = await deploy(api, name, {
+      workQueue: queue,
+      tags: ["gpu"],
+      parameters: { repos: ["a/b"] },
+    });
+    expect(deployment).toMatchObject({ name: "e2e" });
+
+    const created = await api.post(`/api/v1/deployments/${deployment.id}/runs`, {
+      data: { parameters: { repos: ["x/y", "z/w"] } },
+    });
+    expect(created.status()).toBe(201);
+    const run = await created.json();
+    expect(run).toEqual({ id: expect.any(String), state: "Scheduled" });
+
+    const read = await (await api.get(`/api/v1/flow-runs/${run.id}`)).json();
+    expect(read).toMatchObject({ id: run.id, state: "Scheduled", startedAt: null, endedAt: null });
+    expect(read.createdAt).toMatch(ISO_MS);
+    expect(read.taskRuns).toEqual([
+      {
+        name: "get_stars",
+        state: "Pending",
+        attempts: 0,
+        startedAt: null,
+        endedAt: null,
+        result: null,
+        error: null,
+      },
+      {
+        name: "report",
+        state: "Pending",
+        attempts: 0,
+        startedAt: null,
+        endedAt: null,
+        result: null,
+        error: null,
+      },
+      {
+        name: "notify",
+        state: "Pending",
+        attempts: 0,
+        startedAt: null,
+        endedAt: null,
+        result: null,
+        error: null,
+      },
+    ]);
+    expect(read.parameters).toEqual({ repos: ["x/y", "z/w"] });
+
+    const logs = await (await api.get(`/api/v1/flow-runs/${run.id}/logs`)).json();
+    expect(logs).toEqual({ logs: [], next: expect.any(String) });
+
+    const cancel = await api.post(`/api/v1/flow-runs/${run.id}/cancel`);
+    expect(cancel.status()).toBe(202);
+    expect(await cancel.json()).toEqual({ id: run.id, state: "Cancelled" });
+    const ended = await (await api.get(`/api/v1/flow-runs/${run.id}`)).json();
+    expect(ended.state).toBe("Cancelled");
+    expect(ended.endedAt).toMatch(ISO_MS);
+    expect(ended.taskRuns.map((t: { state: string }) => t.state)).toEqual([
+      "Cancelled",
+      "Cancelled",
+      "Cancelled",
+    ]);
+    expect(await (await api.get(`/api/v1/flow-runs/${run.id}/logs`)).json()).toEqual({
+      logs: [],
+      next: null,
+    });
+  });
+
+  test("the deployment uses its defaults when a run gives no parameters", async ({ api }) => {
+    const name = uniqueName("defaults");
+    await importYaml(api, flowYaml(name));
+    const deployment = await deploy(api, name);
+    const created = await api.post(`/api/v1/deployments/${deployment.id}/runs`);
+    expect(created.status()).toBe(201);
+    const run = await (await api.get(`/api/v1/flow-runs/${(await created.json()).id}`)).json();
+    expect(run.parameters).toEqual({ repos: ["PrefectHQ/prefect"] });
+  });
+
+  test("serves its OpenAPI document and health without a key", async ({ playwright, baseURL }) => {
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const doc = await (await anonymous.get("/api/v1/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/flows",
+        "/api/v1/deployments",
+        "/api/v1/deployments/{id}/runs",
+        "/api/v1/flow-runs/{id}",
+        "/api/v1/flow-runs/{id}/logs",
+        "/api/v1/flow-runs/{id}/cancel",
+      ]),
+    );
+    const health = await (await anonymous.get("/api/health")).json();
+    expect(health).toMatchObject({ status: "ok" });
+    await anonymous.dispose();
+  });
+});
+
+test.describe("bad input gets a 4xx that says what and where, and changes nothing", () => {
+  async function refused(
+    response: Awaited<ReturnType<import("@playwright/test").APIRequestContext["post"]>>,
+    status: number,
+    code: string,
+  ) {
+    expect(response.status(), await response.text()).toBe(status);
+    const body = (await response.json()) as {
+      error: {
+        code: string;
+        message: string;
+        issues?: { message: string; location?: { line: number } }[];
+      };
+    };
+    expect(body.error.code).toBe(code);
+    return body.error as {
+      message: string;
+      issues?: { message: string; location?: { line: number } }[];
+    };
+  }
+
+  test("no API key, or a wrong one: 401", async ({ playwright, baseURL }) => {
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const none = await refused(await anonymous.get("/api/v1/flows"), 401, "unauthorized");
+    expect(none.message).toContain("Authorization: Bearer");
+    const wrong = await anonymous.get("/api/v1/flows", {
+      headers: { authorization: "Bearer pb_wrong" },
+    });
+    await refused(wrong, 401, "unauthorized");
+    await refused(
+      await anonymous.post("/api/v1/flows", { data: flowYaml(uniqueName()) }),
+      401,
+      "unauthorized",
+    );
+    await anonymous.dispose();
+  });
+
+  test("a cycle names its tasks", async ({ api }) => {
+    const name = uniqueName("cycle");
+    const text = `name: ${name}\ntasks:\n  - {name: a, language: shell, code: x, dependsOn: [c]}\n  - {name: b, language: shell, code: x, dependsOn: [a]}\n  - {name: c, language: shell, code: x, dependsOn: [b]}\n`;
+    const error = await refused(await importYaml(api, text), 400, "invalid_flow");
+    expect(error.message).toContain("dependency cycle: a → b → c → a");
+    expect(error.issues![0]!.location!.line).toBe(3);
+  });
+
+  test("an unknown dependency, a duplicate name, invalid YAML", async ({ api }) => {
+    const unknown = await refused(
+      await importYaml(
+        api,
+        `name: ${uniqueName()}\ntasks:\n  - {name: a, language: shell, code: x, dependsOn: [nope]}\n`,
+      ),
+      400,
+      "invalid_flow",
+    );
+    expect(unknown.message).toContain(
+      'task "a": dependsOn names "nope", which is not a task of this flow',
+    );
+    const duplicate = await refused(
+      await importYaml(
+        api,
+        `name: ${uniqueName()}\ntasks:\n  - {name: a, language: shell, code: x}\n  - {name: a, language: shell, code: y}\n`,
+      ),
+      400,
+      "invalid_flow",
+    );
+    expect(duplicate.message).toContain('task "a": duplicate name');
+    expect(duplicate.issues![0]!.location!.line).toBe(4);
+    const yaml = await refused(await importYaml(api, "name: x\ntasks: [\n"), 400, "invalid_flow");
+    expect(yaml.message).toMatch(/invalid YAML.*line \d+/);
+  });
+
+  test("a TypeScript syntax error names the task and the line", async ({ api }) => {
+    const name = uniqueName("ts");
+    const text = `name: ${name}\ntasks:\n  - name: report\n    language: typescript\n    code: |\n      export default function main() {\n        return 1 +;\n      }\n`;
+    const error = await refused(await importYaml(api, text), 400, "invalid_flow");
+    expect(error.message).toContain('task "report": TypeScript syntax error at line 2');
+    expect(error.issues![0]!.location!.line).toBe(7);
+    // Nothing of the refused flow was saved.
+    const flows = await (await api.get("/api/v1/flows")).json();
+    expect(flows.flows.map((f: { name: string }) => f.name)).not.toContain(name);
+  });
+
+  test("a parameter of the wrong type names the field, and no run is created", async ({ api }) => {
+    const name = uniqueName("params");
+    await importYaml(api, flowYaml(name));
+    const deployment = await deploy(api, name);
+    const error = await refused(
+      await api.post(`/api/v1/deployments/${deployment.id}/runs`, {
+        data: { parameters: { repos: [42] } },
+      }),
+      400,
+      "invalid_parameters",
+    );
+    expect(error.message).toContain('parameter "repos[0]" must be string (got number 42)');
+    const unknown = await refused(
+      await api.post(`/api/v1/deployments/${deployment.id}/runs`, {
+        data: { parameters: { repo: ["a"] } },
+      }),
+      400,
+      "invalid_parameters",
+    );
+    expect(unknown.message).toContain(
+      'parameter "repo" is not declared by the flow (the flow declares: repos)',
+    );
+  });
+
+  test("unknown deployment and run: 404; malformed ids too", async ({ api }) => {
+    await refused(
+      await api.post(`/api/v1/deployments/${crypto.randomUUID()}/runs`, { data: {} }),
+      404,
+      "not_found",
+    );
+    await refused(
+      await api.post(`/api/v1/deployments/not-an-id/runs`, { data: {} }),
+      404,
+      "not_found",
+    );
+    expect((await api.get(`/api/v1/flow-runs/${crypto.randomUUID()}`)).status()).toBe(404);
+    expect((await api.get(`/api/v1/flow-runs/${crypto.randomUUID()}/logs`)).status()).toBe(404);
+    expect((await api.post(`/api/v1/flow-runs/${crypto.randomUUID()}/cancel`)).status()).toBe(404);
+    await refused(await api.get("/api/v1/no-such-thing"), 404, "not_found");
+  });
+
+  test("a deployment of an unknown flow: 404; malformed request bodies: 400", async ({ api }) => {
+    const missing = await refused(
+      await api.post("/api/v1/deployments", { data: { flow: "no-such-flow", name: "x" } }),
+      404,
+      "not_found",
+    );
+    expect(missing.message).toContain('flow "no-such-flow" was not found');
+    const badJson = await refused(
+      await api.post("/api/v1/deployments", {
+        data: Buffer.from("{not json"),
+        headers: { "content-type": "application/json" },
+      }),
+      400,
+      "bad_request",
+    );
+    expect(badJson.message).toContain("not valid JSON");
+    const typo = await refused(
+      await api.post("/api/v1/deployments", { data: { flow: "x", name: "y", work_queue: "q" } }),
+      400,
+      "bad_request",
+    );
+    expect(typo.message).toContain('"work_queue"');
+    const badQueue = await refused(
+      await api.post("/api/v1/deployments", {
+        data: { flow: "x", name: "y", workQueue: "no spaces" },
+      }),
+      400,
+      "bad_request",
+    );
+    expect(badQueue.message).toContain("workQueue");
+    await refused(
+      await api.get(`/api/v1/flow-runs/${crypto.randomUUID()}/logs?after=abc`),
+      400,
+      "bad_request",
+    );
+  });
+
+  test("cancelling twice is harmless", async ({ api }) => {
+    const name = uniqueName("ended");
+    await importYaml(api, flowYaml(name));
+    const deployment = await deploy(api, name);
+    const run = await (
+      await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
+    ).json();
+    expect((await api.post(`/api/v1/flow-runs/${run.id}/cancel`)).status()).toBe(202);
+    // Cancelling again is harmless; the run stays Cancelled.
+    expect(await (await api.post(`/api/v1/flow-runs/${run.id}/cancel`)).json()).toEqual({
+      id: run.id,
+      state: "Cancelled",
+    });
+  });
+});

@@ -1,0 +1,126 @@
+// The server as a process: what `npm start` promises in the README.
+import net from "node:net";
+import { expect, test } from "@playwright/test";
+import { flowYaml, uniqueName } from "./support/fixtures.ts";
+import { startFailing, startServer, tempHome } from "./support/server-process.ts";
+
+const KEY = "server-spec-bootstrap-key-0123456789";
+const auth = { authorization: `Bearer ${KEY}` };
+
+test("a restart keeps flows, deployments and runs (PGlite data under PIPEBOOK_HOME)", async ({
+  playwright,
+}) => {
+  test.setTimeout(180_000);
+  const home = tempHome();
+  const env = { PIPEBOOK_HOME: home, PIPEBOOK_BOOTSTRAP_API_KEY: KEY };
+  const first = await startServer(["--port", "0"], env);
+  expect(first.output()).toContain("applying migration");
+  const api = await playwright.request.newContext({ baseURL: first.url, extraHTTPHeaders: auth });
+  const name = uniqueName("restart");
+  await api.post("/api/v1/flows", {
+    data: flowYaml(name),
+    headers: { "content-type": "application/yaml" },
+  });
+  const deployment = await (
+    await api.post("/api/v1/deployments", { data: { flow: name, name: "d" } })
+  ).json();
+  const run = await (
+    await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
+  ).json();
+  expect(await first.stop()).toBe(0);
+  await api.dispose();
+
+  const second = await startServer(["--port", "0"], env);
+  expect(second.output()).toContain("database schema is up to date");
+  const again = await playwright.request.newContext({
+    baseURL: second.url,
+    extraHTTPHeaders: auth,
+  });
+  const flows = await (await again.get("/api/v1/flows")).json();
+  expect(flows.flows).toContainEqual(expect.objectContaining({ name, version: 1 }));
+  const read = await (await again.get(`/api/v1/flow-runs/${run.id}`)).json();
+  expect(read).toMatchObject({ id: run.id, deployment: { id: deployment.id } });
+  await again.dispose();
+  await second.stop();
+});
+
+test("a first start without a bootstrap key makes an admin key and prints a sign-in link", async ({
+  playwright,
+}) => {
+  const home = tempHome();
+  const server = await startServer(["--port", "0"], {
+    PIPEBOOK_HOME: home,
+    PIPEBOOK_BOOTSTRAP_API_KEY: "",
+  });
+  expect(server.output()).toContain(
+    `Created the admin API key (for the CLI and scripts) in ${home}/admin-api-key`,
+  );
+  const link = /Sign in to the studio: (\S+)#key=(pb_\S+)/.exec(server.output());
+  expect(link?.[1]).toBe(`${server.url}/login`);
+  const api = await playwright.request.newContext({ baseURL: server.url });
+  const flows = await api.get("/api/v1/flows", {
+    headers: { authorization: `Bearer ${link![2]}` },
+  });
+  expect(flows.status()).toBe(200);
+  await api.dispose();
+  await server.stop();
+});
+
+test("--port and --host choose where it listens; PORT and HOST too", async ({ playwright }) => {
+  const port = await freePort();
+  const server = await startServer(["--port", String(port), "--host", "127.0.0.1"], {
+    PIPEBOOK_HOME: tempHome(),
+  });
+  expect(server.url).toBe(`http://127.0.0.1:${port}`);
+  await server.stop();
+  const envPort = await freePort();
+  const viaEnv = await startServer([], {
+    PIPEBOOK_HOME: tempHome(),
+    PORT: String(envPort),
+    HOST: "localhost",
+  });
+  expect(viaEnv.url).toBe(`http://localhost:${envPort}`);
+  const api = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${envPort}` });
+  expect((await api.get("/api/health")).status()).toBe(200);
+  await api.dispose();
+  await viaEnv.stop();
+});
+
+test("refuses to start, saying why: bad settings, a busy port, a database in use", async () => {
+  test.setTimeout(180_000);
+  const badUrl = await startFailing([], {
+    PIPEBOOK_HOME: tempHome(),
+    DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
+  });
+  expect(badUrl.code).toBe(1);
+  expect(badUrl.output).toContain(
+    "could not connect to PostgreSQL at postgresql://postgres@127.0.0.1:1/none",
+  );
+
+  const badPort = await startFailing(["--port", "http"], {});
+  expect(badPort.output).toContain('--port must be a number from 0 to 65535 (got "http")');
+
+  const badEnv = await startFailing([], {
+    PIPEBOOK_HOME: tempHome(),
+    PIPEBOOK_BOOTSTRAP_API_KEY: "short",
+  });
+  expect(badEnv.output).toContain("PIPEBOOK_BOOTSTRAP_API_KEY: must be at least 16 characters");
+
+  const home = tempHome();
+  const running = await startServer(["--port", "0"], { PIPEBOOK_HOME: home });
+  const busyPort = new URL(running.url).port;
+  const portTaken = await startFailing(["--port", busyPort], { PIPEBOOK_HOME: tempHome() });
+  expect(portTaken.output).toContain(`port ${busyPort} on 127.0.0.1 is already in use`);
+  const sameHome = await startFailing(["--port", "0"], { PIPEBOOK_HOME: home });
+  expect(sameHome.output).toMatch(/in use by another Pipebook process \(pid \d+\)/);
+  await running.stop();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,68 @@
+// Playwright fixtures: `api`, a request context that carries the bootstrap API key, and helpers
+// that make each test's own data through the public API.
+import crypto from "node:crypto";
+import { test as base, expect, type APIRequestContext } from "@playwright/test";
+import { E2E_API_KEY } from "./constants.ts";
+
+export const uniqueName = (prefix = "e2e") => `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
+
+export function flowYaml(name: string): string {
+  return `name: ${name}
+description: Count stars of some repositories
+parameters:
+  type: object
+  properties:
+    repos: { type: array, items: { type: string }, default: ["PrefectHQ/prefect"] }
+  required: [repos]
+tasks:
+  - name: get_stars
+    language: python
+    retries: 3
+    retryDelaySeconds: 2
+    code: |
+      def main(repos):
+          return {r: len(r) for r in repos}
+  - name: report
+    language: typescript
+    dependsOn: [get_stars]
+    code: |
+      export default function main({ get_stars }: { get_stars: Record<string, number> }) {
+        console.log("total", Object.values(get_stars).reduce((a, b) => a + b, 0));
+        return Object.keys(get_stars).length;
+      }
+  - name: notify
+    language: shell
+    dependsOn: [report]
+    code: |
+      echo "repos counted: $REPORT"
+`;
+}
+
+export async function importYaml(api: APIRequestContext, text: string) {
+  return api.post("/api/v1/flows", { data: text, headers: { "content-type": "application/yaml" } });
+}
+
+export async function deploy(
+  api: APIRequestContext,
+  flow: string,
+  extra: Record<string, unknown> = {},
+) {
+  const response = await api.post("/api/v1/deployments", {
+    data: { flow, name: "e2e", parameters: {}, workQueue: "default", tags: [], ...extra },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()) as { id: string; name: string };
+}
+
+export const test = base.extend<{ api: APIRequestContext }>({
+  api: async ({ playwright, baseURL }, use) => {
+    const api = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${E2E_API_KEY}` },
+    });
+    await use(api);
+    await api.dispose();
+  },
+});
+
+export { expect };

@@ -1,0 +1,29 @@
+// Prints the e2e tier's closing line, "e2e: N passed, N failed, N skipped", which CI counts.
+import type { FullResult, Reporter, Suite } from "@playwright/test/reporter";
+
+export default class SummaryReporter implements Reporter {
+  private suite?: Suite;
+
+  onBegin(_config: unknown, suite: Suite) {
+    this.suite = suite;
+  }
+
+  onEnd(result: FullResult) {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const test of this.suite?.allTests() ?? []) {
+      const outcome = test.outcome();
+      if (outcome === "expected" || outcome === "flaky") passed++;
+      else if (outcome === "skipped") skipped++;
+      else failed++;
+    }
+    // A run that broke before its tests (a server that did not start) is a failure too.
+    if (result.status !== "passed" && failed === 0) failed = 1;
+    console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+
+  printsToStdio() {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+// End-to-end tests: real servers (one on the embedded PGlite, one on PostgreSQL), the real CLI,
+// and Debian's Chromium (Playwright cannot download browsers on these machines).
+import { defineConfig } from "@playwright/test";
+import { E2E_API_KEY, PGLITE_PORT, POSTGRES_PORT } from "./e2e/support/constants.ts";
+
+const server = (kind: "pglite" | "postgres", port: number) => ({
+  command: `node e2e/support/serve.mjs ${kind} ${port}`,
+  url: `http://127.0.0.1:${port}/api/health`,
+  env: { E2E_API_KEY },
+  timeout: 120_000,
+  reuseExistingServer: false,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+});
+
+export default defineConfig({
+  testDir: "e2e",
+  // Two cores: one test at a time keeps timings honest and servers responsive.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["./e2e/support/summary-reporter.ts"]],
+  outputDir: "test-results",
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+    viewport: { width: 1280, height: 800 },
+    trace: "retain-on-failure",
+  },
+  webServer: [server("pglite", PGLITE_PORT), server("postgres", POSTGRES_PORT)],
+  projects: [
+    {
+      name: "api-pglite",
+      testMatch: ["api.spec.ts", "cli.spec.ts"],
+      use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
+    },
+    {
+      name: "api-postgres",
+      testMatch: ["api.spec.ts", "cli.spec.ts"],
+      use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` },
+    },
+    {
+      name: "studio",
+      testMatch: ["studio.spec.ts"],
+      use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
+    },
+    { name: "server", testMatch: ["server.spec.ts"] },
+  ],
+});
