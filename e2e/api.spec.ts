@@ -1,5 +1,6 @@
 // The public HTTP API of DESIGN.md, driven as an outside script would, against a real server
 // (this file runs once against the embedded PGlite and once against PostgreSQL).
+import type { APIResponse } from "@playwright/test";
 import { deploy, expect, flowYaml, importYaml, test, uniqueName } from "./support/fixtures.ts";
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -127,11 +128,7 @@ test.describe("the /api/v1 happy path", () => {
 });
 
 test.describe("bad input gets a 4xx that says what and where, and changes nothing", () => {
-  async function refused(
-    response: Awaited<ReturnType<import("@playwright/test").APIRequestContext["post"]>>,
-    status: number,
-    code: string,
-  ) {
+  async function refused(response: APIResponse, status: number, code: string) {
     expect(response.status(), await response.text()).toBe(status);
     const body = (await response.json()) as {
       error: {
