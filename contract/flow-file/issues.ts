@@ -109,6 +109,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isFinite(value)) return `number ${value}`;
   const text = JSON.stringify(value);
   const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
   return `${typeof value} ${shown}`;

@@ -89,6 +89,20 @@ describe("refusing a bad flow file says what and where", () => {
     expect(issue!.location?.line).toBe(2);
   });
 
+  it("text PostgreSQL cannot store, and hostile nesting", () => {
+    const nul = issuesOf('name: x\ndescription: "a\\0b"\n')[0]!;
+    expect(nul).toMatchObject({ path: ["description"], location: { line: 2 } });
+    expect(nul.message).toBe("description holds a NUL character (\\u0000), which cannot be stored");
+    const deep = `{"name":"d","parameters":${'{"type":"object","properties":{"a":'.repeat(40)}{}${"}}".repeat(40)}}`;
+    expect(issuesOf(deep, "json")[0]!.message).toMatch(/nested more than 64 levels deep/);
+    // Nesting the YAML parser could not survive is refused before it parses anything.
+    for (const text of ["[".repeat(50_000), "- ".repeat(50_000) + "x", "{a: ".repeat(50_000)]) {
+      expect(issuesOf(text)[0]!.message).toMatch(/nested too deeply/);
+    }
+    const indented = Array.from({ length: 2000 }, (_, i) => `${" ".repeat(i)}a:`).join("\n");
+    expect(issuesOf(indented)[0]!.message).toMatch(/nested too deeply \(indentation\)/);
+  });
+
   it("a document that is not an object", () => {
     expect(issuesOf("- a\n- b\n")[0]!.message).toMatch(/must be an object.*got an array/);
   });

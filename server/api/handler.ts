@@ -6,6 +6,7 @@ import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
+import { storableProblem } from "../../contract/storable-json.ts";
 import { describeRequestIssues, errorResponse } from "./respond.ts";
 
 export type Access = "public" | "user" | "agent";
@@ -44,9 +45,9 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       const db = await getDb();
       const principal = await authorize(db, request, spec.access);
       const params = spec.params ? parse(spec.params, await context.params, "path") : ({} as P);
-      const query = spec.query
-        ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
-        : ({} as Q);
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      refuseUnstorable(rawQuery, "query");
+      const query = spec.query ? parse(spec.query, rawQuery, "query") : ({} as Q);
       const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as B);
       return await handler({ request, db, config: getConfig(), principal, params, query, body });
     } catch (error) {
@@ -120,12 +121,24 @@ function tooLarge() {
 async function readJson(request: Request): Promise<unknown> {
   const text = await readText(request);
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new PipebookError(
       "bad_request",
       `the body is not valid JSON: ${(error as Error).message}`,
     );
+  }
+  refuseUnstorable(value, "body");
+  return value;
+}
+
+/** A NUL character or absurd nesting is refused here, before it reaches the database. */
+function refuseUnstorable(value: unknown, where: string) {
+  const problem = storableProblem(value);
+  if (problem) {
+    const at = problem.path.length ? ` at ${problem.path.join(".")}` : "";
+    throw new PipebookError("bad_request", `invalid ${where}: the value${at} ${problem.message}`);
   }
 }

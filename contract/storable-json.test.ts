@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { MAX_JSON_DEPTH, storableProblem } from "./storable-json.ts";
+
+describe("what PostgreSQL can store", () => {
+  it("accepts ordinary documents", () => {
+    expect(storableProblem({ a: [1, "two", { three: null }], b: true })).toBeUndefined();
+  });
+
+  it("finds a NUL character in a value or a key, with its path", () => {
+    expect(storableProblem({ a: [1, "x\u0000"] })).toEqual({
+      path: ["a", 1],
+      message: "holds a NUL character (\\u0000), which cannot be stored",
+    });
+    expect(storableProblem({ "k\u0000": 1 })?.path).toEqual(["k\u0000"]);
+  });
+
+  it("refuses nesting past the limit without overflowing the stack", () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(storableProblem(deep)?.message).toBe(
+      `is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    );
+  });
+});
