@@ -193,30 +193,37 @@ server.listen(port, host, () => {
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${address.port}`;
   const hooks = runtime();
-  if (hooks) hooks.onListening(url);
-  else console.log(`Pipebook is ready: ${url}`);
+  if (hooks) {
+    hooks.onListening(url).catch((error) => {
+      console.error("pipebook: start-up after listening failed:", error);
+      void stop("start-up failure", 1);
+    });
+  } else console.log(`Pipebook is ready: ${url}`);
 });
 
 // ---------------------------------------------------------------- stop
 
 let stopping = false;
-async function stop(signal) {
+async function stop(reason, code = 0) {
   if (stopping) {
-    console.error(`${signal} again: exiting now`);
+    console.error(`${reason} again: exiting now`);
     process.exit(1);
   }
   stopping = true;
-  console.log(`${signal}: stopping (send it again to exit at once)`);
-  server.close();
-  server.closeIdleConnections?.();
+  console.log(`${reason}: stopping (send it again to exit at once)`);
   try {
+    // First the local agent finishes and reports while requests are still served; then the
+    // socket closes; the database closes last.
+    await runtime()?.drain();
+    server.close();
+    server.closeAllConnections?.();
     await runtime()?.shutdown();
     await app.close?.();
   } catch (error) {
     console.error("error while stopping", error);
     process.exit(1);
   }
-  process.exit(0);
+  process.exit(code);
 }
 process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,12 +1,32 @@
 // Bundles the programs that run outside the server, each into one dependency-free file:
-// the CLI (dist/pipebook-cli.mjs). Run by `npm ci` (postinstall) and `npm run build`; ~1 s.
+// the CLI (dist/pipebook-cli.mjs) and the agent (dist/pipebook-agent.mjs, served to remote VMs
+// at /agent/pipebook-agent.mjs). Run by `npm ci` (postinstall) and `npm run build`; ~1 s.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const bundles = [{ entry: "cli/main.ts", out: "dist/pipebook-cli.mjs" }];
+// `import text from "./kernel.py?raw"`: the kernels' sources travel inside the agent as text.
+const rawText = {
+  name: "raw-text",
+  setup(build) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: path.resolve(args.resolveDir, args.path.slice(0, -"?raw".length)),
+      namespace: "raw-text",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "raw-text" }, (args) => ({
+      contents: fs.readFileSync(args.path, "utf8"),
+      loader: "text",
+    }));
+  },
+};
+
+const bundles = [
+  { entry: "cli/main.ts", out: "dist/pipebook-cli.mjs" },
+  { entry: "agent/main.ts", out: "dist/pipebook-agent.mjs" },
+];
 
 for (const { entry, out } of bundles) {
   await esbuild.build({
@@ -18,7 +38,10 @@ for (const { entry, out } of bundles) {
     target: "node20",
     // Node built-ins stay imports; everything else (zod, the contract) is inlined.
     packages: "bundle",
-    banner: { js: "// Built by scripts/build-bundles.mjs from the Pipebook sources; do not edit." },
+    plugins: [rawText],
+    banner: {
+      js: "// Built by scripts/build-bundles.mjs from the Pipebook sources; do not edit.\nimport { createRequire as __pipebookRequire } from 'node:module'; const require = __pipebookRequire(import.meta.url);",
+    },
     logLevel: "warning",
   });
 }

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   PIPEBOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PIPEBOOK_LATE_AFTER_SECONDS: z.coerce.number().min(0).default(15),
+  PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
 });
 
 export type Database = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
@@ -44,6 +46,16 @@ export type Config = {
   lateAfterMs: number;
   /** Where the committed migrations are (prisma/migrations under the project). */
   migrationsDir: string;
+  /** The single-file agent that the server serves and runs as its local agent. */
+  agentBundle: string;
+  agents: {
+    /** A run whose agent has not renewed its lease for this long is Crashed. */
+    leaseMs: number;
+    /** How often agents renew their leases (a third of the lease or less). */
+    heartbeatIntervalMs: number;
+    /** How long a claim waits for work before answering "nothing" (agents then ask again). */
+    claimWaitMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -73,6 +85,13 @@ export function loadConfig(
     logLevel: e.PIPEBOOK_LOG_LEVEL,
     lateAfterMs: e.PIPEBOOK_LATE_AFTER_SECONDS * 1000,
     migrationsDir: path.resolve(cwd, "prisma/migrations"),
+    agentBundle: path.resolve(cwd, "dist/pipebook-agent.mjs"),
+    agents: {
+      leaseMs: e.PIPEBOOK_LEASE_SECONDS * 1000,
+      heartbeatIntervalMs:
+        Math.min(e.PIPEBOOK_HEARTBEAT_SECONDS, e.PIPEBOOK_LEASE_SECONDS / 3) * 1000,
+      claimWaitMs: 25_000,
+    },
   };
 }
 

@@ -4,7 +4,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
 import { bootstrapAuth, readAdminKey } from "./bootstrap.ts";
-import { authenticateApiKey, authenticateSession, principalFromHeaders } from "./principal.ts";
+import {
+  authenticateApiKey,
+  authenticateSession,
+  forgetApiKeys,
+  principalFromHeaders,
+} from "./principal.ts";
 import { hashSecret } from "./secrets.ts";
 import { signInWithApiKey, signOut } from "./sessions.ts";
 
@@ -48,11 +53,13 @@ describe("API keys and sessions", () => {
       where: { hash: hashSecret(key) },
       data: { expiresAt: new Date(Date.now() - 1) },
     });
+    forgetApiKeys();
     expect(await authenticateApiKey(test.db, key)).toBeNull();
     await test.db.apiKey.update({
       where: { hash: hashSecret(key) },
       data: { expiresAt: null, revokedAt: new Date() },
     });
+    forgetApiKeys();
     expect(await authenticateApiKey(test.db, key)).toBeNull();
   });
 

@@ -3,9 +3,11 @@
 const RUNTIME = Symbol.for("pipebook.runtime");
 
 export type Runtime = {
-  /** Called once the HTTP server listens; prints where, and how to sign in. */
-  onListening(url: string): void;
-  /** Stops background work and closes the database. */
+  /** Called once the HTTP server listens: prints where, starts the local agent. */
+  onListening(url: string): Promise<void>;
+  /** Stops the local agent and background work while requests are still served. */
+  drain(): Promise<void>;
+  /** Closes the database: the last step. */
   shutdown(): Promise<void>;
 };
 

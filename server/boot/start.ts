@@ -1,12 +1,21 @@
 // Server start-up, run once per process from instrumentation.ts before any request is served:
-// open the database, apply pending migrations, make sure someone can sign in.
+// open the database, apply pending migrations, make sure someone can sign in, start the
+// background services; once listening, start the local agent.
+import path from "node:path";
 import { bootstrapAuth, readAdminKey } from "../auth/bootstrap.ts";
+import { issueLocalAgentKey } from "../auth/local-agent-key.ts";
 import { getConfig } from "../config.ts";
 import { closeDatabase, getDatabase, redact } from "../db/client.ts";
 import { applyMigrations, readMigrations } from "../db/migrate.ts";
 import { log } from "../log.ts";
+import { startLeaseReaper } from "../services/lease-reaper.ts";
+import { startLocalAgent } from "../services/local-agent.ts";
+import { startReplicaEvents } from "../services/replica-events.ts";
 import { VERSION } from "../version.ts";
 import { registerRuntime } from "./runtime.ts";
+
+// A stopping server gives its local agent this long to finish the runs it is executing.
+const LOCAL_AGENT_GRACE_MS = 20_000;
 
 export async function startServer(): Promise<void> {
   const config = getConfig();
@@ -26,9 +35,15 @@ export async function startServer(): Promise<void> {
     home: config.home,
     bootstrapApiKey: config.bootstrapApiKey,
   });
+  const services = [
+    startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
+    startReplicaEvents(handle),
+  ];
+  let localAgent: ReturnType<typeof startLocalAgent> | undefined;
+  process.once("exit", () => localAgent?.kill());
 
   registerRuntime({
-    onListening(url) {
+    async onListening(url) {
       const lines = [`Pipebook is ready: ${url}`];
       const key = readAdminKey(config.home);
       if (auth.createdKeyFile) {
@@ -41,8 +56,27 @@ export async function startServer(): Promise<void> {
         lines.push(`Sign in to the studio at ${url}/login with an API key`);
       }
       lines.push(`API: ${url}/api/v1 (OpenAPI at ${url}/api/v1/openapi.json)`);
+      lines.push(
+        config.localAgent
+          ? `Local agent: serving work queue "default" (PIPEBOOK_LOCAL_AGENT=0 turns it off)`
+          : "Local agent: off (PIPEBOOK_LOCAL_AGENT=0); runs wait for an agent to claim them",
+      );
       // One write, so that whoever reads the output gets the banner whole.
       console.log(lines.join("\n"));
+      if (config.localAgent) {
+        localAgent = startLocalAgent({
+          bundle: config.agentBundle,
+          apiUrl: url,
+          apiKey: await issueLocalAgentKey(handle.prisma),
+          workDir: path.join(config.home, "agent"),
+          graceMs: LOCAL_AGENT_GRACE_MS,
+        });
+      }
+    },
+    async drain() {
+      // The agent reports its last states over HTTP, so it stops while the server still serves.
+      await localAgent?.stop();
+      await Promise.all(services.map((s) => s.stop()));
     },
     async shutdown() {
       log.info("shutting down");

@@ -26,6 +26,18 @@ export type DatabaseHandle = {
    * replica does it at a time (a PostgreSQL advisory lock; PGlite has one process anyway).
    */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: a dedicated connection that LISTENs on `channel` (events between server
+   * replicas), and NOTIFY on the shared pool. PGlite lives in one process and needs neither.
+   */
+  pubsub?: {
+    listen(
+      channel: string,
+      onMessage: (payload: string) => void,
+      onError: (error: Error) => void,
+    ): Promise<{ close(): Promise<void> }>;
+    notify(channel: string, payload: string): Promise<void>;
+  };
   close(): Promise<void>;
 };
 
@@ -111,6 +123,21 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       } finally {
         await client.end();
       }
+    },
+    pubsub: {
+      listen: async (channel, onMessage, onError) => {
+        const client = new pg.Client({ connectionString: url });
+        client.on("error", onError);
+        client.on("notification", (n) => {
+          if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+        });
+        await client.connect();
+        await client.query(`LISTEN ${channel}`);
+        return { close: () => client.end() };
+      },
+      notify: async (channel, payload) => {
+        await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+      },
     },
     close: async () => {
       await prisma.$disconnect();

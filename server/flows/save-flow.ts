@@ -13,7 +13,7 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { compileTasks } from "./compile-tasks.ts";
-import { contentHash } from "./content-hash.ts";
+import { contentHash } from "../../contract/content-hash.ts";
 
 export type SavedFlow = {
   id: string;

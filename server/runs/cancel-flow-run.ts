@@ -6,7 +6,8 @@ import { assertNever } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
-import { transitionFlowRun, transitionTaskRuns } from "./state-machine.ts";
+import { publish } from "../events/bus.ts";
+import { transitionFlowRun, transitionTaskRuns } from "./state-machine/index.ts";
 
 export async function cancelFlowRun(
   db: Db,
@@ -41,13 +42,18 @@ export async function cancelFlowRun(
       }
       case "Pending":
       case "Running": {
+        const holder = await db.flowRun.findUnique({ where: { id }, select: { agentId: true } });
         const from = await transitionFlowRun(db, {
           id,
           from: ["Pending", "Running"],
           to: "Cancelling",
           message: "Cancel requested; waiting for the agent to stop the tasks",
         });
-        if (from) return { id, state: "Cancelling" };
+        if (from) {
+          // Wakes the agent's hanging heartbeat: it stops the tasks now, not on its next tick.
+          if (holder?.agentId) publish("run-cancel", holder.agentId);
+          return { id, state: "Cancelling" };
+        }
         break;
       }
       case "Cancelling":

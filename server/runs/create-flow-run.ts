@@ -7,8 +7,9 @@ import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
+import { publish } from "../events/bus.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
-import { insertScheduledFlowRun } from "./state-machine.ts";
+import { insertScheduledFlowRun } from "./state-machine/index.ts";
 
 export type CreateFlowRunInput = {
   deploymentId: string;
@@ -30,6 +31,7 @@ export async function createFlowRun(
           flowId: true,
           flowVersionId: true,
           workQueueId: true,
+          workQueue: { select: { name: true } },
           tags: true,
           parameters: true,
           retries: true,
@@ -63,5 +65,7 @@ export async function createFlowRun(
       order,
     ),
   );
+  // Wakes agents long-polling this queue: the run starts without waiting for a polling tick.
+  publish("run-queued", deployment.workQueue.name);
   return { id: run.id, state: run.state, workQueueId: deployment.workQueueId };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
 import { seedRun } from "../../test/support/seed.ts";
 import { listFlowRunLogs } from "./list-logs.ts";
-import { transitionFlowRun } from "./state-machine.ts";
+import { transitionFlowRun } from "./state-machine/index.ts";
 
 const test = freshDatabase();
 

@@ -1,7 +1,8 @@
-// A flow version's identity: SHA-256 of the normalised flow file written with sorted keys, so
-// that the same flow saved twice (or re-imported from YAML after a JSON export) hashes the same.
+// Hashes of JSON documents that do not depend on key order: a flow version's identity (the same
+// flow saved twice, or re-imported from YAML after a JSON export, hashes the same) and a cached
+// task's key (the same code with the same inputs).
 import crypto from "node:crypto";
-import type { FlowFile } from "../../contract/flow-file/schema.ts";
+import type { FlowFile } from "./flow-file/schema.ts";
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -14,6 +15,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+export function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
 export function contentHash(flow: FlowFile): string {
-  return crypto.createHash("sha256").update(canonicalJson(flow)).digest("hex");
+  return sha256(canonicalJson(flow));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateFlowFile } from "../../contract/flow-file/parse.ts";
+import { validateFlowFile } from "./flow-file/parse.ts";
 import { canonicalJson, contentHash } from "./content-hash.ts";
 
 describe("content hash", () => {

@@ -1,20 +1,15 @@
-// The only module that writes a run's or task run's state. Each transition is one SQL statement:
-// a guarded update (`WHERE state = ANY(allowed from-states)`, row locked) that also appends the
-// state-history row, so a transition and its history can never disagree and two writers racing
-// for the same run cannot both win. The allowed transitions are contract/run-states.ts.
+// Flow-run transitions: each one SQL statement, a guarded update (`WHERE state = ANY(allowed
+// from-states)`, row locked) that also appends the state-history row, so a transition and its
+// history never disagree and two writers racing for one run cannot both win.
 import {
   canTransitionFlowRun,
-  canTransitionTaskRun,
   isFinalFlowRunState,
-  isFinalTaskRunState,
   type FlowRunState,
-  type TaskRunState,
-} from "../../contract/run-states.ts";
-import type { Tx } from "../db/client.ts";
-import { Prisma } from "../db/generated/client.ts";
-import { NotFoundError, PipebookError } from "../errors.ts";
-
-type Json = Prisma.InputJsonValue;
+} from "../../../contract/run-states.ts";
+import type { Tx } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
+import { NotFoundError, PipebookError } from "../../errors.ts";
+import { checkAllowed, jsonOrNull, textArray, type Json } from "./sql.ts";
 
 export type FlowRunTransition = {
   id: string;
@@ -33,35 +28,6 @@ export type FlowRunTransition = {
     scheduledAt?: Date;
   };
 };
-
-function checkAllowed<S extends string>(
-  kind: string,
-  from: readonly S[],
-  to: S,
-  can: (a: S, b: S) => boolean,
-) {
-  if (from.length === 0) throw new Error(`${kind} transition to ${to} names no from-state`);
-  for (const state of from) {
-    // A programming error, not a user's: the transition table forbids it.
-    if (!can(state, to)) throw new Error(`${kind} transition ${state} → ${to} is not allowed`);
-  }
-}
-
-/**
- * A list of names as one parameter, "{a,b}": PostgreSQL's array literal, cast at the use. The
- * drivers disagree on how to send a JS array as a raw-query parameter; text they all send alike.
- * Only for names that need no quoting (states, task names: letters, digits and "_").
- */
-function list(values: readonly string[]): string {
-  for (const v of values) {
-    if (!/^[A-Za-z0-9_]+$/.test(v)) throw new Error(`not a plain name: ${JSON.stringify(v)}`);
-  }
-  return `{${values.join(",")}}`;
-}
-
-function jsonOrNull(value: Json | null | undefined) {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
 
 /**
  * Moves a flow run from one of `from` to `to`. Returns the state it came from, or null when the
@@ -92,7 +58,7 @@ export async function transitionFlowRun(
   const rows = await tx.$queryRaw<{ fromState: FlowRunState }[]>`
     WITH prev AS (
       SELECT id, state FROM "FlowRun"
-      WHERE id = ${t.id}::uuid AND state = ANY(${list(t.from)}::"FlowRunState"[])
+      WHERE id = ${t.id}::uuid AND state = ANY(${textArray(t.from)}::"FlowRunState"[])
       FOR UPDATE
     ), upd AS (
       UPDATE "FlowRun" f SET ${Prisma.join(sets)}
@@ -120,66 +86,6 @@ export async function transitionFlowRunOrThrow(
     `flow run ${t.id} is ${run.state}, so it cannot become ${t.to}`,
     { state: run.state },
   );
-}
-
-export type TaskRunTransition = {
-  flowRunId: string;
-  /** The task runs to move, by task name; all of the run's task runs when omitted. */
-  names?: readonly string[];
-  from: readonly TaskRunState[];
-  to: TaskRunState;
-  at?: Date;
-  message?: string | null;
-  set?: {
-    attempts?: number;
-    nextAttemptAt?: Date | null;
-    error?: Json | null;
-  };
-};
-
-/**
- * Moves the named task runs of a flow run (those in one of `from`) to `to`, in one statement.
- * Returns the names that moved; the others were not in an allowed state.
- */
-export async function transitionTaskRuns(tx: Tx, t: TaskRunTransition): Promise<string[]> {
-  checkAllowed("task run", t.from, t.to, canTransitionTaskRun);
-  const at = t.at ?? new Date();
-  const sets = [
-    Prisma.sql`"state" = ${t.to}::"TaskRunState"`,
-    Prisma.sql`"stateChangedAt" = ${at}`,
-  ];
-  if (t.to === "Running") sets.push(Prisma.sql`"startedAt" = COALESCE(r."startedAt", ${at})`);
-  if (isFinalTaskRunState(t.to)) sets.push(Prisma.sql`"endedAt" = ${at}`);
-  if (t.to === "Pending") {
-    // Reset for a retried flow run: the task starts over.
-    sets.push(Prisma.sql`"startedAt" = NULL, "endedAt" = NULL, "error" = NULL`);
-  }
-  const s = t.set ?? {};
-  if (s.attempts !== undefined) sets.push(Prisma.sql`"attempts" = ${s.attempts}`);
-  if (s.nextAttemptAt !== undefined) sets.push(Prisma.sql`"nextAttemptAt" = ${s.nextAttemptAt}`);
-  if (t.to !== "Retrying" && s.nextAttemptAt === undefined) {
-    sets.push(Prisma.sql`"nextAttemptAt" = NULL`);
-  }
-  if (s.error !== undefined) sets.push(Prisma.sql`"error" = ${jsonOrNull(s.error)}::jsonb`);
-
-  const nameFilter = t.names ? Prisma.sql`AND name = ANY(${list(t.names)}::text[])` : Prisma.empty;
-  const rows = await tx.$queryRaw<{ name: string }[]>`
-    WITH prev AS (
-      SELECT id, state FROM "TaskRun"
-      WHERE "flowRunId" = ${t.flowRunId}::uuid ${nameFilter}
-        AND state = ANY(${list(t.from)}::"TaskRunState"[])
-      FOR UPDATE
-    ), upd AS (
-      UPDATE "TaskRun" r SET ${Prisma.join(sets)}
-      FROM prev WHERE r.id = prev.id
-      RETURNING r.id, r.name, r.attempts, prev.state AS "fromState"
-    ), history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT ${t.flowRunId}::uuid, id, "fromState", ${t.to}::"TaskRunState", attempts, ${t.message ?? null}, ${at}
-      FROM upd
-    )
-    SELECT name FROM upd`;
-  return rows.map((r) => r.name);
 }
 
 export type NewFlowRun = {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { freshDatabase } from "../../test/support/database.ts";
-import { seedRun } from "../../test/support/seed.ts";
-import {
-  transitionFlowRun,
-  transitionFlowRunOrThrow,
-  transitionTaskRuns,
-} from "./state-machine.ts";
+import { freshDatabase } from "../../../test/support/database.ts";
+import { seedRun } from "../../../test/support/seed.ts";
+import { transitionFlowRun, transitionFlowRunOrThrow, transitionTaskRuns } from "./index.ts";
 
 const test = freshDatabase();
 

@@ -1,0 +1,160 @@
+// The agent's settings, from its flags and environment (the one place the agent reads them).
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+export type AgentConfig = {
+  apiUrl: string;
+  apiKey: string;
+  name: string;
+  queues: string[];
+  tags: string[];
+  /** Flow runs executed at once. */
+  concurrency: number;
+  /** Tasks of one flow run executed at once (independent branches). */
+  taskConcurrency: number;
+  workDir: string;
+  gracePeriodMs: number;
+  python: string;
+  node: string;
+};
+
+export class AgentConfigError extends Error {
+  override name = "AgentConfigError";
+}
+
+export const AGENT_HELP = `Usage: node pipebook-agent.mjs start [options]
+
+Runs a Pipebook agent: it long-polls the server's work queues, claims queued flow runs, executes
+their tasks as child processes (Python, TypeScript, shell) and reports states and logs back.
+It needs only Node >= 20 (and python3 for Python tasks, bash for shell tasks), and opens only
+outbound HTTP(S) connections to the server.
+
+Options (environment variable in brackets):
+  --api-url URL          the Pipebook server, e.g. http://pipebook:4200      [PIPEBOOK_API_URL]
+  --api-key KEY          an API key (an agent key is enough)                 [PIPEBOOK_API_KEY]
+  --queue NAME           a work queue to serve; repeat or comma-separate     [PIPEBOOK_QUEUES]
+                         (default: default)
+  --tags T1,T2           tags this agent carries: deployments tagged gpu      [PIPEBOOK_TAGS]
+                         run only on agents tagged gpu (--tag works too)
+  --concurrency N        flow runs at once (default 4)                       [PIPEBOOK_CONCURRENCY]
+  --task-concurrency N   tasks of one run at once (default: CPU count, min 2)
+  --name NAME            how the agent shows in the studio (default: hostname)
+  --work-dir DIR         where runs keep their files (default: a temp folder)
+  --grace-period SECONDS on SIGTERM, how long running flows may finish (default 30);
+                         a second SIGTERM or Ctrl-C stops at once
+  --python PATH          the Python for Python tasks (default: python3)
+  -h, --help             this help
+
+Example:
+  curl -fsSLO http://SERVER:4200/agent/pipebook-agent.mjs
+  node pipebook-agent.mjs start --api-url http://SERVER:4200 --api-key KEY --queue gpu-jobs --tags gpu`;
+
+function list(value: string | string[] | undefined): string[] {
+  const items = Array.isArray(value) ? value : value ? [value] : [];
+  return [
+    ...new Set(
+      items
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+function positiveInt(
+  raw: string | undefined,
+  fallback: number,
+  flag: string,
+  problems: string[],
+): number {
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    problems.push(`${flag} must be a whole number ≥ 1 (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Settings of `execute-run` (inside a container): it talks to its parent agent, not the server. */
+export function loadExecuteRunConfig(env: Record<string, string | undefined> = process.env) {
+  return {
+    python: env.PIPEBOOK_PYTHON || "python3",
+    taskConcurrency: Math.max(2, os.cpus().length),
+  };
+}
+
+export function loadAgentConfig(
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): AgentConfig {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        "api-url": { type: "string" },
+        "api-key": { type: "string" },
+        queue: { type: "string", multiple: true },
+        tags: { type: "string", multiple: true },
+        tag: { type: "string", multiple: true },
+        concurrency: { type: "string" },
+        "task-concurrency": { type: "string" },
+        name: { type: "string" },
+        "work-dir": { type: "string" },
+        "grace-period": { type: "string" },
+        python: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new AgentConfigError(`${(error as Error).message} (see --help)`);
+  }
+  const problems: string[] = [];
+  const apiUrl = (values["api-url"] ?? env.PIPEBOOK_API_URL ?? "").replace(/\/+$/, "");
+  if (!apiUrl) problems.push("--api-url (or PIPEBOOK_API_URL) is required");
+  else if (!/^https?:\/\/[^/]+/.test(apiUrl))
+    problems.push(`--api-url must be an http(s) URL (got "${apiUrl}")`);
+  const apiKey = values["api-key"] ?? env.PIPEBOOK_API_KEY ?? "";
+  if (!apiKey) problems.push("--api-key (or PIPEBOOK_API_KEY) is required");
+  const queues = list(values.queue ?? env.PIPEBOOK_QUEUES);
+  const tags = list(
+    [...(values.tags ?? []), ...(values.tag ?? [])].length
+      ? [...(values.tags ?? []), ...(values.tag ?? [])]
+      : env.PIPEBOOK_TAGS,
+  );
+  const concurrency = positiveInt(
+    values.concurrency ?? env.PIPEBOOK_CONCURRENCY,
+    4,
+    "--concurrency",
+    problems,
+  );
+  const taskConcurrency = positiveInt(
+    values["task-concurrency"],
+    Math.max(2, os.cpus().length),
+    "--task-concurrency",
+    problems,
+  );
+  const graceSeconds = values["grace-period"] ?? "30";
+  if (!/^\d+(\.\d+)?$/.test(graceSeconds))
+    problems.push(`--grace-period must be seconds (got "${graceSeconds}")`);
+  if (problems.length) throw new AgentConfigError(problems.join("\n"));
+  return {
+    apiUrl,
+    apiKey,
+    name: values.name ?? os.hostname(),
+    queues: queues.length ? queues : ["default"],
+    tags,
+    concurrency,
+    taskConcurrency,
+    workDir: path.resolve(
+      values["work-dir"] ??
+        path.join(os.tmpdir(), `pipebook-agent-${process.getuid?.() ?? "user"}`),
+    ),
+    gracePeriodMs: Number(graceSeconds) * 1000,
+    python: values.python || env.PIPEBOOK_PYTHON || "python3",
+    node: process.execPath,
+  };
+}

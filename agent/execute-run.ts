@@ -1,0 +1,79 @@
+// `pipebook-agent.mjs execute-run`: what runs inside a docker runner's container. It reads the
+// claimed run as the first line of stdin, executes it with the process runner, and speaks JSON
+// lines with the agent outside: events and cache questions on stdout, cache answers on stdin.
+// SIGTERM cancels the run (the outside agent sends it on a cancel).
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { ClaimedRunSchema } from "../contract/agent-protocol.ts";
+import { installKernelFiles } from "./kernels/kernel-files.ts";
+import { KernelPool } from "./kernels/kernel-pool.ts";
+import { ProcessRunner } from "./runners/process-runner.ts";
+import type { ContainerMessage } from "./runners/docker-runner.ts";
+
+function send(message: ContainerMessage): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+export async function executeRunFromStdin(options: {
+  python: string;
+  taskConcurrency: number;
+}): Promise<number> {
+  const lines = readline.createInterface({ input: process.stdin });
+  const iterator = lines[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) {
+    process.stderr.write("execute-run: no run on stdin\n");
+    return 2;
+  }
+  const run = ClaimedRunSchema.parse(JSON.parse(first.value));
+  const answers = new Map<number, (answer: { hit: boolean; result?: unknown }) => void>();
+  lines.on("line", (line) => {
+    try {
+      const message = JSON.parse(line) as { $: string; id: number; hit: boolean; result?: unknown };
+      if (message.$ === "cache")
+        answers.get(message.id)?.({ hit: message.hit, result: message.result });
+    } catch {
+      // Not a message for us.
+    }
+  });
+  let nextId = 0;
+  const controller = new AbortController();
+  process.once("SIGTERM", () => controller.abort("cancel"));
+
+  const workDir = path.join(os.tmpdir(), "pipebook");
+  const files = installKernelFiles(path.join(workDir, "kernels"));
+  const env = { ...process.env };
+  const pool = new KernelPool(files, {
+    python: options.python,
+    node: process.execPath,
+    env,
+    cwd: workDir,
+  });
+  const runner = new ProcessRunner({
+    pool,
+    files,
+    workDir,
+    env,
+    taskConcurrency: options.taskConcurrency,
+  });
+  const end = await runner.execute({
+    run,
+    signal: controller.signal,
+    sink: { push: (event) => send({ $: "event", event }) },
+    cacheLookup: (key) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        const timer = setTimeout(() => resolve({ hit: false }), 10_000);
+        answers.set(id, (answer) => {
+          clearTimeout(timer);
+          answers.delete(id);
+          resolve(answer);
+        });
+        send({ $: "cache", id, key });
+      }),
+  });
+  send({ $: "end", state: end });
+  await pool.close();
+  return 0;
+}

@@ -1,0 +1,29 @@
+// Input binding (../DESIGN.md "Binding of inputs"), one rule for every language: a task gets the
+// flow's parameters and the results of its direct upstream tasks, by name; an upstream result
+// shadows a parameter of the same name.
+
+export function taskInputs(
+  parameters: Record<string, unknown>,
+  dependsOn: readonly string[],
+  results: ReadonlyMap<string, unknown>,
+): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { ...parameters };
+  for (const upstream of dependsOn) inputs[upstream] = results.get(upstream) ?? null;
+  return inputs;
+}
+
+/**
+ * Shell tasks get each input as an environment variable named in upper case (`report` →
+ * `$REPORT`; characters a variable name cannot hold become `_`), JSON-encoded unless a string.
+ */
+export function shellVariables(inputs: Record<string, unknown>): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    const key = name
+      .toUpperCase()
+      .replace(/[^A-Z0-9_]/g, "_")
+      .replace(/^(\d)/, "_$1");
+    vars[key] = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  }
+  return vars;
+}

@@ -1,0 +1,18 @@
+// What the executor says about a run, as report events: pushed to the run's reporter by the
+// process runner, or written as JSON lines by an agent inside a container.
+import type { ReportEvent, TaskError } from "../../contract/agent-protocol.ts";
+
+export type EventSink = { push(event: ReportEvent): void };
+
+export const now = () => new Date().toISOString();
+
+export function errorLine(task: string, attempt: number, error: TaskError): ReportEvent {
+  return {
+    type: "log",
+    task,
+    attempt,
+    level: "error",
+    message: error.traceback?.trimEnd() || `${error.type}: ${error.message}`,
+    at: now(),
+  };
+}

@@ -1,0 +1,287 @@
+// One task of a flow run, through all its attempts: a cache lookup first (cache: inputs), then
+// attempts with the retry policy's delays, each one killed — with everything it started — on
+// timeout or cancel. Every step is reported as it happens.
+import fs from "node:fs";
+import path from "node:path";
+import {
+  MAX_RESULT_BYTES,
+  type ClaimedRun,
+  type ExecutableTask,
+  type TaskError,
+} from "../../contract/agent-protocol.ts";
+import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
+import type { KernelFiles } from "../kernels/kernel-files.ts";
+import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
+import type { OutputLine, TaskOutcome } from "../kernels/output.ts";
+import { runShell } from "../kernels/shell.ts";
+import { shellVariables } from "./binding.ts";
+import { errorLine, now, type EventSink } from "./events.ts";
+import { retryDelayMs } from "./retry-delay.ts";
+
+export type TaskEnvironment = {
+  run: ClaimedRun;
+  sink: EventSink;
+  pool: KernelPool;
+  files: KernelFiles;
+  /** The run's folder: every task of the run works in it. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborts when the run is cancelled or its lease is lost. */
+  signal: AbortSignal;
+  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+};
+
+export type TaskEnd =
+  { state: "Completed" | "Cached"; result: unknown } | { state: "Failed" | "Cancelled" };
+
+type Attempt = TaskOutcome | { ok: false; cancelled: true };
+
+export async function runTask(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  inputs: Record<string, unknown>,
+  priorAttempts: number,
+): Promise<TaskEnd> {
+  const { sink } = env;
+  let cacheKey: string | undefined;
+  if (task.cache) {
+    cacheKey = sha256(canonicalJson({ language: task.language, code: task.code, inputs }));
+    const cached = await env.cacheLookup(cacheKey).catch(() => ({ hit: false, result: undefined }));
+    if (cached.hit) {
+      sink.push({
+        type: "task",
+        task: task.name,
+        state: "Cached",
+        at: now(),
+        attempt: priorAttempts,
+        result: cached.result ?? null,
+        message: "Reused a cached result",
+      });
+      return { state: "Cached", result: cached.result ?? null };
+    }
+  }
+
+  for (let retry = 0; ; retry++) {
+    const attempt = priorAttempts + retry + 1;
+    sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
+    const outcome = await runAttempt(env, task, inputs, attempt);
+    if ("cancelled" in outcome) {
+      sink.push({
+        type: "task",
+        task: task.name,
+        state: "Cancelled",
+        at: now(),
+        attempt,
+        error: { type: "Cancelled", message: "The flow run was cancelled" },
+      });
+      return { state: "Cancelled" };
+    }
+    if (outcome.ok) {
+      const parsed = resultOf(outcome.resultJson);
+      if (parsed.ok) {
+        const expires = task.cache?.expiresSeconds;
+        sink.push({
+          type: "task",
+          task: task.name,
+          state: "Completed",
+          at: now(),
+          attempt,
+          result: parsed.result,
+          ...(cacheKey
+            ? {
+                cache: {
+                  key: cacheKey,
+                  expiresAt: expires ? new Date(Date.now() + expires * 1000).toISOString() : null,
+                },
+              }
+            : {}),
+        });
+        return { state: "Completed", result: parsed.result };
+      }
+      // Retrying would return the same oversized value: fail at once.
+      sink.push(errorLine(task.name, attempt, parsed.error));
+      sink.push({
+        type: "task",
+        task: task.name,
+        state: "Failed",
+        at: now(),
+        attempt,
+        error: parsed.error,
+      });
+      return { state: "Failed" };
+    }
+    sink.push(errorLine(task.name, attempt, outcome.error));
+    if (retry < task.retries) {
+      const delay = retryDelayMs(task, retry + 1);
+      const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+      sink.push({
+        type: "task",
+        task: task.name,
+        state: "Retrying",
+        at: now(),
+        attempt,
+        error: outcome.error,
+        nextAttemptAt,
+        message: `Attempt ${attempt} failed (${outcome.error.type}); retrying in ${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)} s`,
+      });
+      if (!(await sleep(delay, env.signal))) {
+        sink.push({
+          type: "task",
+          task: task.name,
+          state: "Cancelled",
+          at: now(),
+          attempt,
+          error: { type: "Cancelled", message: "The flow run was cancelled" },
+        });
+        return { state: "Cancelled" };
+      }
+      continue;
+    }
+    sink.push({
+      type: "task",
+      task: task.name,
+      state: "Failed",
+      at: now(),
+      attempt,
+      error: outcome.error,
+    });
+    return { state: "Failed" };
+  }
+}
+
+function resultOf(json: string): { ok: true; result: unknown } | { ok: false; error: TaskError } {
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_RESULT_BYTES) {
+    return {
+      ok: false,
+      error: {
+        type: "ResultTooLarge",
+        message: `the result is ${(bytes / 1024 / 1024).toFixed(1)} MB as JSON; results may be at most ${MAX_RESULT_BYTES / 1024 / 1024} MB — write large data to storage and return a reference to it`,
+      },
+    };
+  }
+  return { ok: true, result: JSON.parse(json) as unknown };
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function taskEnv(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  attempt: number,
+): Record<string, string> {
+  return {
+    PIPEBOOK_FLOW_RUN_ID: env.run.flowRunId,
+    PIPEBOOK_FLOW: env.run.flow.name,
+    PIPEBOOK_DEPLOYMENT: env.run.deployment.name,
+    PIPEBOOK_TASK: task.name,
+    PIPEBOOK_ATTEMPT: String(attempt),
+  };
+}
+
+async function runAttempt(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  inputs: Record<string, unknown>,
+  attempt: number,
+): Promise<Attempt> {
+  const onOutput = (line: OutputLine) =>
+    env.sink.push({
+      type: "log",
+      task: task.name,
+      attempt,
+      level: line.level,
+      message: line.message,
+      at: line.at.toISOString(),
+    });
+  const context = taskEnv(env, task, attempt);
+
+  let kill: () => void;
+  let outcome: Promise<TaskOutcome>;
+  let release: (healthy: boolean) => void = () => undefined;
+  if (task.language === "shell") {
+    const shell = runShell({
+      task: task.name,
+      code: task.code,
+      env: { ...env.env, ...context, ...shellVariables(inputs) },
+      cwd: env.cwd,
+      onOutput,
+    });
+    kill = shell.kill;
+    outcome = shell.outcome;
+  } else {
+    const language: KernelLanguage = task.language;
+    let kernel;
+    try {
+      kernel = await env.pool.acquire(language);
+    } catch (error) {
+      return { ok: false, error: { type: "KernelUnavailable", message: (error as Error).message } };
+    }
+    const command: Record<string, unknown> = {
+      task: task.name,
+      attempt,
+      inputs,
+      env: context,
+      cwd: env.cwd,
+    };
+    if (language === "python") command.code = task.code;
+    else command.file = writeModule(env, task, attempt);
+    kill = () => void kernel.kill();
+    release = (healthy) => env.pool.release(language, kernel, healthy);
+    outcome = kernel.run(command, onOutput);
+  }
+
+  // Whichever comes first: the task ends, its timeout, or a cancel of the run.
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<Attempt>((resolve) => {
+    if (task.timeoutSeconds) {
+      timer = setTimeout(() => {
+        kill();
+        resolve({
+          ok: false,
+          error: {
+            type: "TimedOut",
+            message: `the attempt timed out after ${task.timeoutSeconds} s and was killed`,
+          },
+        });
+      }, task.timeoutSeconds * 1000);
+    }
+    onAbort = () => {
+      kill();
+      resolve({ ok: false, cancelled: true });
+    };
+    if (env.signal.aborted) onAbort();
+    else env.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const first = await Promise.race([outcome.then((o): Attempt => o), stopped]);
+  clearTimeout(timer);
+  if (onAbort) env.signal.removeEventListener("abort", onAbort);
+  const interrupted = "cancelled" in first || (!first.ok && first.error.type === "TimedOut");
+  if (interrupted) await outcome.catch(() => undefined);
+  release(!interrupted);
+  return first;
+}
+
+/** TypeScript cells run as ES modules; each attempt gets its own file (ESM caches by URL). */
+function writeModule(env: TaskEnvironment, task: ExecutableTask, attempt: number): string {
+  const dir = path.join(env.files.nodeTasks, env.run.flowRunId);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${task.name}.${attempt}.mjs`);
+  fs.writeFileSync(file, task.code);
+  return file;
+}

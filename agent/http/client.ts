@@ -1,0 +1,154 @@
+// The agent's side of the agent protocol. Every call returns { ok, data } or { ok: false, … }
+// rather than throwing, says whether trying again could help, and checks every answer against the
+// shared contract — a server of another version fails loudly here, not deep in the executor.
+import type { z } from "zod";
+import {
+  CacheLookupResponseSchema,
+  ClaimResponseSchema,
+  HeartbeatResponseSchema,
+  RegisterAgentResponseSchema,
+  ReportResponseSchema,
+  StopAgentResponseSchema,
+  type ClaimResponse,
+  type HeartbeatResponse,
+  type RegisterAgentRequest,
+  type RegisterAgentResponse,
+  type ReportRequest,
+  type ReportResponse,
+} from "../../contract/agent-protocol.ts";
+import { ApiErrorSchema } from "../../contract/api-v1.ts";
+
+export type Failure = {
+  ok: false;
+  error: string;
+  status?: number;
+  code?: string;
+  /** Network trouble, 5xx, 429: the same request may succeed later. */
+  retryable: boolean;
+};
+export type Result<T> = { ok: true; data: T } | Failure;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+// Long-polls get the time they asked the server to wait, plus this.
+const LONG_POLL_MARGIN_MS = 10_000;
+
+export class AgentApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+  ) {}
+
+  private async call<T>(
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<Result<T>> {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${this.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = timeout.aborted
+        ? "timed out"
+        : options.signal?.aborted
+          ? "aborted"
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
+      return { ok: false, error: `cannot reach ${this.baseUrl} (${why})`, retryable: true };
+    }
+    const text = await response.text().catch(() => "");
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      return {
+        ok: false,
+        status: response.status,
+        error: `${path}: HTTP ${response.status} with a body that is not JSON`,
+        retryable: response.status >= 500,
+      };
+    }
+    if (!response.ok) {
+      const parsed = ApiErrorSchema.safeParse(json);
+      return {
+        ok: false,
+        status: response.status,
+        code: parsed.success ? parsed.data.error.code : undefined,
+        error: parsed.success ? parsed.data.error.message : `${path}: HTTP ${response.status}`,
+        retryable: response.status >= 500 || response.status === 429,
+      };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        status: response.status,
+        error: `${path}: the server's answer does not match this agent's protocol (${parsed.error.message})`,
+        retryable: false,
+      };
+    }
+    return { ok: true, data: parsed.data };
+  }
+
+  register(request: RegisterAgentRequest): Promise<Result<RegisterAgentResponse>> {
+    return this.call("/api/v1/agents", request, RegisterAgentResponseSchema);
+  }
+
+  claim(
+    agentId: string,
+    capacity: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Result<ClaimResponse>> {
+    return this.call(`/api/v1/agents/${agentId}/claim`, { capacity, waitMs }, ClaimResponseSchema, {
+      timeoutMs: waitMs + LONG_POLL_MARGIN_MS,
+      signal,
+    });
+  }
+
+  heartbeat(
+    agentId: string,
+    runs: string[],
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Result<HeartbeatResponse>> {
+    return this.call(
+      `/api/v1/agents/${agentId}/heartbeat`,
+      { runs, waitMs },
+      HeartbeatResponseSchema,
+      {
+        timeoutMs: waitMs + LONG_POLL_MARGIN_MS,
+        signal,
+      },
+    );
+  }
+
+  stop(agentId: string, release: string[]): Promise<Result<{ released: string[] }>> {
+    return this.call(`/api/v1/agents/${agentId}/stop`, { release }, StopAgentResponseSchema, {
+      timeoutMs: 5_000,
+    });
+  }
+
+  report(flowRunId: string, report: ReportRequest): Promise<Result<ReportResponse>> {
+    return this.call(`/api/v1/flow-runs/${flowRunId}/report`, report, ReportResponseSchema);
+  }
+
+  cache(
+    flowRunId: string,
+    leaseId: string,
+    keys: string[],
+  ): Promise<Result<{ hits: Record<string, { result?: unknown }> }>> {
+    return this.call(
+      `/api/v1/flow-runs/${flowRunId}/cache`,
+      { leaseId, keys },
+      CacheLookupResponseSchema,
+    );
+  }
+}

@@ -1,0 +1,98 @@
+// Pipebook's Node kernel: one warm Node process that runs TypeScript cells (compiled to
+// JavaScript when their flow version was saved) one after another, so a task pays no process
+// start-up. Commands arrive as JSON lines on fd 3, answers leave as JSON lines on fd 4; the
+// task's console output is this process's stdout and stderr (the task's logs), each closed by a
+// marker line after the task so the agent knows all of its output has arrived.
+import fs from "node:fs";
+import readline from "node:readline";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+const MARK = `\u0000${process.env.PIPEBOOK_KERNEL_MARK}\n`;
+delete process.env.PIPEBOOK_KERNEL_MARK;
+
+function send(message) {
+  fs.writeSync(4, `${JSON.stringify(message)}\n`);
+}
+
+// The "pipebook" module's logger reaches the agent through this.
+globalThis[Symbol.for("pipebook.kernel")] = {
+  log(level, message) {
+    send({ type: "log", level, message: String(message) });
+  },
+};
+
+// If the agent dies (even by SIGKILL), take this kernel and whatever its task started along. A
+// worker thread watches, because a busy task would keep the main thread from ever looking.
+new Worker(
+  `const { workerData } = require("node:worker_threads");
+   setInterval(() => {
+     if (process.ppid !== workerData) {
+       try { process.kill(-process.pid, "SIGKILL"); } catch { process.kill(process.pid, "SIGKILL"); }
+     }
+   }, 500);`,
+  { eval: true, workerData: process.ppid },
+).unref();
+
+// A promise a task forgot to await must not take the kernel down with it.
+process.on("unhandledRejection", (reason) => {
+  process.stderr.write(`unhandled promise rejection: ${reason?.stack ?? reason}\n`);
+});
+
+function describe(error) {
+  if (error instanceof Error) {
+    return {
+      type: error.name || "Error",
+      message: error.message || String(error),
+      traceback: error.stack,
+    };
+  }
+  return { type: "Error", message: `the task threw ${JSON.stringify(error) ?? String(error)}` };
+}
+
+async function run(command) {
+  const savedEnv = { ...process.env };
+  Object.assign(process.env, command.env ?? {});
+  process.chdir(command.cwd);
+  let outcome;
+  try {
+    const taskModule = await import(pathToFileURL(command.file).href);
+    const main = typeof taskModule.default === "function" ? taskModule.default : taskModule.main;
+    if (typeof main !== "function") {
+      throw Object.assign(
+        new Error(`task "${command.task}" exports no function to call (default or main)`),
+        {
+          name: "NoEntryPoint",
+        },
+      );
+    }
+    const result = await main(command.inputs);
+    let text;
+    try {
+      text = JSON.stringify(result === undefined ? null : result);
+    } catch (error) {
+      throw Object.assign(new Error(`main() returned a value that is not JSON: ${error.message}`), {
+        name: "ResultNotSerializable",
+      });
+    }
+    outcome = { type: "done", ok: true, resultJson: text ?? "null" };
+  } catch (error) {
+    outcome = { type: "done", ok: false, error: describe(error) };
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+    // Pipes are written synchronously on Linux and macOS, so all console output is out by now.
+    fs.writeSync(1, MARK);
+    fs.writeSync(2, MARK);
+  }
+  send(outcome);
+}
+
+const lines = readline.createInterface({
+  input: fs.createReadStream(null, { fd: 3 }),
+  crlfDelay: Infinity,
+});
+send({ type: "ready", pid: process.pid, version: process.version });
+for await (const line of lines) {
+  if (line.trim()) await run(JSON.parse(line));
+}

@@ -1,0 +1,70 @@
+// Shell tasks: one bash process each (shell has no warm kernel to keep; bash starts in ~2 ms).
+// Inputs arrive as environment variables; the result is stdout's last line, parsed as JSON when
+// it parses, else the text; a non-zero exit fails the attempt.
+import { spawn } from "node:child_process";
+import { killTree } from "./process-tree.ts";
+import { readLines, type OutputLine, type TaskOutcome } from "./output.ts";
+
+export type ShellTask = {
+  task: string;
+  code: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  onOutput: (line: OutputLine) => void;
+};
+
+export function runShell(task: ShellTask): { outcome: Promise<TaskOutcome>; kill: () => void } {
+  // $0 is the task's name, so bash's own errors read "notify: line 3: …".
+  const child = spawn("bash", ["-c", task.code, task.task], {
+    cwd: task.cwd,
+    env: task.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let lastOut: string | undefined;
+  let lastErr: string | undefined;
+  readLines(child.stdout!, (message, at) => {
+    if (message.trim()) lastOut = message;
+    task.onOutput({ level: "info", message, at });
+  });
+  readLines(child.stderr!, (message, at) => {
+    if (message.trim()) lastErr = message;
+    task.onOutput({ level: "warning", message, at });
+  });
+  const outcome = new Promise<TaskOutcome>((resolve) => {
+    child.once("error", (error) =>
+      resolve({
+        ok: false,
+        error: { type: "SpawnError", message: `cannot start bash: ${error.message}` },
+      }),
+    );
+    // "close" waits for the output streams to end too, so the last line is in.
+    child.once("close", (code, signal) => {
+      if (code === 0) {
+        resolve({ ok: true, resultJson: shellResult(lastOut) });
+        return;
+      }
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      resolve({
+        ok: false,
+        error: {
+          type: "NonZeroExit",
+          message: `the shell task ${how}${lastErr ? `: ${lastErr}` : ""}`,
+        },
+      });
+    });
+  });
+  return { outcome, kill: () => killTree(child) };
+}
+
+/** stdout's last line as JSON text: itself when it is JSON, else as a JSON string. */
+export function shellResult(lastLine: string | undefined): string {
+  if (lastLine === undefined) return "null";
+  const text = lastLine.trim();
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(lastLine);
+  }
+}

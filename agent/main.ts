@@ -1,0 +1,102 @@
+// pipebook-agent.mjs: the agent's command line. `start` runs an agent; `execute-run` is what a
+// docker runner starts inside its container.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent, AGENT_VERSION } from "./agent.ts";
+import { AGENT_HELP, AgentConfigError, loadAgentConfig, loadExecuteRunConfig } from "./config.ts";
+import { executeRunFromStdin } from "./execute-run.ts";
+import { AgentApi } from "./http/client.ts";
+import { installKernelFiles } from "./kernels/kernel-files.ts";
+import { KernelPool } from "./kernels/kernel-pool.ts";
+import { log } from "./log.ts";
+import { DockerRunner } from "./runners/docker-runner.ts";
+import { ProcessRunner } from "./runners/process-runner.ts";
+
+// Tasks run user code: they get the agent's environment without its credentials.
+function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.PIPEBOOK_API_KEY;
+  return copy;
+}
+
+async function start(args: string[]): Promise<number> {
+  const config = loadAgentConfig(args);
+  fs.mkdirSync(config.workDir, { recursive: true });
+  const files = installKernelFiles(path.join(config.workDir, `kernels-${AGENT_VERSION}`));
+  const env = taskEnvironment(process.env);
+  const pool = new KernelPool(files, {
+    python: config.python,
+    node: config.node,
+    env,
+    cwd: config.workDir,
+  });
+  pool.warm("python");
+  pool.warm("typescript");
+  const api = new AgentApi(config.apiUrl, config.apiKey);
+  const agent = new Agent(config, api, {
+    process: new ProcessRunner({
+      pool,
+      files,
+      workDir: config.workDir,
+      env,
+      taskConcurrency: config.taskConcurrency,
+    }),
+    docker: new DockerRunner({ docker: "docker", bundlePath: fileURLToPath(import.meta.url), log }),
+  });
+
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    signals++;
+    if (signals === 1) {
+      log(`${signal} received`);
+      agent.stop();
+      return;
+    }
+    log(`${signal} again: stopping every task now`);
+    agent.kill();
+    void pool.close().finally(() => process.exit(1));
+    setTimeout(() => process.exit(1), 1_000).unref();
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+
+  const code = await agent.run();
+  await pool.close();
+  log(code === 0 ? "stopped" : "stopped with an error");
+  return code;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (
+    !command ||
+    command === "--help" ||
+    command === "-h" ||
+    args.includes("--help") ||
+    args.includes("-h")
+  ) {
+    process.stdout.write(`${AGENT_HELP}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === "--version") {
+    process.stdout.write(`pipebook-agent ${AGENT_VERSION}\n`);
+    return 0;
+  }
+  if (command === "start") return start(args);
+  if (command === "execute-run") return executeRunFromStdin(loadExecuteRunConfig());
+  process.stderr.write(`pipebook-agent: unknown command "${command}" (try --help)\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof AgentConfigError) {
+      process.stderr.write(`pipebook-agent: ${error.message}\n\n${AGENT_HELP}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`pipebook-agent: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

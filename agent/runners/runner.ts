@@ -1,0 +1,15 @@
+// Where a flow run executes. Every runner reports through the same events, so the agent's loop,
+// its reporting and the server do not care which one ran the tasks.
+import type { ClaimedRun } from "../../contract/agent-protocol.ts";
+import type { EventSink } from "../executor/events.ts";
+import type { FlowEnd } from "../executor/run-flow.ts";
+
+export type RunRequest = {
+  run: ClaimedRun;
+  sink: EventSink;
+  /** Aborts on cancel (reason "cancel") or when the lease is lost (reason "lost"). */
+  signal: AbortSignal;
+  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+};
+
+export type Runner = { execute(request: RunRequest): Promise<FlowEnd> };

@@ -1,0 +1,1 @@
+export { getAgentBundle as GET } from "@/server/api/agent-bundle";

@@ -1,0 +1,1 @@
+export { postClaim as POST } from "@/server/api/v1/agents";

@@ -1,0 +1,1 @@
+export { postHeartbeat as POST } from "@/server/api/v1/agents";

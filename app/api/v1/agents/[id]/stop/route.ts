@@ -1,0 +1,1 @@
+export { postStop as POST } from "@/server/api/v1/agents";

@@ -1,0 +1,1 @@
+export { postAgent as POST } from "@/server/api/v1/agents";

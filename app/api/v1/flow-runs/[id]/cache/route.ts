@@ -1,0 +1,1 @@
+export { postCacheLookup as POST } from "@/server/api/v1/agents";

@@ -1,0 +1,210 @@
+// The agent protocol (../DESIGN.md "Agents"): the one contract between the server and agents.
+// The server validates requests with these schemas; the agent bundle is built from this same
+// file and validates every answer, so the two cannot drift.
+//
+//   POST /api/v1/agents                      register: who I am, which queues and tags
+//   POST /api/v1/agents/{id}/claim           long-poll: hand me up to `capacity` runs
+//   POST /api/v1/agents/{id}/heartbeat       renew my leases; wait for a cancel request
+//   POST /api/v1/agents/{id}/stop            I am leaving: hand back what I did not start
+//   POST /api/v1/flow-runs/{id}/report       a batch of events of a run I hold (by lease)
+//   POST /api/v1/flow-runs/{id}/cache        results of earlier runs for these cache keys
+import { z } from "zod";
+import { TagSchema, WorkQueueNameSchema } from "./api-v1.ts";
+import { TaskSchema } from "./flow-file/schema.ts";
+import { TASK_RUN_STATES } from "./run-states.ts";
+
+export const AGENT_PROTOCOL_VERSION = 1;
+
+const isoTime = z.iso.datetime();
+const uuid = z.uuid();
+
+/** Longest a claim or heartbeat may wait on the server (agents' HTTP timeouts exceed this). */
+export const MAX_WAIT_MS = 30_000;
+/** A log line longer than this is cut by the agent (and refused by the server). */
+export const MAX_LOG_LINE = 64 * 1024;
+/** A task result larger than this (as JSON) fails the task: results travel in reports. */
+export const MAX_RESULT_BYTES = 8 * 1024 * 1024;
+/** Events in one report; the agent splits larger backlogs. */
+export const MAX_EVENTS_PER_REPORT = 2_000;
+
+// ---------------------------------------------------------------- register
+
+export const RegisterAgentRequestSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  hostname: z.string().max(255).default(""),
+  version: z.string().max(100).default(""),
+  protocol: z.int().default(AGENT_PROTOCOL_VERSION),
+  queues: z.array(WorkQueueNameSchema).min(1, "an agent serves at least one work queue").max(50),
+  tags: z.array(TagSchema).max(50).default([]),
+  concurrency: z.int().min(1).max(1000).default(1),
+});
+export type RegisterAgentRequest = z.input<typeof RegisterAgentRequestSchema>;
+
+export const RegisterAgentResponseSchema = z.object({
+  id: uuid,
+  heartbeatIntervalMs: z.int(),
+  leaseMs: z.int(),
+  claimWaitMs: z.int(),
+});
+export type RegisterAgentResponse = z.infer<typeof RegisterAgentResponseSchema>;
+
+// ---------------------------------------------------------------- claim
+
+export const ClaimRequestSchema = z.strictObject({
+  capacity: z.int().min(1).max(100),
+  waitMs: z.int().min(0).max(MAX_WAIT_MS).default(25_000),
+});
+export type ClaimRequest = z.input<typeof ClaimRequestSchema>;
+
+/** A task as the agent executes it: the flow file's task with its code ready to run. */
+export const ExecutableTaskSchema = TaskSchema.extend({
+  /** JavaScript for TypeScript cells (compiled at save), the source for the others. */
+  code: z.string(),
+}).strip();
+export type ExecutableTask = z.infer<typeof ExecutableTaskSchema>;
+
+export const CompletedTaskSchema = z.object({
+  state: z.enum(["Completed", "Cached"]),
+  result: z.unknown(),
+});
+
+export const ClaimedRunSchema = z.object({
+  flowRunId: uuid,
+  leaseId: uuid,
+  leaseExpiresAt: isoTime,
+  /** 1 for the first execution; more for a flow-level retry, which resumes. */
+  attempt: z.int(),
+  flow: z.object({ name: z.string(), version: z.int() }),
+  deployment: z.object({ id: uuid, name: z.string() }),
+  runner: z.object({
+    kind: z.enum(["process", "docker", "kubernetes"]),
+    image: z.string().nullable(),
+  }),
+  parameters: z.record(z.string(), z.unknown()),
+  /** In topological order. */
+  tasks: z.array(ExecutableTaskSchema),
+  /** Tasks that completed in an earlier attempt: not run again, their results reused. */
+  completed: z.record(z.string(), CompletedTaskSchema),
+  /** Attempts each task made in earlier attempts of the flow run; numbering continues from there. */
+  priorAttempts: z.record(z.string(), z.int()),
+});
+export type ClaimedRun = z.infer<typeof ClaimedRunSchema>;
+
+export const ClaimResponseSchema = z.object({ runs: z.array(ClaimedRunSchema) });
+export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
+
+// ---------------------------------------------------------------- heartbeat
+
+export const HeartbeatRequestSchema = z.strictObject({
+  /** The runs this agent holds. */
+  runs: z.array(uuid).max(1000),
+  /** Answer early if a cancel arrives; otherwise after this long (leases are renewed at once). */
+  waitMs: z.int().min(0).max(MAX_WAIT_MS).default(0),
+});
+export type HeartbeatRequest = z.input<typeof HeartbeatRequestSchema>;
+
+export const HeartbeatRunStatusSchema = z.object({
+  flowRunId: uuid,
+  /** ok: carry on; cancel: stop its tasks and report Cancelled; lost: the lease is gone, drop it. */
+  status: z.enum(["ok", "cancel", "lost"]),
+});
+
+export const HeartbeatResponseSchema = z.object({ runs: z.array(HeartbeatRunStatusSchema) });
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
+
+// ---------------------------------------------------------------- stop
+
+export const StopAgentRequestSchema = z.strictObject({
+  /** Claimed runs that never started: they go back to their queue for another agent. */
+  release: z.array(uuid).max(1000).default([]),
+});
+export const StopAgentResponseSchema = z.object({ released: z.array(uuid) });
+
+// ---------------------------------------------------------------- report
+
+export const TaskErrorSchema = z
+  .object({
+    type: z.string().max(200),
+    message: z.string().max(MAX_LOG_LINE),
+    traceback: z
+      .string()
+      .max(256 * 1024)
+      .optional(),
+    /** For NotRun: the upstream task that did not complete. */
+    upstream: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type TaskError = z.infer<typeof TaskErrorSchema>;
+
+export const FlowEventSchema = z.strictObject({
+  type: z.literal("flow"),
+  state: z.enum(["Running", "Completed", "Failed", "Cancelled"]),
+  at: isoTime,
+  message: z.string().max(MAX_LOG_LINE).optional(),
+  error: TaskErrorSchema.optional(),
+});
+
+export const TaskEventSchema = z.strictObject({
+  type: z.literal("task"),
+  task: z.string(),
+  state: z.enum(TASK_RUN_STATES).exclude(["Pending"]),
+  at: isoTime,
+  /** The attempt this event belongs to (1-based; 0 for a task that never ran). */
+  attempt: z.int().min(0),
+  message: z.string().max(MAX_LOG_LINE).optional(),
+  error: TaskErrorSchema.optional(),
+  /** With Retrying: when the next attempt starts. */
+  nextAttemptAt: isoTime.optional(),
+  /** With Completed or Cached: the task's return value. */
+  result: z.unknown().optional(),
+  /** With Completed, for tasks with a cache policy. */
+  cache: z.object({ key: z.string().max(200), expiresAt: isoTime.nullable() }).optional(),
+});
+
+export const LogEventSchema = z.strictObject({
+  type: z.literal("log"),
+  task: z.string().nullable(),
+  attempt: z.int().min(0).nullable(),
+  level: z.enum(["debug", "info", "warning", "error"]),
+  message: z.string().max(MAX_LOG_LINE),
+  at: isoTime,
+});
+
+export const ReportEventSchema = z.discriminatedUnion("type", [
+  FlowEventSchema,
+  TaskEventSchema,
+  LogEventSchema,
+]);
+export type ReportEvent = z.infer<typeof ReportEventSchema>;
+export type TaskEvent = z.infer<typeof TaskEventSchema>;
+export type FlowEvent = z.infer<typeof FlowEventSchema>;
+export type LogEvent = z.infer<typeof LogEventSchema>;
+
+export const ReportRequestSchema = z.strictObject({
+  leaseId: uuid,
+  /**
+   * 1, 2, 3… per lease. A batch the server already applied is acknowledged again without
+   * applying it twice, so an agent that lost an answer simply sends the batch again.
+   */
+  seq: z.int().min(1),
+  events: z.array(ReportEventSchema).max(MAX_EVENTS_PER_REPORT),
+});
+export type ReportRequest = z.infer<typeof ReportRequestSchema>;
+
+export const ReportResponseSchema = z.object({
+  /** False when this batch had been applied before (a re-send). */
+  applied: z.boolean(),
+  /** True when someone asked to cancel the run: stop its tasks and report Cancelled. */
+  cancel: z.boolean(),
+});
+export type ReportResponse = z.infer<typeof ReportResponseSchema>;
+
+// ---------------------------------------------------------------- cache
+
+export const CacheLookupRequestSchema = z.strictObject({
+  leaseId: uuid,
+  keys: z.array(z.string().max(200)).min(1).max(1000),
+});
+export const CacheLookupResponseSchema = z.object({
+  hits: z.record(z.string(), z.object({ result: z.unknown() })),
+});

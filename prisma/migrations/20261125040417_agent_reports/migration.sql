@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "FlowRun" ADD COLUMN     "reportSeq" INTEGER NOT NULL DEFAULT 0;

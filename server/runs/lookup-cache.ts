@@ -1,0 +1,39 @@
+// Task caching (cache: { key: inputs }): the agent asks, for the cache keys of the tasks it is
+// about to run, whether an earlier run left a result that has not expired.
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { NotFoundError, PipebookError } from "../errors.ts";
+
+export async function lookupCache(
+  db: Db,
+  flowRunId: string,
+  request: { leaseId: string; keys: string[] },
+): Promise<{ hits: Record<string, { result: unknown }> }> {
+  const run = isUuid(flowRunId)
+    ? await db.flowRun.findUnique({
+        where: { id: flowRunId },
+        select: { leaseId: true, state: true },
+      })
+    : null;
+  if (!run) throw new NotFoundError("flow run", flowRunId);
+  if (run.leaseId !== request.leaseId) {
+    throw new PipebookError(
+      "lease_lost",
+      `flow run ${flowRunId} is no longer held under this lease`,
+    );
+  }
+  const now = new Date();
+  const rows = await db.result.findMany({
+    where: {
+      cacheKey: { in: request.keys },
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
+    orderBy: { createdAt: "desc" },
+    select: { cacheKey: true, value: true },
+  });
+  const hits: Record<string, { result: unknown }> = {};
+  for (const row of rows) {
+    if (row.cacheKey && !(row.cacheKey in hits)) hits[row.cacheKey] = { result: row.value };
+  }
+  return { hits };
+}

@@ -1,0 +1,258 @@
+// Transitions that agents' leases drive: the claim (Scheduled → Pending, with a new lease), the
+// renewal, the hand-back on shutdown, the fence every report passes, the reaper (an expired
+// lease: Crashed, or Cancelled when a cancel was pending) and the flow-level retry.
+// Each is one statement; comments on timing refer to the defaults (lease 15 s, heartbeat 5 s).
+import type { Tx } from "../../db/client.ts";
+import { ACTIVE, textArray, type Json } from "./sql.ts";
+
+export type ClaimedRow = {
+  id: string;
+  leaseId: string;
+  leaseExpiresAt: Date;
+  attempt: number;
+  flowVersionId: string;
+  deploymentId: string;
+  parameters: Json;
+};
+
+/**
+ * Claims up to `capacity` due runs of the agent's queues whose tags the agent carries, highest
+ * queue priority and oldest start first. FOR UPDATE SKIP LOCKED lets many agents claim at once
+ * without waiting on each other or ever taking the same run.
+ */
+export async function claimFlowRuns(
+  tx: Tx,
+  c: {
+    agentId: string;
+    queues: readonly string[];
+    tags: readonly string[];
+    capacity: number;
+    leaseMs: number;
+  },
+): Promise<ClaimedRow[]> {
+  return tx.$queryRaw<ClaimedRow[]>`
+    WITH candidates AS (
+      SELECT r.id FROM "FlowRun" r
+      JOIN "WorkQueue" q ON q.id = r."workQueueId"
+      WHERE r.state = 'Scheduled'
+        AND q.name = ANY(${textArray(c.queues)}::text[])
+        AND NOT q.paused
+        AND r."scheduledAt" <= now()
+        AND r.tags <@ ${textArray(c.tags)}::text[]
+      ORDER BY q.priority, r."scheduledAt", r."createdAt"
+      LIMIT ${c.capacity}::int
+      FOR UPDATE OF r SKIP LOCKED
+    ), claimed AS (
+      UPDATE "FlowRun" f SET
+        state = 'Pending', "stateChangedAt" = now(), "stateMessage" = NULL,
+        "agentId" = ${c.agentId}::uuid, "leaseId" = gen_random_uuid(),
+        "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
+      FROM candidates WHERE f.id = candidates.id
+      RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId", f.parameters
+    ), history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
+    )
+    SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", parameters FROM claimed`;
+}
+
+/** Renews the leases the agent still holds; returns those runs with their states. */
+export async function renewLeases(
+  tx: Tx,
+  r: { agentId: string; runIds: readonly string[]; leaseMs: number },
+): Promise<{ id: string; state: string }[]> {
+  if (r.runIds.length === 0) return [];
+  return tx.$queryRaw`
+    UPDATE "FlowRun" SET "leaseExpiresAt" = now() + ${r.leaseMs}::float8 * interval '1 millisecond'
+    WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state IN ${ACTIVE}
+    RETURNING id, state::text AS state`;
+}
+
+/**
+ * An agent's connection broke off mid-heartbeat (its process died, or its host went away):
+ * its leases now end within `withinMs` unless it comes back and renews them. Without this, a
+ * killed agent's runs would wait out the whole lease.
+ */
+export async function shortenLeases(
+  tx: Tx,
+  s: { agentId: string; withinMs: number },
+): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE "FlowRun" SET "leaseExpiresAt" = LEAST("leaseExpiresAt", now() + ${s.withinMs}::float8 * interval '1 millisecond')
+    WHERE "agentId" = ${s.agentId}::uuid AND state IN ${ACTIVE}`;
+}
+
+/** Hands claimed-but-unstarted runs back to their queue (an agent shutting down). */
+export async function releaseRuns(
+  tx: Tx,
+  r: { agentId: string; runIds: readonly string[] },
+): Promise<string[]> {
+  if (r.runIds.length === 0) return [];
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH released AS (
+      UPDATE "FlowRun" SET state = 'Scheduled', "stateChangedAt" = now(),
+        "stateMessage" = 'Handed back by an agent that stopped before starting it',
+        "agentId" = NULL, "leaseId" = NULL, "leaseExpiresAt" = NULL, "reportSeq" = 0
+      WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state = 'Pending'
+      RETURNING id
+    ), history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, 'Pending', 'Scheduled', 'Handed back by an agent that stopped', now() FROM released
+    )
+    SELECT id FROM released`;
+  return rows.map((row) => row.id);
+}
+
+export type FenceOutcome =
+  | { outcome: "apply"; state: string }
+  | { outcome: "duplicate"; state: string }
+  | { outcome: "refused"; state: string | null; leaseHeld: boolean; reportSeq: number };
+
+/**
+ * The fence every report passes: the batch applies only under the run's current lease, only
+ * while the run is active, and only as the next batch in order. It renews the lease too (a
+ * report is a sign of life). A batch at or below the last applied number is a re-send.
+ */
+export async function acceptReportBatch(
+  tx: Tx,
+  f: { flowRunId: string; leaseId: string; seq: number; leaseMs: number },
+): Promise<FenceOutcome> {
+  const applied = await tx.$queryRaw<{ state: string }[]>`
+    UPDATE "FlowRun" SET "reportSeq" = ${f.seq}, "leaseExpiresAt" = now() + ${f.leaseMs}::float8 * interval '1 millisecond'
+    WHERE id = ${f.flowRunId}::uuid AND "leaseId" = ${f.leaseId}::uuid AND "reportSeq" = ${f.seq - 1}
+      AND state IN ${ACTIVE}
+    RETURNING state::text AS state`;
+  if (applied[0]) return { outcome: "apply", state: applied[0].state };
+  const row = await tx.flowRun.findUnique({
+    where: { id: f.flowRunId },
+    select: { state: true, leaseId: true, reportSeq: true },
+  });
+  if (row && row.leaseId === f.leaseId && f.seq <= row.reportSeq) {
+    return { outcome: "duplicate", state: row.state };
+  }
+  return {
+    outcome: "refused",
+    state: row?.state ?? null,
+    leaseHeld: row?.leaseId === f.leaseId,
+    reportSeq: row?.reportSeq ?? 0,
+  };
+}
+
+const CRASHED = JSON.stringify({
+  type: "Crashed",
+  message: "The agent running this flow stopped answering and its lease expired",
+});
+const TASK_CRASHED = JSON.stringify({
+  type: "Crashed",
+  message: "The agent running this task stopped answering",
+});
+const NOT_STARTED = JSON.stringify({
+  type: "FlowRunCrashed",
+  message: "The flow run crashed before this task started",
+});
+const CANCELLED = JSON.stringify({ type: "Cancelled", message: "The flow run was cancelled" });
+
+/**
+ * The lease reaper's pass: runs whose lease expired are Crashed (their running tasks Crashed,
+ * their waiting tasks NotRun); runs that were being cancelled are Cancelled. SKIP LOCKED keeps
+ * replicas that reap at the same time out of each other's way.
+ */
+export async function reapExpiredLeases(
+  tx: Tx,
+): Promise<{ crashed: string[]; cancelled: string[] }> {
+  const crashed = await tx.$queryRaw<{ id: string }[]>`
+    WITH expired AS (
+      SELECT id, state FROM "FlowRun"
+      WHERE state IN ('Pending', 'Running') AND "leaseExpiresAt" < now()
+      FOR UPDATE SKIP LOCKED
+    ), runs AS (
+      UPDATE "FlowRun" f SET state = 'Crashed', "stateChangedAt" = now(), "endedAt" = now(),
+        "stateMessage" = 'The agent stopped answering (lease expired)', error = ${CRASHED}::jsonb
+      FROM expired e WHERE f.id = e.id
+      RETURNING f.id, e.state AS from_state
+    ), run_history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, from_state, 'Crashed', 'The agent stopped answering (lease expired)', now() FROM runs
+    ), tasks_before AS (
+      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
+      WHERE t.state IN ('Pending', 'Running', 'Retrying')
+    ), tasks AS (
+      UPDATE "TaskRun" t SET
+        state = CASE WHEN b.state = 'Pending' THEN 'NotRun'::"TaskRunState" ELSE 'Crashed'::"TaskRunState" END,
+        error = CASE WHEN b.state = 'Pending' THEN ${NOT_STARTED}::jsonb ELSE ${TASK_CRASHED}::jsonb END,
+        "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
+      FROM tasks_before b WHERE t.id = b.id
+      RETURNING t.id, t."flowRunId", b.state AS from_state, t.state AS to_state, t.attempts
+    ), task_history AS (
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
+      SELECT "flowRunId", id, from_state, to_state, attempts, 'The flow run crashed', now() FROM tasks
+    )
+    SELECT id FROM runs`;
+
+  const cancelled = await tx.$queryRaw<{ id: string }[]>`
+    WITH expired AS (
+      SELECT id FROM "FlowRun" WHERE state = 'Cancelling' AND "leaseExpiresAt" < now()
+      FOR UPDATE SKIP LOCKED
+    ), runs AS (
+      UPDATE "FlowRun" f SET state = 'Cancelled', "stateChangedAt" = now(), "endedAt" = now(),
+        "stateMessage" = 'Cancelled (the agent did not confirm before its lease expired)'
+      FROM expired e WHERE f.id = e.id
+      RETURNING f.id
+    ), run_history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, 'Cancelling', 'Cancelled', 'Forced: the agent did not confirm before its lease expired', now() FROM runs
+    ), tasks_before AS (
+      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
+      WHERE t.state IN ('Pending', 'Running', 'Retrying')
+    ), tasks AS (
+      UPDATE "TaskRun" t SET state = 'Cancelled', error = ${CANCELLED}::jsonb,
+        "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
+      FROM tasks_before b WHERE t.id = b.id
+      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts
+    ), task_history AS (
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
+      SELECT "flowRunId", id, from_state, 'Cancelled', attempts, 'The flow run was cancelled', now() FROM tasks
+    )
+    SELECT id FROM runs`;
+
+  return { crashed: crashed.map((r) => r.id), cancelled: cancelled.map((r) => r.id) };
+}
+
+/**
+ * Flow-level retry: a Failed or Crashed run within its deployment's retries goes back to its
+ * queue after the deployment's retry delay, as its next attempt. Tasks that completed keep their
+ * results (the retry resumes); the others start over from Pending. Returns whether it did.
+ */
+export async function retryFlowRun(tx: Tx, id: string): Promise<boolean> {
+  const message = "Retrying the flow run (deployment retries)";
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH target AS (
+      SELECT f.id, f.state, d."retryDelaySeconds" AS delay
+      FROM "FlowRun" f JOIN "Deployment" d ON d.id = f."deploymentId"
+      WHERE f.id = ${id}::uuid AND f.state IN ('Failed', 'Crashed') AND f.attempt <= f."maxRetries"
+      FOR UPDATE OF f
+    ), runs AS (
+      UPDATE "FlowRun" f SET state = 'Scheduled', attempt = f.attempt + 1,
+        "scheduledAt" = now() + t.delay * interval '1 second', "stateChangedAt" = now(),
+        "stateMessage" = ${message}, "endedAt" = NULL, error = NULL,
+        "agentId" = NULL, "leaseId" = NULL, "leaseExpiresAt" = NULL, "reportSeq" = 0
+      FROM target t WHERE f.id = t.id
+      RETURNING f.id, t.state AS from_state
+    ), run_history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, from_state, 'Scheduled', ${message}, now() FROM runs
+    ), tasks_before AS (
+      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
+      WHERE t.state IN ('Failed', 'Cancelled', 'Crashed', 'NotRun')
+    ), tasks AS (
+      UPDATE "TaskRun" t SET state = 'Pending', "startedAt" = NULL, "endedAt" = NULL, error = NULL,
+        "nextAttemptAt" = NULL, "stateChangedAt" = now()
+      FROM tasks_before b WHERE t.id = b.id
+      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts
+    ), task_history AS (
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
+      SELECT "flowRunId", id, from_state, 'Pending', attempts, ${message}, now() FROM tasks
+    )
+    SELECT id FROM runs`;
+  return rows.length > 0;
+}

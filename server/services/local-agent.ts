@@ -1,0 +1,95 @@
+// `npm start` runs one agent next to the server (queue "default"), so a run created through the
+// API executes with no further setup. It is the same single-file agent a remote VM downloads,
+// run as a child process: tasks never run inside the server. If it dies, it is started again.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { log } from "../log.ts";
+
+export type LocalAgentOptions = {
+  bundle: string;
+  apiUrl: string;
+  apiKey: string;
+  workDir: string;
+  /** How long a stopping agent may take to finish its runs before it is killed. */
+  graceMs: number;
+};
+
+// Secrets of the server that the agent (and the tasks it runs) must not see.
+const SERVER_ONLY_ENV = ["DATABASE_URL", "PIPEBOOK_BOOTSTRAP_API_KEY", "PIPEBOOK_API_KEY"];
+
+export function startLocalAgent(options: LocalAgentOptions) {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restartDelay = 1_000;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  function launch() {
+    if (!fs.existsSync(options.bundle)) {
+      log.error(
+        `the agent bundle ${options.bundle} is missing (run npm run build); no local agent`,
+      );
+      return;
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env, PIPEBOOK_API_KEY: options.apiKey };
+    for (const name of SERVER_ONLY_ENV.filter((n) => n !== "PIPEBOOK_API_KEY")) delete env[name];
+    const started = Date.now();
+    child = spawn(
+      process.execPath,
+      [
+        options.bundle,
+        "start",
+        "--api-url",
+        options.apiUrl,
+        "--queue",
+        "default",
+        "--name",
+        "local",
+        "--work-dir",
+        options.workDir,
+        "--grace-period",
+        String(Math.floor(options.graceMs / 1000)),
+      ],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline
+        .createInterface({ input: stream })
+        .on("line", (line) => console.log(`[agent] ${line}`));
+    }
+    child.on("exit", (code, signal) => {
+      child = undefined;
+      if (stopping) return;
+      // Restart, backing off while it keeps dying young.
+      restartDelay = Date.now() - started > 60_000 ? 1_000 : Math.min(restartDelay * 2, 30_000);
+      log.warn(
+        `the local agent exited (${signal ?? `code ${code}`}); starting it again in ${restartDelay / 1000} s`,
+      );
+      restartTimer = setTimeout(launch, restartDelay);
+    });
+  }
+
+  fs.mkdirSync(path.resolve(options.workDir), { recursive: true });
+  launch();
+
+  return {
+    /** SIGTERM (the agent drains), then SIGKILL after the grace period. */
+    async stop(): Promise<void> {
+      stopping = true;
+      clearTimeout(restartTimer);
+      const running = child;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+      running.kill("SIGTERM");
+      const timer = setTimeout(() => running.kill("SIGKILL"), options.graceMs + 2_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    /** For an exit that cannot wait (a second signal): kill it now. */
+    kill() {
+      stopping = true;
+      child?.kill("SIGKILL");
+    },
+  };
+}
