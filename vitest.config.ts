@@ -12,6 +12,7 @@ const integration = (database: "pglite" | "postgres") => ({
   test: {
     name: `int-${database}`,
     include: ["**/*.int.test.ts"],
+    exclude: ["agent/**", "**/node_modules/**"],
     globalSetup: ["test/setup/database.ts"],
     provide: { testDatabase: { kind: database, adminUrl: postgresUrl } },
     testTimeout: 60_000,
@@ -32,6 +33,11 @@ export default defineConfig({
           include: ["**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
+      },
+      {
+        // The agent with real child processes (python3, node, bash); no database.
+        extends: true,
+        test: { name: "agent", include: ["agent/**/*.int.test.ts"], testTimeout: 60_000 },
       },
       integration("pglite"),
       integration("postgres"),

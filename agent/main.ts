@@ -13,10 +13,13 @@ import { log } from "./log.ts";
 import { DockerRunner } from "./runners/docker-runner.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
 
-// Tasks run user code: they get the agent's environment without its credentials.
+// Tasks run user code: they get the agent's environment without its credentials. Their output
+// goes to logs, not a terminal, so a FORCE_COLOR inherited from whoever started the agent
+// (test runners set it) is dropped too: it would fill log lines with escape codes.
 function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
   delete copy.PIPEBOOK_API_KEY;
+  delete copy.FORCE_COLOR;
   return copy;
 }
 
@@ -31,7 +34,9 @@ async function start(args: string[]): Promise<number> {
     env,
     cwd: config.workDir,
   });
-  pool.warm("python");
+  const noPython = pool.checkPython();
+  if (noPython) log(`warning: ${noPython}; Python tasks will fail on this agent`);
+  else pool.warm("python");
   pool.warm("typescript");
   const api = new AgentApi(config.apiUrl, config.apiKey);
   const agent = new Agent(config, api, {

@@ -164,6 +164,18 @@ export const LogsResponseSchema = z.object({
 });
 export type LogsResponse = z.infer<typeof LogsResponseSchema>;
 
+export const StateEventSchema = z.object({
+  /** The task's name, or null for the flow run itself. */
+  task: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string(),
+  attempt: z.int().nullable(),
+  message: z.string().nullable(),
+  at: isoTime,
+});
+export const FlowRunHistoryResponseSchema = z.object({ events: z.array(StateEventSchema) });
+export type FlowRunHistoryResponse = z.infer<typeof FlowRunHistoryResponseSchema>;
+
 export const CancelFlowRunResponseSchema = z.object({
   id: z.string(),
   state: FlowRunDisplayStateSchema,

@@ -43,10 +43,10 @@ export class KernelPool {
     }
   }
 
-  private start(language: KernelLanguage): Promise<KernelProcess> {
+  private async start(language: KernelLanguage): Promise<KernelProcess> {
     const { env, cwd } = this.options;
     if (language === "python") {
-      return KernelProcess.start({
+      return await KernelProcess.start({
         command: this.resolvePython(),
         args: ["-u", this.files.pythonKernel],
         env: {
@@ -58,7 +58,7 @@ export class KernelPool {
         cwd,
       });
     }
-    return KernelProcess.start({
+    return await KernelProcess.start({
       command: this.options.node,
       args: ["--enable-source-maps", this.files.nodeKernel],
       env,
@@ -85,6 +85,16 @@ export class KernelPool {
       this.idle[language].length < MAX_IDLE_PER_LANGUAGE;
     if (keep) this.idle[language].push(kernel);
     else void kernel.kill();
+  }
+
+  /** Whether Python tasks can run here; else why not (for the agent's start-up message). */
+  checkPython(): string | undefined {
+    try {
+      this.resolvePython();
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
   }
 
   /** Keeps one kernel of `language` ready, starting it in the background. */

@@ -69,22 +69,27 @@ export class KernelProcess {
       child.stderr!.on("data", (chunk: Buffer) => {
         if (!kernel) early += chunk.toString();
       });
-      readLines(child.stdio[4] as Readable, (line) => {
-        let message: KernelMessage;
-        try {
-          message = JSON.parse(line) as KernelMessage;
-        } catch {
-          return;
-        }
-        if (message.type === "ready" && !kernel) {
-          clearTimeout(timer);
-          kernel = new KernelProcess(child, message.version);
-          kernel.listen(mark);
-          resolve(kernel);
-          return;
-        }
-        kernel?.onMessage(message);
-      });
+      const answers = child.stdio[4] as Readable;
+      readLines(
+        answers,
+        (line) => {
+          let message: KernelMessage;
+          try {
+            message = JSON.parse(line) as KernelMessage;
+          } catch {
+            return;
+          }
+          if (message.type === "ready" && !kernel) {
+            clearTimeout(timer);
+            kernel = new KernelProcess(child, message.version);
+            kernel.listen(mark);
+            resolve(kernel);
+            return;
+          }
+          kernel?.onMessage(message);
+        },
+        { maxLine: Infinity },
+      );
     });
   }
 
@@ -93,12 +98,12 @@ export class KernelProcess {
     readLines(
       this.child.stdout!,
       (message, at) => this.running?.onOutput({ level: "info", message, at }),
-      { text: marker, onMarker: () => this.markDone("stdout") },
+      { marker: { text: marker, onMarker: () => this.markDone("stdout") } },
     );
     readLines(
       this.child.stderr!,
       (message, at) => this.running?.onOutput({ level: "warning", message, at }),
-      { text: marker, onMarker: () => this.markDone("stderr") },
+      { marker: { text: marker, onMarker: () => this.markDone("stderr") } },
     );
     this.child.on("exit", (code, signal) => {
       this.exited = true;

@@ -16,39 +16,55 @@ export function clip(line: string): string {
 /**
  * Splits a stream into lines, each stamped when it arrived. When `marker` is given, a line that
  * ends with it is the end of one task's output: the text before it (output without a final
- * newline) is a line of its own, and `onMarker` is called.
+ * newline) is a line of its own, and `onMarker` is called. Log streams cut runaway lines at
+ * `maxLine`; the kernels' answer channel passes `maxLine: Infinity` (a result may be megabytes).
  */
 export function readLines(
   stream: Readable,
   onLine: (line: string, at: Date) => void,
-  marker?: { text: string; onMarker: () => void },
+  options: { marker?: { text: string; onMarker: () => void }; maxLine?: number } = {},
 ): void {
-  let pending = "";
+  const maxLine = options.maxLine ?? MAX_LOG_LINE * 4;
+  const marker = options.marker;
+  // Chunks of the line being read; only new text is searched for a newline (a multi-megabyte
+  // line arrives in hundreds of chunks).
+  let parts: string[] = [];
+  let length = 0;
+  const emit = (line: string, at: Date) => {
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (marker && line.endsWith(marker.text)) {
+      const before = line.slice(0, -marker.text.length);
+      if (before) onLine(maxLine === Infinity ? before : clip(before), at);
+      marker.onMarker();
+      return;
+    }
+    onLine(maxLine === Infinity ? line : clip(line), at);
+  };
   stream.setEncoding("utf8");
   stream.on("data", (chunk: string) => {
     const at = new Date();
-    pending += chunk;
+    let start = 0;
     let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      let line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.endsWith("\r")) line = line.slice(0, -1);
-      if (marker && line.endsWith(marker.text)) {
-        const before = line.slice(0, -marker.text.length);
-        if (before) onLine(clip(before), at);
-        marker.onMarker();
-        continue;
-      }
-      onLine(clip(line), at);
+    while ((newline = chunk.indexOf("\n", start)) >= 0) {
+      parts.push(chunk.slice(start, newline));
+      emit(parts.join(""), at);
+      parts = [];
+      length = 0;
+      start = newline + 1;
     }
-    // A runaway line without newlines must not grow without end.
-    if (pending.length > MAX_LOG_LINE * 4) {
-      onLine(clip(pending), at);
-      pending = "";
+    if (start < chunk.length) {
+      parts.push(chunk.slice(start));
+      length += chunk.length - start;
+      // A runaway line without newlines must not grow without end.
+      if (length > maxLine) {
+        emit(parts.join(""), at);
+        parts = [];
+        length = 0;
+      }
     }
   });
   stream.on("end", () => {
-    if (pending) onLine(clip(pending), new Date());
-    pending = "";
+    if (parts.length) emit(parts.join(""), new Date());
+    parts = [];
   });
 }

@@ -42,6 +42,29 @@ export async function importYaml(api: APIRequestContext, text: string) {
   return api.post("/api/v1/flows", { data: text, headers: { "content-type": "application/yaml" } });
 }
 
+/** Imports a flow given as an object (JSON) and deploys it; returns the deployment. */
+export async function deployFlow(
+  api: APIRequestContext,
+  flow: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  const imported = await api.post("/api/v1/flows", { data: flow });
+  expect(imported.status(), await imported.text()).toBe(201);
+  return deploy(api, flow.name as string, extra);
+}
+
+export async function trigger(
+  api: APIRequestContext,
+  deploymentId: string,
+  parameters: Record<string, unknown> = {},
+) {
+  const response = await api.post(`/api/v1/deployments/${deploymentId}/runs`, {
+    data: { parameters },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
 export async function deploy(
   api: APIRequestContext,
   flow: string,

@@ -41,7 +41,8 @@ export async function heartbeat(
     return { runs: statuses };
   }
   const woken = await cancel.promise;
-  if (request.signal?.aborted && request.runIds.length > 0) {
+  if (request.signal?.aborted) {
+    // All the agent's runs, not just those it listed: it may have claimed one since.
     await shortenLeases(db, { agentId: agent.id, withinMs: SUSPECT_GRACE_MS }).catch(() => 0);
     return { runs: statuses };
   }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LogsQuerySchema } from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
+import { getRunHistory } from "../../runs/get-run-history.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
@@ -18,6 +19,11 @@ export const getFlowRunById = route(
 export const getFlowRunLogs = route(
   { access: "user", params: IdParams, query: LogsQuerySchema },
   async ({ db, params, query }) => json(200, await listFlowRunLogs(db, params.id, query)),
+);
+
+export const getFlowRunHistory = route(
+  { access: "user", params: IdParams },
+  async ({ db, params }) => json(200, await getRunHistory(db, params.id)),
 );
 
 export const postCancelFlowRun = route(

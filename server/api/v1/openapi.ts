@@ -178,6 +178,16 @@ function buildDocument() {
           },
         },
       },
+      "/api/v1/flow-runs/{id}/history": {
+        get: {
+          summary: "Read a flow run's timeline: every state change of the run and its tasks",
+          parameters: [idParam("flow run")],
+          responses: {
+            ...ok(200, "State changes in order", api.FlowRunHistoryResponseSchema),
+            ...errorResponses(401, 404),
+          },
+        },
+      },
       "/api/v1/flow-runs/{id}/cancel": {
         post: {
           summary: "Cancel a flow run (two-phase once an agent holds it)",

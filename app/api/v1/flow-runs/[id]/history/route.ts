@@ -1,0 +1,1 @@
+export { getFlowRunHistory as GET } from "@/server/api/v1/flow-runs";

@@ -1,0 +1,40 @@
+// A run's timeline: every state change of the run and of its task runs, in the order they were
+// recorded (the state history the state machine writes with each transition).
+import type { FlowRunHistoryResponse } from "../../contract/api-v1.ts";
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { NotFoundError } from "../errors.ts";
+
+export async function getRunHistory(db: Db, id: string): Promise<FlowRunHistoryResponse> {
+  const run = isUuid(id)
+    ? await db.flowRun.findUnique({ where: { id }, select: { id: true } })
+    : null;
+  if (!run) throw new NotFoundError("flow run", id);
+  const [flowEvents, taskEvents] = await Promise.all([
+    db.flowRunStateEvent.findMany({ where: { flowRunId: id }, orderBy: { id: "asc" } }),
+    db.taskRunStateEvent.findMany({
+      where: { flowRunId: id },
+      orderBy: { id: "asc" },
+      include: { taskRun: { select: { name: true } } },
+    }),
+  ]);
+  const events = [
+    ...flowEvents.map((e) => ({
+      task: null,
+      from: e.fromState,
+      to: e.toState,
+      attempt: null,
+      message: e.message,
+      at: e.at,
+    })),
+    ...taskEvents.map((e) => ({
+      task: e.taskRun.name,
+      from: e.fromState,
+      to: e.toState,
+      attempt: e.attempt,
+      message: e.message,
+      at: e.at,
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return { events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+}

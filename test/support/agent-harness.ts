@@ -1,0 +1,111 @@
+// Running flow runs through the agent's real executor and kernels — real python3, node and bash
+// child processes — without a server: events are collected in order for the test to read.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ClaimedRun, ReportEvent } from "../../contract/agent-protocol.ts";
+import { topologicalOrder } from "../../contract/flow-file/dag.ts";
+import { validateFlowFile } from "../../contract/flow-file/parse.ts";
+import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
+import { executeFlowRun, type FlowEnd } from "../../agent/executor/run-flow.ts";
+import { installKernelFiles, type KernelFiles } from "../../agent/kernels/kernel-files.ts";
+import { KernelPool } from "../../agent/kernels/kernel-pool.ts";
+import { compileTasks } from "../../server/flows/compile-tasks.ts";
+
+export type Kernels = {
+  pool: KernelPool;
+  files: KernelFiles;
+  workDir: string;
+  close(): Promise<void>;
+};
+
+export function startKernels(): Kernels {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-agent-test-"));
+  const files = installKernelFiles(path.join(workDir, "kernels"));
+  const pool = new KernelPool(files, {
+    python: "python3",
+    node: process.execPath,
+    env: process.env,
+    cwd: workDir,
+  });
+  return {
+    pool,
+    files,
+    workDir,
+    async close() {
+      await pool.close();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A claimed run of `flow`, as the server would hand it to an agent (TypeScript compiled). */
+export async function claimedRun(
+  flow: FlowFileInput,
+  parameters: Record<string, unknown> = {},
+  over: Partial<ClaimedRun> = {},
+): Promise<ClaimedRun> {
+  const spec = validateFlowFile(flow);
+  const compiled = await compileTasks(spec);
+  if (!compiled.ok) throw new Error(compiled.issues.map((i) => i.message).join("; "));
+  return {
+    flowRunId: crypto.randomUUID(),
+    leaseId: crypto.randomUUID(),
+    leaseExpiresAt: new Date(Date.now() + 15_000).toISOString(),
+    attempt: 1,
+    flow: { name: spec.name, version: 1 },
+    deployment: { id: crypto.randomUUID(), name: "test" },
+    runner: { kind: "process", image: null },
+    parameters,
+    tasks: topologicalOrder(spec.tasks).map((t) => ({
+      ...t,
+      code: compiled.compiled[t.name] ?? t.code,
+    })),
+    completed: {},
+    priorAttempts: {},
+    ...over,
+  };
+}
+
+export async function execute(
+  kernels: Kernels,
+  run: ClaimedRun,
+  options: { signal?: AbortSignal; taskConcurrency?: number; cache?: Map<string, unknown> } = {},
+): Promise<{ end: FlowEnd; events: ReportEvent[] }> {
+  const events: ReportEvent[] = [];
+  const cwd = path.join(kernels.workDir, "runs", run.flowRunId);
+  fs.mkdirSync(cwd, { recursive: true });
+  const end = await executeFlowRun({
+    run,
+    sink: { push: (e) => events.push(e) },
+    signal: options.signal ?? new AbortController().signal,
+    cacheLookup: async (key) =>
+      options.cache?.has(key) ? { hit: true, result: options.cache.get(key) } : { hit: false },
+    pool: kernels.pool,
+    files: kernels.files,
+    cwd,
+    env: process.env,
+    taskConcurrency: options.taskConcurrency ?? 4,
+  });
+  return { end, events };
+}
+
+/** The task state changes of `events`, as "task:State" strings in order. */
+export function taskStates(events: ReportEvent[], task?: string): string[] {
+  return events.flatMap((e) =>
+    e.type === "task" && (!task || e.task === task) ? [`${e.task}:${e.state}`] : [],
+  );
+}
+
+export function logsOf(events: ReportEvent[], task: string) {
+  return events.flatMap((e) => (e.type === "log" && e.task === task ? [e] : []));
+}
+
+export function resultOf(events: ReportEvent[], task: string): unknown {
+  const done = events.find(
+    (e) =>
+      e.type === "task" && e.task === task && (e.state === "Completed" || e.state === "Cached"),
+  );
+  return done && done.type === "task" ? done.result : undefined;
+}
