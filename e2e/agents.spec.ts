@@ -380,7 +380,7 @@ test("10 agents racing for 200 queued runs: every run executed exactly once", as
   expect(claimedBy.reduce((a, b) => a + b, 0)).toBe(200);
 });
 
-test("bad input from an agent gets a clear 4xx and changes nothing", async ({ api, baseURL }) => {
+test("bad input from an agent gets a clear 4xx and changes nothing", async ({ api }) => {
   const queue = uniqueName("q");
   const deployment = await deployFlow(
     api,
