@@ -40,6 +40,8 @@ export class Agent {
   private heartbeatAbort = new AbortController();
   private slotWaiters: (() => void)[] = [];
   private exitCode = 0;
+  /** Whether the last call to the server failed: lost and regained contact is said once each. */
+  private unreachable = false;
 
   constructor(
     private readonly config: AgentConfig,
@@ -127,15 +129,26 @@ export class Agent {
           continue;
         }
         failures++;
-        if (failures === 1 || failures % 20 === 0)
-          log(`lost the server: ${result.error}; retrying`);
+        this.lostContact(result.error);
         await sleep(backoff(failures));
         continue;
       }
-      if (failures) log("reconnected to the server");
+      this.regainedContact();
       failures = 0;
       for (const run of result.data.runs) this.start(run);
     }
+  }
+
+  private lostContact(error: string): void {
+    if (this.unreachable) return;
+    this.unreachable = true;
+    log(`lost the server: ${error}; retrying (running tasks go on; their reports wait)`);
+  }
+
+  private regainedContact(): void {
+    if (!this.unreachable) return;
+    this.unreachable = false;
+    log("reconnected to the server");
   }
 
   private start(run: ClaimedRun): void {
@@ -200,10 +213,12 @@ export class Agent {
       if (this.stopped) return;
       if (!result.ok) {
         failures++;
+        if (result.retryable) this.lostContact(result.error);
         // Quick retries: leases ride on these.
         await sleep(Math.min(backoff(failures), 2_000));
         continue;
       }
+      this.regainedContact();
       failures = 0;
       for (const { flowRunId, status } of result.data.runs) {
         const entry = this.active.get(flowRunId);

@@ -1,6 +1,6 @@
 // Real server, real agent processes, real task processes: the agent protocol end to end.
 // Each test uses its own work queue, so its agents take only its runs.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -499,6 +499,32 @@ test("the docker runner fails clearly when docker is missing", async ({ api, bas
     ["NotRun", "RunnerUnavailable"],
     ["NotRun", "RunnerUnavailable"],
   ]);
+});
+
+test("the docker runner reports the docker CLI's failure when no engine answers", async ({
+  api,
+  baseURL,
+}) => {
+  const docker = spawnSync("docker", ["info"], { encoding: "utf8" });
+  test.skip(
+    docker.error !== undefined,
+    "no docker CLI on this machine (the test above covers that case)",
+  );
+  test.skip(
+    docker.status === 0,
+    "a Docker engine runs here: the runner is exercised for real by the flow itself",
+  );
+  const queue = uniqueName("q");
+  const deployment = await deployFlow(
+    api,
+    { name: uniqueName("docker"), tasks: [shell("inside", "echo hi")] },
+    { workQueue: queue, runner: "docker", image: "node:20-slim" },
+  );
+  startAgent({ apiUrl: baseURL!, queues: [queue] });
+  const run = await waitForRun(api, await trigger(api, deployment.id));
+  expect(run.state).toBe("Failed");
+  expect(run.stateMessage).toMatch(/^the container exited with code 125: .*(daemon|docker)/i);
+  expect(run.taskRuns[0]).toMatchObject({ state: "NotRun", error: { type: "RunnerFailed" } });
 });
 
 test("the agent bundle is served as one file that runs with nothing but Node", async ({

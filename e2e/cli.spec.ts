@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { startAgent, stopAllAgents } from "./support/agents.ts";
 import { E2E_API_KEY } from "./support/constants.ts";
 import { expect, flowYaml, test, uniqueName } from "./support/fixtures.ts";
 
@@ -21,6 +22,10 @@ async function pipebook(baseURL: string, args: string[]) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+test.afterEach(async () => {
+  await stopAllAgents();
+});
 
 function writeFlow(text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-cli-"));
@@ -105,6 +110,37 @@ test("errors are clear and exit non-zero", async ({ baseURL }) => {
   expect((unreachable as { stderr: string }).stderr).toContain(
     "could not reach the Pipebook server",
   );
+});
+
+test("run --watch follows states and logs to the end; its exit code says how it ended", async ({
+  baseURL,
+}) => {
+  const queue = uniqueName("q");
+  const name = uniqueName("watch");
+  const file = writeFlow(
+    `name: ${name}\nparameters:\n  type: object\n  properties:\n    fail: { type: boolean, default: false }\ntasks:\n  - name: hello\n    language: python\n    code: |\n      def main(fail):\n          print("hello from python")\n          if fail:\n              raise RuntimeError("asked to fail")\n          return 1\n  - name: bye\n    language: shell\n    dependsOn: [hello]\n    code: echo "bye $HELLO"\n`,
+  );
+  await pipebook(baseURL!, ["deploy", file, "--queue", queue]);
+  const agent = startAgent({ apiUrl: baseURL!, queues: [queue] });
+  await agent.waitFor(/connected to/);
+  const ok = await pipebook(baseURL!, ["run", `${name}/default`, "--watch"]);
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toMatch(/flow run Completed/);
+  expect(ok.stdout).toMatch(/hello \| hello from python/);
+  expect(ok.stdout).toMatch(/bye \| bye 1/);
+  expect(ok.stdout).toMatch(/bye Completed/);
+  const failed = await pipebook(baseURL!, [
+    "run",
+    `${name}/default`,
+    "--param",
+    "fail=true",
+    "--watch",
+  ]);
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toMatch(/hello Failed: asked to fail/);
+  expect(failed.stdout).toMatch(/bye NotRun/);
+  expect(failed.stdout).toMatch(/flow run Failed/);
+  await agent.stop();
 });
 
 test("--help documents every command", async ({ baseURL }) => {

@@ -1,4 +1,5 @@
 // The server as a process: what `npm start` promises in the README.
+import { execFileSync } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { flowYaml, uniqueName } from "./support/fixtures.ts";
@@ -124,3 +125,44 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+test("npm start runs a local agent on queue default: a run executes with no other setup", async ({
+  playwright,
+}) => {
+  test.setTimeout(120_000);
+  const home = tempHome();
+  const server = await startServer(["--port", "0"], {
+    PIPEBOOK_HOME: home,
+    PIPEBOOK_BOOTSTRAP_API_KEY: KEY,
+    PIPEBOOK_LOCAL_AGENT: "1",
+  });
+  expect(server.output()).toContain('Local agent: serving work queue "default"');
+  const api = await playwright.request.newContext({ baseURL: server.url, extraHTTPHeaders: auth });
+  const name = uniqueName("local");
+  await api.post("/api/v1/flows", {
+    data: flowYaml(name),
+    headers: { "content-type": "application/yaml" },
+  });
+  const deployment = await (
+    await api.post("/api/v1/deployments", { data: { flow: name, name: "d" } })
+  ).json();
+  const run = await (
+    await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
+  ).json();
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/flow-runs/${run.id}`)).json()).state, {
+      timeout: 30_000,
+    })
+    .toBe("Completed");
+  expect(server.output()).toMatch(/\[agent\] .*connected to http:\/\/127\.0\.0\.1:\d+ as agent/);
+  await api.dispose();
+  expect(await server.stop()).toBe(0);
+  // The agent went with the server.
+  const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+    .split("\n")
+    .filter(
+      (line) =>
+        line.includes("pipebook-agent.mjs start") && line.includes(new URL(server.url).port),
+    );
+  expect(left).toEqual([]);
+});
