@@ -37,7 +37,10 @@ export async function cancelFlowRun(
           });
           return true;
         });
-        if (cancelled) return { id, state: "Cancelled" };
+        if (cancelled) {
+          publish("run-ended", id);
+          return { id, state: "Cancelled" };
+        }
         break;
       }
       case "Pending":

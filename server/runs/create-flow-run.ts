@@ -1,12 +1,11 @@
 // Triggering a deployment: parameters are the deployment's defaults overlaid with the run's,
 // validated strictly against the version's schema (defaults filled in). The run starts
 // Scheduled with one Pending task run per task, in the flow's topological order.
-import { topologicalOrder } from "../../contract/flow-file/dag.ts";
-import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
+import { getFlowVersion } from "../flows/version-cache.ts";
 import { publish } from "../events/bus.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { insertScheduledFlowRun } from "./state-machine/index.ts";
@@ -35,35 +34,31 @@ export async function createFlowRun(
           tags: true,
           parameters: true,
           retries: true,
-          flowVersion: { select: { spec: true } },
         },
       })
     : null;
   if (!deployment) throw new NotFoundError("deployment", input.deploymentId);
 
-  const spec = deployment.flowVersion.spec as unknown as FlowFile;
+  const version = await getFlowVersion(db, deployment.flowVersionId);
   const parameters = checkParameters(
-    spec.parameters,
+    version.spec.parameters,
     { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
     { context: `for a run of deployment "${deployment.name}"` },
   );
-  const order = topologicalOrder(spec.tasks).map((t) => t.name);
-  const run = await db.$transaction((tx) =>
-    insertScheduledFlowRun(
-      tx,
-      {
-        flowId: deployment.flowId,
-        flowVersionId: deployment.flowVersionId,
-        deploymentId: deployment.id,
-        workQueueId: deployment.workQueueId,
-        tags: deployment.tags,
-        parameters: toJson(parameters),
-        maxRetries: deployment.retries,
-        scheduledAt: input.scheduledAt ?? new Date(),
-        createdById: input.userId ?? null,
-      },
-      order,
-    ),
+  const run = await insertScheduledFlowRun(
+    db,
+    {
+      flowId: deployment.flowId,
+      flowVersionId: deployment.flowVersionId,
+      deploymentId: deployment.id,
+      workQueueId: deployment.workQueueId,
+      tags: deployment.tags,
+      parameters: toJson(parameters),
+      maxRetries: deployment.retries,
+      scheduledAt: input.scheduledAt ?? new Date(),
+      createdById: input.userId ?? null,
+    },
+    version.executable.map((t) => t.name),
   );
   // Wakes agents long-polling this queue: the run starts without waiting for a polling tick.
   publish("run-queued", deployment.workQueue.name);

@@ -30,8 +30,9 @@ export function startLeaseReaper(handle: DatabaseHandle, options: { leaseMs: num
           select: { workQueue: { select: { name: true } } },
         });
         if (run) publish("run-queued", run.workQueue.name);
-      }
+      } else publish("run-ended", id);
     }
+    for (const id of cancelled) publish("run-ended", id);
   }
 
   function schedule(delay: number) {

@@ -178,6 +178,23 @@ function buildDocument() {
           },
         },
       },
+      "/api/v1/flow-runs/{id}/wait": {
+        get: {
+          summary: "Wait for a flow run to end (answers at once when it has), up to timeoutSeconds",
+          parameters: [
+            idParam("flow run"),
+            {
+              name: "timeoutSeconds",
+              in: "query",
+              schema: { type: "number", minimum: 0, maximum: 60, default: 30 },
+            },
+          ],
+          responses: {
+            ...ok(200, "The flow run, ended or as it is now", api.FlowRunSchema),
+            ...errorResponses(401, 404),
+          },
+        },
+      },
       "/api/v1/flow-runs/{id}/history": {
         get: {
           summary: "Read a flow run's timeline: every state change of the run and its tasks",

@@ -102,31 +102,30 @@ export type NewFlowRun = {
 
 /**
  * Creates a flow run in its first state (Scheduled) with one Pending task run per task, in the
- * given order, and the first history row. Call inside a transaction.
+ * given order, and the first history row — one statement (a trigger is on the dispatch path).
  */
 export async function insertScheduledFlowRun(
   tx: Tx,
   run: NewFlowRun,
   taskNames: readonly string[],
 ): Promise<{ id: string; state: "Scheduled"; createdAt: Date }> {
-  const now = new Date();
-  const created = await tx.flowRun.create({
-    data: { ...run, state: "Scheduled", stateChangedAt: now, createdAt: now },
-    select: { id: true, createdAt: true },
-  });
-  if (taskNames.length) {
-    await tx.taskRun.createMany({
-      data: taskNames.map((name, position) => ({
-        flowRunId: created.id,
-        name,
-        position,
-        state: "Pending" as const,
-        stateChangedAt: now,
-      })),
-    });
-  }
-  await tx.flowRunStateEvent.create({
-    data: { flowRunId: created.id, fromState: null, toState: "Scheduled", at: now },
-  });
-  return { id: created.id, state: "Scheduled", createdAt: created.createdAt };
+  const [created] = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
+    WITH run AS (
+      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "workQueueId", tags,
+        parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt")
+      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid,
+        ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
+        ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
+        'Scheduled', now(), now())
+      RETURNING id, "createdAt"
+    ), tasks AS (
+      INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
+      SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
+      FROM run, unnest(${textArray(taskNames)}::text[]) WITH ORDINALITY AS t(name, position)
+    ), history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "at")
+      SELECT id, NULL, 'Scheduled', now() FROM run
+    )
+    SELECT id, "createdAt" FROM run`;
+  return { id: created!.id, state: "Scheduled", createdAt: created!.createdAt };
 }

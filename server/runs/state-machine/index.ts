@@ -3,3 +3,4 @@
 export * from "./flow-runs.ts";
 export * from "./task-runs.ts";
 export * from "./leases.ts";
+export * from "./report-batch.ts";

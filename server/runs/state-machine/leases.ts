@@ -103,41 +103,6 @@ export async function releaseRuns(
   return rows.map((row) => row.id);
 }
 
-export type FenceOutcome =
-  | { outcome: "apply"; state: string }
-  | { outcome: "duplicate"; state: string }
-  | { outcome: "refused"; state: string | null; leaseHeld: boolean; reportSeq: number };
-
-/**
- * The fence every report passes: the batch applies only under the run's current lease, only
- * while the run is active, and only as the next batch in order. It renews the lease too (a
- * report is a sign of life). A batch at or below the last applied number is a re-send.
- */
-export async function acceptReportBatch(
-  tx: Tx,
-  f: { flowRunId: string; leaseId: string; seq: number; leaseMs: number },
-): Promise<FenceOutcome> {
-  const applied = await tx.$queryRaw<{ state: string }[]>`
-    UPDATE "FlowRun" SET "reportSeq" = ${f.seq}, "leaseExpiresAt" = now() + ${f.leaseMs}::float8 * interval '1 millisecond'
-    WHERE id = ${f.flowRunId}::uuid AND "leaseId" = ${f.leaseId}::uuid AND "reportSeq" = ${f.seq - 1}
-      AND state IN ${ACTIVE}
-    RETURNING state::text AS state`;
-  if (applied[0]) return { outcome: "apply", state: applied[0].state };
-  const row = await tx.flowRun.findUnique({
-    where: { id: f.flowRunId },
-    select: { state: true, leaseId: true, reportSeq: true },
-  });
-  if (row && row.leaseId === f.leaseId && f.seq <= row.reportSeq) {
-    return { outcome: "duplicate", state: row.state };
-  }
-  return {
-    outcome: "refused",
-    state: row?.state ?? null,
-    leaseHeld: row?.leaseId === f.leaseId,
-    reportSeq: row?.reportSeq ?? 0,
-  };
-}
-
 const CRASHED = JSON.stringify({
   type: "Crashed",
   message: "The agent running this flow stopped answering and its lease expired",

@@ -1,5 +1,5 @@
-// Task-run transitions: in bulk (a cancel sweeping a run's pending tasks) and in batches from
-// agents' reports, where one statement moves many task runs and one more records their history.
+// Task-run transitions in bulk (a cancel sweeping a run's pending tasks). Transitions reported by
+// agents go through report-batch.ts, with the run's.
 import {
   canTransitionTaskRun,
   isFinalTaskRunState,
@@ -7,7 +7,6 @@ import {
 } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
-import { PipebookError } from "../../errors.ts";
 import { checkAllowed, jsonOrNull, textArray, type Json } from "./sql.ts";
 
 export type TaskRunTransition = {
@@ -70,117 +69,4 @@ export async function transitionTaskRuns(tx: Tx, t: TaskRunTransition): Promise<
     )
     SELECT name FROM upd`;
   return rows.map((r) => r.name);
-}
-
-export type TaskChange = {
-  task: string;
-  to: TaskRunState;
-  at: Date;
-  attempt: number;
-  message?: string | null;
-  error?: Json | null;
-  nextAttemptAt?: Date | null;
-};
-
-type TaskRow = {
-  id: string;
-  name: string;
-  state: TaskRunState;
-  attempts: number;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  nextAttemptAt: Date | null;
-  error: Json | null;
-  stateChangedAt: Date;
-};
-
-/**
- * Applies an agent's task events of one flow run, in order, as two statements: one update of
- * every task run that changed (guarded by the state each was in) and one insert of every step
- * into the history. Each step is checked against the transition table first; a step it forbids
- * refuses the whole batch. Returns the task runs by name, for attaching results.
- */
-export async function applyTaskChanges(
-  tx: Tx,
-  flowRunId: string,
-  changes: readonly TaskChange[],
-): Promise<Map<string, { id: string; state: TaskRunState }>> {
-  const rows = await tx.taskRun.findMany({
-    where: { flowRunId },
-    select: {
-      id: true,
-      name: true,
-      state: true,
-      attempts: true,
-      startedAt: true,
-      endedAt: true,
-      nextAttemptAt: true,
-      error: true,
-      stateChangedAt: true,
-    },
-  });
-  const original = new Map(rows.map((r) => [r.name, r.state]));
-  const current = new Map(rows.map((r) => [r.name, { ...r } as TaskRow]));
-  const history: Prisma.TaskRunStateEventCreateManyInput[] = [];
-
-  for (const change of changes) {
-    const row = current.get(change.task);
-    if (!row) {
-      throw new PipebookError(
-        "bad_request",
-        `report names task "${change.task}", which this run does not have`,
-      );
-    }
-    if (!canTransitionTaskRun(row.state, change.to)) {
-      throw new PipebookError(
-        "bad_request",
-        `report moves task "${change.task}" from ${row.state} to ${change.to}, which is not a valid transition`,
-      );
-    }
-    history.push({
-      flowRunId,
-      taskRunId: row.id,
-      fromState: row.state,
-      toState: change.to,
-      attempt: change.attempt,
-      message: change.message ?? null,
-      at: change.at,
-    });
-    row.state = change.to;
-    row.attempts = Math.max(row.attempts, change.attempt);
-    row.stateChangedAt = change.at;
-    if (change.to === "Running") row.startedAt ??= change.at;
-    row.endedAt = isFinalTaskRunState(change.to) ? change.at : null;
-    row.nextAttemptAt = change.to === "Retrying" ? (change.nextAttemptAt ?? null) : null;
-    row.error = change.error ?? null;
-  }
-
-  const changed = [...current.values()].filter((r) => history.some((h) => h.taskRunId === r.id));
-  if (changed.length) {
-    const values = Prisma.join(
-      changed.map(
-        (r) => Prisma.sql`(
-          ${r.id}::uuid, ${original.get(r.name)}::"TaskRunState", ${r.state}::"TaskRunState",
-          ${r.attempts}::int, ${r.startedAt}::timestamptz, ${r.endedAt}::timestamptz,
-          ${r.nextAttemptAt}::timestamptz, ${jsonOrNull(r.error)}::jsonb, ${r.stateChangedAt}::timestamptz
-        )`,
-      ),
-    );
-    const updated = await tx.$executeRaw`
-      UPDATE "TaskRun" t SET
-        state = v.to_state, attempts = v.attempts, "startedAt" = v.started_at,
-        "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at, error = v.error,
-        "stateChangedAt" = v.changed_at
-      FROM (VALUES ${values}) AS v(id, from_state, to_state, attempts, started_at, ended_at, next_attempt_at, error, changed_at)
-      WHERE t.id = v.id AND t.state = v.from_state`;
-    if (updated !== changed.length) {
-      // Someone else moved a task run meanwhile: the whole batch is refused and rolled back.
-      throw new PipebookError(
-        "conflict",
-        "task runs changed while the report was applied; send it again",
-      );
-    }
-    await tx.taskRunStateEvent.createMany({ data: history });
-  }
-  return new Map([...current.values()].map((r) => [r.name, { id: r.id, state: r.state }]));
 }

@@ -1,0 +1,1 @@
+export { getFlowRunWait as GET } from "@/server/api/v1/flow-runs";

@@ -1,0 +1,119 @@
+// The benchmark's moving parts: a real server (embedded PGlite, or PostgreSQL with
+// BENCH_DATABASE_URL) and real agents, started as a user would start them.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const KEY = "bench-bootstrap-key-0123456789abcdef";
+
+export const now = () => performance.timeOrigin + performance.now();
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child, pattern, label, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(
+      () => reject(new Error(`${label} did not start:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk) => {
+      output += chunk;
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${label} exited (${code}):\n${output}`)));
+  });
+}
+
+export async function startServer() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-"));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "bin/pipebook-server.mjs"), "--port", String(port), "--no-build"],
+    {
+      env: {
+        ...process.env,
+        PIPEBOOK_HOME: home,
+        PIPEBOOK_BOOTSTRAP_API_KEY: KEY,
+        PIPEBOOK_LOCAL_AGENT: "0",
+        PIPEBOOK_LOG_LEVEL: "warn",
+        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const [, url] = await waitForOutput(child, /Pipebook is ready: (\S+)/, "the server");
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startAgent(url, queue) {
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue, "--concurrency", "1",
+      "--work-dir", fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"))],
+    { env: { ...process.env, PIPEBOOK_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
+  ); // prettier-ignore
+  await waitForOutput(child, /connected to/, "the agent");
+  return child;
+}
+
+export function client(url) {
+  const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+  const call = async (method, p, body) => {
+    const response = await fetch(`${url}${p}`, {
+      method,
+      headers,
+      body: body && JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${p}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    async deploy(flow, queue) {
+      await call("POST", "/api/v1/flows", flow);
+      return (
+        await call("POST", "/api/v1/deployments", {
+          flow: flow.name,
+          name: "bench",
+          workQueue: queue,
+        })
+      ).id;
+    },
+    trigger: async (deployment) =>
+      (await call("POST", `/api/v1/deployments/${deployment}/runs`, { parameters: {} })).id,
+    wait: (id) => call("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`),
+    get: (id) => call("GET", `/api/v1/flow-runs/${id}`),
+  };
+}
+
+export function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, min: sorted[0], p50: at(0.5), p95: at(0.95), max: sorted.at(-1) };
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// `npm run bench`: the engineering targets of the agents issue, measured on this machine with a
+// real server, a real agent and real task processes. Prints the figures; docs/benchmarks.md
+// records them with this command. Workloads reproduce Windmill's published benchmark shapes.
+//   npm run bench                     all workloads on the embedded PGlite
+//   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
+//   npm run bench -- light dispatch   only some workloads
+import { spawnSync } from "node:child_process";
+import { client, now, startAgent, startServer, stats } from "./harness.mjs";
+
+const FIBO_TS =
+  "function fibo(n: number): number {\n  return n < 2 ? n : fibo(n - 1) + fibo(n - 2);\n}\n";
+const FIBO_PY = "def fibo(n):\n    return n if n < 2 else fibo(n - 1) + fibo(n - 2)\n";
+const chain = (name, count, task) => ({
+  name,
+  tasks: Array.from({ length: count }, (_, i) => ({
+    name: `t${i}`,
+    dependsOn: i ? [`t${i - 1}`] : [],
+    ...task,
+  })),
+});
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+
+console.log("Building (when sources changed)…");
+spawnSync(process.execPath, ["bin/pipebook-server.mjs", "--build"], { stdio: "inherit" });
+const server = await startServer();
+const api = client(server.url);
+let agent = await startAgent(server.url, "bench");
+const results = [];
+
+async function triggerToCompleted(deployment, repeat) {
+  const client = [];
+  const server = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = now();
+    const id = await api.trigger(deployment);
+    const run = await api.wait(id);
+    const t1 = now();
+    if (run.state !== "Completed") throw new Error(`run ${id} ended ${run.state}`);
+    client.push(t1 - t0);
+    server.push(Date.parse(run.endedAt) - Date.parse(run.createdAt));
+  }
+  return { client: stats(client), server: stats(server) };
+}
+
+try {
+  // Warm-up: the first runs compile the server's routes and start the kernels.
+  const warm = await api.deploy(
+    chain("bench-warm", 2, { language: "python", code: "def main():\n    return 1\n" }),
+    "bench",
+  );
+  const warmTs = await api.deploy(
+    chain("bench-warm-ts", 2, { language: "typescript", code: "export default () => 1;\n" }),
+    "bench",
+  );
+  for (let i = 0; i < 5; i++)
+    (await api.wait(await api.trigger(warm))) && (await api.wait(await api.trigger(warmTs)));
+
+  if (wanted("light")) {
+    const ts = await api.deploy(
+      chain("bench-40-light-ts", 40, {
+        language: "typescript",
+        code: `${FIBO_TS}export default function main() {\n  return fibo(10);\n}\n`,
+      }),
+      "bench",
+    );
+    const py = await api.deploy(
+      chain("bench-40-light-py", 40, {
+        language: "python",
+        code: `${FIBO_PY}\ndef main():\n    return fibo(10)\n`,
+      }),
+      "bench",
+    );
+    for (const [label, deployment, target] of [
+      ["40 light, TypeScript", ts, 150],
+      ["40 light, Python", py, 250],
+    ]) {
+      const r = await triggerToCompleted(deployment, 20);
+      results.push([
+        label,
+        `p50 ${ms(r.client.p50)}, p95 ${ms(r.client.p95)} (server-recorded p50 ${ms(r.server.p50)})`,
+        `≤ ${target} ms`,
+        r.client.p50 <= target,
+      ]);
+    }
+  }
+
+  if (wanted("long")) {
+    const long = await api.deploy(
+      chain("bench-10-long", 10, {
+        language: "python",
+        code: `${FIBO_PY}\ndef main():\n    return fibo(33)\n`,
+      }),
+      "bench",
+    );
+    const bareScript = `import time\n${FIBO_PY}\nt = time.perf_counter()\nfor _ in range(10):\n    fibo(33)\nprint(time.perf_counter() - t)\n`;
+    const bare = [];
+    const piped = [];
+    for (let i = 0; i < 3; i++) {
+      bare.push(
+        Number(spawnSync("python3", ["-c", bareScript], { encoding: "utf8" }).stdout.trim()) * 1000,
+      );
+      piped.push((await triggerToCompleted(long, 1)).client.p50);
+    }
+    const b = stats(bare).p50;
+    const p = stats(piped).p50;
+    const overhead = ((p - b) / b) * 100;
+    results.push([
+      "10 long (fibo(33) × 10, Python)",
+      `${(p / 1000).toFixed(2)} s vs bare python3 ${(b / 1000).toFixed(2)} s: ${overhead >= 0 ? "+" : ""}${overhead.toFixed(1)} %`,
+      "within 3 %",
+      overhead <= 3,
+    ]);
+  }
+
+  if (wanted("dispatch")) {
+    for (const [label, task, scale] of [
+      [
+        "Python",
+        { language: "python", code: "import time\ndef main():\n    return time.time()\n" },
+        1000,
+      ],
+      [
+        "TypeScript",
+        {
+          language: "typescript",
+          code: "export default () => performance.timeOrigin + performance.now();\n",
+        },
+        1,
+      ],
+    ]) {
+      const deployment = await api.deploy(
+        chain(`bench-dispatch-${label.toLowerCase()}`, 1, task),
+        "bench",
+      );
+      const samples = [];
+      for (let i = 0; i < 100; i++) {
+        const t0 = now();
+        const run = await api.wait(await api.trigger(deployment));
+        samples.push(run.taskRuns[0].result * scale - t0);
+      }
+      const s = stats(samples);
+      results.push([
+        `dispatch, ${label} (trigger → task code starts, 100 triggers)`,
+        `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}`,
+        "p50 ≤ 10 ms, p95 ≤ 30 ms",
+        s.p50 <= 10 && s.p95 <= 30,
+      ]);
+    }
+  }
+
+  if (wanted("crash")) {
+    const sleeper = await api.deploy(
+      chain("bench-crash", 1, { language: "shell", code: "sleep 120" }),
+      "bench",
+    );
+    for (const [label, signal] of [
+      ["SIGKILL", "SIGKILL"],
+      ["SIGSTOP (frozen, connections open)", "SIGSTOP"],
+    ]) {
+      const samples = [];
+      for (let i = 0; i < 3; i++) {
+        const id = await api.trigger(sleeper);
+        while ((await api.get(id)).state !== "Running") await new Promise((r) => setTimeout(r, 20));
+        // A random moment in the heartbeat cycle, as in real life.
+        await new Promise((r) => setTimeout(r, Math.random() * 5_000));
+        const t0 = now();
+        agent.kill(signal);
+        let run = await api.wait(id);
+        while (run.state !== "Crashed") run = await api.wait(id);
+        samples.push(now() - t0);
+        agent.kill("SIGKILL");
+        agent = await startAgent(server.url, "bench");
+      }
+      const s = stats(samples);
+      results.push([
+        `crash detection, agent ${label}`,
+        `max ${(s.max / 1000).toFixed(1)} s (runs: ${samples.map((x) => (x / 1000).toFixed(1)).join(", ")} s)`,
+        "≤ 15 s",
+        s.max <= 15_000,
+      ]);
+    }
+  }
+} finally {
+  agent.kill("SIGKILL");
+  await server.stop();
+}
+
+const database = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "embedded PGlite";
+console.log(
+  `\nPipebook benchmarks (${database}; Node ${process.version}; ${(await import("node:os")).cpus().length} cores)\n`,
+);
+for (const [label, figure, target, ok] of results) {
+  console.log(`${ok ? "ok  " : "MISS"}  ${label}: ${figure}   [target ${target}]`);
+}

@@ -1,0 +1,255 @@
+// Applying one report batch of an agent: the hot path of every run. One read takes the run and
+// its task runs (the run's row locked); every step is checked against the transition table in
+// memory; then ONE statement writes it all — the run's new state and lease, its history, the log
+// lines, the task runs' new states and history, and their results — each part passed as a single
+// JSON parameter. Measured on PGlite here: a 40-task batch in ~4 ms, where the same work as
+// separate Prisma calls took ~30 ms (docs/benchmarks.md).
+import type { ReportEvent } from "../../../contract/agent-protocol.ts";
+import {
+  canTransitionFlowRun,
+  canTransitionTaskRun,
+  isFinalFlowRunState,
+  isFinalTaskRunState,
+  type FlowRunState,
+  type TaskRunState,
+} from "../../../contract/run-states.ts";
+import type { Tx } from "../../db/client.ts";
+import { PipebookError } from "../../errors.ts";
+import { ACTIVE_FLOW_RUN_STATES } from "./sql.ts";
+
+export type ReportBatch = {
+  flowRunId: string;
+  leaseId: string;
+  seq: number;
+  leaseMs: number;
+  events: readonly ReportEvent[];
+};
+
+export type BatchOutcome =
+  | { outcome: "applied"; state: FlowRunState }
+  | { outcome: "duplicate"; state: FlowRunState }
+  | { outcome: "refused"; state: FlowRunState | null; leaseHeld: boolean; reportSeq: number };
+
+type TaskRow = {
+  id: string;
+  name: string;
+  state: TaskRunState;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  nextAttemptAt: string | null;
+  error: unknown;
+  changedAt: string | null;
+};
+
+type RunRow = {
+  state: FlowRunState;
+  leaseId: string | null;
+  reportSeq: number;
+  tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
+};
+
+const isActive = (state: FlowRunState) =>
+  (ACTIVE_FLOW_RUN_STATES as readonly string[]).includes(state);
+
+export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome> {
+  const [run] = await tx.$queryRaw<RunRow[]>`
+    SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq",
+      COALESCE((
+        SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'state', t.state,
+          'attempts', t.attempts, 'startedAt', t."startedAt"))
+        FROM "TaskRun" t WHERE t."flowRunId" = f.id
+      ), '[]'::json) AS tasks
+    FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid
+    FOR UPDATE OF f`;
+  if (!run) return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0 };
+  const leaseHeld = run.leaseId === batch.leaseId;
+  if (leaseHeld && batch.seq <= run.reportSeq) return { outcome: "duplicate", state: run.state };
+  if (!leaseHeld || !isActive(run.state) || batch.seq !== run.reportSeq + 1) {
+    return { outcome: "refused", state: run.state, leaseHeld, reportSeq: run.reportSeq };
+  }
+
+  // ---- every step, checked in memory
+  let flowState = run.state;
+  let flowChange: {
+    state: FlowRunState;
+    at: string;
+    message: string | null;
+    error: unknown;
+  } | null = null;
+  let startedAt: string | null = null;
+  const flowHistory: { from: string; to: string; message: string | null; at: string }[] = [];
+  const tasks = new Map<string, TaskRow>(
+    run.tasks.map((t) => [
+      t.name,
+      { ...t, endedAt: null, nextAttemptAt: null, error: null, changedAt: null },
+    ]),
+  );
+  const original = new Map(run.tasks.map((t) => [t.id, t.state]));
+  const changed = new Set<TaskRow>();
+  const taskHistory: {
+    taskRunId: string;
+    from: string;
+    to: string;
+    attempt: number;
+    message: string | null;
+    at: string;
+  }[] = [];
+  const results: {
+    taskRunId: string;
+    value: unknown;
+    sizeBytes: number;
+    cacheKey: string | null;
+    expiresAt: string | null;
+  }[] = [];
+  const logs: {
+    task: string | null;
+    attempt: number | null;
+    level: string;
+    message: string;
+    at: string;
+  }[] = [];
+
+  for (const event of batch.events) {
+    if (event.type === "log") {
+      logs.push({
+        task: event.task,
+        attempt: event.attempt,
+        level: event.level,
+        message: event.message,
+        at: event.at,
+      });
+    } else if (event.type === "flow") {
+      if (!canTransitionFlowRun(flowState, event.state)) {
+        throw new PipebookError(
+          "invalid_state",
+          `report moves flow run ${batch.flowRunId} from ${flowState} to ${event.state}, which is not a valid transition`,
+          { state: flowState },
+        );
+      }
+      flowHistory.push({
+        from: flowState,
+        to: event.state,
+        message: event.message ?? null,
+        at: event.at,
+      });
+      if (event.state === "Running") startedAt ??= event.at;
+      flowState = event.state;
+      flowChange = {
+        state: event.state,
+        at: event.at,
+        message: event.message ?? null,
+        error: event.error ?? null,
+      };
+    } else {
+      const task = tasks.get(event.task);
+      if (!task) {
+        throw new PipebookError(
+          "bad_request",
+          `report names task "${event.task}", which this run does not have`,
+        );
+      }
+      if (!canTransitionTaskRun(task.state, event.state)) {
+        throw new PipebookError(
+          "bad_request",
+          `report moves task "${event.task}" from ${task.state} to ${event.state}, which is not a valid transition`,
+        );
+      }
+      taskHistory.push({
+        taskRunId: task.id,
+        from: task.state,
+        to: event.state,
+        attempt: event.attempt,
+        message: event.message ?? null,
+        at: event.at,
+      });
+      task.state = event.state;
+      task.attempts = Math.max(task.attempts, event.attempt);
+      task.changedAt = event.at;
+      if (event.state === "Running") task.startedAt ??= event.at;
+      task.endedAt = isFinalTaskRunState(event.state) ? event.at : null;
+      task.nextAttemptAt = event.state === "Retrying" ? (event.nextAttemptAt ?? null) : null;
+      task.error = event.error ?? null;
+      changed.add(task);
+      if ((event.state === "Completed" || event.state === "Cached") && "result" in event) {
+        const json = JSON.stringify(event.result ?? null);
+        results.push({
+          taskRunId: task.id,
+          value: event.result ?? null,
+          sizeBytes: Buffer.byteLength(json),
+          cacheKey: event.cache?.key ?? null,
+          expiresAt: event.cache?.expiresAt ?? null,
+        });
+      }
+    }
+  }
+
+  const updates = [...changed].map((t) => ({
+    id: t.id,
+    from_state: original.get(t.id),
+    to_state: t.state,
+    attempts: t.attempts,
+    started_at: t.startedAt,
+    ended_at: t.endedAt,
+    next_attempt_at: t.nextAttemptAt,
+    error: t.error,
+    changed_at: t.changedAt,
+  }));
+  const f = flowChange;
+  const endedAt = f && isFinalFlowRunState(f.state) ? f.at : null;
+
+  // ---- one statement writes it all; everything hangs off `run`, the fenced update of the run
+  const [written] = await tx.$queryRaw<{ run: number; tasks: number }[]>`
+    WITH run AS (
+      UPDATE "FlowRun" SET
+        "reportSeq" = ${batch.seq},
+        "leaseExpiresAt" = now() + ${batch.leaseMs}::float8 * interval '1 millisecond',
+        state = COALESCE(${f?.state ?? null}::"FlowRunState", state),
+        "stateChangedAt" = COALESCE(${f?.at ?? null}::timestamptz, "stateChangedAt"),
+        "stateMessage" = CASE WHEN ${f ? 1 : 0}::int = 1 THEN ${f?.message ?? null}::text ELSE "stateMessage" END,
+        "startedAt" = COALESCE("startedAt", ${startedAt}::timestamptz),
+        "endedAt" = COALESCE(${endedAt}::timestamptz, "endedAt"),
+        error = COALESCE(${f?.error ? JSON.stringify(f.error) : null}::jsonb, error)
+      WHERE id = ${batch.flowRunId}::uuid AND "leaseId" = ${batch.leaseId}::uuid
+        AND "reportSeq" = ${batch.seq - 1} AND state = ${run.state}::"FlowRunState"
+      RETURNING id
+    ), flow_history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT run.id, h."from"::"FlowRunState", h."to"::"FlowRunState", h.message, h.at
+      FROM run, jsonb_to_recordset(${JSON.stringify(flowHistory)}::jsonb)
+        AS h("from" text, "to" text, message text, at timestamptz)
+    ), logs AS (
+      INSERT INTO "LogLine" ("flowRunId", "taskName", attempt, level, message, timestamp)
+      SELECT run.id, e.v->>'task', (e.v->>'attempt')::int, (e.v->>'level')::"LogLevel", e.v->>'message', (e.v->>'at')::timestamptz
+      FROM run, jsonb_array_elements(${JSON.stringify(logs)}::jsonb) WITH ORDINALITY AS e(v, n)
+      ORDER BY e.n
+    ), tasks AS (
+      UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
+        "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
+        error = v.error, "stateChangedAt" = v.changed_at
+      FROM run, jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v(id uuid, from_state text,
+        to_state text, attempts int, started_at timestamptz, ended_at timestamptz,
+        next_attempt_at timestamptz, error jsonb, changed_at timestamptz)
+      WHERE t.id = v.id AND t.state = v.from_state::"TaskRunState"
+      RETURNING t.id
+    ), task_history AS (
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
+      SELECT run.id, h.task_run_id, h."from"::"TaskRunState", h."to"::"TaskRunState", h.attempt, h.message, h.at
+      FROM run, jsonb_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::jsonb)
+        AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, at timestamptz)
+    ), results AS (
+      INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "cacheKey", "expiresAt")
+      SELECT r.task_run_id, r.value, r.size_bytes, r.cache_key, r.expires_at
+      FROM run, jsonb_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::jsonb)
+        AS r(task_run_id uuid, value jsonb, size_bytes int, cache_key text, expires_at timestamptz)
+    )
+    SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks`;
+  if (!written || written.run !== 1 || written.tasks !== updates.length) {
+    // The row lock makes this impossible short of a bug; the transaction rolls back.
+    throw new PipebookError(
+      "conflict",
+      "the run changed while the report was applied; send it again",
+    );
+  }
+  return { outcome: "applied", state: flowState };
+}
