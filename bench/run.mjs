@@ -56,8 +56,10 @@ try {
     chain("bench-warm-ts", 2, { language: "typescript", code: "export default () => 1;\n" }),
     "bench",
   );
-  for (let i = 0; i < 5; i++)
-    (await api.wait(await api.trigger(warm))) && (await api.wait(await api.trigger(warmTs)));
+  for (let i = 0; i < 5; i++) {
+    await api.wait(await api.trigger(warm));
+    await api.wait(await api.trigger(warmTs));
+  }
 
   if (wanted("light")) {
     const ts = await api.deploy(
