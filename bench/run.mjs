@@ -140,6 +140,8 @@ try {
       );
       const samples = [];
       for (let i = 0; i < 100; i++) {
+        // An idle agent: the previous run's last report and the agent's next claim are settled.
+        await new Promise((r) => setTimeout(r, 100));
         const t0 = now();
         const run = await api.wait(await api.trigger(deployment));
         samples.push(run.taskRuns[0].result * scale - t0);

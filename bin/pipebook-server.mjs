@@ -164,6 +164,16 @@ try {
 
 const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
+  // The API (/api/v1, agents) is served straight from the server's route table; Next.js serves
+  // the studio. In development Next.js serves both (same table, through its catch-all routes).
+  const hooks = runtime();
+  if (hooks && !args.dev && hooks.isApiPath((req.url ?? "/").split("?")[0])) {
+    hooks.serveApi(req, res).catch((error) => {
+      console.error("request failed", error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error("request failed", error);
     if (!res.headersSent) res.writeHead(500).end();

@@ -8,11 +8,6 @@ import type { ClaimedRow } from "../runs/state-machine/index.ts";
 
 export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
-  const deployments = await db.deployment.findMany({
-    where: { id: { in: [...new Set(rows.map((r) => r.deploymentId))] } },
-    select: { id: true, name: true, runner: true, image: true },
-  });
-  const byId = new Map(deployments.map((d) => [d.id, d]));
   // Only a retried run has history to resume from.
   const resumed = rows.filter((r) => r.attempt > 1).map((r) => r.id);
   const earlier = resumed.length
@@ -31,7 +26,6 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
   return Promise.all(
     rows.map(async (row) => {
       const version = await getFlowVersion(db, row.flowVersionId);
-      const deployment = byId.get(row.deploymentId)!;
       const mine = earlier.filter((t) => t.flowRunId === row.id);
       return {
         flowRunId: row.id,
@@ -39,8 +33,8 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         leaseExpiresAt: row.leaseExpiresAt.toISOString(),
         attempt: row.attempt,
         flow: { name: version.flow, version: version.version },
-        deployment: { id: deployment.id, name: deployment.name },
-        runner: { kind: deployment.runner, image: deployment.image },
+        deployment: { id: row.deploymentId, name: row.deploymentName },
+        runner: { kind: row.runner, image: row.image },
         parameters: row.parameters as Record<string, unknown>,
         tasks: version.executable,
         completed: Object.fromEntries(

@@ -23,8 +23,8 @@ export async function claimRuns(
     signal?: AbortSignal;
   },
 ): Promise<ClaimedRun[]> {
+  // lastSeenAt is the heartbeat's to keep: a claim is on the dispatch path.
   const agent = await findAgent(db, request.agentId);
-  await db.agent.update({ where: { id: agent.id }, data: { lastSeenAt: new Date() } });
   const queues = new Set(agent.queues);
   const deadline = Date.now() + request.waitMs;
 

@@ -5,7 +5,7 @@
 import type { Db } from "../db/client.ts";
 import { publish } from "../events/bus.ts";
 import { releaseRuns, shortenLeases } from "../runs/state-machine/index.ts";
-import { findAgent } from "./find-agent.ts";
+import { findAgent, forgetAgent } from "./find-agent.ts";
 
 export async function stopAgent(db: Db, agentId: string, release: string[]): Promise<string[]> {
   const agent = await findAgent(db, agentId);
@@ -14,6 +14,7 @@ export async function stopAgent(db: Db, agentId: string, release: string[]): Pro
   );
   await shortenLeases(db, { agentId: agent.id, withinMs: 0 });
   await db.agent.update({ where: { id: agent.id }, data: { stoppedAt: new Date() } });
+  forgetAgent(agent.id);
   if (released.length) {
     const queues = await db.flowRun.findMany({
       where: { id: { in: released } },

@@ -2,6 +2,8 @@
 // open the database, apply pending migrations, make sure someone can sign in, start the
 // background services; once listening, start the local agent.
 import path from "node:path";
+import { serveApiRequest } from "../api/node-adapter.ts";
+import { isApiPath } from "../api/routes.ts";
 import { bootstrapAuth, readAdminKey } from "../auth/bootstrap.ts";
 import { issueLocalAgentKey } from "../auth/local-agent-key.ts";
 import { getConfig } from "../config.ts";
@@ -43,6 +45,8 @@ export async function startServer(): Promise<void> {
   process.once("exit", () => localAgent?.kill());
 
   registerRuntime({
+    isApiPath,
+    serveApi: serveApiRequest,
     async onListening(url) {
       const lines = [`Pipebook is ready: ${url}`];
       const key = readAdminKey(config.home);

@@ -1,1 +1,1 @@
-export { getAgentBundle as GET } from "@/server/api/agent-bundle";
+export { dispatch as GET } from "@/server/api/routes";

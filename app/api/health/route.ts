@@ -1,1 +1,1 @@
-export { getHealth as GET } from "@/server/api/health";
+export { dispatch as GET } from "@/server/api/routes";

@@ -12,6 +12,9 @@ export type ClaimedRow = {
   attempt: number;
   flowVersionId: string;
   deploymentId: string;
+  deploymentName: string;
+  runner: "process" | "docker" | "kubernetes";
+  image: string | null;
   parameters: Json;
 };
 
@@ -53,7 +56,9 @@ export async function claimFlowRuns(
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
     )
-    SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", parameters FROM claimed`;
+    SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
+      d.name AS "deploymentName", d.runner::text AS runner, d.image, c.parameters
+    FROM claimed c JOIN "Deployment" d ON d.id = c."deploymentId"`;
 }
 
 /** Renews the leases the agent still holds; returns those runs with their states. */

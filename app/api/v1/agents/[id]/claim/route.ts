@@ -1,1 +1,0 @@
-export { postClaim as POST } from "@/server/api/v1/agents";

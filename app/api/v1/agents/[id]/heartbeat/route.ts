@@ -1,1 +1,0 @@
-export { postHeartbeat as POST } from "@/server/api/v1/agents";

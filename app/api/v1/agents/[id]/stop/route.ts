@@ -1,1 +1,0 @@
-export { postStop as POST } from "@/server/api/v1/agents";

@@ -1,1 +1,0 @@
-export { postAgent as POST } from "@/server/api/v1/agents";

@@ -1,1 +1,0 @@
-export { getDeploymentById as GET } from "@/server/api/v1/deployments";

@@ -1,1 +1,0 @@
-export { postFlowRun as POST } from "@/server/api/v1/deployments";

@@ -1,1 +1,0 @@
-export { postCacheLookup as POST } from "@/server/api/v1/agents";

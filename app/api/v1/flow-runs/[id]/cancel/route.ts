@@ -1,1 +1,0 @@
-export { postCancelFlowRun as POST } from "@/server/api/v1/flow-runs";

@@ -1,1 +1,0 @@
-export { getFlowRunLogs as GET } from "@/server/api/v1/flow-runs";

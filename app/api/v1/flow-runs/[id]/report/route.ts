@@ -1,1 +1,0 @@
-export { postReport as POST } from "@/server/api/v1/agents";

@@ -1,1 +1,0 @@
-export { getFlowRunWait as GET } from "@/server/api/v1/flow-runs";

@@ -1,1 +1,0 @@
-export { importFlow as POST, getFlows as GET } from "@/server/api/v1/flows";

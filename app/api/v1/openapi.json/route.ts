@@ -1,1 +1,0 @@
-export { getOpenApi as GET } from "@/server/api/v1/openapi";
