@@ -4,10 +4,11 @@
 // trigger instead of on a polling tick.
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
-import { waitFor } from "../events/bus.ts";
-import { claimFlowRuns } from "../runs/state-machine/index.ts";
+import { publish, waitFor } from "../events/bus.ts";
+import { claimFlowRuns, releaseRuns, type ClaimedRow } from "../runs/state-machine/index.ts";
 import { buildClaimedRuns } from "./build-claimed-run.ts";
 import { findAgent } from "./find-agent.ts";
+import { awaitHandoff } from "./waiting-claims.ts";
 
 // A wake-up can be missed (a replica's LISTEN connection was re-established, a run became due
 // by its scheduled time): look again at least this often while waiting.
@@ -15,13 +16,7 @@ const RECHECK_MS = 1_000;
 
 export async function claimRuns(
   db: Db,
-  request: {
-    agentId: string;
-    capacity: number;
-    waitMs: number;
-    leaseMs: number;
-    signal?: AbortSignal;
-  },
+  request: { agentId: string; capacity: number; waitMs: number; leaseMs: number; signal?: AbortSignal },
 ): Promise<ClaimedRun[]> {
   // lastSeenAt is the heartbeat's to keep: a claim is on the dispatch path.
   const agent = await findAgent(db, request.agentId);
@@ -46,7 +41,28 @@ export async function claimRuns(
       wake.cancel();
       return buildClaimedRuns(db, rows);
     }
-    await wake.promise;
+    // Nothing due: wait for a trigger to hand a run over, or for a wake-up to look again.
+    const hand = awaitHandoff(agent);
+    let received = await Promise.race([hand.handoff, wake.promise.then(() => null)]);
+    if (!received && hand.taken()) received = await hand.handoff;
+    hand.cancel();
+    wake.cancel();
+    if (received && "rows" in received) {
+      if (request.signal?.aborted) {
+        // The agent went away while its run was being made: back to the queue with it.
+        await handBack(db, agent.id, received.rows);
+        return [];
+      }
+      return buildClaimedRuns(db, received.rows);
+    }
     if (request.signal?.aborted) return [];
+  }
+}
+
+async function handBack(db: Db, agentId: string, rows: ClaimedRow[]) {
+  const released = await releaseRuns(db, { agentId, runIds: rows.map((r) => r.id) });
+  if (released.length) {
+    const queue = await db.flowRun.findUnique({ where: { id: released[0]! }, select: { workQueue: { select: { name: true } } } });
+    if (queue) publish("run-queued", queue.workQueue.name);
   }
 }

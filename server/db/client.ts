@@ -69,9 +69,27 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   return pgliteHandle(pglite, () => lock?.release());
 }
 
+const SINGLE_WRITER = Symbol.for("pipebook.single-writer-databases");
+
+function singleWriters(): WeakSet<object> {
+  const holder = globalThis as { [SINGLE_WRITER]?: WeakSet<object> };
+  holder[SINGLE_WRITER] ??= new WeakSet();
+  return holder[SINGLE_WRITER];
+}
+
+/**
+ * Whether this process is the only one that can write to the database: true for the embedded
+ * PGlite (one process may open it), false for PostgreSQL (replicas share it). Caches of mutable
+ * rows are only safe in the first case.
+ */
+export function isSingleWriter(db: Db): boolean {
+  return singleWriters().has(db);
+}
+
 /** Wraps an open PGlite instance (tests build theirs from a snapshot of a migrated database). */
 export function pgliteHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  singleWriters().add(prisma);
   return {
     kind: "pglite",
     prisma,

@@ -10,6 +10,7 @@ import { toJson } from "../db/json.ts";
 import { PipebookError } from "../errors.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
+import { forgetDeployments } from "./deployment-cache.ts";
 
 export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchema>;
 
@@ -61,6 +62,7 @@ export async function createDeployment(
         });
         if (existing) {
           await tx.deployment.update({ where: { id: existing.id }, data });
+          forgetDeployments(db, existing.id);
           return { id: existing.id, created: false };
         }
         const created = await tx.deployment.create({

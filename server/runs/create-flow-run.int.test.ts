@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
-import { seedDeployment } from "../../test/support/seed.ts";
+import { redeploy, seedDeployment } from "../../test/support/seed.ts";
 import { createFlowRun } from "./create-flow-run.ts";
 import { getFlowRun } from "./get-flow-run.ts";
 
@@ -10,7 +10,7 @@ const view = { lateAfterMs: 15_000 };
 describe("creating flow runs", () => {
   it("validates and completes the parameters, and lists task runs in flow order", async () => {
     const { deploymentId } = await seedDeployment(test.db);
-    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "x" } });
+    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "x" }, leaseMs: 15_000 });
     expect(run.state).toBe("Scheduled");
     const read = await getFlowRun(test.db, run.id, view);
     expect(read).toMatchObject({
@@ -30,12 +30,11 @@ describe("creating flow runs", () => {
   });
 
   it("overlays run parameters on the deployment's defaults", async () => {
-    const { deploymentId } = await seedDeployment(test.db);
-    await test.db.deployment.update({
-      where: { id: deploymentId },
-      data: { parameters: { n: 7, label: "d" } },
-    });
-    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "r" } });
+    const { deploymentId, flow } = await seedDeployment(test.db);
+    // Triggered once before the change: what the trigger remembers of the deployment is forgotten.
+    await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
+    await redeploy(test.db, flow.name, { parameters: { n: 7, label: "d" } });
+    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "r" }, leaseMs: 15_000 });
     expect((await getFlowRun(test.db, run.id, view)).parameters).toEqual({ n: 7, label: "r" });
   });
 
@@ -43,7 +42,7 @@ describe("creating flow runs", () => {
     const { deploymentId } = await seedDeployment(test.db);
     const before = await test.db.flowRun.count();
     await expect(
-      createFlowRun(test.db, { deploymentId, parameters: { n: "1" } }),
+      createFlowRun(test.db, { deploymentId, parameters: { n: "1" }, leaseMs: 15_000 }),
     ).rejects.toMatchObject({
       code: "invalid_parameters",
       message:
@@ -55,7 +54,7 @@ describe("creating flow runs", () => {
 
   it("refuses an unknown deployment", async () => {
     await expect(
-      createFlowRun(test.db, { deploymentId: crypto.randomUUID(), parameters: {} }),
+      createFlowRun(test.db, { deploymentId: crypto.randomUUID(), parameters: {}, leaseMs: 15_000 }),
     ).rejects.toMatchObject({
       code: "not_found",
     });
@@ -67,6 +66,7 @@ describe("creating flow runs", () => {
       deploymentId,
       parameters: {},
       scheduledAt: new Date(Date.now() - 60_000),
+      leaseMs: 15_000,
     });
     expect((await getFlowRun(test.db, run.id, view)).state).toBe("Late");
   });

@@ -1,42 +1,31 @@
 // Triggering a deployment: parameters are the deployment's defaults overlaid with the run's,
 // validated strictly against the version's schema (defaults filled in). The run starts
-// Scheduled with one Pending task run per task, in the flow's topological order.
+// Scheduled with one Pending task run per task, in the flow's topological order — or, when an
+// agent of its queue is waiting in this process, already claimed by it (see waiting-claims.ts).
 import type { Db } from "../db/client.ts";
-import { isUuid } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { publish } from "../events/bus.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
-import { insertScheduledFlowRun } from "./state-machine/index.ts";
+import { takeWaiter } from "../agents/waiting-claims.ts";
+import { deploymentForRun } from "../deployments/deployment-cache.ts";
+import { insertClaimedFlowRun, insertScheduledFlowRun } from "./state-machine/index.ts";
 
 export type CreateFlowRunInput = {
   deploymentId: string;
   parameters: Record<string, unknown>;
   userId?: string | null;
   scheduledAt?: Date;
+  /** The lease a waiting agent gets when the run is handed straight to it. */
+  leaseMs: number;
 };
 
 export async function createFlowRun(
   db: Db,
   input: CreateFlowRunInput,
-): Promise<{ id: string; state: "Scheduled"; workQueueId: string }> {
-  const deployment = isUuid(input.deploymentId)
-    ? await db.deployment.findUnique({
-        where: { id: input.deploymentId },
-        select: {
-          id: true,
-          name: true,
-          flowId: true,
-          flowVersionId: true,
-          workQueueId: true,
-          workQueue: { select: { name: true } },
-          tags: true,
-          parameters: true,
-          retries: true,
-        },
-      })
-    : null;
+): Promise<{ id: string; state: "Scheduled" | "Pending" }> {
+  const deployment = await deploymentForRun(db, input.deploymentId);
   if (!deployment) throw new NotFoundError("deployment", input.deploymentId);
 
   const version = await getFlowVersion(db, deployment.flowVersionId);
@@ -45,22 +34,43 @@ export async function createFlowRun(
     { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
     { context: `for a run of deployment "${deployment.name}"` },
   );
-  const run = await insertScheduledFlowRun(
-    db,
-    {
-      flowId: deployment.flowId,
-      flowVersionId: deployment.flowVersionId,
-      deploymentId: deployment.id,
-      workQueueId: deployment.workQueueId,
-      tags: deployment.tags,
-      parameters: toJson(parameters),
-      maxRetries: deployment.retries,
-      scheduledAt: input.scheduledAt ?? new Date(),
-      createdById: input.userId ?? null,
-    },
-    version.executable.map((t) => t.name),
-  );
-  // Wakes agents long-polling this queue: the run starts without waiting for a polling tick.
-  publish("run-queued", deployment.workQueue.name);
-  return { id: run.id, state: run.state, workQueueId: deployment.workQueueId };
+  const scheduledAt = input.scheduledAt ?? new Date();
+  const run = {
+    flowId: deployment.flowId,
+    flowVersionId: deployment.flowVersionId,
+    deploymentId: deployment.id,
+    workQueueId: deployment.workQueueId,
+    tags: deployment.tags,
+    parameters: toJson(parameters),
+    maxRetries: deployment.retries,
+    scheduledAt,
+    createdById: input.userId ?? null,
+  };
+  const taskNames = version.executable.map((t) => t.name);
+
+  const queue = deployment.workQueue;
+  const waiter =
+    !queue.paused && scheduledAt.getTime() <= Date.now()
+      ? takeWaiter(queue.name, deployment.tags)
+      : undefined;
+  if (waiter) {
+    try {
+      const claimed = await insertClaimedFlowRun(db, run, taskNames, {
+        agentId: waiter.agentId,
+        leaseMs: input.leaseMs,
+        deploymentName: deployment.name,
+        runner: deployment.runner,
+        image: deployment.image,
+      });
+      waiter.deliver({ rows: [claimed] });
+      return { id: claimed.id, state: "Pending" };
+    } catch (error) {
+      waiter.deliver({ retry: true });
+      throw error;
+    }
+  }
+  const created = await insertScheduledFlowRun(db, run, taskNames);
+  // Wakes agents long-polling this queue on every replica: the run starts without a polling tick.
+  publish("run-queued", queue.name);
+  return { id: created.id, state: created.state };
 }

@@ -52,8 +52,26 @@ export async function seedDeployment(
   return { flow: saved, deploymentId: deployment.id };
 }
 
+/** Deploys `flow` again under the same name with changed settings (as `pipebook deploy` would). */
+export async function redeploy(
+  db: Db,
+  flow: string,
+  over: { parameters?: Record<string, unknown>; tags?: string[]; workQueue?: string },
+) {
+  return createDeployment(db, {
+    flow,
+    name: "test",
+    parameters: over.parameters ?? {},
+    workQueue: over.workQueue ?? "default",
+    tags: over.tags ?? [],
+    retries: 0,
+    retryDelaySeconds: 0,
+    runner: "process",
+  });
+}
+
 export async function seedRun(db: Db, parameters: Record<string, unknown> = {}) {
   const { deploymentId, flow } = await seedDeployment(db);
-  const run = await createFlowRun(db, { deploymentId, parameters });
+  const run = await createFlowRun(db, { deploymentId, parameters, leaseMs: 15_000 });
   return { runId: run.id, deploymentId, flow };
 }

@@ -35,11 +35,12 @@ export const getDeploymentById = route(
 
 export const postFlowRun = route(
   { access: "user", params: IdParams, body: CreateFlowRunRequestSchema },
-  async ({ db, params, body, principal }) => {
+  async ({ db, params, body, principal, config }) => {
     const run = await createFlowRun(db, {
       deploymentId: params.id,
       parameters: body.parameters,
       userId: principal.userId,
+      leaseMs: config.agents.leaseMs,
     });
     return json(201, { id: run.id, state: run.state });
   },

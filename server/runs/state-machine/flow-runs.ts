@@ -9,6 +9,7 @@ import {
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { NotFoundError, PipebookError } from "../../errors.ts";
+import type { ClaimedRow } from "./leases.ts";
 import { checkAllowed, jsonOrNull, textArray, type Json } from "./sql.ts";
 
 export type FlowRunTransition = {
@@ -128,4 +129,43 @@ export async function insertScheduledFlowRun(
     )
     SELECT id, "createdAt" FROM run`;
   return { id: created!.id, state: "Scheduled", createdAt: created!.createdAt };
+}
+
+/**
+ * Creates a flow run already claimed by an agent that was waiting for work: Scheduled and Pending
+ * at once (both recorded in the history), with a fresh lease — one statement. Returns what a
+ * claim returns.
+ */
+export async function insertClaimedFlowRun(
+  tx: Tx,
+  run: NewFlowRun,
+  taskNames: readonly string[],
+  claim: { agentId: string; leaseMs: number; deploymentName: string; runner: string; image: string | null },
+): Promise<ClaimedRow> {
+  const [created] = await tx.$queryRaw<ClaimedRow[]>`
+    WITH run AS (
+      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "workQueueId", tags,
+        parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt",
+        "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
+      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid,
+        ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
+        ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
+        'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
+        now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
+      RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", parameters
+    ), tasks AS (
+      INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
+      SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
+      FROM run, unnest(${textArray(taskNames)}::text[]) WITH ORDINALITY AS t(name, position)
+    ), history AS (
+      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
+      SELECT id, NULL::"FlowRunState", 'Scheduled'::"FlowRunState", NULL::text, now() FROM run
+      UNION ALL
+      SELECT id, 'Scheduled'::"FlowRunState", 'Pending'::"FlowRunState", 'Claimed by an agent', now() FROM run
+    )
+    SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId",
+      ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
+      ${claim.image}::text AS image, parameters
+    FROM run`;
+  return created!;
 }
