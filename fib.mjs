@@ -3,10 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 // raw:/work/main/agent/kernels/node/kernel.mjs
-var kernel_default = '// Pipebook\'s Node kernel: one warm Node process that runs TypeScript cells (compiled to\n// JavaScript when their flow version was saved) one after another, so a task pays no process\n// start-up. Commands arrive as JSON lines on fd 3, answers leave as JSON lines on fd 4; the\n// task\'s console output is this process\'s stdout and stderr (the task\'s logs), each closed by a\n// marker line after the task so the agent knows all of its output has arrived.\nimport fs from "node:fs";\nimport readline from "node:readline";\nimport { pathToFileURL } from "node:url";\nimport { Worker } from "node:worker_threads";\n\nconst MARK = `\\u0000${process.env.PIPEBOOK_KERNEL_MARK}\\n`;\ndelete process.env.PIPEBOOK_KERNEL_MARK;\n\nfunction send(message) {\n  fs.writeSync(4, `${JSON.stringify(message)}\\n`);\n}\n\n// The "pipebook" module\'s logger reaches the agent through this.\nglobalThis[Symbol.for("pipebook.kernel")] = {\n  log(level, message) {\n    send({ type: "log", level, message: String(message) });\n  },\n};\n\n// If the agent dies (even by SIGKILL), take this kernel and whatever its task started along. A\n// worker thread watches, because a busy task would keep the main thread from ever looking.\nnew Worker(\n  `const { workerData } = require("node:worker_threads");\n   setInterval(() => {\n     if (process.ppid !== workerData) {\n       try { process.kill(-process.pid, "SIGKILL"); } catch { process.kill(process.pid, "SIGKILL"); }\n     }\n   }, 500);`,\n  { eval: true, workerData: process.ppid },\n).unref();\n\n// A promise a task forgot to await must not take the kernel down with it.\nprocess.on("unhandledRejection", (reason) => {\n  process.stderr.write(`unhandled promise rejection: ${reason?.stack ?? reason}\\n`);\n});\n\nfunction describe(error) {\n  if (error instanceof Error) {\n    return {\n      type: error.name || "Error",\n      message: error.message || String(error),\n      traceback: error.stack,\n    };\n  }\n  return { type: "Error", message: `the task threw ${JSON.stringify(error) ?? String(error)}` };\n}\n\nasync function run(command) {\n  const savedEnv = { ...process.env };\n  Object.assign(process.env, command.env ?? {});\n  process.chdir(command.cwd);\n  let outcome;\n  try {\n    const taskModule = await import(pathToFileURL(command.file).href);\n    const main = typeof taskModule.default === "function" ? taskModule.default : taskModule.main;\n    if (typeof main !== "function") {\n      throw Object.assign(\n        new Error(`task "${command.task}" exports no function to call (default or main)`),\n        {\n          name: "NoEntryPoint",\n        },\n      );\n    }\n    const result = await main(command.inputs);\n    let text;\n    try {\n      text = JSON.stringify(result === undefined ? null : result);\n    } catch (error) {\n      throw Object.assign(new Error(`main() returned a value that is not JSON: ${error.message}`), {\n        name: "ResultNotSerializable",\n      });\n    }\n    outcome = { type: "done", ok: true, resultJson: text ?? "null" };\n  } catch (error) {\n    outcome = { type: "done", ok: false, error: describe(error) };\n  } finally {\n    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];\n    Object.assign(process.env, savedEnv);\n    // Pipes are written synchronously on Linux and macOS, so all console output is out by now.\n    fs.writeSync(1, MARK);\n    fs.writeSync(2, MARK);\n  }\n  send(outcome);\n}\n\nconst lines = readline.createInterface({\n  input: fs.createReadStream(null, { fd: 3 }),\n  crlfDelay: Infinity,\n});\nsend({ type: "ready", pid: process.pid, version: process.version });\nfor await (const line of lines) {\n  if (line.trim()) await run(JSON.parse(line));\n}\n';
+var kernel_default =
+  '// Pipebook\'s Node kernel: one warm Node process that runs TypeScript cells (compiled to\n// JavaScript when their flow version was saved) one after another, so a task pays no process\n// start-up. Commands arrive as JSON lines on fd 3, answers leave as JSON lines on fd 4; the\n// task\'s console output is this process\'s stdout and stderr (the task\'s logs), each closed by a\n// marker line after the task so the agent knows all of its output has arrived.\nimport fs from "node:fs";\nimport readline from "node:readline";\nimport { pathToFileURL } from "node:url";\nimport { Worker } from "node:worker_threads";\n\nconst MARK = `\\u0000${process.env.PIPEBOOK_KERNEL_MARK}\\n`;\ndelete process.env.PIPEBOOK_KERNEL_MARK;\n\nfunction send(message) {\n  fs.writeSync(4, `${JSON.stringify(message)}\\n`);\n}\n\n// The "pipebook" module\'s logger reaches the agent through this.\nglobalThis[Symbol.for("pipebook.kernel")] = {\n  log(level, message) {\n    send({ type: "log", level, message: String(message) });\n  },\n};\n\n// If the agent dies (even by SIGKILL), take this kernel and whatever its task started along. A\n// worker thread watches, because a busy task would keep the main thread from ever looking.\nnew Worker(\n  `const { workerData } = require("node:worker_threads");\n   setInterval(() => {\n     if (process.ppid !== workerData) {\n       try { process.kill(-process.pid, "SIGKILL"); } catch { process.kill(process.pid, "SIGKILL"); }\n     }\n   }, 500);`,\n  { eval: true, workerData: process.ppid },\n).unref();\n\n// A promise a task forgot to await must not take the kernel down with it.\nprocess.on("unhandledRejection", (reason) => {\n  process.stderr.write(`unhandled promise rejection: ${reason?.stack ?? reason}\\n`);\n});\n\nfunction describe(error) {\n  if (error instanceof Error) {\n    return {\n      type: error.name || "Error",\n      message: error.message || String(error),\n      traceback: error.stack,\n    };\n  }\n  return { type: "Error", message: `the task threw ${JSON.stringify(error) ?? String(error)}` };\n}\n\nasync function run(command) {\n  const savedEnv = { ...process.env };\n  Object.assign(process.env, command.env ?? {});\n  process.chdir(command.cwd);\n  let outcome;\n  try {\n    const taskModule = await import(pathToFileURL(command.file).href);\n    const main = typeof taskModule.default === "function" ? taskModule.default : taskModule.main;\n    if (typeof main !== "function") {\n      throw Object.assign(\n        new Error(`task "${command.task}" exports no function to call (default or main)`),\n        {\n          name: "NoEntryPoint",\n        },\n      );\n    }\n    const result = await main(command.inputs);\n    let text;\n    try {\n      text = JSON.stringify(result === undefined ? null : result);\n    } catch (error) {\n      throw Object.assign(new Error(`main() returned a value that is not JSON: ${error.message}`), {\n        name: "ResultNotSerializable",\n      });\n    }\n    outcome = { type: "done", ok: true, resultJson: text ?? "null" };\n  } catch (error) {\n    outcome = { type: "done", ok: false, error: describe(error) };\n  } finally {\n    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];\n    Object.assign(process.env, savedEnv);\n    // Pipes are written synchronously on Linux and macOS, so all console output is out by now.\n    fs.writeSync(1, MARK);\n    fs.writeSync(2, MARK);\n  }\n  send(outcome);\n}\n\nconst lines = readline.createInterface({\n  input: fs.createReadStream(null, { fd: 3 }),\n  crlfDelay: Infinity,\n});\nsend({ type: "ready", pid: process.pid, version: process.version });\nfor await (const line of lines) {\n  if (line.trim()) await run(JSON.parse(line));\n}\n';
 
 // raw:/work/main/agent/kernels/node/pipebook-sdk.mjs
-var pipebook_sdk_default = '// The "pipebook" module for TypeScript task cells:\n//\n//   import { logger } from "pipebook";\n//   logger.info("fetched", n, "repositories");\n//\n// Lines logged here appear in the run\'s logs with their level (console.log lines are "info",\n// console.error lines "warning").\nimport { format } from "node:util";\n\nconst kernel = () => globalThis[Symbol.for("pipebook.kernel")];\n\nfunction emit(level, args) {\n  const message = format(...args);\n  const k = kernel();\n  if (k) k.log(level, message);\n  else process.stderr.write(`${level.toUpperCase()} ${message}\\n`);\n}\n\nexport const logger = {\n  debug: (...args) => emit("debug", args),\n  info: (...args) => emit("info", args),\n  warn: (...args) => emit("warning", args),\n  warning: (...args) => emit("warning", args),\n  error: (...args) => emit("error", args),\n};\n\nconst pipebook = { logger };\nexport default pipebook;\n';
+var pipebook_sdk_default =
+  '// The "pipebook" module for TypeScript task cells:\n//\n//   import { logger } from "pipebook";\n//   logger.info("fetched", n, "repositories");\n//\n// Lines logged here appear in the run\'s logs with their level (console.log lines are "info",\n// console.error lines "warning").\nimport { format } from "node:util";\n\nconst kernel = () => globalThis[Symbol.for("pipebook.kernel")];\n\nfunction emit(level, args) {\n  const message = format(...args);\n  const k = kernel();\n  if (k) k.log(level, message);\n  else process.stderr.write(`${level.toUpperCase()} ${message}\\n`);\n}\n\nexport const logger = {\n  debug: (...args) => emit("debug", args),\n  info: (...args) => emit("info", args),\n  warn: (...args) => emit("warning", args),\n  warning: (...args) => emit("warning", args),\n  error: (...args) => emit("error", args),\n};\n\nconst pipebook = { logger };\nexport default pipebook;\n';
 
 // raw:/work/main/agent/kernels/python/kernel.py
 var kernel_default2 = `# Pipebook's Python kernel: one warm interpreter that runs task cells one after another, so a task
@@ -226,7 +228,7 @@ function installKernelFiles(dir) {
     pythonKernel: path.join(dir, "python", "pipebook_kernel.py"),
     pythonPath: path.join(dir, "python"),
     nodeKernel: path.join(dir, "node", "kernel.mjs"),
-    nodeTasks: path.join(dir, "node", "tasks")
+    nodeTasks: path.join(dir, "node", "tasks"),
   };
   write(files2.pythonKernel, kernel_default2);
   write(path.join(files2.pythonPath, "pipebook.py"), pipebook_default);
@@ -235,7 +237,7 @@ function installKernelFiles(dir) {
   write(path.join(sdk, "index.mjs"), pipebook_sdk_default);
   write(
     path.join(sdk, "package.json"),
-    JSON.stringify({ name: "pipebook", type: "module", exports: "./index.mjs" }, null, 2)
+    JSON.stringify({ name: "pipebook", type: "module", exports: "./index.mjs" }, null, 2),
   );
   fs.mkdirSync(files2.nodeTasks, { recursive: true });
   return files2;
@@ -256,8 +258,7 @@ function killTree(child, signal = "SIGKILL") {
   } catch {
     try {
       child.kill(signal);
-    } catch {
-    }
+    } catch {}
   }
 }
 
@@ -276,7 +277,7 @@ var FLOW_RUN_STATES = [
   "Completed",
   "Failed",
   "Cancelled",
-  "Crashed"
+  "Crashed",
 ];
 var TASK_RUN_STATES = [
   "Pending",
@@ -287,21 +288,30 @@ var TASK_RUN_STATES = [
   "Failed",
   "Cancelled",
   "Crashed",
-  "NotRun"
+  "NotRun",
 ];
 
 // contract/api-v1.ts
 var NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-var nameSchema = (what) => z.string().min(1).max(100).regex(
-  NAME,
-  `${what} must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`
-);
+var nameSchema = (what) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(
+      NAME,
+      `${what} must start with a letter or digit and hold only letters, digits, ".", "_" and "-"`,
+    );
 var WorkQueueNameSchema = nameSchema("a work queue name");
 var DeploymentNameSchema = nameSchema("a deployment name");
-var TagSchema = z.string().min(1).max(64).regex(
-  /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
-  'a tag must start with a letter or digit and hold only letters, digits, ".", "_", ":", "/" and "-"'
-);
+var TagSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'a tag must start with a letter or digit and hold only letters, digits, ".", "_", ":", "/" and "-"',
+  );
 var ParameterValuesSchema = z.record(z.string(), z.unknown());
 var isoTime = z.iso.datetime();
 var ApiErrorSchema = z.object({
@@ -309,20 +319,20 @@ var ApiErrorSchema = z.object({
     code: z.string(),
     message: z.string(),
     /** Problems of a flow file or of parameters, each with its own location. */
-    issues: z.array(z.record(z.string(), z.unknown())).optional()
-  })
+    issues: z.array(z.record(z.string(), z.unknown())).optional(),
+  }),
 });
 var FlowSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
-  version: z.int()
+  version: z.int(),
 });
 var ImportFlowResponseSchema = FlowSummarySchema.extend({
   /** False when the content was the same as the latest version's (nothing new was saved). */
-  created: z.boolean()
+  created: z.boolean(),
 });
 var ListFlowsResponseSchema = z.object({
-  flows: z.array(FlowSummarySchema.extend({ description: z.string(), updatedAt: isoTime }))
+  flows: z.array(FlowSummarySchema.extend({ description: z.string(), updatedAt: isoTime })),
 });
 var CreateDeploymentRequestSchema = z.strictObject({
   flow: z.string().min(1),
@@ -335,7 +345,7 @@ var CreateDeploymentRequestSchema = z.strictObject({
   retries: z.int().min(0).max(100).default(0),
   retryDelaySeconds: z.int().min(0).max(86400).default(0),
   runner: z.enum(["process", "docker"]).default("process"),
-  image: z.string().min(1).max(500).optional()
+  image: z.string().min(1).max(500).optional(),
 });
 var DeploymentSchema = z.object({
   id: z.string(),
@@ -351,16 +361,16 @@ var DeploymentSchema = z.object({
   runner: z.string(),
   image: z.string().nullable(),
   createdAt: isoTime,
-  updatedAt: isoTime
+  updatedAt: isoTime,
 });
 var ListDeploymentsResponseSchema = z.object({ deployments: z.array(DeploymentSchema) });
 var CreateFlowRunRequestSchema = z.strictObject({
-  parameters: ParameterValuesSchema.default({})
+  parameters: ParameterValuesSchema.default({}),
 });
 var FlowRunDisplayStateSchema = z.enum([...FLOW_RUN_STATES, "Late", "Paused"]);
 var CreateFlowRunResponseSchema = z.object({
   id: z.string(),
-  state: FlowRunDisplayStateSchema
+  state: FlowRunDisplayStateSchema,
 });
 var TaskRunSchema = z.object({
   name: z.string(),
@@ -369,7 +379,7 @@ var TaskRunSchema = z.object({
   startedAt: isoTime.nullable(),
   endedAt: isoTime.nullable(),
   result: z.unknown(),
-  error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable()
+  error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
 });
 var FlowRunSchema = z.object({
   id: z.string(),
@@ -384,23 +394,26 @@ var FlowRunSchema = z.object({
   workQueue: z.string(),
   parameters: ParameterValuesSchema,
   attempt: z.int(),
-  taskRuns: z.array(TaskRunSchema)
+  taskRuns: z.array(TaskRunSchema),
 });
 var LogLineSchema = z.object({
   task: z.string().nullable(),
   attempt: z.int().nullable(),
   level: z.enum(["debug", "info", "warning", "error"]),
   message: z.string(),
-  timestamp: isoTime
+  timestamp: isoTime,
 });
 var LogsQuerySchema = z.object({
-  after: z.string().regex(/^\d{1,19}$/, "the cursor must be a value of `next` from an earlier answer").optional(),
-  limit: z.coerce.number().int().min(1).max(5e3).default(1e3)
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, "the cursor must be a value of `next` from an earlier answer")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(5e3).default(1e3),
 });
 var LogsResponseSchema = z.object({
   logs: z.array(LogLineSchema),
   /** Pass as `after` to read on; null once the run has ended and every line was read. */
-  next: z.string().nullable()
+  next: z.string().nullable(),
 });
 var StateEventSchema = z.object({
   /** The task's name, or null for the flow run itself. */
@@ -409,17 +422,17 @@ var StateEventSchema = z.object({
   to: z.string(),
   attempt: z.int().nullable(),
   message: z.string().nullable(),
-  at: isoTime
+  at: isoTime,
 });
 var FlowRunHistoryResponseSchema = z.object({ events: z.array(StateEventSchema) });
 var CancelFlowRunResponseSchema = z.object({
   id: z.string(),
-  state: FlowRunDisplayStateSchema
+  state: FlowRunDisplayStateSchema,
 });
 var HealthResponseSchema = z.object({
   status: z.literal("ok"),
   version: z.string(),
-  database: z.enum(["pglite", "postgres"])
+  database: z.enum(["pglite", "postgres"]),
 });
 
 // contract/flow-file/schema.ts
@@ -459,19 +472,27 @@ var PYTHON_KEYWORDS = /* @__PURE__ */ new Set([
   "try",
   "while",
   "with",
-  "yield"
+  "yield",
 ]);
 var MAX_SECONDS = 7 * 24 * 3600;
-var TaskNameSchema = z2.string().max(63, "must be at most 63 characters").regex(
-  TASK_NAME_PATTERN,
-  "must start with a lowercase letter and hold only lowercase letters, digits and _ (e.g. get_stars)"
-).refine((name) => !PYTHON_KEYWORDS.has(name), {
-  message: "is a Python keyword, so a Python task could not take it as an argument"
-});
+var TaskNameSchema = z2
+  .string()
+  .max(63, "must be at most 63 characters")
+  .regex(
+    TASK_NAME_PATTERN,
+    "must start with a lowercase letter and hold only lowercase letters, digits and _ (e.g. get_stars)",
+  )
+  .refine((name) => !PYTHON_KEYWORDS.has(name), {
+    message: "is a Python keyword, so a Python task could not take it as an argument",
+  });
 var SecondsSchema = z2.number().min(0).max(MAX_SECONDS);
 var CachePolicySchema = z2.strictObject({
   key: z2.literal("inputs"),
-  expiresSeconds: z2.int().positive().max(365 * 24 * 3600).optional()
+  expiresSeconds: z2
+    .int()
+    .positive()
+    .max(365 * 24 * 3600)
+    .optional(),
 });
 var TaskSchema = z2.strictObject({
   name: TaskNameSchema,
@@ -483,20 +504,12 @@ var TaskSchema = z2.strictObject({
   retryBackoff: z2.enum(["none", "exponential"]).default("none"),
   retryJitter: z2.number().min(0).max(1).optional(),
   timeoutSeconds: z2.number().positive().max(MAX_SECONDS).optional(),
-  cache: CachePolicySchema.optional()
+  cache: CachePolicySchema.optional(),
 });
-var PARAMETER_TYPES = [
-  "string",
-  "number",
-  "integer",
-  "boolean",
-  "array",
-  "object",
-  "null"
-];
+var PARAMETER_TYPES = ["string", "number", "integer", "boolean", "array", "object", "null"];
 var ParameterTypeSchema = z2.enum(PARAMETER_TYPES);
-var ParameterSchemaSchema = z2.lazy(
-  () => z2.strictObject({
+var ParameterSchemaSchema = z2.lazy(() =>
+  z2.strictObject({
     type: z2.union([ParameterTypeSchema, z2.array(ParameterTypeSchema).min(1)]).optional(),
     title: z2.string().optional(),
     description: z2.string().optional(),
@@ -509,18 +522,21 @@ var ParameterSchemaSchema = z2.lazy(
     maximum: z2.number().optional(),
     minLength: z2.int().min(0).optional(),
     maxLength: z2.int().min(0).optional(),
-    pattern: z2.string().optional()
-  })
+    pattern: z2.string().optional(),
+  }),
 );
 var EMPTY_PARAMETERS = { type: "object", properties: {} };
 var FlowFileSchema = z2.strictObject({
-  name: z2.string().max(100, "must be at most 100 characters").regex(
-    FLOW_NAME_PATTERN,
-    "must start with a lowercase letter and hold only lowercase letters, digits and - (e.g. github-stars)"
-  ),
+  name: z2
+    .string()
+    .max(100, "must be at most 100 characters")
+    .regex(
+      FLOW_NAME_PATTERN,
+      "must start with a lowercase letter and hold only lowercase letters, digits and - (e.g. github-stars)",
+    ),
   description: z2.string().max(1e4).default(""),
   parameters: ParameterSchemaSchema.default(EMPTY_PARAMETERS),
-  tasks: z2.array(TaskSchema).max(2e3, "a flow may hold at most 2000 tasks").default([])
+  tasks: z2.array(TaskSchema).max(2e3, "a flow may hold at most 2000 tasks").default([]),
 });
 
 // contract/agent-protocol.ts
@@ -538,25 +554,25 @@ var RegisterAgentRequestSchema = z3.strictObject({
   protocol: z3.int().default(AGENT_PROTOCOL_VERSION),
   queues: z3.array(WorkQueueNameSchema).min(1, "an agent serves at least one work queue").max(50),
   tags: z3.array(TagSchema).max(50).default([]),
-  concurrency: z3.int().min(1).max(1e3).default(1)
+  concurrency: z3.int().min(1).max(1e3).default(1),
 });
 var RegisterAgentResponseSchema = z3.object({
   id: uuid,
   heartbeatIntervalMs: z3.int(),
   leaseMs: z3.int(),
-  claimWaitMs: z3.int()
+  claimWaitMs: z3.int(),
 });
 var ClaimRequestSchema = z3.strictObject({
   capacity: z3.int().min(1).max(100),
-  waitMs: z3.int().min(0).max(MAX_WAIT_MS).default(25e3)
+  waitMs: z3.int().min(0).max(MAX_WAIT_MS).default(25e3),
 });
 var ExecutableTaskSchema = TaskSchema.extend({
   /** JavaScript for TypeScript cells (compiled at save), the source for the others. */
-  code: z3.string()
+  code: z3.string(),
 }).strip();
 var CompletedTaskSchema = z3.object({
   state: z3.enum(["Completed", "Cached"]),
-  result: z3.unknown()
+  result: z3.unknown(),
 });
 var ClaimedRunSchema = z3.object({
   flowRunId: uuid,
@@ -568,7 +584,7 @@ var ClaimedRunSchema = z3.object({
   deployment: z3.object({ id: uuid, name: z3.string() }),
   runner: z3.object({
     kind: z3.enum(["process", "docker", "kubernetes"]),
-    image: z3.string().nullable()
+    image: z3.string().nullable(),
   }),
   parameters: z3.record(z3.string(), z3.unknown()),
   /** In topological order. */
@@ -576,39 +592,44 @@ var ClaimedRunSchema = z3.object({
   /** Tasks that completed in an earlier attempt: not run again, their results reused. */
   completed: z3.record(z3.string(), CompletedTaskSchema),
   /** Attempts each task made in earlier attempts of the flow run; numbering continues from there. */
-  priorAttempts: z3.record(z3.string(), z3.int())
+  priorAttempts: z3.record(z3.string(), z3.int()),
 });
 var ClaimResponseSchema = z3.object({ runs: z3.array(ClaimedRunSchema) });
 var HeartbeatRequestSchema = z3.strictObject({
   /** The runs this agent holds. */
   runs: z3.array(uuid).max(1e3),
   /** Answer early if a cancel arrives; otherwise after this long (leases are renewed at once). */
-  waitMs: z3.int().min(0).max(MAX_WAIT_MS).default(0)
+  waitMs: z3.int().min(0).max(MAX_WAIT_MS).default(0),
 });
 var HeartbeatRunStatusSchema = z3.object({
   flowRunId: uuid,
   /** ok: carry on; cancel: stop its tasks and report Cancelled; lost: the lease is gone, drop it. */
-  status: z3.enum(["ok", "cancel", "lost"])
+  status: z3.enum(["ok", "cancel", "lost"]),
 });
 var HeartbeatResponseSchema = z3.object({ runs: z3.array(HeartbeatRunStatusSchema) });
 var StopAgentRequestSchema = z3.strictObject({
   /** Claimed runs that never started: they go back to their queue for another agent. */
-  release: z3.array(uuid).max(1e3).default([])
+  release: z3.array(uuid).max(1e3).default([]),
 });
 var StopAgentResponseSchema = z3.object({ released: z3.array(uuid) });
-var TaskErrorSchema = z3.object({
-  type: z3.string().max(200),
-  message: z3.string().max(MAX_LOG_LINE),
-  traceback: z3.string().max(256 * 1024).optional(),
-  /** For NotRun: the upstream task that did not complete. */
-  upstream: z3.string().optional()
-}).catchall(z3.unknown());
+var TaskErrorSchema = z3
+  .object({
+    type: z3.string().max(200),
+    message: z3.string().max(MAX_LOG_LINE),
+    traceback: z3
+      .string()
+      .max(256 * 1024)
+      .optional(),
+    /** For NotRun: the upstream task that did not complete. */
+    upstream: z3.string().optional(),
+  })
+  .catchall(z3.unknown());
 var FlowEventSchema = z3.strictObject({
   type: z3.literal("flow"),
   state: z3.enum(["Running", "Completed", "Failed", "Cancelled"]),
   at: isoTime2,
   message: z3.string().max(MAX_LOG_LINE).optional(),
-  error: TaskErrorSchema.optional()
+  error: TaskErrorSchema.optional(),
 });
 var TaskEventSchema = z3.strictObject({
   type: z3.literal("task"),
@@ -624,7 +645,7 @@ var TaskEventSchema = z3.strictObject({
   /** With Completed or Cached: the task's return value. */
   result: z3.unknown().optional(),
   /** With Completed, for tasks with a cache policy. */
-  cache: z3.object({ key: z3.string().max(200), expiresAt: isoTime2.nullable() }).optional()
+  cache: z3.object({ key: z3.string().max(200), expiresAt: isoTime2.nullable() }).optional(),
 });
 var LogEventSchema = z3.strictObject({
   type: z3.literal("log"),
@@ -632,12 +653,12 @@ var LogEventSchema = z3.strictObject({
   attempt: z3.int().min(0).nullable(),
   level: z3.enum(["debug", "info", "warning", "error"]),
   message: z3.string().max(MAX_LOG_LINE),
-  at: isoTime2
+  at: isoTime2,
 });
 var ReportEventSchema = z3.discriminatedUnion("type", [
   FlowEventSchema,
   TaskEventSchema,
-  LogEventSchema
+  LogEventSchema,
 ]);
 var ReportRequestSchema = z3.strictObject({
   leaseId: uuid,
@@ -646,20 +667,20 @@ var ReportRequestSchema = z3.strictObject({
    * applying it twice, so an agent that lost an answer simply sends the batch again.
    */
   seq: z3.int().min(1),
-  events: z3.array(ReportEventSchema).max(MAX_EVENTS_PER_REPORT)
+  events: z3.array(ReportEventSchema).max(MAX_EVENTS_PER_REPORT),
 });
 var ReportResponseSchema = z3.object({
   /** False when this batch had been applied before (a re-send). */
   applied: z3.boolean(),
   /** True when someone asked to cancel the run: stop its tasks and report Cancelled. */
-  cancel: z3.boolean()
+  cancel: z3.boolean(),
 });
 var CacheLookupRequestSchema = z3.strictObject({
   leaseId: uuid,
-  keys: z3.array(z3.string().max(200)).min(1).max(1e3)
+  keys: z3.array(z3.string().max(200)).min(1).max(1e3),
 });
 var CacheLookupResponseSchema = z3.object({
-  hits: z3.record(z3.string(), z3.object({ result: z3.unknown() }))
+  hits: z3.record(z3.string(), z3.object({ result: z3.unknown() })),
 });
 
 // agent/kernels/output.ts
@@ -729,7 +750,7 @@ var KernelProcess = class _KernelProcess {
       env: { ...spec.env, PIPEBOOK_KERNEL_MARK: mark },
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
       // Its own process group: a kill takes whatever the task started with it.
-      detached: true
+      detached: true,
     });
     return new Promise((resolve, reject) => {
       let kernel;
@@ -747,8 +768,8 @@ var KernelProcess = class _KernelProcess {
         if (!kernel) {
           reject(
             new Error(
-              `${spec.command} exited while starting (${signal ?? `code ${code}`})${early ? `: ${early.trim()}` : ""}`
-            )
+              `${spec.command} exited while starting (${signal ?? `code ${code}`})${early ? `: ${early.trim()}` : ""}`,
+            ),
           );
         }
       });
@@ -774,7 +795,7 @@ var KernelProcess = class _KernelProcess {
           }
           kernel?.onMessage(message);
         },
-        { maxLine: Infinity }
+        { maxLine: Infinity },
       );
     });
   }
@@ -783,12 +804,12 @@ var KernelProcess = class _KernelProcess {
     readLines(
       this.child.stdout,
       (message, at) => this.running?.onOutput({ level: "info", message, at }),
-      { marker: { text: marker, onMarker: () => this.markDone("stdout") } }
+      { marker: { text: marker, onMarker: () => this.markDone("stdout") } },
     );
     readLines(
       this.child.stderr,
       (message, at) => this.running?.onOutput({ level: "warning", message, at }),
-      { marker: { text: marker, onMarker: () => this.markDone("stderr") } }
+      { marker: { text: marker, onMarker: () => this.markDone("stderr") } },
     );
     this.child.on("exit", (code, signal) => {
       this.exited = true;
@@ -798,8 +819,8 @@ var KernelProcess = class _KernelProcess {
         ok: false,
         error: {
           type: "ProcessExited",
-          message: `the task's process exited (${signal ?? `code ${code}`}) before the task finished`
-        }
+          message: `the task's process exited (${signal ?? `code ${code}`}) before the task finished`,
+        },
       });
       for (const listener of this.exitListeners.splice(0)) listener();
     });
@@ -808,9 +829,15 @@ var KernelProcess = class _KernelProcess {
     const running = this.running;
     if (!running) return;
     if (message.type === "log") {
-      running.onOutput({ level: message.level, message: message.message, at: /* @__PURE__ */ new Date() });
+      running.onOutput({
+        level: message.level,
+        message: message.message,
+        at: /* @__PURE__ */ new Date(),
+      });
     } else if (message.type === "done") {
-      running.answer = message.ok ? { ok: true, resultJson: message.resultJson } : { ok: false, error: message.error };
+      running.answer = message.ok
+        ? { ok: true, resultJson: message.resultJson }
+        : { ok: false, error: message.error };
       this.settle();
     }
   }
@@ -836,7 +863,7 @@ var KernelProcess = class _KernelProcess {
     if (this.exited) {
       return Promise.resolve({
         ok: false,
-        error: { type: "ProcessExited", message: "the kernel had exited" }
+        error: { type: "ProcessExited", message: "the kernel had exited" },
       });
     }
     this.tasksRun++;
@@ -880,7 +907,7 @@ var KernelPool = class {
     try {
       this.python = execFileSync(this.options.python, ["-c", "import sys; print(sys.executable)"], {
         encoding: "utf8",
-        timeout: 3e4
+        timeout: 3e4,
       }).trim();
       return this.python;
     } catch (error) {
@@ -898,21 +925,21 @@ var KernelPool = class {
           ...env,
           PYTHONPATH: [this.files.pythonPath, env.PYTHONPATH].filter(Boolean).join(":"),
           PYTHONUNBUFFERED: "1",
-          PYTHONDONTWRITEBYTECODE: "1"
+          PYTHONDONTWRITEBYTECODE: "1",
         },
-        cwd
+        cwd,
       });
     }
     return await KernelProcess.start({
       command: this.options.node,
       args: ["--enable-source-maps", this.files.nodeKernel],
       env,
-      cwd
+      cwd,
     });
   }
   async acquire(language) {
     let kernel;
-    while (kernel = this.idle[language].pop()) {
+    while ((kernel = this.idle[language].pop())) {
       if (kernel.alive) break;
     }
     kernel ??= await this.start(language);
@@ -920,7 +947,12 @@ var KernelPool = class {
     return kernel;
   }
   release(language, kernel, healthy) {
-    const keep = healthy && !this.closed && kernel.alive && kernel.tasksRun < RECYCLE_AFTER_TASKS && this.idle[language].length < MAX_IDLE_PER_LANGUAGE;
+    const keep =
+      healthy &&
+      !this.closed &&
+      kernel.alive &&
+      kernel.tasksRun < RECYCLE_AFTER_TASKS &&
+      this.idle[language].length < MAX_IDLE_PER_LANGUAGE;
     if (keep) this.idle[language].push(kernel);
     else void kernel.kill();
   }
@@ -937,13 +969,15 @@ var KernelPool = class {
   warm(language) {
     if (this.closed || this.warming[language] || this.idle[language].length > 0) return;
     this.warming[language] = true;
-    this.start(language).then((kernel) => {
-      if (this.closed) void kernel.kill();
-      else this.idle[language].push(kernel);
-    }).catch(() => {
-    }).finally(() => {
-      this.warming[language] = false;
-    });
+    this.start(language)
+      .then((kernel) => {
+        if (this.closed) void kernel.kill();
+        else this.idle[language].push(kernel);
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.warming[language] = false;
+      });
   }
   async close() {
     this.closed = true;
@@ -956,24 +990,55 @@ var KernelPool = class {
 // ../../tmp/kb/fib.ts
 import { spawnSync } from "node:child_process";
 var files = installKernelFiles("/tmp/kb/kernels");
-var pool = new KernelPool(files, { python: "python3", node: process.execPath, env: process.env, cwd: "/tmp/kb" });
+var pool = new KernelPool(files, {
+  python: "python3",
+  node: process.execPath,
+  env: process.env,
+  cwd: "/tmp/kb",
+});
 var k = await pool.acquire("python");
 var FIBO = "def fibo(n):\n    return n if n < 2 else fibo(n - 1) + fibo(n - 2)\n";
 for (let rep = 0; rep < 3; rep++) {
   const s = performance.now();
-  for (let i = 0; i < 10; i++) await k.run({ task: "t", attempt: 1, code: `${FIBO}
+  for (let i = 0; i < 10; i++)
+    await k.run(
+      {
+        task: "t",
+        attempt: 1,
+        code: `${FIBO}
 def main():
     return fibo(33)
-`, inputs: {}, env: {}, cwd: "/tmp/kb" }, () => {
-  });
+`,
+        inputs: {},
+        env: {},
+        cwd: "/tmp/kb",
+      },
+      () => {},
+    );
   const kernel = performance.now() - s;
-  const bare = Number(spawnSync("python3", ["-c", `import time
+  const bare =
+    Number(
+      spawnSync(
+        "python3",
+        [
+          "-c",
+          `import time
 ${FIBO}
 t = time.perf_counter()
 for _ in range(10):
     fibo(33)
 print(time.perf_counter() - t)
-`], { encoding: "utf8" }).stdout) * 1e3;
-  console.log("kernel", kernel.toFixed(0), "bare", bare.toFixed(0), ((kernel - bare) / bare * 100).toFixed(1) + "%");
+`,
+        ],
+        { encoding: "utf8" },
+      ).stdout,
+    ) * 1e3;
+  console.log(
+    "kernel",
+    kernel.toFixed(0),
+    "bare",
+    bare.toFixed(0),
+    (((kernel - bare) / bare) * 100).toFixed(1) + "%",
+  );
 }
 await pool.close();

@@ -104,7 +104,9 @@ try {
     const bare = [];
     const piped = [];
     for (let i = 0; i < 5; i++) {
-      bare.push(Number(spawnSync("python3", ["-c", bareScript], { encoding: "utf8" }).stdout.trim()) * 1000);
+      bare.push(
+        Number(spawnSync("python3", ["-c", bareScript], { encoding: "utf8" }).stdout.trim()) * 1000,
+      );
       piped.push((await triggerToCompleted(long, 1)).client.p50);
     }
     const b = stats(bare);

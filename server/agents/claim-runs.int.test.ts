@@ -10,7 +10,13 @@ const test = freshDatabase();
 const timings = { leaseMs: 15_000, heartbeatIntervalMs: 5_000, claimWaitMs: 25_000 };
 
 async function agentOn(queue: string, tags: string[] = []) {
-  return (await registerAgent(test.db, { name: "a", hostname: "", version: "", queues: [queue], tags, concurrency: 1 }, timings)).id;
+  return (
+    await registerAgent(
+      test.db,
+      { name: "a", hostname: "", version: "", queues: [queue], tags, concurrency: 1 },
+      timings,
+    )
+  ).id;
 }
 
 describe("claiming runs", () => {
@@ -25,30 +31,57 @@ describe("claiming runs", () => {
     expect(created.state).toBe("Pending");
     const [claimed] = await waiting;
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(claimed).toMatchObject({ flowRunId: created.id, attempt: 1, deployment: { id: deploymentId, name: "test" } });
+    expect(claimed).toMatchObject({
+      flowRunId: created.id,
+      attempt: 1,
+      deployment: { id: deploymentId, name: "test" },
+    });
     expect(claimed!.tasks.map((t) => t.name)).toEqual(["extract", "report", "notify"]);
     const run = await test.db.flowRun.findUniqueOrThrow({ where: { id: created.id } });
     expect(run).toMatchObject({ state: "Pending", agentId, leaseId: claimed!.leaseId });
     const history = await getRunHistory(test.db, created.id);
-    expect(history.events.map((e) => `${e.from ?? "∅"}→${e.to}`)).toEqual(["∅→Scheduled", "Scheduled→Pending"]);
+    expect(history.events.map((e) => `${e.from ?? "∅"}→${e.to}`)).toEqual([
+      "∅→Scheduled",
+      "Scheduled→Pending",
+    ]);
   });
 
   it("claims runs that were queued before the agent asked, and never one of another queue or without its tags", async () => {
     const queue = uniqueName("q");
     const gpu = await seedDeployment(test.db, undefined, queue);
     await redeploy(test.db, gpu.flow.name, { tags: ["gpu"], workQueue: queue });
-    const tagged = await createFlowRun(test.db, { deploymentId: gpu.deploymentId, parameters: {}, leaseMs: 15_000 });
+    const tagged = await createFlowRun(test.db, {
+      deploymentId: gpu.deploymentId,
+      parameters: {},
+      leaseMs: 15_000,
+    });
     const plain = await seedDeployment(test.db, undefined, queue);
-    const untagged = await createFlowRun(test.db, { deploymentId: plain.deploymentId, parameters: {}, leaseMs: 15_000 });
+    const untagged = await createFlowRun(test.db, {
+      deploymentId: plain.deploymentId,
+      parameters: {},
+      leaseMs: 15_000,
+    });
     expect(tagged.state).toBe("Scheduled");
 
     const cpuAgent = await agentOn(queue);
-    const first = await claimRuns(test.db, { agentId: cpuAgent, capacity: 5, waitMs: 0, leaseMs: 15_000 });
+    const first = await claimRuns(test.db, {
+      agentId: cpuAgent,
+      capacity: 5,
+      waitMs: 0,
+      leaseMs: 15_000,
+    });
     expect(first.map((r) => r.flowRunId)).toEqual([untagged.id]);
     const otherQueue = await agentOn(uniqueName("other"), ["gpu"]);
-    expect(await claimRuns(test.db, { agentId: otherQueue, capacity: 5, waitMs: 0, leaseMs: 15_000 })).toEqual([]);
+    expect(
+      await claimRuns(test.db, { agentId: otherQueue, capacity: 5, waitMs: 0, leaseMs: 15_000 }),
+    ).toEqual([]);
     const gpuAgent = await agentOn(queue, ["gpu"]);
-    const second = await claimRuns(test.db, { agentId: gpuAgent, capacity: 5, waitMs: 0, leaseMs: 15_000 });
+    const second = await claimRuns(test.db, {
+      agentId: gpuAgent,
+      capacity: 5,
+      waitMs: 0,
+      leaseMs: 15_000,
+    });
     expect(second.map((r) => r.flowRunId)).toEqual([tagged.id]);
   });
 
@@ -57,7 +90,13 @@ describe("claiming runs", () => {
     const { deploymentId } = await seedDeployment(test.db, undefined, queue);
     const agentId = await agentOn(queue);
     const controller = new AbortController();
-    const waiting = claimRuns(test.db, { agentId, capacity: 1, waitMs: 10_000, leaseMs: 15_000, signal: controller.signal });
+    const waiting = claimRuns(test.db, {
+      agentId,
+      capacity: 1,
+      waitMs: 10_000,
+      leaseMs: 15_000,
+      signal: controller.signal,
+    });
     await new Promise((r) => setTimeout(r, 100));
     const creating = createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
     controller.abort();
@@ -68,7 +107,9 @@ describe("claiming runs", () => {
   });
 
   it("an unknown agent must register again", async () => {
-    await expect(claimRuns(test.db, { agentId: crypto.randomUUID(), capacity: 1, waitMs: 0, leaseMs: 15_000 })).rejects.toMatchObject({
+    await expect(
+      claimRuns(test.db, { agentId: crypto.randomUUID(), capacity: 1, waitMs: 0, leaseMs: 15_000 }),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
   });

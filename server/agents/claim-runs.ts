@@ -16,7 +16,13 @@ const RECHECK_MS = 1_000;
 
 export async function claimRuns(
   db: Db,
-  request: { agentId: string; capacity: number; waitMs: number; leaseMs: number; signal?: AbortSignal },
+  request: {
+    agentId: string;
+    capacity: number;
+    waitMs: number;
+    leaseMs: number;
+    signal?: AbortSignal;
+  },
 ): Promise<ClaimedRun[]> {
   // lastSeenAt is the heartbeat's to keep: a claim is on the dispatch path.
   const agent = await findAgent(db, request.agentId);
@@ -62,7 +68,10 @@ export async function claimRuns(
 async function handBack(db: Db, agentId: string, rows: ClaimedRow[]) {
   const released = await releaseRuns(db, { agentId, runIds: rows.map((r) => r.id) });
   if (released.length) {
-    const queue = await db.flowRun.findUnique({ where: { id: released[0]! }, select: { workQueue: { select: { name: true } } } });
+    const queue = await db.flowRun.findUnique({
+      where: { id: released[0]! },
+      select: { workQueue: { select: { name: true } } },
+    });
     if (queue) publish("run-queued", queue.workQueue.name);
   }
 }

@@ -36,7 +36,12 @@ export function awaitHandoff(agent: { id: string; queues: string[]; tags: string
   const handoff = new Promise<Handoff>((resolve) => {
     deliver = resolve;
   });
-  const waiter: Waiter = { agentId: agent.id, queues: new Set(agent.queues), tags: new Set(agent.tags), deliver };
+  const waiter: Waiter = {
+    agentId: agent.id,
+    queues: new Set(agent.queues),
+    tags: new Set(agent.tags),
+    deliver,
+  };
   all.set(agent.id, waiter);
   return {
     handoff,

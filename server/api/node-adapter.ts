@@ -1,8 +1,22 @@
 // Serving the API table from a plain Node HTTP request: what the launcher uses in production.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { log } from "../log.ts";
+import { MAX_BODY_BYTES } from "./handler.ts";
 import { dispatch } from "./routes.ts";
+
+/**
+ * The body as bytes: API bodies are small, and a buffer spares the web-stream machinery on every
+ * call. Past the API's limit only one byte more is kept, so the handler refuses it (413).
+ */
+async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return new Uint8Array(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES + 1));
+}
 
 export async function serveApiRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -20,10 +34,8 @@ export async function serveApiRequest(req: IncomingMessage, res: ServerResponse)
   const request = new Request(url, {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? await readBody(req) : undefined,
     signal: controller.signal,
-    // @ts-expect-error — Node's fetch needs this for a streamed body; the DOM types lack it.
-    duplex: "half",
   });
   let response: Response;
   try {

@@ -10,7 +10,11 @@ const view = { lateAfterMs: 15_000 };
 describe("creating flow runs", () => {
   it("validates and completes the parameters, and lists task runs in flow order", async () => {
     const { deploymentId } = await seedDeployment(test.db);
-    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "x" }, leaseMs: 15_000 });
+    const run = await createFlowRun(test.db, {
+      deploymentId,
+      parameters: { label: "x" },
+      leaseMs: 15_000,
+    });
     expect(run.state).toBe("Scheduled");
     const read = await getFlowRun(test.db, run.id, view);
     expect(read).toMatchObject({
@@ -34,7 +38,11 @@ describe("creating flow runs", () => {
     // Triggered once before the change: what the trigger remembers of the deployment is forgotten.
     await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
     await redeploy(test.db, flow.name, { parameters: { n: 7, label: "d" } });
-    const run = await createFlowRun(test.db, { deploymentId, parameters: { label: "r" }, leaseMs: 15_000 });
+    const run = await createFlowRun(test.db, {
+      deploymentId,
+      parameters: { label: "r" },
+      leaseMs: 15_000,
+    });
     expect((await getFlowRun(test.db, run.id, view)).parameters).toEqual({ n: 7, label: "r" });
   });
 
@@ -54,7 +62,11 @@ describe("creating flow runs", () => {
 
   it("refuses an unknown deployment", async () => {
     await expect(
-      createFlowRun(test.db, { deploymentId: crypto.randomUUID(), parameters: {}, leaseMs: 15_000 }),
+      createFlowRun(test.db, {
+        deploymentId: crypto.randomUUID(),
+        parameters: {},
+        leaseMs: 15_000,
+      }),
     ).rejects.toMatchObject({
       code: "not_found",
     });

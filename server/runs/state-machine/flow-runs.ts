@@ -140,7 +140,13 @@ export async function insertClaimedFlowRun(
   tx: Tx,
   run: NewFlowRun,
   taskNames: readonly string[],
-  claim: { agentId: string; leaseMs: number; deploymentName: string; runner: string; image: string | null },
+  claim: {
+    agentId: string;
+    leaseMs: number;
+    deploymentName: string;
+    runner: string;
+    image: string | null;
+  },
 ): Promise<ClaimedRow> {
   const [created] = await tx.$queryRaw<ClaimedRow[]>`
     WITH run AS (
