@@ -77,6 +77,18 @@ function positiveInt(
   return n;
 }
 
+/**
+ * The environment tasks run with: the agent's own, without its credentials. Their output goes to
+ * logs, not a terminal, so a FORCE_COLOR inherited from whoever started the agent (test runners
+ * set it) is dropped too: it would fill log lines with escape codes.
+ */
+export function taskEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.PIPEBOOK_API_KEY;
+  delete copy.FORCE_COLOR;
+  return copy;
+}
+
 /** Settings of `execute-run` (inside a container): it talks to its parent agent, not the server. */
 export function loadExecuteRunConfig(env: Record<string, string | undefined> = process.env) {
   return {

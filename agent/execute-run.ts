@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { ClaimedRunSchema } from "../contract/agent-protocol.ts";
+import { taskEnvironment } from "./config.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
@@ -43,7 +44,7 @@ export async function executeRunFromStdin(options: {
 
   const workDir = path.join(os.tmpdir(), "pipebook");
   const files = installKernelFiles(path.join(workDir, "kernels"));
-  const env = { ...process.env };
+  const env = taskEnvironment();
   const pool = new KernelPool(files, {
     python: options.python,
     node: process.execPath,

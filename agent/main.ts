@@ -4,7 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, AGENT_VERSION } from "./agent.ts";
-import { AGENT_HELP, AgentConfigError, loadAgentConfig, loadExecuteRunConfig } from "./config.ts";
+import {
+  AGENT_HELP,
+  AgentConfigError,
+  loadAgentConfig,
+  loadExecuteRunConfig,
+  taskEnvironment,
+} from "./config.ts";
 import { executeRunFromStdin } from "./execute-run.ts";
 import { AgentApi } from "./http/client.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
@@ -13,21 +19,11 @@ import { log } from "./log.ts";
 import { DockerRunner } from "./runners/docker-runner.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
 
-// Tasks run user code: they get the agent's environment without its credentials. Their output
-// goes to logs, not a terminal, so a FORCE_COLOR inherited from whoever started the agent
-// (test runners set it) is dropped too: it would fill log lines with escape codes.
-function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  delete copy.PIPEBOOK_API_KEY;
-  delete copy.FORCE_COLOR;
-  return copy;
-}
-
 async function start(args: string[]): Promise<number> {
   const config = loadAgentConfig(args);
   fs.mkdirSync(config.workDir, { recursive: true });
   const files = installKernelFiles(path.join(config.workDir, `kernels-${AGENT_VERSION}`));
-  const env = taskEnvironment(process.env);
+  const env = taskEnvironment();
   const pool = new KernelPool(files, {
     python: config.python,
     node: config.node,
@@ -59,9 +55,11 @@ async function start(args: string[]): Promise<number> {
       return;
     }
     log(`${signal} again: stopping every task now`);
+    // Both send SIGKILL to the task processes synchronously; exiting right after is safe, and
+    // must not wait: the drain that the first signal began would otherwise end it with code 0.
     agent.kill();
-    void pool.close().finally(() => process.exit(1));
-    setTimeout(() => process.exit(1), 1_000).unref();
+    void pool.close();
+    process.exit(1);
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));

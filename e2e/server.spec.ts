@@ -1,8 +1,8 @@
 // The server as a process: what `npm start` promises in the README.
 import { execFileSync } from "node:child_process";
 import net from "node:net";
-import { expect, test } from "@playwright/test";
-import { flowYaml, uniqueName } from "./support/fixtures.ts";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { deploy, flowYaml, importYaml, trigger, uniqueName } from "./support/fixtures.ts";
 import { startFailing, startServer, tempHome } from "./support/server-process.ts";
 
 const KEY = "server-spec-bootstrap-key-0123456789";
@@ -18,16 +18,7 @@ test("a restart keeps flows, deployments and runs (PGlite data under PIPEBOOK_HO
   expect(first.output()).toContain("applying migration");
   const api = await playwright.request.newContext({ baseURL: first.url, extraHTTPHeaders: auth });
   const name = uniqueName("restart");
-  await api.post("/api/v1/flows", {
-    data: flowYaml(name),
-    headers: { "content-type": "application/yaml" },
-  });
-  const deployment = await (
-    await api.post("/api/v1/deployments", { data: { flow: name, name: "d" } })
-  ).json();
-  const run = await (
-    await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
-  ).json();
+  const { deployment, run } = await deployAndTrigger(api, name);
   expect(await first.stop()).toBe(0);
   await api.dispose();
 
@@ -117,6 +108,12 @@ test("refuses to start, saying why: bad settings, a busy port, a database in use
   await running.stop();
 });
 
+async function deployAndTrigger(api: APIRequestContext, name: string) {
+  await importYaml(api, flowYaml(name));
+  const deployment = await deploy(api, name);
+  return { deployment, run: { id: await trigger(api, deployment.id) } };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, "127.0.0.1", () => {
@@ -138,17 +135,7 @@ test("npm start runs a local agent on queue default: a run executes with no othe
   });
   expect(server.output()).toContain('Local agent: serving work queue "default"');
   const api = await playwright.request.newContext({ baseURL: server.url, extraHTTPHeaders: auth });
-  const name = uniqueName("local");
-  await api.post("/api/v1/flows", {
-    data: flowYaml(name),
-    headers: { "content-type": "application/yaml" },
-  });
-  const deployment = await (
-    await api.post("/api/v1/deployments", { data: { flow: name, name: "d" } })
-  ).json();
-  const run = await (
-    await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
-  ).json();
+  const { run } = await deployAndTrigger(api, uniqueName("local"));
   await expect
     .poll(async () => (await (await api.get(`/api/v1/flow-runs/${run.id}`)).json()).state, {
       timeout: 30_000,

@@ -95,6 +95,20 @@ export function loadConfig(
   };
 }
 
+/**
+ * The environment of the local agent (and so of the tasks it runs): the server's own, without
+ * the server's secrets, and with the agent's key.
+ */
+export function localAgentEnvironment(
+  apiKey: string,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const copy: NodeJS.ProcessEnv = { ...env, PIPEBOOK_API_KEY: apiKey };
+  delete copy.DATABASE_URL;
+  delete copy.PIPEBOOK_BOOTSTRAP_API_KEY;
+  return copy;
+}
+
 const CONFIG = Symbol.for("pipebook.config");
 type Holder = { [CONFIG]?: Config };
 

@@ -12,6 +12,7 @@ import {
   taskStates,
   type Kernels,
 } from "../../test/support/agent-harness.ts";
+import { isRunning } from "../../test/support/processes.ts";
 
 let kernels: Kernels;
 beforeAll(() => {
@@ -20,16 +21,6 @@ beforeAll(() => {
 afterAll(async () => {
   await kernels.close();
 });
-
-/** Running: exists and is not a zombie (a killed child whose parent died may wait to be reaped). */
-const alive = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-};
 
 function taskEvent(events: ReportEvent[], task: string, state: string) {
   const e = events.find((x) => x.type === "task" && x.task === task && x.state === state);
@@ -204,7 +195,7 @@ describe("executing a flow run", () => {
     await new Promise((r) => setTimeout(r, 200));
     for (const file of ["shell-child.pid", "python-child.pid"]) {
       const pid = Number(fs.readFileSync(path.join(folder, file), "utf8"));
-      expect(alive(pid), `${file} (${pid}) should be dead`).toBe(false);
+      expect(isRunning(pid), `${file} (${pid}) should be dead`).toBe(false);
     }
   });
 

@@ -66,15 +66,7 @@ export async function runTask(
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
     const outcome = await runAttempt(env, task, inputs, attempt);
     if ("cancelled" in outcome) {
-      sink.push({
-        type: "task",
-        task: task.name,
-        state: "Cancelled",
-        at: now(),
-        attempt,
-        error: { type: "Cancelled", message: "The flow run was cancelled" },
-      });
-      return { state: "Cancelled" };
+      return cancelled(sink, task, attempt);
     }
     if (outcome.ok) {
       const parsed = resultOf(outcome.resultJson);
@@ -125,15 +117,7 @@ export async function runTask(
         message: `Attempt ${attempt} failed (${outcome.error.type}); retrying in ${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)} s`,
       });
       if (!(await sleep(delay, env.signal))) {
-        sink.push({
-          type: "task",
-          task: task.name,
-          state: "Cancelled",
-          at: now(),
-          attempt,
-          error: { type: "Cancelled", message: "The flow run was cancelled" },
-        });
-        return { state: "Cancelled" };
+        return cancelled(sink, task, attempt);
       }
       continue;
     }
@@ -147,6 +131,18 @@ export async function runTask(
     });
     return { state: "Failed" };
   }
+}
+
+function cancelled(sink: EventSink, task: ExecutableTask, attempt: number): TaskEnd {
+  sink.push({
+    type: "task",
+    task: task.name,
+    state: "Cancelled",
+    at: now(),
+    attempt,
+    error: { type: "Cancelled", message: "The flow run was cancelled" },
+  });
+  return { state: "Cancelled" };
 }
 
 function resultOf(json: string): { ok: true; result: unknown } | { ok: false; error: TaskError } {

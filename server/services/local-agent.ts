@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { localAgentEnvironment } from "../config.ts";
 import { log } from "../log.ts";
 
 export type LocalAgentOptions = {
@@ -15,9 +16,6 @@ export type LocalAgentOptions = {
   /** How long a stopping agent may take to finish its runs before it is killed. */
   graceMs: number;
 };
-
-// Secrets of the server that the agent (and the tasks it runs) must not see.
-const SERVER_ONLY_ENV = ["DATABASE_URL", "PIPEBOOK_BOOTSTRAP_API_KEY", "PIPEBOOK_API_KEY"];
 
 export function startLocalAgent(options: LocalAgentOptions) {
   let child: ChildProcess | undefined;
@@ -32,8 +30,7 @@ export function startLocalAgent(options: LocalAgentOptions) {
       );
       return;
     }
-    const env: NodeJS.ProcessEnv = { ...process.env, PIPEBOOK_API_KEY: options.apiKey };
-    for (const name of SERVER_ONLY_ENV.filter((n) => n !== "PIPEBOOK_API_KEY")) delete env[name];
+    const env = localAgentEnvironment(options.apiKey);
     const started = Date.now();
     child = spawn(
       process.execPath,
