@@ -262,4 +262,14 @@ test("bad input from an agent gets a clear 4xx and changes nothing", async ({ ap
   const gap = await report({ ...good, seq: 5 });
   expect(gap.status).toBe(409);
   expect(gap.body.error.message).toMatch(/arrived out of order \(the last applied was 1\)/);
+
+  // The agent leaves without finishing: its lease ends, the run is Crashed. A report under that
+  // expired lease is refused and changes nothing.
+  expect((await api.post(`/api/v1/agents/${agentId}/stop`, { data: {} })).status()).toBe(200);
+  // (The reaper starts one lease after the server does: up to 15 s on a fresh server.)
+  expect((await waitForRun(api, id, { timeoutMs: 20_000 })).state).toBe("Crashed");
+  const late = await report(batch([{ type: "flow", state: "Completed", at }], { seq: 2 }));
+  expect(late).toMatchObject({ status: 409, body: { error: { code: "lease_lost" } } });
+  expect(late.body.error.message).toMatch(/is no longer held under this lease \(it is Crashed\)/);
+  expect((await waitForRun(api, id)).state).toBe("Crashed");
 });
