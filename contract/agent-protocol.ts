@@ -75,7 +75,8 @@ export const ClaimedRunSchema = z.object({
   /** 1 for the first execution; more for a flow-level retry, which resumes. */
   attempt: z.int(),
   flow: z.object({ name: z.string(), version: z.int() }),
-  deployment: z.object({ id: uuid, name: z.string() }),
+  /** id null for a notebook cell run started without a deployment. */
+  deployment: z.object({ id: uuid.nullable(), name: z.string() }),
   runner: z.object({
     kind: z.enum(["process", "docker", "kubernetes"]),
     image: z.string().nullable(),

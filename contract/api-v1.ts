@@ -132,7 +132,10 @@ export const FlowRunSchema = z.object({
   startedAt: isoTime.nullable(),
   endedAt: isoTime.nullable(),
   flow: z.object({ name: z.string(), version: z.int() }),
-  deployment: z.object({ id: z.string(), name: z.string() }),
+  /** Null for a notebook cell run started from the studio without a deployment. */
+  deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The task a notebook cell run was started for ("Run cell"); null for a whole-flow run. */
+  cellTask: z.string().nullable(),
   workQueue: z.string(),
   parameters: ParameterValuesSchema,
   attempt: z.int(),

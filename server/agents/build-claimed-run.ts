@@ -8,8 +8,8 @@ import type { ClaimedRow } from "../runs/state-machine/index.ts";
 
 export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
-  // Only a retried run has history to resume from.
-  const resumed = rows.filter((r) => r.attempt > 1).map((r) => r.id);
+  // Only a retried run has history to resume from, and a cell run its reused upstream results.
+  const resumed = rows.filter((r) => r.attempt > 1 || r.cellTask).map((r) => r.id);
   const earlier = resumed.length
     ? await db.taskRun.findMany({
         where: { flowRunId: { in: resumed } },
@@ -36,7 +36,10 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         deployment: { id: row.deploymentId, name: row.deploymentName },
         runner: { kind: row.runner, image: row.image },
         parameters: row.parameters as Record<string, unknown>,
-        tasks: version.executable,
+        // A cell run executes only the tasks it was created with (see runs/create-cell-run.ts).
+        tasks: row.cellTask
+          ? version.executable.filter((t) => mine.some((m) => m.name === t.name))
+          : version.executable,
         completed: Object.fromEntries(
           mine
             .filter((t) => t.state === "Completed" || t.state === "Cached")

@@ -28,6 +28,7 @@ export async function getFlowRun(
           flow: { select: { name: true } },
           flowVersion: { select: { version: true } },
           deployment: { select: { id: true, name: true } },
+          cellTask: true,
           workQueue: { select: { name: true, paused: true } },
           taskRuns: {
             orderBy: { position: "asc" },
@@ -59,6 +60,7 @@ export async function getFlowRun(
     endedAt: iso(run.endedAt),
     flow: { name: run.flow.name, version: run.flowVersion.version },
     deployment: run.deployment,
+    cellTask: run.cellTask,
     workQueue: run.workQueue.name,
     parameters: run.parameters as Record<string, unknown>,
     attempt: run.attempt,

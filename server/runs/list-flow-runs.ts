@@ -5,7 +5,9 @@ import type { Db } from "../db/client.ts";
 export type FlowRunListItem = {
   id: string;
   flow: string;
-  deployment: string;
+  /** Null for a notebook cell run without a deployment. */
+  deployment: string | null;
+  cellTask: string | null;
   state: FlowRunDisplayState;
   createdAt: string;
   startedAt: string | null;
@@ -14,11 +16,14 @@ export type FlowRunListItem = {
 
 export async function listFlowRuns(
   db: Db,
-  options: { limit: number; before?: Date; lateAfterMs: number },
+  options: { limit: number; before?: Date; flow?: string; lateAfterMs: number },
 ): Promise<FlowRunListItem[]> {
   const now = new Date();
   const runs = await db.flowRun.findMany({
-    where: options.before ? { createdAt: { lt: options.before } } : {},
+    where: {
+      ...(options.before ? { createdAt: { lt: options.before } } : {}),
+      ...(options.flow ? { flow: { name: options.flow } } : {}),
+    },
     orderBy: { createdAt: "desc" },
     take: options.limit,
     select: {
@@ -30,13 +35,15 @@ export async function listFlowRuns(
       endedAt: true,
       flow: { select: { name: true } },
       deployment: { select: { name: true } },
+      cellTask: true,
       workQueue: { select: { paused: true } },
     },
   });
   return runs.map((r) => ({
     id: r.id,
     flow: r.flow.name,
-    deployment: r.deployment.name,
+    deployment: r.deployment?.name ?? null,
+    cellTask: r.cellTask,
     state: displayFlowRunState(r, {
       queuePaused: r.workQueue.paused,
       now,

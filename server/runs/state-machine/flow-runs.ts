@@ -92,7 +92,9 @@ export async function transitionFlowRunOrThrow(
 export type NewFlowRun = {
   flowId: string;
   flowVersionId: string;
-  deploymentId: string;
+  deploymentId: string | null;
+  /** Set for a notebook cell run (see schema.prisma FlowRun.cellTask). */
+  cellTask?: string | null;
   workQueueId: string;
   tags: string[];
   parameters: Json;
@@ -112,9 +114,9 @@ export async function insertScheduledFlowRun(
 ): Promise<{ id: string; state: "Scheduled"; createdAt: Date }> {
   const [created] = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
     WITH run AS (
-      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "workQueueId", tags,
+      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt")
-      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid,
+      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         'Scheduled', now(), now())
@@ -150,15 +152,15 @@ export async function insertClaimedFlowRun(
 ): Promise<ClaimedRow> {
   const [created] = await tx.$queryRaw<ClaimedRow[]>`
     WITH run AS (
-      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "workQueueId", tags,
+      INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt",
         "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
-      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid,
+      VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
         now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
-      RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", parameters
+      RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask", parameters
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
       SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
@@ -169,7 +171,7 @@ export async function insertClaimedFlowRun(
       UNION ALL
       SELECT id, 'Scheduled'::"FlowRunState", 'Pending'::"FlowRunState", 'Claimed by an agent', now() FROM run
     )
-    SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId",
+    SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
       ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
       ${claim.image}::text AS image, parameters
     FROM run`;

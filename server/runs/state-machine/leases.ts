@@ -5,14 +5,18 @@
 import type { Tx } from "../../db/client.ts";
 import { ACTIVE, textArray, type Json } from "./sql.ts";
 
+/** What a cell run without a deployment is called where a deployment's name would be shown. */
+export const CELL_RUN_LABEL = "(notebook cell)";
+
 export type ClaimedRow = {
   id: string;
   leaseId: string;
   leaseExpiresAt: Date;
   attempt: number;
   flowVersionId: string;
-  deploymentId: string;
+  deploymentId: string | null;
   deploymentName: string;
+  cellTask: string | null;
   runner: "process" | "docker" | "kubernetes";
   image: string | null;
   parameters: Json;
@@ -51,14 +55,16 @@ export async function claimFlowRuns(
         "agentId" = ${c.agentId}::uuid, "leaseId" = gen_random_uuid(),
         "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
-      RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId", f.parameters
+      RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId",
+        f."cellTask", f.parameters
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
-      d.name AS "deploymentName", d.runner::text AS runner, d.image, c.parameters
-    FROM claimed c JOIN "Deployment" d ON d.id = c."deploymentId"`;
+      COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
+      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c.parameters
+    FROM claimed c LEFT JOIN "Deployment" d ON d.id = c."deploymentId"`;
 }
 
 /** Renews the leases the agent still holds; returns those runs with their states. */

@@ -1,6 +1,17 @@
-import { listDeployments } from "../../deployments/get-deployment.ts";
+import { z } from "zod";
+import { CreateDeploymentRequestSchema } from "../../../contract/api-v1.ts";
+import { createDeployment } from "../../deployments/create-deployment.ts";
+import { getDeployment, listDeployments } from "../../deployments/get-deployment.ts";
 import { router, userProcedure } from "../init.ts";
 
 export const deploymentsRouter = router({
-  list: userProcedure.query(({ ctx }) => listDeployments(ctx.db)),
+  list: userProcedure
+    .input(z.object({ flow: z.string().optional() }).default({}))
+    .query(({ ctx, input }) => listDeployments(ctx.db, input)),
+
+  /** Deploys the flow's latest version (or updates the deployment of that name). */
+  create: userProcedure.input(CreateDeploymentRequestSchema).mutation(async ({ ctx, input }) => {
+    const { id, created } = await createDeployment(ctx.db, input);
+    return { ...(await getDeployment(ctx.db, id)), created };
+  }),
 });

@@ -1,8 +1,84 @@
+import { z } from "zod";
+import { formatFlowFile } from "../../../contract/flow-file/export.ts";
+import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/parse.ts";
+import { PipebookError } from "../../errors.ts";
+import { getFlowVersionView, listFlowVersions } from "../../flows/get-flow.ts";
 import { listFlows } from "../../flows/list-flows.ts";
+import { deleteFlow, renameFlow } from "../../flows/rename-flow.ts";
+import { saveFlow } from "../../flows/save-flow.ts";
 import { router, userProcedure } from "../init.ts";
+
+const FlowName = z.object({ name: z.string().min(1).max(100) });
+const Format = z.enum(["yaml", "json"]);
 
 export const flowsRouter = router({
   list: userProcedure.query(async ({ ctx }) =>
-    (await listFlows(ctx.db)).map((f) => ({ ...f, updatedAt: f.updatedAt.toISOString() })),
+    (await listFlows(ctx.db, { lateAfterMs: ctx.config.lateAfterMs })).map((f) => ({
+      ...f,
+      updatedAt: f.updatedAt.toISOString(),
+    })),
   ),
+
+  get: userProcedure
+    .input(FlowName.extend({ version: z.int().positive().optional() }))
+    .query(({ ctx, input }) => getFlowVersionView(ctx.db, input.name, input.version)),
+
+  versions: userProcedure
+    .input(FlowName)
+    .query(({ ctx, input }) => listFlowVersions(ctx.db, input.name)),
+
+  /** Saves the editor's flow file; refused with every issue located on its task and line. */
+  save: userProcedure
+    .input(z.object({ flow: z.unknown() }))
+    .mutation(({ ctx, input }) =>
+      saveFlow(ctx.db, { check: checkFlowFile(input.flow), userId: ctx.principal.userId }),
+    ),
+
+  /** "New flow": an empty flow of that name (refused when the name is taken). */
+  create: userProcedure
+    .input(z.object({ name: z.string(), description: z.string().max(10_000).default("") }))
+    .mutation(async ({ ctx, input }) => {
+      if (await ctx.db.flow.findUnique({ where: { name: input.name }, select: { id: true } })) {
+        throw new PipebookError(
+          "conflict",
+          `a flow named "${input.name}" already exists: open it, or choose another name`,
+        );
+      }
+      return saveFlow(ctx.db, {
+        check: checkFlowFile({ name: input.name, description: input.description, tasks: [] }),
+        userId: ctx.principal.userId,
+      });
+    }),
+
+  rename: userProcedure.input(FlowName.extend({ newName: z.string() })).mutation(({ ctx, input }) =>
+    renameFlow(ctx.db, {
+      name: input.name,
+      newName: input.newName,
+      userId: ctx.principal.userId,
+    }),
+  ),
+
+  delete: userProcedure
+    .input(FlowName)
+    .mutation(({ ctx, input }) => deleteFlow(ctx.db, input.name)),
+
+  import: userProcedure
+    .input(z.object({ text: z.string().max(10_000_000), format: Format.optional() }))
+    .mutation(({ ctx, input }) => {
+      const format = input.format ?? (input.text.trimStart().startsWith("{") ? "json" : "yaml");
+      return saveFlow(ctx.db, {
+        check: checkFlowFileText(input.text, format),
+        userId: ctx.principal.userId,
+      });
+    }),
+
+  export: userProcedure
+    .input(FlowName.extend({ version: z.int().positive().optional(), format: Format }))
+    .query(async ({ ctx, input }) => {
+      const view = await getFlowVersionView(ctx.db, input.name, input.version);
+      return {
+        fileName: `${view.name}.${input.format === "yaml" ? "yaml" : "json"}`,
+        text: formatFlowFile(view.spec, input.format),
+      };
+    }),
 });

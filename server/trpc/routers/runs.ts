@@ -1,17 +1,76 @@
 import { z } from "zod";
+import { ParameterValuesSchema } from "../../../contract/api-v1.ts";
+import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
+import { createCellRun } from "../../runs/create-cell-run.ts";
+import { createFlowRun } from "../../runs/create-flow-run.ts";
+import { getFlowRun } from "../../runs/get-flow-run.ts";
+import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { listFlowRuns } from "../../runs/list-flow-runs.ts";
 import { router, userProcedure } from "../init.ts";
+
+const RunId = z.object({ id: z.string().min(1) });
 
 export const runsRouter = router({
   list: userProcedure
     .input(
-      z.object({ limit: z.int().min(1).max(200).default(50), before: z.iso.datetime().optional() }),
+      z.object({
+        limit: z.int().min(1).max(200).default(50),
+        before: z.iso.datetime().optional(),
+        flow: z.string().optional(),
+      }),
     )
     .query(({ ctx, input }) =>
       listFlowRuns(ctx.db, {
         limit: input.limit,
         before: input.before ? new Date(input.before) : undefined,
+        flow: input.flow,
         lateAfterMs: ctx.config.lateAfterMs,
       }),
     ),
+
+  get: userProcedure
+    .input(RunId)
+    .query(({ ctx, input }) =>
+      getFlowRun(ctx.db, input.id, { lateAfterMs: ctx.config.lateAfterMs }),
+    ),
+
+  logs: userProcedure
+    .input(
+      RunId.extend({
+        after: z.string().optional(),
+        limit: z.int().min(1).max(5_000).default(1_000),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      listFlowRunLogs(ctx.db, input.id, { after: input.after, limit: input.limit }),
+    ),
+
+  create: userProcedure
+    .input(
+      z.object({ deploymentId: z.string().min(1), parameters: ParameterValuesSchema.default({}) }),
+    )
+    .mutation(({ ctx, input }) =>
+      createFlowRun(ctx.db, {
+        deploymentId: input.deploymentId,
+        parameters: input.parameters,
+        userId: ctx.principal.userId,
+        leaseMs: ctx.config.agents.leaseMs,
+      }),
+    ),
+
+  /** "Run cell": one task of a saved version, with its upstream results from earlier runs. */
+  runCell: userProcedure
+    .input(
+      z.object({
+        flow: z.string().min(1),
+        version: z.int().positive(),
+        task: z.string().min(1),
+        parameters: ParameterValuesSchema.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      createCellRun(ctx.db, { ...input, userId: ctx.principal.userId }),
+    ),
+
+  cancel: userProcedure.input(RunId).mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id)),
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FlowRun" ADD COLUMN     "cellTask" TEXT,
+ALTER COLUMN "deploymentId" DROP NOT NULL;

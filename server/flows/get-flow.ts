@@ -1,0 +1,91 @@
+// Reading one flow for the studio's editor: a version's flow file (the latest unless one is
+// asked for), the flow's version history, and what each version looked like.
+import type { FlowFile } from "../../contract/flow-file/schema.ts";
+import type { Db } from "../db/client.ts";
+import { NotFoundError } from "../errors.ts";
+
+export type FlowVersionView = {
+  flowId: string;
+  name: string;
+  version: number;
+  /** The newest version's number, so an editor on an older one can tell. */
+  latestVersion: number;
+  spec: FlowFile;
+  createdAt: string;
+  createdBy: string | null;
+};
+
+export async function getFlowVersionView(
+  db: Db,
+  name: string,
+  version?: number,
+): Promise<FlowVersionView> {
+  const flow = await db.flow.findUnique({
+    where: { name },
+    select: {
+      id: true,
+      name: true,
+      versions: {
+        where: version === undefined ? {} : { version },
+        orderBy: { version: "desc" },
+        take: 1,
+        select: {
+          version: true,
+          spec: true,
+          createdAt: true,
+          createdBy: { select: { name: true } },
+        },
+      },
+      _count: { select: { versions: true } },
+    },
+  });
+  const row = flow?.versions[0];
+  if (!flow || !row) {
+    throw new NotFoundError(version === undefined ? "flow" : `version ${version} of flow`, name);
+  }
+  const latest = await db.flowVersion.aggregate({
+    where: { flowId: flow.id },
+    _max: { version: true },
+  });
+  return {
+    flowId: flow.id,
+    name: flow.name,
+    version: row.version,
+    latestVersion: latest._max.version ?? row.version,
+    spec: row.spec as unknown as FlowFile,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy?.name ?? null,
+  };
+}
+
+export type FlowVersionListItem = {
+  version: number;
+  createdAt: string;
+  createdBy: string | null;
+  tasks: number;
+};
+
+/** Every version of a flow, newest first: who saved it and when. */
+export async function listFlowVersions(db: Db, name: string): Promise<FlowVersionListItem[]> {
+  const flow = await db.flow.findUnique({
+    where: { name },
+    select: {
+      versions: {
+        orderBy: { version: "desc" },
+        select: {
+          version: true,
+          createdAt: true,
+          createdBy: { select: { name: true } },
+          spec: true,
+        },
+      },
+    },
+  });
+  if (!flow) throw new NotFoundError("flow", name);
+  return flow.versions.map((v) => ({
+    version: v.version,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy?.name ?? null,
+    tasks: (v.spec as unknown as FlowFile).tasks.length,
+  }));
+}

@@ -1,0 +1,190 @@
+// "Run cell": a flow run of one task of a saved version plus the upstream tasks it needs (see
+// plan-cell-run.ts). Upstream results from earlier runs of the flow are copied in as Cached task
+// runs, so the agent receives them as completed and runs only the rest. The run goes where the
+// flow's most recently updated deployment runs (its queue, tags and runner), else to the queue
+// "default"; its parameters are the given ones, else those of the flow's last run (when they
+// still fit the schema), with the schema's defaults filled in.
+import type { FlowFile, Task } from "../../contract/flow-file/schema.ts";
+import { validateParameters } from "../../contract/parameters.ts";
+import type { Db, Tx } from "../db/client.ts";
+import { toJson } from "../db/json.ts";
+import { NotFoundError, PipebookError } from "../errors.ts";
+import { publish } from "../events/bus.ts";
+import { getFlowVersion } from "../flows/version-cache.ts";
+import { checkParameters } from "../parameters/check-parameters.ts";
+import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
+import { insertScheduledFlowRun, transitionTaskRuns } from "./state-machine/index.ts";
+import { textArray } from "./state-machine/sql.ts";
+import { planCellRun } from "./plan-cell-run.ts";
+
+export type CellRunInput = {
+  flow: string;
+  /** The saved version whose code runs. */
+  version: number;
+  task: string;
+  parameters?: Record<string, unknown>;
+  userId?: string | null;
+};
+
+export type CreatedCellRun = {
+  id: string;
+  state: "Scheduled";
+  /** Tasks that execute, the cell's task last. */
+  run: string[];
+  /** Upstream tasks whose earlier results are reused. */
+  reused: string[];
+};
+
+type EarlierResult = { name: string; flowRunId: string; flowVersionId: string; value: unknown };
+
+export async function createCellRun(db: Db, input: CellRunInput): Promise<CreatedCellRun> {
+  const flow = await db.flow.findUnique({
+    where: { name: input.flow },
+    select: {
+      id: true,
+      versions: { where: { version: input.version }, select: { id: true } },
+      deployments: {
+        orderBy: { updatedAt: "desc" },
+        take: 1,
+        select: { id: true, workQueueId: true, tags: true, parameters: true },
+      },
+      flowRuns: { orderBy: { createdAt: "desc" }, take: 1, select: { parameters: true } },
+    },
+  });
+  if (!flow) throw new NotFoundError("flow", input.flow);
+  const versionId = flow.versions[0]?.id;
+  if (!versionId) throw new NotFoundError(`version ${input.version} of flow`, input.flow);
+  const version = await getFlowVersion(db, versionId);
+  const tasks = version.spec.tasks;
+  if (!tasks.some((t) => t.name === input.task)) {
+    throw new PipebookError(
+      "not_found",
+      `flow "${input.flow}" v${input.version} has no task "${input.task}": save the flow first`,
+    );
+  }
+
+  const deployment = flow.deployments[0];
+  const parameters = checkParameters(
+    version.spec.parameters,
+    input.parameters ??
+      reusableParameters(version.spec, flow.flowRuns[0]?.parameters) ??
+      deployment?.parameters ??
+      {},
+    { context: `for a cell run of task "${input.task}"` },
+  );
+
+  const earlier = await latestResults(db, flow.id, tasks, input.task);
+  const unchanged = new Map<string, EarlierResult>();
+  for (const result of earlier) {
+    const then = (await getFlowVersion(db, result.flowVersionId)).spec.tasks;
+    if (
+      sameTask(
+        then.find((t) => t.name === result.name),
+        tasks,
+        result.name,
+      )
+    ) {
+      unchanged.set(result.name, result);
+    }
+  }
+  const plan = planCellRun(tasks, input.task, new Set(unchanged.keys()));
+  const names = version.executable
+    .map((t) => t.name)
+    .filter((n) => plan.run.includes(n) || plan.reuse.includes(n));
+
+  const created = await db.$transaction(async (tx) => {
+    const queue = deployment
+      ? { id: deployment.workQueueId, name: await queueName(tx, deployment.workQueueId) }
+      : await ensureWorkQueue(tx, "default");
+    const run = await insertScheduledFlowRun(
+      tx,
+      {
+        flowId: flow.id,
+        flowVersionId: versionId,
+        deploymentId: deployment?.id ?? null,
+        cellTask: input.task,
+        workQueueId: queue.id,
+        tags: deployment?.tags ?? [],
+        parameters: toJson(parameters),
+        maxRetries: 0,
+        scheduledAt: new Date(),
+        createdById: input.userId ?? null,
+      },
+      names,
+    );
+    await reuseResults(
+      tx,
+      run.id,
+      plan.reuse.map((name) => unchanged.get(name)!),
+    );
+    return { id: run.id, queue: queue.name };
+  });
+  publish("run-queued", created.queue);
+  return { id: created.id, state: "Scheduled", run: plan.run, reused: plan.reuse };
+}
+
+/** The last run's parameters, when they are still valid for this version's schema. */
+function reusableParameters(spec: FlowFile, last: unknown): Record<string, unknown> | undefined {
+  if (!last || typeof last !== "object") return undefined;
+  const result = validateParameters(spec.parameters, last);
+  return result.ok ? (last as Record<string, unknown>) : undefined;
+}
+
+/** A result is reusable when the task's language, code and dependencies are what they were. */
+function sameTask(then: Task | undefined, now: readonly Task[], name: string): boolean {
+  const current = now.find((t) => t.name === name);
+  return (
+    !!then &&
+    !!current &&
+    then.language === current.language &&
+    then.code === current.code &&
+    then.dependsOn.join("\0") === current.dependsOn.join("\0")
+  );
+}
+
+/** Per upstream task of the target, its most recent Completed or Cached result in this flow. */
+async function latestResults(
+  db: Db,
+  flowId: string,
+  tasks: readonly Task[],
+  target: string,
+): Promise<EarlierResult[]> {
+  const upstream = tasks.filter((t) => t.name !== target).map((t) => t.name);
+  if (upstream.length === 0) return [];
+  return db.$queryRaw<EarlierResult[]>`
+    SELECT DISTINCT ON (t.name) t.name, t."flowRunId", r."flowVersionId", res.value
+    FROM "FlowRun" r
+    JOIN "TaskRun" t ON t."flowRunId" = r.id
+    JOIN "Result" res ON res."taskRunId" = t.id
+    WHERE r."flowId" = ${flowId}::uuid
+      AND t.name = ANY(${textArray(upstream)}::text[])
+      AND t.state IN ('Completed', 'Cached')
+      AND res."storageKey" IS NULL
+    ORDER BY t.name, t."endedAt" DESC NULLS LAST`;
+}
+
+async function queueName(tx: Tx, id: string): Promise<string> {
+  return (await tx.workQueue.findUniqueOrThrow({ where: { id }, select: { name: true } })).name;
+}
+
+/** Marks the reused upstream task runs Cached, each with a copy of its earlier result. */
+async function reuseResults(tx: Tx, flowRunId: string, results: EarlierResult[]): Promise<void> {
+  const bySource = new Map<string, EarlierResult[]>();
+  for (const r of results) bySource.set(r.flowRunId, [...(bySource.get(r.flowRunId) ?? []), r]);
+  for (const [source, group] of bySource) {
+    await transitionTaskRuns(tx, {
+      flowRunId,
+      names: group.map((r) => r.name),
+      from: ["Pending"],
+      to: "Cached",
+      message: `result reused from run ${source}`,
+    });
+  }
+  if (results.length === 0) return;
+  const values = results.map((r) => JSON.stringify(r.value ?? null));
+  await tx.$executeRaw`
+    INSERT INTO "Result" ("taskRunId", value, "sizeBytes")
+    SELECT t.id, v.value::jsonb, octet_length(v.value)
+    FROM unnest(${textArray(results.map((r) => r.name))}::text[], ${textArray(values)}::text[]) AS v(name, value)
+    JOIN "TaskRun" t ON t."flowRunId" = ${flowRunId}::uuid AND t.name = v.name`;
+}
