@@ -40,6 +40,7 @@ export default defineConfig({
     },
     viewport: { width: 1280, height: 800 },
     trace: "retain-on-failure",
+    screenshot: "only-on-failure",
   },
   webServer: [server("pglite", PGLITE_PORT), server("postgres", POSTGRES_PORT)],
   projects: [
@@ -55,7 +56,7 @@ export default defineConfig({
     },
     {
       name: "studio",
-      testMatch: ["studio.spec.ts"],
+      testMatch: ["studio.spec.ts", "editor.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts"] },

@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { DataTable, QueryView } from "@/app/_components/query-view";
 import { StateBadge } from "@/app/_components/state-badge";
 import { formatDuration, formatTime } from "@/app/_lib/format";
@@ -27,8 +28,14 @@ export function RunsList() {
         <DataTable label="Runs" columns={["Flow", "Deployment", "State", "Created", "Duration"]}>
           {items.map((run) => (
             <tr key={run.id} data-run={run.id}>
-              <td className="py-2.5 font-medium">{run.flow}</td>
-              <td className="py-2.5 text-zinc-500">{run.deployment}</td>
+              <td className="py-2.5 font-medium">
+                <Link href={`/runs/${run.id}`} className="hover:underline">
+                  {run.flow}
+                </Link>
+              </td>
+              <td className="py-2.5 text-zinc-500">
+                {run.cellTask ? `cell: ${run.cellTask}` : run.deployment}
+              </td>
               <td className="py-2.5">
                 <StateBadge state={run.state} />
               </td>

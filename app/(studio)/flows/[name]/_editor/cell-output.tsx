@@ -1,0 +1,58 @@
+"use client";
+// What the last "Run cell" of a task did: its state, its result and its log lines, live; and
+// which upstream tasks ran first or lent their earlier results.
+import Link from "next/link";
+import { StateBadge } from "@/app/_components/state-badge";
+import { useLiveRun } from "@/app/_lib/use-live-run";
+import { LogLines } from "@/app/_components/log-lines";
+
+export function CellOutput({ runId, task }: { runId: string; task: string }) {
+  const { run, logs, error } = useLiveRun(runId);
+  const mine = run?.taskRuns.find((t) => t.name === task);
+  const upstream = run?.taskRuns.filter((t) => t.name !== task) ?? [];
+  const reused = upstream.filter((t) => t.state === "Cached").map((t) => t.name);
+  const ran = upstream.filter((t) => t.state !== "Cached");
+  return (
+    <div
+      className="border-t border-zinc-100 bg-zinc-50 px-3 py-2 text-xs dark:border-zinc-800 dark:bg-zinc-950"
+      data-testid="cell-output"
+      aria-label={`Output of ${task}`}
+    >
+      <div className="mb-1 flex flex-wrap items-center gap-2 text-zinc-500">
+        {mine ? (
+          <span data-testid="cell-state">
+            <StateBadge state={mine.state} />
+          </span>
+        ) : (
+          <span>Queued…</span>
+        )}
+        {reused.length ? (
+          <span>using the results of {reused.join(", ")} from an earlier run</span>
+        ) : null}
+        {ran.length ? (
+          <span>ran {ran.map((t) => `${t.name} (${t.state})`).join(", ")} first</span>
+        ) : null}
+        <Link href={`/runs/${runId}`} className="ml-auto hover:underline">
+          open run
+        </Link>
+      </div>
+      {error ? (
+        <p className="text-red-600">Lost contact with the server, retrying: {error}</p>
+      ) : null}
+      <LogLines logs={logs} showTask={ran.length > 0} />
+      {mine?.error ? (
+        <pre className="mt-1 whitespace-pre-wrap text-red-600" role="alert">
+          {mine.error.type}: {mine.error.message}
+        </pre>
+      ) : null}
+      {mine && (mine.state === "Completed" || mine.state === "Cached") ? (
+        <div className="mt-1">
+          <span className="text-zinc-500">result </span>
+          <code data-testid="cell-result" className="whitespace-pre-wrap font-mono">
+            {JSON.stringify(mine.result)}
+          </code>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+"use client";
+// The flow as a graph: one node per task, one edge per dependency. Dragging from a node's output
+// (bottom) to another's input (top) asks for a dependency; selecting an edge and pressing Delete
+// or Backspace removes it. Nodes are placed by the layout, so the graph always reads top-down.
+import {
+  Background,
+  Controls,
+  Handle,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeProps,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Language } from "@/contract/flow-file/schema";
+import type { TaskRunState } from "@/contract/run-states";
+import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "./graph-layout";
+
+export type GraphTask = { name: string; language: Language; dependsOn: readonly string[] };
+
+type TaskNodeData = { name: string; language: Language; state?: TaskRunState };
+type TaskNode = Node<TaskNodeData, "task">;
+
+const LANGUAGE_LABEL: Record<Language, string> = { python: "py", typescript: "ts", shell: "sh" };
+const STATE_RING: Partial<Record<TaskRunState, string>> = {
+  Completed: "ring-2 ring-emerald-500",
+  Cached: "ring-2 ring-teal-500",
+  Running: "ring-2 ring-blue-500",
+  Retrying: "ring-2 ring-amber-500",
+  Failed: "ring-2 ring-red-500",
+  Crashed: "ring-2 ring-orange-500",
+  NotRun: "opacity-60",
+};
+
+const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
+  return (
+    <div
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      data-state={data.state}
+      className={`flex items-center gap-2 rounded-lg border bg-white px-3 text-sm shadow-sm dark:bg-zinc-900 ${
+        selected ? "border-indigo-500" : "border-zinc-300 dark:border-zinc-700"
+      } ${data.state ? (STATE_RING[data.state] ?? "") : ""}`}
+    >
+      <Handle type="target" position={Position.Top} className="!size-3 !bg-zinc-400" />
+      <span className="rounded bg-zinc-100 px-1 font-mono text-[10px] uppercase text-zinc-500 dark:bg-zinc-800">
+        {LANGUAGE_LABEL[data.language]}
+      </span>
+      <span className="truncate font-medium">{data.name}</span>
+      <Handle type="source" position={Position.Bottom} className="!size-3 !bg-indigo-500" />
+    </div>
+  );
+});
+
+// Module level: a new object per render would make React Flow re-mount every node.
+const nodeTypes = { task: TaskNodeView };
+
+export type GraphProps = {
+  tasks: readonly GraphTask[];
+  selected: string | null;
+  states?: Readonly<Record<string, TaskRunState>>;
+  dark: boolean;
+  onConnect: (source: string, target: string) => void;
+  onDisconnect: (edges: { source: string; target: string }[]) => void;
+  onSelectTask: (name: string) => void;
+};
+
+export function FlowGraph(props: GraphProps) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function GraphCanvas({
+  tasks,
+  selected,
+  states,
+  dark,
+  onConnect,
+  onDisconnect,
+  onSelectTask,
+}: GraphProps) {
+  const positions = useMemo(() => layoutDag(tasks), [tasks]);
+  const flow = useReactFlow();
+  // Derived from the draft: the graph holds no state of its own but which edges are selected.
+  const nodes = useMemo<TaskNode[]>(
+    () =>
+      tasks.map((t) => ({
+        id: t.name,
+        type: "task",
+        position: positions.get(t.name) ?? { x: 0, y: 0 },
+        data: { name: t.name, language: t.language, state: states?.[t.name] },
+        selected: t.name === selected,
+        deletable: false,
+        draggable: false,
+      })),
+    [tasks, positions, states, selected],
+  );
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+  const edges = useMemo<Edge[]>(
+    () =>
+      tasks.flatMap((t) =>
+        t.dependsOn.map((d) => {
+          const id = `${d}->${t.name}`;
+          return {
+            id,
+            source: d,
+            target: t.name,
+            deletable: true,
+            selected: selectedEdges.has(id),
+            ariaLabel: `${d} to ${t.name}`,
+          };
+        }),
+      ),
+    [tasks, selectedEdges],
+  );
+
+  // A new or removed task changes what fits: frame the whole graph again.
+  useEffect(() => {
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2 }), 30);
+    return () => clearTimeout(timer);
+  }, [tasks.length, flow]);
+
+  // Focusing a cell shows its node — moving the view only when the node is out of sight, so the
+  // graph never slides away under a pointer about to drag.
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const at = selected ? positions.get(selected) : undefined;
+    const box = container.current?.getBoundingClientRect();
+    if (!at || !box) return;
+    const topLeft = flow.flowToScreenPosition(at);
+    const bottomRight = flow.flowToScreenPosition({ x: at.x + NODE_WIDTH, y: at.y + NODE_HEIGHT });
+    const visible =
+      topLeft.x >= box.left &&
+      topLeft.y >= box.top &&
+      bottomRight.x <= box.right &&
+      bottomRight.y <= box.bottom;
+    if (visible) return;
+    const { zoom } = flow.getViewport();
+    void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+  }, [selected, positions, flow]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setSelectedEdges((previous) => {
+      const next = new Set(previous);
+      for (const change of changes) {
+        if (change.type === "select") {
+          if (change.selected) next.add(change.id);
+          else next.delete(change.id);
+        } else if (change.type === "remove") next.delete(change.id);
+      }
+      return next;
+    });
+  }, []);
+  const connect = useCallback(
+    (c: Connection) => {
+      if (c.source && c.target) onConnect(c.source, c.target);
+    },
+    [onConnect],
+  );
+
+  return (
+    <div ref={container} className="size-full">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onEdgesChange={onEdgesChange}
+        onConnect={connect}
+        onEdgesDelete={(deleted) =>
+          onDisconnect(deleted.map((e) => ({ source: e.source, target: e.target })))
+        }
+        onNodeClick={(_, node) => onSelectTask(node.id)}
+        deleteKeyCode={["Delete", "Backspace"]}
+        panActivationKeyCode={null}
+        colorMode={dark ? "dark" : "light"}
+        fitView
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Flow graph"
+      >
+        <Background gap={16} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
