@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const KEY = "bench-bootstrap-key-0123456789abcdef";
+export const KEY = "bench-bootstrap-key-0123456789abcdef";
 
 export const now = () => performance.timeOrigin + performance.now();
 

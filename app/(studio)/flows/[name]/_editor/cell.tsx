@@ -2,7 +2,7 @@
 // One notebook cell: the task's name, language and settings above its code, what saving found
 // wrong with it, and the output of its last "Run cell" below.
 import { Play, Settings2, Trash2 } from "lucide-react";
-import { memo, useState, type Dispatch } from "react";
+import { memo, startTransition, useState, type Dispatch } from "react";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { LANGUAGES, TASK_NAME_PATTERN, type Language } from "@/contract/flow-file/schema";
 import { inputClass } from "@/app/_components/dialog";
@@ -167,7 +167,8 @@ export const Cell = memo(function Cell({
         defaultValue={task.code}
         issues={issues}
         dark={dark}
-        onChange={(code) => update({ code })}
+        // Monaco paints the keystroke itself; the draft's update may wait for the next idle moment.
+        onChange={(code) => startTransition(() => update({ code }))}
         onRunCell={() => onRunCell(task.key)}
         onFocus={() => onFocus(task.name)}
       />
