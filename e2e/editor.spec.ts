@@ -181,3 +181,73 @@ test("Run cell runs one task with its upstream results and shows its result", as
   });
   await expect(output.getByTestId("cell-result")).toHaveText("42");
 });
+
+test("flows page: import a file, rename, export and delete a flow", async ({ page }) => {
+  const name = uniqueName("page");
+  const renamed = uniqueName("renamed");
+  await signIn(page);
+  await page.getByLabel("Flow file to import").setInputFiles({
+    name: "flow.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from(
+      `name: ${name}\ntasks:\n  - name: hello\n    language: shell\n    code: echo hi\n`,
+    ),
+  });
+  await expect(page).toHaveURL(new RegExp(`/flows/${name}$`));
+  await expect(page.getByLabel("Task name")).toHaveValue("hello");
+
+  await page.goto("/flows");
+  const row = page.locator(`tr[data-flow="${name}"]`);
+  await expect(row).toContainText("never run");
+  await row.getByRole("button", { name: `Rename ${name}` }).click();
+  await page.getByRole("dialog").getByLabel("Flow name").fill(renamed);
+  await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
+  const renamedRow = page.locator(`tr[data-flow="${renamed}"]`);
+  await expect(renamedRow).toContainText("v2");
+  await expect(row).toHaveCount(0);
+
+  const download = page.waitForEvent("download");
+  await renamedRow.getByRole("button", { name: `Export ${renamed}` }).click();
+  const file = await (await download).path();
+  const text = (await import("node:fs")).readFileSync(file, "utf8");
+  expect(text).toContain(`name: ${renamed}`);
+  expect(text).toContain("code: echo hi");
+
+  await renamedRow.getByRole("button", { name: `Delete ${renamed}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete flow" }).click();
+  await expect(renamedRow).toHaveCount(0);
+});
+
+test("unsaved changes survive a reload as a draft; history restores an older version", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("draft");
+  await deployFlow(api, {
+    name,
+    tasks: [{ name: "a", language: "python", code: "def main():\n    return 'first'\n" }],
+  });
+  await signIn(page);
+  await openEditor(page, name);
+  await setCode(page, "a", "def main():\n    return 'second'\n");
+  await expect(page.getByTestId("save-status")).toHaveText("Unsaved changes");
+  await page.waitForTimeout(600); // the draft is written when typing pauses
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.reload();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Restored unsaved changes" }),
+  ).toBeVisible();
+  await expect(cell(page, "a").locator(".view-lines")).toContainText("second");
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("version")).toHaveText("v2");
+  await page.getByRole("button", { name: "History" }).click();
+  const history = page.getByRole("dialog");
+  await expect(history.locator("tr[data-version]")).toHaveCount(2);
+  await expect(history.getByTestId("version-diff")).toContainText("second");
+  await history.getByRole("button", { name: "Restore v1" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("Restored as version 3");
+  await expect(cell(page, "a").locator(".view-lines")).toContainText("first");
+  const flows = await (await api.get("/api/v1/flows")).json();
+  expect(flows.flows.find((f: { name: string }) => f.name === name).version).toBe(3);
+});
