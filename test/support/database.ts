@@ -36,6 +36,17 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       await close();
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
+      // The pool's clients finish closing after close() resolves; dropping WITH (FORCE) before
+      // they are gone terminates them, and a client being closed reports that as an unhandled
+      // error. Wait (briefly) for them to leave first.
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await cleanup.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+          [name],
+        );
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
       await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.end();
     },
