@@ -54,13 +54,20 @@ export async function benchStudio(url, api) {
     const scriptBytes = async (target) => {
       const cold = await browser.newContext({ storageState: signedIn });
       const fresh = await cold.newPage();
-      let bytes = 0;
-      fresh.on("response", async (response) => {
+      const bodies = [];
+      fresh.on("response", (response) => {
         if (response.request().resourceType() === "script") {
-          bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+          bodies.push(
+            response.body().then(
+              (b) => b.length,
+              () => 0,
+            ),
+          );
         }
       });
       await fresh.goto(target, { waitUntil: "networkidle" });
+      // Every body read before the context goes: a read cut short would count as nothing.
+      const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
       await cold.close();
       return bytes;
     };

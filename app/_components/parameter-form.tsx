@@ -5,7 +5,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { ParameterSchema } from "@/contract/flow-file/schema";
 import { validateParameters, type ParameterValues } from "@/contract/parameters";
-import { Alert, inputClass } from "./dialog";
+import { Alert, buttonClass, inputClass } from "./dialog";
 
 type Kind = "string" | "number" | "boolean" | "enum" | "json";
 
@@ -174,11 +174,7 @@ export function ParameterForm({
       {serverError ? <Alert>{serverError}</Alert> : null}
       {onSubmit && submitLabel ? (
         <div className="flex justify-end">
-          <button
-            type="submit"
-            disabled={busy}
-            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-          >
+          <button type="submit" disabled={busy} className={buttonClass("primary")}>
             {submitLabel}
           </button>
         </div>

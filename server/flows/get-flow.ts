@@ -36,22 +36,23 @@ export async function getFlowVersionView(
           createdBy: { select: { name: true } },
         },
       },
-      _count: { select: { versions: true } },
     },
   });
   const row = flow?.versions[0];
   if (!flow || !row) {
     throw new NotFoundError(version === undefined ? "flow" : `version ${version} of flow`, name);
   }
-  const latest = await db.flowVersion.aggregate({
-    where: { flowId: flow.id },
-    _max: { version: true },
-  });
+  // Without a version asked for, the row read is the latest.
+  const latest =
+    version === undefined
+      ? row.version
+      : ((await db.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } }))
+          ._max.version ?? row.version);
   return {
     flowId: flow.id,
     name: flow.name,
     version: row.version,
-    latestVersion: latest._max.version ?? row.version,
+    latestVersion: latest,
     spec: row.spec as unknown as FlowFile,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy?.name ?? null,
@@ -67,25 +68,21 @@ export type FlowVersionListItem = {
 
 /** Every version of a flow, newest first: who saved it and when. */
 export async function listFlowVersions(db: Db, name: string): Promise<FlowVersionListItem[]> {
-  const flow = await db.flow.findUnique({
-    where: { name },
-    select: {
-      versions: {
-        orderBy: { version: "desc" },
-        select: {
-          version: true,
-          createdAt: true,
-          createdBy: { select: { name: true } },
-          spec: true,
-        },
-      },
-    },
-  });
+  const flow = await db.flow.findUnique({ where: { name }, select: { id: true } });
   if (!flow) throw new NotFoundError("flow", name);
-  return flow.versions.map((v) => ({
+  // The task count is read in the database: a list of versions need not fetch every flow file.
+  const rows = await db.$queryRaw<
+    { version: number; createdAt: Date; createdBy: string | null; tasks: number }[]
+  >`
+    SELECT v.version, v."createdAt", u.name AS "createdBy",
+      jsonb_array_length(v.spec -> 'tasks')::int AS tasks
+    FROM "FlowVersion" v LEFT JOIN "User" u ON u.id = v."createdById"
+    WHERE v."flowId" = ${flow.id}::uuid
+    ORDER BY v.version DESC`;
+  return rows.map((v) => ({
     version: v.version,
     createdAt: v.createdAt.toISOString(),
-    createdBy: v.createdBy?.name ?? null,
-    tasks: (v.spec as unknown as FlowFile).tasks.length,
+    createdBy: v.createdBy,
+    tasks: v.tasks,
   }));
 }

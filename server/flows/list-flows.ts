@@ -12,10 +12,7 @@ export type FlowListItem = {
   lastRun: { id: string; state: FlowRunDisplayState; createdAt: string } | null;
 };
 
-export async function listFlows(
-  db: Db,
-  options: { lateAfterMs: number } = { lateAfterMs: 60_000 },
-): Promise<FlowListItem[]> {
+export async function listFlows(db: Db, options: { lateAfterMs: number }): Promise<FlowListItem[]> {
   const now = new Date();
   const flows = await db.flow.findMany({
     orderBy: { name: "asc" },

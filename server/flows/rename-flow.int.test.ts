@@ -4,7 +4,8 @@ import { seedDeployment, seedFlow, uniqueName } from "../../test/support/seed.ts
 import { createFlowRun } from "../runs/create-flow-run.ts";
 import { transitionFlowRun } from "../runs/state-machine/index.ts";
 import { getFlowVersionView, listFlowVersions } from "./get-flow.ts";
-import { deleteFlow, renameFlow } from "./rename-flow.ts";
+import { deleteFlow } from "./delete-flow.ts";
+import { renameFlow } from "./rename-flow.ts";
 
 const test = freshDatabase();
 

@@ -1,4 +1,4 @@
-// Renaming and deleting flows from the studio.
+// Renaming a flow from the studio.
 // A flow's name is part of its flow file, so a rename is a new version whose file carries the new
 // name (the history stays readable and an export of any version is true to what ran). The
 // deployments and runs stay attached to the flow itself.
@@ -8,8 +8,6 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
-import { forgetDeployments } from "../deployments/deployment-cache.ts";
-import { ACTIVE_FLOW_RUN_STATES } from "../runs/state-machine/sql.ts";
 
 export async function renameFlow(
   db: Db,
@@ -66,28 +64,4 @@ export async function renameFlow(
     }
     throw error;
   }
-}
-
-/**
- * Deletes a flow with its versions, deployments and runs. Refused while a run of it is active:
- * an agent is executing it, and pulling the rows from under it would lose its logs.
- */
-export async function deleteFlow(db: Db, name: string): Promise<{ id: string }> {
-  const deleted = await db.$transaction(async (tx) => {
-    const flow = await tx.flow.findUnique({ where: { name }, select: { id: true } });
-    if (!flow) throw new NotFoundError("flow", name);
-    const active = await tx.flowRun.count({
-      where: { flowId: flow.id, state: { in: [...ACTIVE_FLOW_RUN_STATES] } },
-    });
-    if (active > 0) {
-      throw new PipebookError(
-        "conflict",
-        `flow "${name}" has ${active} run(s) running: cancel them (or let them finish) before deleting it`,
-      );
-    }
-    await tx.flow.delete({ where: { id: flow.id } });
-    return { id: flow.id };
-  });
-  forgetDeployments(db);
-  return deleted;
 }

@@ -24,7 +24,9 @@ describe("saving flows", () => {
       check: checkFlowFile({ ...flow, description: "now with a description" }),
     });
     expect(changed).toMatchObject({ id: first.id, version: 2, created: true });
-    const listed = (await listFlows(test.db)).find((f) => f.name === flow.name);
+    const listed = (await listFlows(test.db, { lateAfterMs: 60_000 })).find(
+      (f) => f.name === flow.name,
+    );
     expect(listed).toMatchObject({ version: 2, description: "now with a description" });
   });
 

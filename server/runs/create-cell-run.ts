@@ -46,7 +46,13 @@ export async function createCellRun(db: Db, input: CellRunInput): Promise<Create
       deployments: {
         orderBy: { updatedAt: "desc" },
         take: 1,
-        select: { id: true, workQueueId: true, tags: true, parameters: true },
+        select: {
+          id: true,
+          workQueueId: true,
+          workQueue: { select: { name: true } },
+          tags: true,
+          parameters: true,
+        },
       },
       flowRuns: { orderBy: { createdAt: "desc" }, take: 1, select: { parameters: true } },
     },
@@ -94,7 +100,7 @@ export async function createCellRun(db: Db, input: CellRunInput): Promise<Create
 
   const created = await db.$transaction(async (tx) => {
     const queue = deployment
-      ? { id: deployment.workQueueId, name: await queueName(tx, deployment.workQueueId) }
+      ? { id: deployment.workQueueId, name: deployment.workQueue.name }
       : await ensureWorkQueue(tx, "default");
     const run = await insertScheduledFlowRun(
       tx,
@@ -161,10 +167,6 @@ async function latestResults(
       AND t.state IN ('Completed', 'Cached')
       AND res."storageKey" IS NULL
     ORDER BY t.name, t."endedAt" DESC NULLS LAST`;
-}
-
-async function queueName(tx: Tx, id: string): Promise<string> {
-  return (await tx.workQueue.findUniqueOrThrow({ where: { id }, select: { name: true } })).name;
 }
 
 /** Marks the reused upstream task runs Cached, each with a copy of its earlier result. */

@@ -12,6 +12,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { DataTable, QueryView } from "@/app/_components/query-view";
 import { StateBadge } from "@/app/_components/state-badge";
 import { formatTime } from "@/app/_lib/format";
+import { downloadText } from "@/app/_lib/download";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 
@@ -54,9 +55,7 @@ export function FlowsList() {
     const file = await queryClient.fetchQuery(
       trpc.flows.export.queryOptions({ name, format: "yaml" }),
     );
-    const url = URL.createObjectURL(new Blob([file.text], { type: "application/yaml" }));
-    Object.assign(document.createElement("a"), { href: url, download: file.fileName }).click();
-    URL.revokeObjectURL(url);
+    downloadText(file.fileName, file.text, "application/yaml");
   }
 
   return (

@@ -39,8 +39,8 @@ export const importFlow = route({ access: "user" }, async ({ request, db, princi
   });
 });
 
-export const getFlows = route({ access: "user" }, async ({ db }) => {
-  const flows = await listFlows(db);
+export const getFlows = route({ access: "user" }, async ({ db, config }) => {
+  const flows = await listFlows(db, { lateAfterMs: config.lateAfterMs });
   return json(200, {
     flows: flows.map((f) => ({
       id: f.id,

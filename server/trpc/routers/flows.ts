@@ -4,7 +4,8 @@ import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/pa
 import { PipebookError } from "../../errors.ts";
 import { getFlowVersionView, listFlowVersions } from "../../flows/get-flow.ts";
 import { listFlows } from "../../flows/list-flows.ts";
-import { deleteFlow, renameFlow } from "../../flows/rename-flow.ts";
+import { deleteFlow } from "../../flows/delete-flow.ts";
+import { renameFlow } from "../../flows/rename-flow.ts";
 import { saveFlow } from "../../flows/save-flow.ts";
 import { router, userProcedure } from "../init.ts";
 

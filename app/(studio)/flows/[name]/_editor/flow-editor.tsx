@@ -2,18 +2,25 @@
 // The flow editor: notebook cells on the left, the graph on the right, one draft behind both.
 // Saving makes a new immutable version; problems come back located on their cell and line.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { TRPCClientError } from "@trpc/client";
-import { Braces, Download, History, Plus, Rocket, Play, Save } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { Alert, buttonClass } from "@/app/_components/dialog";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from "react";
+import { Alert } from "@/app/_components/dialog";
 import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowIssue } from "@/contract/flow-file/issues";
+import { downloadText } from "@/app/_lib/download";
 import { Cell } from "./cell";
+import { CellList, type CellListHandle } from "./cell-list";
 import { DeployDialog } from "./dialogs/deploy-dialog";
 import { HistoryDialog } from "./dialogs/history-dialog";
 import { ParametersDialog } from "./dialogs/parameters-dialog";
@@ -34,12 +41,13 @@ import {
   useDraftStorage,
   type StoredDraft,
 } from "./draft-storage";
+import { EditorBanners, EditorToolbar, type EditorDialog } from "./editor-toolbar";
 import { FlowGraph, type GraphTask } from "./graph";
 import { syncMonacoModels } from "./monaco/models";
 import type { FlowVersionView } from "@/server/flows/get-flow";
 
 const NO_ISSUES: readonly FlowIssue[] = [];
-type DialogName = "deploy" | "run" | "history" | "parameters" | null;
+type DialogName = EditorDialog | null;
 
 export function FlowEditor({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -59,10 +67,22 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const dark = useDarkMode();
-  const [draft, dispatchDraft] = useReducer(draftReducer, view.spec, fromFlowFile);
+  // A draft left from an earlier visit (or a crash) comes back, with a way to drop it. (The
+  // editor renders only in the browser, so storage can be read while rendering.)
+  const [stored] = useState(() => {
+    const found = readStoredDraft(view.name);
+    if (found && sameFlow(found.draft, fromFlowFile(view.spec))) clearStoredDraft(view.name);
+    else if (found) return found;
+    return null;
+  });
+  const [draft, dispatchDraft] = useReducer(
+    draftReducer,
+    view.spec,
+    (spec) => stored?.draft ?? fromFlowFile(spec),
+  );
   const [baseVersion, setBaseVersion] = useState(view.version);
-  const [dirty, setDirty] = useState(false);
-  const [restored, setRestored] = useState<StoredDraft | null>(null);
+  const [dirty, setDirty] = useState(stored !== null);
+  const [restored, setRestored] = useState<StoredDraft | null>(stored);
   const [issues, setIssues] = useState<FlowIssue[]>([]);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -72,10 +92,13 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const [cellRuns, setCellRuns] = useState<Record<string, string>>({});
   const [startingCells, setStartingCells] = useState<ReadonlySet<string>>(new Set());
   const revision = useRef(0);
+  // The latest draft and dirty flag for callbacks that must not change identity per keystroke.
   const draftRef = useRef<Draft>(draft);
-  draftRef.current = draft;
   const dirtyRef = useRef(dirty);
-  dirtyRef.current = dirty;
+  useLayoutEffect(() => {
+    draftRef.current = draft;
+    dirtyRef.current = dirty;
+  });
 
   const dispatch = useCallback((action: DraftAction) => {
     dispatchDraft(action);
@@ -84,19 +107,6 @@ function Workspace({ view }: { view: FlowVersionView }) {
       setDirty(true);
     }
   }, []);
-
-  // A draft left from an earlier visit (or a crash) comes back, with a way to drop it.
-  useEffect(() => {
-    const stored = readStoredDraft(view.name);
-    if (!stored) return;
-    if (sameFlow(stored.draft, fromFlowFile(view.spec))) {
-      clearStoredDraft(view.name);
-      return;
-    }
-    dispatchDraft({ type: "load", draft: stored.draft });
-    setDirty(true);
-    setRestored(stored);
-  }, [view.name, view.spec]);
 
   useDraftStorage(view.name, draft, dirty, baseVersion);
 
@@ -107,7 +117,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const parametersKey = JSON.stringify(draft.parameters);
   const graphTasks = useMemo<GraphTask[]>(
     () =>
-      draftRef.current.tasks.map(({ name, language, dependsOn }) => ({
+      draft.tasks.map(({ name, language, dependsOn }) => ({
         name,
         language,
         dependsOn,
@@ -126,33 +136,43 @@ function Workspace({ view }: { view: FlowVersionView }) {
     }
     return map;
   }, [issues]);
-  const flowIssues = issues.filter((i) => !i.task);
 
   const saveMutation = useMutation(trpc.flows.save.mutationOptions());
   const runCellMutation = useMutation(trpc.runs.runCell.mutationOptions());
+
+  /** What every successful save does, whether of the draft or of a restored version. */
+  const saved = useCallback(
+    (version: number, notice: string) => {
+      setIssues([]);
+      setSaveError(null);
+      setBaseVersion(version);
+      setRestored(null);
+      setNotice(notice);
+      void queryClient.invalidateQueries({
+        queryKey: trpc.flows.versions.queryKey({ name: view.name }),
+      });
+      void queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
+    },
+    [queryClient, trpc, view.name],
+  );
 
   const save = useCallback(async () => {
     const at = revision.current;
     setSaveError(null);
     try {
-      const saved = await saveMutation.mutateAsync({ flow: toFlowFile(draftRef.current) });
-      setIssues([]);
-      setBaseVersion(saved.version);
+      const result = await saveMutation.mutateAsync({ flow: toFlowFile(draftRef.current) });
+      // Edits made while the save was in flight stay unsaved.
       if (revision.current === at) {
         setDirty(false);
         clearStoredDraft(view.name);
       }
-      setRestored(null);
-      setNotice(
-        saved.created
-          ? `Saved as version ${saved.version}`
-          : `No changes: version ${saved.version} is current`,
+      saved(
+        result.version,
+        result.created
+          ? `Saved as version ${result.version}`
+          : `No changes: version ${result.version} is current`,
       );
-      void queryClient.invalidateQueries({
-        queryKey: trpc.flows.versions.queryKey({ name: view.name }),
-      });
-      void queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
-      return saved;
+      return result;
     } catch (error) {
       const data =
         error instanceof TRPCClientError
@@ -163,7 +183,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
       setNotice(null);
       return null;
     }
-  }, [saveMutation, queryClient, trpc, view.name]);
+  }, [saveMutation, saved, view.name]);
 
   const runCell = useCallback(
     async (key: string) => {
@@ -209,31 +229,13 @@ function Workspace({ view }: { view: FlowVersionView }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [save]);
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read each render
-  const virtualizer = useVirtualizer({
-    count: draft.tasks.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) =>
-      60 + Math.min(640, (draft.tasks[i]?.code.split("\n").length ?? 3) * 19 + 12),
-    getItemKey: (i) => draft.tasks[i]?.key ?? i,
-    overscan: 3,
-    gap: 12,
-  });
-
-  const [scrollTo, setScrollTo] = useState<string | null>(null);
-  useEffect(() => {
-    if (!scrollTo) return;
-    const index = draft.tasks.findIndex((t) => t.key === scrollTo || t.name === scrollTo);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: "start" });
-    setScrollTo(null);
-  }, [scrollTo, draft.tasks, virtualizer]);
+  const cellList = useRef<CellListHandle>(null);
 
   const addTask = () => {
     const key = newKey();
     const after = draftRef.current.tasks.find((t) => t.name === selected)?.key;
     dispatch({ type: "add-task", key, language: "python", after });
-    setScrollTo(key);
+    cellList.current?.scrollTo(key);
   };
 
   const onConnect = useCallback(
@@ -256,7 +258,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
   );
   const onSelectTask = useCallback((name: string) => {
     setSelected(name);
-    setScrollTo(name);
+    cellList.current?.scrollTo(name);
   }, []);
   const nameTaken = useCallback(
     (name: string, key: string) =>
@@ -280,174 +282,65 @@ function Workspace({ view }: { view: FlowVersionView }) {
     const file = await queryClient.fetchQuery(
       trpc.flows.export.queryOptions({ name: view.name, format: "yaml" }),
     );
-    const url = URL.createObjectURL(new Blob([file.text], { type: "application/yaml" }));
-    const a = Object.assign(document.createElement("a"), { href: url, download: file.fileName });
-    a.click();
-    URL.revokeObjectURL(url);
+    downloadText(file.fileName, file.text, "application/yaml");
   };
 
   // An older version restored becomes the newest: saved again as a new version.
   const restoreVersion = async (spec: FlowVersionView["spec"]) => {
-    const saved = await saveMutation.mutateAsync({ flow: { ...spec, name: view.name } });
-    dispatchDraft({ type: "load", draft: fromFlowFile({ ...spec, name: view.name }) });
+    const flow = { ...spec, name: view.name };
+    const result = await saveMutation.mutateAsync({ flow });
+    dispatchDraft({ type: "load", draft: fromFlowFile(flow) });
     revision.current += 1;
     setDirty(false);
     clearStoredDraft(view.name);
-    setIssues([]);
-    setBaseVersion(saved.version);
-    setNotice(`Restored as version ${saved.version}`);
-    void queryClient.invalidateQueries({
-      queryKey: trpc.flows.versions.queryKey({ name: view.name }),
-    });
+    saved(result.version, `Restored as version ${result.version}`);
   };
 
   return (
     <div className="flex h-screen flex-col">
-      <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-        <Link href="/flows" className="text-sm text-zinc-500 hover:underline">
-          Flows
-        </Link>
-        <span className="text-zinc-400">/</span>
-        <h1 className="font-semibold">{view.name}</h1>
-        <span
-          className="rounded bg-zinc-100 px-1.5 text-xs tabular-nums text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
-          data-testid="version"
-        >
-          v{baseVersion}
-        </span>
-        <span className="text-xs text-zinc-500" aria-live="polite" data-testid="save-status">
-          {dirty ? "Unsaved changes" : (notice ?? "Saved")}
-        </span>
-        <div className="ml-auto flex flex-wrap items-center gap-2">
-          <button type="button" className={buttonClass()} onClick={addTask}>
-            <Plus className="size-4" aria-hidden /> Add task
-          </button>
-          <button type="button" className={buttonClass()} onClick={() => setDialog("parameters")}>
-            <Braces className="size-4" aria-hidden /> Parameters
-          </button>
-          <button type="button" className={buttonClass()} onClick={() => setDialog("history")}>
-            <History className="size-4" aria-hidden /> History
-          </button>
-          <button
-            type="button"
-            className={buttonClass()}
-            onClick={() => void exportFlow()}
-            title="Download the saved version as a YAML flow file"
-          >
-            <Download className="size-4" aria-hidden /> Export
-          </button>
-          <button
-            type="button"
-            className={buttonClass("primary")}
-            onClick={() => void save()}
-            disabled={saveMutation.isPending}
-            title="Save a new version (Ctrl+S)"
-          >
-            <Save className="size-4" aria-hidden /> Save
-          </button>
-          <button
-            type="button"
-            className={buttonClass()}
-            onClick={() => setDialog("deploy")}
-            disabled={dirty}
-            title={dirty ? "Save first: a deployment runs a saved version" : undefined}
-          >
-            <Rocket className="size-4" aria-hidden /> Deploy
-          </button>
-          <button
-            type="button"
-            className={buttonClass()}
-            onClick={() => setDialog("run")}
-            disabled={dirty}
-            title={dirty ? "Save first" : undefined}
-          >
-            <Play className="size-4" aria-hidden /> Run
-          </button>
-        </div>
-      </header>
-      <div className="flex flex-col gap-2 px-4 empty:hidden">
-        {restored ? (
-          <div
-            className="mt-2 flex items-center gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
-            role="status"
-          >
-            Restored unsaved changes from {new Date(restored.savedAt).toLocaleString()} (based on v
-            {restored.baseVersion}).
-            <button
-              type="button"
-              className="underline"
-              onClick={() => {
-                clearStoredDraft(view.name);
-                dispatchDraft({ type: "load", draft: fromFlowFile(view.spec) });
-                setDirty(false);
-                setRestored(null);
-              }}
-            >
-              Discard them
-            </button>
-          </div>
-        ) : null}
-        {saveError ? (
-          <div className="mt-2">
-            <Alert>
-              {saveError.startsWith("Could not") ? saveError : `Not saved. ${saveError}`}
-              {flowIssues.length ? null : issues.length ? " — see the cells marked below." : null}
-            </Alert>
-          </div>
-        ) : null}
-      </div>
+      <EditorToolbar
+        flow={view.name}
+        version={baseVersion}
+        status={dirty ? "Unsaved changes" : (notice ?? "Saved")}
+        dirty={dirty}
+        saving={saveMutation.isPending}
+        onAddTask={addTask}
+        onOpen={setDialog}
+        onExport={() => void exportFlow()}
+        onSave={() => void save()}
+      />
+      <EditorBanners
+        restored={restored}
+        onDiscard={() => {
+          clearStoredDraft(view.name);
+          dispatchDraft({ type: "load", draft: fromFlowFile(view.spec) });
+          setDirty(false);
+          setRestored(null);
+        }}
+        saveError={saveError}
+        onCells={issues.some((i) => i.task)}
+      />
       <div className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)_minmax(300px,38%)]">
-        <div
-          ref={scrollRef}
-          className="min-h-0 overflow-auto bg-zinc-50 px-4 py-3 dark:bg-zinc-950"
-          aria-label="Cells"
-        >
-          {draft.tasks.length === 0 ? (
-            <div className="mx-auto mt-16 max-w-md text-center text-sm text-zinc-500">
-              <p className="font-medium text-zinc-700 dark:text-zinc-300">
-                This flow has no tasks yet.
-              </p>
-              <p className="mt-1">
-                Add a task: each is a cell of Python, TypeScript or shell. Drag from a node&apos;s
-                bottom handle to another&apos;s top to make it run after.
-              </p>
-            </div>
-          ) : null}
-          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const task = draft.tasks[item.index]!;
-              return (
-                <div
-                  key={item.key}
-                  data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  style={{
-                    position: "absolute",
-                    top: 0,
-                    left: 0,
-                    width: "100%",
-                    transform: `translateY(${item.start}px)`,
-                  }}
-                >
-                  <Cell
-                    task={task}
-                    index={item.index}
-                    issues={issuesByTask.get(task.name) ?? NO_ISSUES}
-                    selected={selected === task.name}
-                    dark={dark}
-                    cellRunId={cellRuns[task.key] ?? null}
-                    runningCell={startingCells.has(task.key)}
-                    nameTaken={nameTaken}
-                    dispatch={dispatch}
-                    onRunCell={runCell}
-                    onFocus={setSelected}
-                    onDelete={onDelete}
-                  />
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <CellList
+          tasks={draft.tasks}
+          handle={cellList}
+          renderCell={(task, index) => (
+            <Cell
+              task={task}
+              index={index}
+              issues={issuesByTask.get(task.name) ?? NO_ISSUES}
+              selected={selected === task.name}
+              dark={dark}
+              cellRunId={cellRuns[task.key] ?? null}
+              runningCell={startingCells.has(task.key)}
+              nameTaken={nameTaken}
+              dispatch={dispatch}
+              onRunCell={runCell}
+              onFocus={setSelected}
+              onDelete={onDelete}
+            />
+          )}
+        />
         <div className="relative min-h-0 border-l border-zinc-200 dark:border-zinc-800">
           {refusal ? (
             <div className="absolute inset-x-3 top-3 z-10">

@@ -19,33 +19,21 @@ import {
 import "@xyflow/react/dist/style.css";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language } from "@/contract/flow-file/schema";
-import type { TaskRunState } from "@/contract/run-states";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "./graph-layout";
 
 export type GraphTask = { name: string; language: Language; dependsOn: readonly string[] };
 
-type TaskNodeData = { name: string; language: Language; state?: TaskRunState };
+type TaskNodeData = { name: string; language: Language };
 type TaskNode = Node<TaskNodeData, "task">;
 
 const LANGUAGE_LABEL: Record<Language, string> = { python: "py", typescript: "ts", shell: "sh" };
-const STATE_RING: Partial<Record<TaskRunState, string>> = {
-  Completed: "ring-2 ring-emerald-500",
-  Cached: "ring-2 ring-teal-500",
-  Running: "ring-2 ring-blue-500",
-  Retrying: "ring-2 ring-amber-500",
-  Failed: "ring-2 ring-red-500",
-  Crashed: "ring-2 ring-orange-500",
-  NotRun: "opacity-60",
-};
-
 const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
   return (
     <div
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      data-state={data.state}
       className={`flex items-center gap-2 rounded-lg border bg-white px-3 text-sm shadow-sm dark:bg-zinc-900 ${
         selected ? "border-indigo-500" : "border-zinc-300 dark:border-zinc-700"
-      } ${data.state ? (STATE_RING[data.state] ?? "") : ""}`}
+      }`}
     >
       <Handle type="target" position={Position.Top} className="!size-3 !bg-zinc-400" />
       <span className="rounded bg-zinc-100 px-1 font-mono text-[10px] uppercase text-zinc-500 dark:bg-zinc-800">
@@ -63,7 +51,6 @@ const nodeTypes = { task: TaskNodeView };
 export type GraphProps = {
   tasks: readonly GraphTask[];
   selected: string | null;
-  states?: Readonly<Record<string, TaskRunState>>;
   dark: boolean;
   onConnect: (source: string, target: string) => void;
   onDisconnect: (edges: { source: string; target: string }[]) => void;
@@ -78,15 +65,7 @@ export function FlowGraph(props: GraphProps) {
   );
 }
 
-function GraphCanvas({
-  tasks,
-  selected,
-  states,
-  dark,
-  onConnect,
-  onDisconnect,
-  onSelectTask,
-}: GraphProps) {
+function GraphCanvas({ tasks, selected, dark, onConnect, onDisconnect, onSelectTask }: GraphProps) {
   const positions = useMemo(() => layoutDag(tasks), [tasks]);
   const flow = useReactFlow();
   // Derived from the draft: the graph holds no state of its own but which edges are selected.
@@ -96,12 +75,12 @@ function GraphCanvas({
         id: t.name,
         type: "task",
         position: positions.get(t.name) ?? { x: 0, y: 0 },
-        data: { name: t.name, language: t.language, state: states?.[t.name] },
+        data: { name: t.name, language: t.language },
         selected: t.name === selected,
         deletable: false,
         draggable: false,
       })),
-    [tasks, positions, states, selected],
+    [tasks, positions, selected],
   );
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
   const edges = useMemo<Edge[]>(
