@@ -16,11 +16,22 @@ export function startLeaseReaper(handle: DatabaseHandle, options: { leaseMs: num
 
   async function pass() {
     const db = handle.prisma;
-    const { crashed, cancelled } = await db.$transaction((tx) => reapExpiredLeases(tx));
+    // The crash and the retry it allows are one transaction (as for a run an agent reports
+    // Failed), so no reader ever sees a run Crashed that is about to be queued again.
+    const {
+      crashed,
+      cancelled,
+      retried: requeued,
+    } = await db.$transaction(async (tx) => {
+      const reaped = await reapExpiredLeases(tx);
+      const retried = new Set<string>();
+      for (const id of reaped.crashed) if (await retryFlowRun(tx, id)) retried.add(id);
+      return { ...reaped, retried };
+    });
     if (cancelled.length)
       log.info(`cancelled ${cancelled.length} run(s) whose agent did not confirm the cancel`);
     for (const id of crashed) {
-      const retried = await db.$transaction((tx) => retryFlowRun(tx, id));
+      const retried = requeued.has(id);
       log.warn(
         `flow run ${id} crashed: its agent stopped answering${retried ? "; queued again (deployment retries)" : ""}`,
       );
