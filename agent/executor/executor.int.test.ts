@@ -327,7 +327,16 @@ describe("executing a flow run", () => {
       tasks: [
         { name: "binding", language: "python", code: "def main(nope):\n    return 1" },
         { name: "not_json", language: "python", code: "def main():\n    return {1, 2}" },
-        { name: "exits", language: "python", code: "import os\ndef main():\n    os._exit(3)" },
+        {
+          name: "exits",
+          language: "python",
+          code: "import os, sys\ndef main():\n    print('py going down', file=sys.stderr, flush=True)\n    os._exit(3)",
+        },
+        {
+          name: "ts_exits",
+          language: "typescript",
+          code: 'export default function main() {\n  console.error("ts going down");\n  process.exit(3);\n}',
+        },
         {
           name: "ts_throws",
           language: "typescript",
@@ -352,6 +361,13 @@ describe("executing a flow run", () => {
       type: "ResultNotSerializable",
     });
     expect(taskEvent(events, "exits", "Failed").error).toMatchObject({ type: "ProcessExited" });
+    expect(taskEvent(events, "ts_exits", "Failed").error).toMatchObject({
+      type: "ProcessExited",
+      message: "the task's process exited (code 3) before the task finished",
+    });
+    // What a dying process wrote last is often the reason it died: it must reach the logs.
+    expect(logsOf(events, "exits").map((l) => l.message)).toContain("py going down");
+    expect(logsOf(events, "ts_exits").map((l) => l.message)).toContain("ts going down");
     const thrown = taskEvent(events, "ts_throws", "Failed").error!;
     expect(thrown).toMatchObject({ type: "TypeError", message: "nope" });
     // Source maps: the stack points at the cell's TypeScript line.

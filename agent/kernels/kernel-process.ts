@@ -24,6 +24,7 @@ type KernelMessage =
   | ({ type: "done" } & TaskOutcome);
 
 const START_TIMEOUT_MS = 30_000;
+const EXIT_DRAIN_MS = 500;
 
 export class KernelProcess {
   tasksRun = 0;
@@ -107,16 +108,26 @@ export class KernelProcess {
     );
     this.child.on("exit", (code, signal) => {
       this.exited = true;
-      const running = this.running;
-      this.running = null;
-      running?.resolve({
-        ok: false,
-        error: {
-          type: "ProcessExited",
-          message: `the task's process exited (${signal ?? `code ${code}`}) before the task finished`,
-        },
+      const finish = () => {
+        const running = this.running;
+        this.running = null;
+        running?.resolve({
+          ok: false,
+          error: {
+            type: "ProcessExited",
+            message: `the task's process exited (${signal ?? `code ${code}`}) before the task finished`,
+          },
+        });
+        for (const listener of this.exitListeners.splice(0)) listener();
+      };
+      // What a dying process wrote last is often why it died, and it can still be in the pipes
+      // when 'exit' fires: wait for them to close ('close'), but not for long — a process the
+      // task started may hold them open.
+      const timer = setTimeout(finish, EXIT_DRAIN_MS);
+      this.child.once("close", () => {
+        clearTimeout(timer);
+        finish();
       });
-      for (const listener of this.exitListeners.splice(0)) listener();
     });
   }
 

@@ -4,6 +4,7 @@
 // task's console output is this process's stdout and stderr (the task's logs), each closed by a
 // marker line after the task so the agent knows all of its output has arrived.
 import fs from "node:fs";
+import net from "node:net";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -32,7 +33,10 @@ new Worker(
      }
    }, 500);`,
   { eval: true, workerData: process.ppid },
-).unref();
+)
+  // The watcher is a safety net: its failure must never take the kernel down.
+  .on("error", () => {})
+  .unref();
 
 // A promise a task forgot to await must not take the kernel down with it.
 process.on("unhandledRejection", (reason) => {
@@ -88,8 +92,11 @@ async function run(command) {
   send(outcome);
 }
 
+// A socket, not fs.createReadStream: that reads the pipe with a blocking read() on a libuv pool
+// thread, and Node's exit waits for that thread, so a task calling process.exit() would hang the
+// kernel until the agent wrote again. A socket reads through the event loop and exits at once.
 const lines = readline.createInterface({
-  input: fs.createReadStream(null, { fd: 3 }),
+  input: new net.Socket({ fd: 3, readable: true, writable: false }),
   crlfDelay: Infinity,
 });
 send({ type: "ready", pid: process.pid, version: process.version });
