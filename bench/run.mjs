@@ -201,10 +201,16 @@ try {
       s.open.max <= 2_000,
     ]);
     results.push([
-      `studio: keystroke to painted frame in a cell of that flow (${s.keys} keys)`,
+      `studio: keystroke to painted frame in a cell of that flow, typed as it opens (${s.keys} keys)`,
       `p50 ${ms(s.keystroke.p50)}, p95 ${ms(s.keystroke.p95)}, max ${ms(s.keystroke.max)}`,
-      "< 50 ms",
+      "< 50 ms (p95)",
       s.keystroke.p95 < 50,
+    ]);
+    results.push([
+      `studio: keystroke to painted frame, typed 2 s later (${s.keys} keys)`,
+      `p50 ${ms(s.keystrokeSettled.p50)}, p95 ${ms(s.keystrokeSettled.p95)}, max ${ms(s.keystrokeSettled.max)}`,
+      "< 50 ms (every key)",
+      s.keystrokeSettled.max < 50,
     ]);
     results.push([
       "studio: JavaScript downloaded by the flows list vs the editor",

@@ -231,7 +231,7 @@ test("unsaved changes survive a reload as a draft; history restores an older ver
   await openEditor(page, name);
   await setCode(page, "a", "def main():\n    return 'second'\n");
   await expect(page.getByTestId("save-status")).toHaveText("Unsaved changes");
-  await page.waitForTimeout(600); // the draft is written when typing pauses
+  // No pause before leaving: what was typed last is kept as the page goes away.
   page.on("dialog", (dialog) => void dialog.accept());
   await page.reload();
   await expect(
@@ -250,4 +250,13 @@ test("unsaved changes survive a reload as a draft; history restores an older ver
   await expect(cell(page, "a").locator(".view-lines")).toContainText("first");
   const flows = await (await api.get("/api/v1/flows")).json();
   expect(flows.flows.find((f: { name: string }) => f.name === name).version).toBe(3);
+
+  // Saved the instant typing stops: the save carries the last keystrokes.
+  await cell(page, "a").locator(".view-lines").click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type("# typed last");
+  await page.keyboard.press("ControlOrMeta+S");
+  await expect(page.getByTestId("save-status")).toHaveText("Saved as version 4");
+  await page.reload();
+  await expect(cell(page, "a").locator(".view-lines")).toContainText("# typed last");
 });

@@ -2,13 +2,13 @@
 // One notebook cell: the task's name, language and settings above its code, what saving found
 // wrong with it, and the output of its last "Run cell" below.
 import { Play, Settings2, Trash2 } from "lucide-react";
-import { memo, startTransition, useState, type Dispatch } from "react";
+import { memo, useCallback, useState, type Dispatch } from "react";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { LANGUAGES, TASK_NAME_PATTERN, type Language } from "@/contract/flow-file/schema";
 import { inputClass } from "@/app/_components/dialog";
 import { CellOutput } from "./cell-output";
 import { CodeEditor } from "./code-editor";
-import { starterCode, type DraftAction, type DraftTask } from "./draft";
+import type { DraftAction, DraftTask } from "./draft";
 
 export type CellProps = {
   task: DraftTask;
@@ -20,6 +20,7 @@ export type CellProps = {
   runningCell: boolean;
   nameTaken: (name: string, key: string) => boolean;
   dispatch: Dispatch<DraftAction>;
+  onCodeChange: (key: string, code: string) => void;
   onRunCell: (key: string) => void;
   onFocus: (name: string) => void;
   onDelete: (key: string) => void;
@@ -35,6 +36,7 @@ export const Cell = memo(function Cell({
   runningCell,
   nameTaken,
   dispatch,
+  onCodeChange,
   onRunCell,
   onFocus,
   onDelete,
@@ -59,18 +61,17 @@ export const Cell = memo(function Cell({
     }
   }
 
-  function setLanguage(language: Language) {
-    // Untouched starter code follows the language; code someone wrote is never replaced.
-    const untouched = task.code === starterCode(task.language, task.name);
-    dispatch({
-      type: "update-task",
-      key: task.key,
-      patch: { language, ...(untouched ? { code: starterCode(language, task.name) } : {}) },
-    });
-  }
-
   const update = (patch: Partial<DraftTask>) =>
     dispatch({ type: "update-task", key: task.key, patch });
+  // Stable across keystrokes, so the code editor is not re-rendered by the typing it reports.
+  const key = task.key;
+  const taskName = task.name;
+  const onEditorChange = useCallback(
+    (code: string) => onCodeChange(key, code),
+    [onCodeChange, key],
+  );
+  const onEditorRunCell = useCallback(() => onRunCell(key), [onRunCell, key]);
+  const onEditorFocus = useCallback(() => onFocus(taskName), [onFocus, taskName]);
 
   return (
     <section
@@ -97,7 +98,9 @@ export const Cell = memo(function Cell({
         <select
           aria-label="Language"
           value={task.language}
-          onChange={(e) => setLanguage(e.target.value as Language)}
+          onChange={(e) =>
+            dispatch({ type: "set-language", key: task.key, language: e.target.value as Language })
+          }
           className={`${inputClass} !w-32`}
         >
           {LANGUAGES.map((l) => (
@@ -167,10 +170,9 @@ export const Cell = memo(function Cell({
         defaultValue={task.code}
         issues={issues}
         dark={dark}
-        // Monaco paints the keystroke itself; the draft's update may wait for the next idle moment.
-        onChange={(code) => startTransition(() => update({ code }))}
-        onRunCell={() => onRunCell(task.key)}
-        onFocus={() => onFocus(task.name)}
+        onChange={onEditorChange}
+        onRunCell={onEditorRunCell}
+        onFocus={onEditorFocus}
       />
       {cellRunId ? <CellOutput runId={cellRunId} task={task.name} /> : null}
     </section>

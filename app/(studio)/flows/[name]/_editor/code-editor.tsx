@@ -3,7 +3,7 @@
 // typing. Its model lives at the cell's path and outlives the editor, so scrolling a cell out of
 // the virtualised list and back keeps its undo history, and TypeScript cells can see each other.
 import Editor, { type OnMount } from "@monaco-editor/react";
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Language } from "@/contract/flow-file/schema";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { cellModelPath } from "./monaco/input-types";
@@ -12,7 +12,46 @@ import { monaco } from "./monaco/setup";
 const MIN_HEIGHT = 58;
 const MAX_HEIGHT = 640;
 
-export function CodeEditor({
+// Constant objects, never literals in render: the wrapper calls `editor.updateOptions` whenever
+// the options object changes, and Monaco turns that into a configuration change every model of
+// the page re-reads — with 200 cells, tens of milliseconds on every keystroke.
+const BASE_OPTIONS = {
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  fontSize: 13,
+  lineNumbersMinChars: 3,
+  renderLineHighlight: "none",
+  overviewRulerLanes: 0,
+  fixedOverflowWidgets: true,
+  scrollbar: { alwaysConsumeMouseWheel: false },
+  padding: { top: 6, bottom: 6 },
+} as const;
+const TAB_SIZE: Record<Language, number> = { python: 4, typescript: 2, shell: 2 };
+
+type CodeEditorProps = {
+  taskKey: string;
+  language: Language;
+  /** The code a new model starts with; read only when the model is created. */
+  defaultValue: string;
+  issues: readonly FlowIssue[];
+  dark: boolean;
+  onChange: (code: string) => void;
+  onRunCell: () => void;
+  onFocus: () => void;
+};
+
+/**
+ * Not re-rendered by the keystrokes it reports: the code lives in the model, so the code it
+ * started with is ignored once the model exists (a new language or key makes a new model).
+ */
+export const CodeEditor = memo(CodeEditorView, (before, after) =>
+  (Object.keys(after) as (keyof CodeEditorProps)[]).every(
+    (prop) => prop === "defaultValue" || before[prop] === after[prop],
+  ),
+);
+
+function CodeEditorView({
   taskKey,
   language,
   defaultValue,
@@ -21,29 +60,23 @@ export function CodeEditor({
   onChange,
   onRunCell,
   onFocus,
-}: {
-  taskKey: string;
-  language: Language;
-  defaultValue: string;
-  issues: readonly FlowIssue[];
-  dark: boolean;
-  onChange: (code: string) => void;
-  onRunCell: () => void;
-  onFocus: () => void;
-}) {
+}: CodeEditorProps) {
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
   const [height, setHeight] = useState(() =>
     clampHeight(defaultValue.split("\n").length * 19 + 12),
   );
   // Handlers change on every render; the editor's commands are registered once.
-  const latest = useRef({ onRunCell, onFocus });
+  const latest = useRef({ onChange, onRunCell, onFocus });
   useLayoutEffect(() => {
-    latest.current = { onRunCell, onFocus };
+    latest.current = { onChange, onRunCell, onFocus };
   });
   const path = cellModelPath(taskKey, language);
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    editor
+      .getModel()
+      ?.updateOptions({ tabSize: TAB_SIZE[language], indentSize: TAB_SIZE[language] });
     editor.onDidContentSizeChange((e) => setHeight(clampHeight(e.contentHeight)));
     editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => latest.current.onRunCell());
     editor.onDidFocusEditorText(() => latest.current.onFocus());
@@ -79,21 +112,9 @@ export function CodeEditor({
         keepCurrentModel
         theme={dark ? "vs-dark" : "vs"}
         onMount={onMount}
-        onChange={(value) => onChange(value ?? "")}
+        onChange={(value) => latest.current.onChange(value ?? "")}
         loading={<pre className="p-2 font-mono text-xs text-zinc-400">{defaultValue}</pre>}
-        options={{
-          minimap: { enabled: false },
-          scrollBeyondLastLine: false,
-          automaticLayout: true,
-          fontSize: 13,
-          lineNumbersMinChars: 3,
-          tabSize: language === "python" ? 4 : 2,
-          renderLineHighlight: "none",
-          overviewRulerLanes: 0,
-          fixedOverflowWidgets: true,
-          scrollbar: { alwaysConsumeMouseWheel: false },
-          padding: { top: 6, bottom: 6 },
-        }}
+        options={BASE_OPTIONS}
       />
     </div>
   );

@@ -2,7 +2,7 @@
 // Unsaved changes are never lost silently: the draft is kept in this browser's storage while it
 // differs from the saved version (restored when the flow is opened again, even after a crash),
 // and leaving the page with unsaved changes asks first.
-import { useEffect } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import type { Draft } from "./draft";
 
 export type StoredDraft = { baseVersion: number; savedAt: string; draft: Draft };
@@ -24,18 +24,30 @@ export function clearStoredDraft(flow: string): void {
   localStorage.removeItem(keyOf(flow));
 }
 
-export function useDraftStorage(flow: string, draft: Draft, dirty: boolean, baseVersion: number) {
-  // Written a moment after typing pauses: serialising 200 cells on every keystroke would show.
+function writeStoredDraft(flow: string, baseVersion: number, draft: Draft): void {
+  const stored: StoredDraft = { baseVersion, savedAt: new Date().toISOString(), draft };
+  try {
+    localStorage.setItem(keyOf(flow), JSON.stringify(stored));
+  } catch {
+    // Storage full or disabled: the leave warning still guards the changes.
+  }
+}
+
+/**
+ * Keeps `draft` in storage while `dirty`. `current` gives the draft with what was typed in the
+ * last moments too, written when the page goes away or the editor closes.
+ */
+export function useDraftStorage(
+  flow: string,
+  draft: Draft,
+  dirty: boolean,
+  baseVersion: number,
+  current: () => Draft,
+) {
+  // Written a moment after typing pauses: serialising 200 cells on every change would show.
   useEffect(() => {
     if (!dirty) return;
-    const timer = setTimeout(() => {
-      const stored: StoredDraft = { baseVersion, savedAt: new Date().toISOString(), draft };
-      try {
-        localStorage.setItem(keyOf(flow), JSON.stringify(stored));
-      } catch {
-        // Storage full or disabled: the leave warning still guards the changes.
-      }
-    }, 400);
+    const timer = setTimeout(() => writeStoredDraft(flow, baseVersion, draft), 400);
     return () => clearTimeout(timer);
   }, [flow, draft, dirty, baseVersion]);
 
@@ -45,7 +57,25 @@ export function useDraftStorage(flow: string, draft: Draft, dirty: boolean, base
       event.preventDefault();
       event.returnValue = "";
     };
+    const keep = () => writeStoredDraft(flow, baseVersion, current());
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+    window.addEventListener("pagehide", keep);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      window.removeEventListener("pagehide", keep);
+    };
+  }, [dirty, flow, baseVersion, current]);
+
+  // Leaving the editor inside the studio (the sidebar) keeps the draft as it is at that moment.
+  const latest = useRef({ dirty, flow, baseVersion, current });
+  useLayoutEffect(() => {
+    latest.current = { dirty, flow, baseVersion, current };
+  });
+  useEffect(
+    () => () => {
+      const { dirty, flow, baseVersion, current } = latest.current;
+      if (dirty) writeStoredDraft(flow, baseVersion, current());
+    },
+    [],
+  );
 }

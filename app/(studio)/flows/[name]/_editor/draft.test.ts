@@ -47,6 +47,26 @@ describe("the editor's draft", () => {
     expect(d.tasks[0]!.dependsOn).toEqual([]);
   });
 
+  it("typed code arrives in batches by key; tasks it does not change stay the same objects", () => {
+    const before = draft();
+    const d = draftReducer(before, {
+      type: "set-code",
+      code: { k1: "def main():\n    return 2\n", gone: "x", k2: before.tasks[2]!.code },
+    });
+    expect(d.tasks[1]!.code).toBe("def main():\n    return 2\n");
+    expect(d.tasks[0]).toBe(before.tasks[0]);
+    expect(d.tasks[2]).toBe(before.tasks[2]);
+  });
+
+  it("a language change replaces untouched starter code, never code someone wrote", () => {
+    let d = draftReducer(draft(), { type: "add-task", key: "n", language: "python" });
+    d = draftReducer(d, { type: "set-language", key: "n", language: "typescript" });
+    expect(d.tasks.at(-1)).toMatchObject({ language: "typescript" });
+    expect(d.tasks.at(-1)!.code).toContain("export default");
+    d = draftReducer(d, { type: "set-language", key: "k0", language: "shell" });
+    expect(d.tasks[0]).toMatchObject({ language: "shell", code: "def main():\n    return 1\n" });
+  });
+
   it("a new task gets a free name and starter code, after the given cell", () => {
     const d = draftReducer(draft(), {
       type: "add-task",

@@ -26,6 +26,9 @@ export type DraftAction =
   | { type: "remove-task"; key: string }
   | { type: "rename-task"; key: string; name: string }
   | { type: "update-task"; key: string; patch: Partial<Omit<Task, "name" | "dependsOn">> }
+  /** Code typed in cells, by task key (typing reaches the draft in batches). */
+  | { type: "set-code"; code: Readonly<Record<string, string>> }
+  | { type: "set-language"; key: string; language: Language }
   | { type: "connect"; source: string; target: string }
   | { type: "disconnect"; source: string; target: string }
   | { type: "set-parameters"; parameters: ParameterSchema }
@@ -162,6 +165,24 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
     }
     case "update-task":
       return mapTask(draft, action.key, (t) => ({ ...t, ...action.patch }));
+    case "set-code":
+      return {
+        ...draft,
+        tasks: draft.tasks.map((t) => {
+          const code = action.code[t.key];
+          return code === undefined || code === t.code ? t : { ...t, code };
+        }),
+      };
+    case "set-language":
+      // Untouched starter code follows the language; code someone wrote is never replaced.
+      return mapTask(draft, action.key, (t) => ({
+        ...t,
+        language: action.language,
+        code:
+          t.code === starterCode(t.language, t.name)
+            ? starterCode(action.language, t.name)
+            : t.code,
+      }));
     case "connect": {
       const target = draft.tasks.find((t) => t.name === action.target);
       if (!target || target.dependsOn.includes(action.source)) return draft;

@@ -4,7 +4,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
+import { flushSync } from "react-dom";
 import {
+  startTransition,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -47,6 +49,8 @@ import { syncMonacoModels } from "./monaco/models";
 import type { FlowVersionView } from "@/server/flows/get-flow";
 
 const NO_ISSUES: readonly FlowIssue[] = [];
+/** How long typed code may wait before it reaches the draft. */
+const CODE_BATCH_MS = 300;
 type DialogName = EditorDialog | null;
 
 export function FlowEditor({ name }: { name: string }) {
@@ -100,15 +104,70 @@ function Workspace({ view }: { view: FlowVersionView }) {
     dirtyRef.current = dirty;
   });
 
-  const dispatch = useCallback((action: DraftAction) => {
-    dispatchDraft(action);
-    if (action.type !== "load") {
+  // Typing reaches the draft in batches, not per keystroke: rendering the editor for every key
+  // was a good part of a keystroke's cost in a large flow (Monaco shows the text meanwhile).
+  // Whatever reads or changes the draft first takes the typed code in, in order, so nothing ever
+  // works from stale code.
+  const typedCode = useRef(new Map<string, string>());
+  const batchTimer = useRef<number | null>(null);
+  const takeTypedCode = useCallback((): DraftAction | null => {
+    if (batchTimer.current !== null) window.clearTimeout(batchTimer.current);
+    batchTimer.current = null;
+    if (typedCode.current.size === 0) return null;
+    const code = Object.fromEntries(typedCode.current);
+    typedCode.current.clear();
+    return { type: "set-code", code };
+  }, []);
+  const onCodeChange = useCallback(
+    (key: string, code: string) => {
+      typedCode.current.set(key, code);
       revision.current += 1;
-      setDirty(true);
-    }
+      if (!dirtyRef.current) {
+        dirtyRef.current = true;
+        // The status line can wait for the frame that shows the first keystroke.
+        startTransition(() => setDirty(true));
+      }
+      batchTimer.current ??= window.setTimeout(() => {
+        const typed = takeTypedCode();
+        // Rendered at once, so a typed batch is never a pending update that a later, more
+        // urgent one (a language change) could be rendered without.
+        if (typed) flushSync(() => dispatchDraft(typed));
+      }, CODE_BATCH_MS);
+    },
+    [takeTypedCode],
+  );
+  /** The draft as it is now, with code typed since the last batch. */
+  const currentDraft = useCallback((): Draft => {
+    const typed = typedCode.current;
+    if (typed.size === 0) return draftRef.current;
+    return draftReducer(draftRef.current, { type: "set-code", code: Object.fromEntries(typed) });
   }, []);
 
-  useDraftStorage(view.name, draft, dirty, baseVersion);
+  const dispatch = useCallback(
+    (action: DraftAction) => {
+      // In the same batch of updates as the action, before it.
+      const typed = takeTypedCode();
+      if (typed) dispatchDraft(typed);
+      dispatchDraft(action);
+      if (action.type !== "load") {
+        revision.current += 1;
+        setDirty(true);
+      }
+    },
+    [takeTypedCode],
+  );
+  /** Replaces the draft, dropping code typed into the one it replaces. */
+  const load = useCallback(
+    (next: Draft) => {
+      takeTypedCode();
+      dispatchDraft({ type: "load", draft: next });
+    },
+    [takeTypedCode],
+  );
+
+  useDraftStorage(view.name, draft, dirty, baseVersion, currentDraft);
+  // After the storage's own clean-up, which keeps what was typed last.
+  useEffect(() => () => void takeTypedCode(), [takeTypedCode]);
 
   // The graph and the TypeScript types change with the flow's shape, not with its code.
   const shapeKey = draft.tasks
@@ -160,7 +219,10 @@ function Workspace({ view }: { view: FlowVersionView }) {
     const at = revision.current;
     setSaveError(null);
     try {
-      const result = await saveMutation.mutateAsync({ flow: toFlowFile(draftRef.current) });
+      const flow = toFlowFile(currentDraft());
+      const typed = takeTypedCode();
+      if (typed) dispatchDraft(typed);
+      const result = await saveMutation.mutateAsync({ flow });
       // Edits made while the save was in flight stay unsaved.
       if (revision.current === at) {
         setDirty(false);
@@ -183,7 +245,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
       setNotice(null);
       return null;
     }
-  }, [saveMutation, saved, view.name]);
+  }, [saveMutation, saved, view.name, currentDraft, takeTypedCode]);
 
   const runCell = useCallback(
     async (key: string) => {
@@ -289,7 +351,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const restoreVersion = async (spec: FlowVersionView["spec"]) => {
     const flow = { ...spec, name: view.name };
     const result = await saveMutation.mutateAsync({ flow });
-    dispatchDraft({ type: "load", draft: fromFlowFile(flow) });
+    load(fromFlowFile(flow));
     revision.current += 1;
     setDirty(false);
     clearStoredDraft(view.name);
@@ -313,7 +375,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
         restored={restored}
         onDiscard={() => {
           clearStoredDraft(view.name);
-          dispatchDraft({ type: "load", draft: fromFlowFile(view.spec) });
+          load(fromFlowFile(view.spec));
           setDirty(false);
           setRestored(null);
         }}
@@ -335,6 +397,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
               runningCell={startingCells.has(task.key)}
               nameTaken={nameTaken}
               dispatch={dispatch}
+              onCodeChange={onCodeChange}
               onRunCell={runCell}
               onFocus={setSelected}
               onDelete={onDelete}

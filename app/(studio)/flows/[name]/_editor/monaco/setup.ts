@@ -3,6 +3,7 @@
 // page's lazily loaded chunk, so the rest of the studio never downloads Monaco.
 import { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor";
+import { guardConfigurationWrites } from "./configuration-guard";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augments Window
@@ -38,6 +39,7 @@ ts.typescriptDefaults.setCompilerOptions({
 });
 ts.typescriptDefaults.setEagerModelSync(true);
 
+guardConfigurationWrites();
 loader.config({ monaco });
 
 export { monaco };
