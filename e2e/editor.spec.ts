@@ -231,6 +231,14 @@ test("unsaved changes survive a reload as a draft; history restores an older ver
   await openEditor(page, name);
   await setCode(page, "a", "def main():\n    return 'second'\n");
   await expect(page.getByTestId("save-status")).toHaveText("Unsaved changes");
+  // The studio's own links ask before leaving unsaved changes; staying keeps everything.
+  page.once("dialog", (dialog) => {
+    expect(dialog.message()).toContain(`${name} has unsaved changes`);
+    void dialog.dismiss();
+  });
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
+  await expect(page).toHaveURL(new RegExp(`/flows/${name}$`));
+  await expect(page.getByTestId("save-status")).toHaveText("Unsaved changes");
   // No pause before leaving: what was typed last is kept as the page goes away.
   page.on("dialog", (dialog) => void dialog.accept());
   await page.reload();
@@ -259,4 +267,39 @@ test("unsaved changes survive a reload as a draft; history restores an older ver
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 4");
   await page.reload();
   await expect(cell(page, "a").locator(".view-lines")).toContainText("# typed last");
+});
+
+test("the theme follows the system or a choice, kept across reloads, editor included", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("theme");
+  await deployFlow(api, {
+    name,
+    tasks: [{ name: "a", language: "python", code: "def main():\n    return 1\n" }],
+  });
+  await page.emulateMedia({ colorScheme: "light" });
+  await signIn(page);
+  await openEditor(page, name);
+  const html = page.locator("html");
+  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/\bvs\b/);
+
+  await page.getByRole("button", { name: "Theme: system" }).click();
+  await expect(html).toHaveClass(/\blight\b/);
+  await page.getByRole("button", { name: "Theme: light" }).click();
+  await expect(html).toHaveClass(/\bdark\b/);
+  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
+  await expect(page.locator(".react-flow")).toHaveClass(/\bdark\b/);
+
+  // Chosen before the first paint on the next load, whatever the system says.
+  await page.reload();
+  await expect(html).toHaveClass(/\bdark\b/);
+  await expect(page.getByRole("button", { name: "Theme: dark" })).toBeVisible();
+  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
+
+  // Back to the system's: a dark system makes the studio dark without a class.
+  await page.getByRole("button", { name: "Theme: dark" }).click();
+  await expect(html).not.toHaveClass(/\b(dark|light)\b/);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
 });

@@ -2,6 +2,9 @@
 import { Boxes, LogOut, Play, Rocket, Workflow } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import type { MouseEvent } from "react";
+import { ThemeToggle } from "@/app/_components/theme-toggle";
+import { confirmLeaving } from "@/app/_lib/leave-guard";
 
 const LINKS = [
   { href: "/flows", label: "Flows", icon: Workflow },
@@ -12,7 +15,12 @@ const LINKS = [
 export function Sidebar({ userName }: { userName: string }) {
   const pathname = usePathname();
   const router = useRouter();
+  // A page with unsaved work (the flow editor) is asked before the studio navigates away.
+  const guard = (event: MouseEvent) => {
+    if (!confirmLeaving()) event.preventDefault();
+  };
   async function signOut() {
+    if (!confirmLeaving()) return;
     await fetch("/api/auth/session", { method: "DELETE" });
     router.replace("/login");
   }
@@ -21,7 +29,11 @@ export function Sidebar({ userName }: { userName: string }) {
       aria-label="Main"
       className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <Link href="/flows" className="mb-6 flex items-center gap-2 px-2 text-lg font-semibold">
+      <Link
+        href="/flows"
+        onClick={guard}
+        className="mb-6 flex items-center gap-2 px-2 text-lg font-semibold"
+      >
         <Boxes className="size-5 text-indigo-600" aria-hidden />
         Pipebook
       </Link>
@@ -32,6 +44,7 @@ export function Sidebar({ userName }: { userName: string }) {
             <li key={href}>
               <Link
                 href={href}
+                onClick={guard}
                 aria-current={active ? "page" : undefined}
                 className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
                   active
@@ -46,8 +59,12 @@ export function Sidebar({ userName }: { userName: string }) {
           );
         })}
       </ul>
-      <div className="mt-auto flex items-center justify-between px-2 text-sm text-zinc-500">
-        <span title="Signed in as">{userName}</span>
+      <div className="mt-auto flex items-center gap-1 px-2 text-sm text-zinc-500">
+        <span title="Signed in as" className="truncate">
+          {userName}
+        </span>
+        <span className="ml-auto" />
+        <ThemeToggle />
         <button
           type="button"
           onClick={signOut}

@@ -1,8 +1,10 @@
 "use client";
 // Unsaved changes are never lost silently: the draft is kept in this browser's storage while it
 // differs from the saved version (restored when the flow is opened again, even after a crash),
-// and leaving the page with unsaved changes asks first.
+// and leaving the editor with unsaved changes — the page, or through the studio's links — asks
+// first.
 import { useEffect, useLayoutEffect, useRef } from "react";
+import { warnBeforeLeaving } from "@/app/_lib/leave-guard";
 import type { Draft } from "./draft";
 
 export type StoredDraft = { baseVersion: number; savedAt: string; draft: Draft };
@@ -60,9 +62,13 @@ export function useDraftStorage(
     const keep = () => writeStoredDraft(flow, baseVersion, current());
     window.addEventListener("beforeunload", warn);
     window.addEventListener("pagehide", keep);
+    const withdraw = warnBeforeLeaving(
+      `${flow} has unsaved changes. Leave the editor? They stay in this browser as a draft, restored when you open the flow again.`,
+    );
     return () => {
       window.removeEventListener("beforeunload", warn);
       window.removeEventListener("pagehide", keep);
+      withdraw();
     };
   }, [dirty, flow, baseVersion, current]);
 
