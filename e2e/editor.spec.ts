@@ -115,6 +115,17 @@ test("a cycle drawn by dragging is refused, naming it; a TypeScript syntax error
   const problems = cell(page, "b").getByRole("alert", { name: "Problems in b" });
   await expect(problems).toContainText("line 2");
   await expect(page.getByTestId("version")).toHaveText("v1");
+
+  // A language chosen the moment typing stops keeps what was typed.
+  await cell(page, "c").locator(".view-lines").click();
+  await page.keyboard.press("ControlOrMeta+End");
+  // Typed and switched within one batch (300 ms): the switch must take the typed code in.
+  const language = cell(page, "c").getByLabel("Language");
+  await language.waitFor();
+  await page.keyboard.type("echo typed just now");
+  await language.selectOption("python");
+  await expect(cell(page, "c").locator(".monaco-editor")).toHaveAttribute("data-uri", /\.py$/);
+  await expect(cell(page, "c").locator(".view-lines")).toContainText("echo typed just now");
 });
 
 test("the run form refuses a parameter of the wrong type, naming it", async ({ page, api }) => {

@@ -4,17 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
-import { flushSync } from "react-dom";
-import {
-  startTransition,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useReducer,
-  useRef,
-  useState,
-} from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/app/_components/dialog";
 import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
@@ -27,30 +17,14 @@ import { DeployDialog } from "./dialogs/deploy-dialog";
 import { HistoryDialog } from "./dialogs/history-dialog";
 import { ParametersDialog } from "./dialogs/parameters-dialog";
 import { RunDialog } from "./dialogs/run-dialog";
-import {
-  checkConnection,
-  draftReducer,
-  fromFlowFile,
-  newKey,
-  sameFlow,
-  toFlowFile,
-  type Draft,
-  type DraftAction,
-} from "./draft";
-import {
-  clearStoredDraft,
-  readStoredDraft,
-  useDraftStorage,
-  type StoredDraft,
-} from "./draft-storage";
+import { checkConnection, fromFlowFile, newKey, toFlowFile } from "./draft";
 import { EditorBanners, EditorToolbar, type EditorDialog } from "./editor-toolbar";
 import { FlowGraph, type GraphTask } from "./graph";
 import { syncMonacoModels } from "./monaco/models";
+import { useDraft } from "./use-draft";
 import type { FlowVersionView } from "@/server/flows/get-flow";
 
 const NO_ISSUES: readonly FlowIssue[] = [];
-/** How long typed code may wait before it reaches the draft. */
-const CODE_BATCH_MS = 300;
 type DialogName = EditorDialog | null;
 
 export function FlowEditor({ name }: { name: string }) {
@@ -71,22 +45,19 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const dark = useDarkMode();
-  // A draft left from an earlier visit (or a crash) comes back, with a way to drop it. (The
-  // editor renders only in the browser, so storage can be read while rendering.)
-  const [stored] = useState(() => {
-    const found = readStoredDraft(view.name);
-    if (found && sameFlow(found.draft, fromFlowFile(view.spec))) clearStoredDraft(view.name);
-    else if (found) return found;
-    return null;
-  });
-  const [draft, dispatchDraft] = useReducer(
-    draftReducer,
-    view.spec,
-    (spec) => stored?.draft ?? fromFlowFile(spec),
-  );
-  const [baseVersion, setBaseVersion] = useState(view.version);
-  const [dirty, setDirty] = useState(stored !== null);
-  const [restored, setRestored] = useState<StoredDraft | null>(stored);
+  const {
+    draft,
+    dirty,
+    baseVersion,
+    restored,
+    latestDraft,
+    isDirty,
+    dispatch,
+    onCodeChange,
+    snapshot,
+    savedAs,
+    replace,
+  } = useDraft(view);
   const [issues, setIssues] = useState<FlowIssue[]>([]);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -95,80 +66,6 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const [dialog, setDialog] = useState<DialogName>(null);
   const [cellRuns, setCellRuns] = useState<Record<string, string>>({});
   const [startingCells, setStartingCells] = useState<ReadonlySet<string>>(new Set());
-  const revision = useRef(0);
-  // The latest draft and dirty flag for callbacks that must not change identity per keystroke.
-  const draftRef = useRef<Draft>(draft);
-  const dirtyRef = useRef(dirty);
-  useLayoutEffect(() => {
-    draftRef.current = draft;
-    dirtyRef.current = dirty;
-  });
-
-  // Typing reaches the draft in batches, not per keystroke: rendering the editor for every key
-  // was a good part of a keystroke's cost in a large flow (Monaco shows the text meanwhile).
-  // Whatever reads or changes the draft first takes the typed code in, in order, so nothing ever
-  // works from stale code.
-  const typedCode = useRef(new Map<string, string>());
-  const batchTimer = useRef<number | null>(null);
-  const takeTypedCode = useCallback((): DraftAction | null => {
-    if (batchTimer.current !== null) window.clearTimeout(batchTimer.current);
-    batchTimer.current = null;
-    if (typedCode.current.size === 0) return null;
-    const code = Object.fromEntries(typedCode.current);
-    typedCode.current.clear();
-    return { type: "set-code", code };
-  }, []);
-  const onCodeChange = useCallback(
-    (key: string, code: string) => {
-      typedCode.current.set(key, code);
-      revision.current += 1;
-      if (!dirtyRef.current) {
-        dirtyRef.current = true;
-        // The status line can wait for the frame that shows the first keystroke.
-        startTransition(() => setDirty(true));
-      }
-      batchTimer.current ??= window.setTimeout(() => {
-        const typed = takeTypedCode();
-        // Rendered at once, so a typed batch is never a pending update that a later, more
-        // urgent one (a language change) could be rendered without.
-        if (typed) flushSync(() => dispatchDraft(typed));
-      }, CODE_BATCH_MS);
-    },
-    [takeTypedCode],
-  );
-  /** The draft as it is now, with code typed since the last batch. */
-  const currentDraft = useCallback((): Draft => {
-    const typed = typedCode.current;
-    if (typed.size === 0) return draftRef.current;
-    return draftReducer(draftRef.current, { type: "set-code", code: Object.fromEntries(typed) });
-  }, []);
-
-  const dispatch = useCallback(
-    (action: DraftAction) => {
-      // In the same batch of updates as the action, before it.
-      const typed = takeTypedCode();
-      if (typed) dispatchDraft(typed);
-      dispatchDraft(action);
-      if (action.type !== "load") {
-        revision.current += 1;
-        setDirty(true);
-      }
-    },
-    [takeTypedCode],
-  );
-  /** Replaces the draft, dropping code typed into the one it replaces. */
-  const load = useCallback(
-    (next: Draft) => {
-      takeTypedCode();
-      dispatchDraft({ type: "load", draft: next });
-    },
-    [takeTypedCode],
-  );
-
-  useDraftStorage(view.name, draft, dirty, baseVersion, currentDraft);
-  // After the storage's own clean-up, which keeps what was typed last.
-  useEffect(() => () => void takeTypedCode(), [takeTypedCode]);
-
   // The graph and the TypeScript types change with the flow's shape, not with its code.
   const shapeKey = draft.tasks
     .map((t) => `${t.key}\u0001${t.name}\u0001${t.language}\u0001${t.dependsOn.join(",")}`)
@@ -185,8 +82,8 @@ function Workspace({ view }: { view: FlowVersionView }) {
     [shapeKey],
   );
   useEffect(() => {
-    syncMonacoModels(draftRef.current);
-  }, [shapeKey, parametersKey]);
+    syncMonacoModels(latestDraft());
+  }, [shapeKey, parametersKey, latestDraft]);
 
   const issuesByTask = useMemo(() => {
     const map = new Map<string, FlowIssue[]>();
@@ -201,11 +98,9 @@ function Workspace({ view }: { view: FlowVersionView }) {
 
   /** What every successful save does, whether of the draft or of a restored version. */
   const saved = useCallback(
-    (version: number, notice: string) => {
+    (notice: string) => {
       setIssues([]);
       setSaveError(null);
-      setBaseVersion(version);
-      setRestored(null);
       setNotice(notice);
       void queryClient.invalidateQueries({
         queryKey: trpc.flows.versions.queryKey({ name: view.name }),
@@ -216,20 +111,12 @@ function Workspace({ view }: { view: FlowVersionView }) {
   );
 
   const save = useCallback(async () => {
-    const at = revision.current;
     setSaveError(null);
     try {
-      const flow = toFlowFile(currentDraft());
-      const typed = takeTypedCode();
-      if (typed) dispatchDraft(typed);
-      const result = await saveMutation.mutateAsync({ flow });
-      // Edits made while the save was in flight stay unsaved.
-      if (revision.current === at) {
-        setDirty(false);
-        clearStoredDraft(view.name);
-      }
+      const { draft, revision } = snapshot();
+      const result = await saveMutation.mutateAsync({ flow: toFlowFile(draft) });
+      savedAs(result.version, revision);
       saved(
-        result.version,
         result.created
           ? `Saved as version ${result.version}`
           : `No changes: version ${result.version} is current`,
@@ -245,17 +132,17 @@ function Workspace({ view }: { view: FlowVersionView }) {
       setNotice(null);
       return null;
     }
-  }, [saveMutation, saved, view.name, currentDraft, takeTypedCode]);
+  }, [saveMutation, saved, snapshot, savedAs]);
 
   const runCell = useCallback(
     async (key: string) => {
-      const task = draftRef.current.tasks.find((t) => t.key === key);
+      const task = latestDraft().tasks.find((t) => t.key === key);
       if (!task) return;
       setStartingCells((s) => new Set(s).add(key));
       try {
         // The cell runs what is in the editor: unsaved changes are saved first.
         let version = baseVersion;
-        if (dirtyRef.current) {
+        if (isDirty()) {
           const saved = await save();
           if (!saved) return;
           version = saved.version;
@@ -276,7 +163,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
         });
       }
     },
-    [baseVersion, save, runCellMutation, view.name],
+    [baseVersion, save, runCellMutation, view.name, latestDraft, isDirty],
   );
 
   // Ctrl/Cmd+S saves, wherever the focus is.
@@ -295,14 +182,14 @@ function Workspace({ view }: { view: FlowVersionView }) {
 
   const addTask = () => {
     const key = newKey();
-    const after = draftRef.current.tasks.find((t) => t.name === selected)?.key;
+    const after = latestDraft().tasks.find((t) => t.name === selected)?.key;
     dispatch({ type: "add-task", key, language: "python", after });
     cellList.current?.scrollTo(key);
   };
 
   const onConnect = useCallback(
     (source: string, target: string) => {
-      const check = checkConnection(draftRef.current.tasks, source, target);
+      const check = checkConnection(latestDraft().tasks, source, target);
       if (!check.ok) {
         setRefusal(check.message);
         return;
@@ -310,7 +197,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
       setRefusal(null);
       dispatch({ type: "connect", source, target });
     },
-    [dispatch],
+    [dispatch, latestDraft],
   );
   const onDisconnect = useCallback(
     (edges: { source: string; target: string }[]) => {
@@ -324,12 +211,12 @@ function Workspace({ view }: { view: FlowVersionView }) {
   }, []);
   const nameTaken = useCallback(
     (name: string, key: string) =>
-      draftRef.current.tasks.some((t) => t.name === name && t.key !== key),
-    [],
+      latestDraft().tasks.some((t) => t.name === name && t.key !== key),
+    [latestDraft],
   );
   const onDelete = useCallback(
     (key: string) => {
-      const task = draftRef.current.tasks.find((t) => t.key === key);
+      const task = latestDraft().tasks.find((t) => t.key === key);
       if (
         task &&
         window.confirm(`Delete task ${task.name}? Its dependents lose this dependency.`)
@@ -337,7 +224,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
         dispatch({ type: "remove-task", key });
       }
     },
-    [dispatch],
+    [dispatch, latestDraft],
   );
 
   const exportFlow = async () => {
@@ -351,11 +238,8 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const restoreVersion = async (spec: FlowVersionView["spec"]) => {
     const flow = { ...spec, name: view.name };
     const result = await saveMutation.mutateAsync({ flow });
-    load(fromFlowFile(flow));
-    revision.current += 1;
-    setDirty(false);
-    clearStoredDraft(view.name);
-    saved(result.version, `Restored as version ${result.version}`);
+    replace(fromFlowFile(flow), result.version);
+    saved(`Restored as version ${result.version}`);
   };
 
   return (
@@ -373,12 +257,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
       />
       <EditorBanners
         restored={restored}
-        onDiscard={() => {
-          clearStoredDraft(view.name);
-          load(fromFlowFile(view.spec));
-          setDirty(false);
-          setRestored(null);
-        }}
+        onDiscard={() => replace(fromFlowFile(view.spec))}
         saveError={saveError}
         onCells={issues.some((i) => i.task)}
       />
