@@ -1,8 +1,7 @@
 "use client";
 import { Boxes, LogOut, Play, Rocket, Workflow } from "lucide-react";
-import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import type { MouseEvent } from "react";
+import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { confirmLeaving } from "@/app/_lib/leave-guard";
 
@@ -15,10 +14,6 @@ const LINKS = [
 export function Sidebar({ userName }: { userName: string }) {
   const pathname = usePathname();
   const router = useRouter();
-  // A page with unsaved work (the flow editor) is asked before the studio navigates away.
-  const guard = (event: MouseEvent) => {
-    if (!confirmLeaving()) event.preventDefault();
-  };
   async function signOut() {
     if (!confirmLeaving()) return;
     await fetch("/api/auth/session", { method: "DELETE" });
@@ -29,22 +24,22 @@ export function Sidebar({ userName }: { userName: string }) {
       aria-label="Main"
       className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <Link
+      <StudioLink
         href="/flows"
-        onClick={guard}
+
         className="mb-6 flex items-center gap-2 px-2 text-lg font-semibold"
       >
         <Boxes className="size-5 text-indigo-600" aria-hidden />
         Pipebook
-      </Link>
+      </StudioLink>
       <ul className="flex flex-col gap-1">
         {LINKS.map(({ href, label, icon: Icon }) => {
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={href}>
-              <Link
+              <StudioLink
                 href={href}
-                onClick={guard}
+
                 aria-current={active ? "page" : undefined}
                 className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
                   active
@@ -54,7 +49,7 @@ export function Sidebar({ userName }: { userName: string }) {
               >
                 <Icon className="size-4" aria-hidden />
                 {label}
-              </Link>
+              </StudioLink>
             </li>
           );
         })}

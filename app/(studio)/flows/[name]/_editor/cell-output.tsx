@@ -1,7 +1,7 @@
 "use client";
 // What the last "Run cell" of a task did: its state, its result and its log lines, live; and
 // which upstream tasks ran first or lent their earlier results.
-import Link from "next/link";
+import { StudioLink } from "@/app/_components/studio-link";
 import { StateBadge } from "@/app/_components/state-badge";
 import { useLiveRun } from "@/app/_lib/use-live-run";
 import { LogLines } from "@/app/_components/log-lines";
@@ -32,9 +32,9 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
         {ran.length ? (
           <span>ran {ran.map((t) => `${t.name} (${t.state})`).join(", ")} first</span>
         ) : null}
-        <Link href={`/runs/${runId}`} className="ml-auto hover:underline">
+        <StudioLink href={`/runs/${runId}`} className="ml-auto hover:underline">
           open run
-        </Link>
+        </StudioLink>
       </div>
       {error ? (
         <p className="text-red-600">Lost contact with the server, retrying: {error}</p>

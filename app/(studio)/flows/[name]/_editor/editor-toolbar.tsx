@@ -2,7 +2,7 @@
 // The editor's top bar (where the flow is, its version and save state, the actions) and the
 // banners under it (a restored draft, a refused save).
 import { Braces, Download, History, Play, Plus, Rocket, Save } from "lucide-react";
-import Link from "next/link";
+import { StudioLink } from "@/app/_components/studio-link";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import type { StoredDraft } from "./draft-storage";
 
@@ -31,9 +31,9 @@ export function EditorToolbar({
 }) {
   return (
     <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-      <Link href="/flows" className="text-sm text-zinc-500 hover:underline">
+      <StudioLink href="/flows" className="text-sm text-zinc-500 hover:underline">
         Flows
-      </Link>
+      </StudioLink>
       <span className="text-zinc-400">/</span>
       <h1 className="font-semibold">{flow}</h1>
       <span
