@@ -21,10 +21,13 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
   let logsDone = false;
   let failures = 0;
   for (;;) {
-    const [run, history] = await Promise.all([
-      api.request(`/api/v1/flow-runs/${id}`, FlowRunSchema),
-      api.request(`/api/v1/flow-runs/${id}/history`, FlowRunHistoryResponseSchema),
-    ]);
+    // The history first, then the run: every event read then has its task's error in the run
+    // (read in parallel, a Failed event could arrive before the error it should print).
+    const history = await api.request(
+      `/api/v1/flow-runs/${id}/history`,
+      FlowRunHistoryResponseSchema,
+    );
+    const run = await api.request(`/api/v1/flow-runs/${id}`, FlowRunSchema);
     if (!run.ok || !history.ok) {
       // The server may be restarting: keep following for a while before giving up.
       if (++failures > 120)
