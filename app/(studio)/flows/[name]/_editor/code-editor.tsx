@@ -74,14 +74,18 @@ function CodeEditorView({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    editor
-      .getModel()
-      ?.updateOptions({ tabSize: TAB_SIZE[language], indentSize: TAB_SIZE[language] });
+    setTabSize(editor.getModel(), language);
     editor.onDidContentSizeChange((e) => setHeight(clampHeight(e.contentHeight)));
     editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => latest.current.onRunCell());
     editor.onDidFocusEditorText(() => latest.current.onFocus());
     setHeight(clampHeight(editor.getContentHeight()));
   };
+
+  // A language switch gives the editor a new model (at a new path): indent it for its language.
+  useEffect(
+    () => setTabSize(monaco.editor.getModel(monaco.Uri.parse(path)), language),
+    [path, language],
+  );
 
   // Problems found on save, shown on the line that caused them.
   useEffect(() => {
@@ -118,6 +122,11 @@ function CodeEditorView({
       />
     </div>
   );
+}
+
+/** On the model, not in the editor's options (see BASE_OPTIONS for why). */
+function setTabSize(model: ReturnType<typeof monaco.editor.getModel>, language: Language) {
+  model?.updateOptions({ tabSize: TAB_SIZE[language], indentSize: TAB_SIZE[language] });
 }
 
 function clampHeight(content: number): number {
