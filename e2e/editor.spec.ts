@@ -314,3 +314,58 @@ test("the theme follows the system or a choice, kept across reloads, editor incl
   await page.emulateMedia({ colorScheme: "dark" });
   await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
 });
+
+test("keyboard first: Escape leaves a cell's code, ↑/↓ move between cells, Enter goes back in, Shift+Enter runs", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("keys");
+  await deployFlow(api, {
+    name,
+    tasks: [
+      { name: "a", language: "python", code: "def main():\n    return 20\n" },
+      { name: "b", language: "python", dependsOn: ["a"], code: "def main(a):\n    return a + 1\n" },
+      { name: "c", language: "shell", code: "echo c\n" },
+    ],
+  });
+  await signIn(page);
+  await openEditor(page, name);
+  // Monaco marks the editor that has the keyboard (its input element lives outside the cell).
+  const codeFocused = (task: string) => cell(page, task).locator(".monaco-editor.focused");
+
+  // Shift+Enter in a cell's code runs that cell (not the one whose editor was made last).
+  await cell(page, "a").locator(".view-lines").click();
+  await page.keyboard.press("Shift+Enter");
+  await expect(cell(page, "a").getByTestId("cell-result")).toHaveText("20", { timeout: 30_000 });
+  await expect(cell(page, "c").getByTestId("cell-output")).toHaveCount(0);
+
+  await cell(page, "a").locator(".view-lines").click();
+  await page.keyboard.press("Escape");
+  await expect(cell(page, "a")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(cell(page, "b")).toBeFocused();
+  await page.keyboard.press("j");
+  await expect(cell(page, "c")).toBeFocused();
+  await page.keyboard.press("ArrowDown"); // the last cell: stays
+  await expect(cell(page, "c")).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(cell(page, "b")).toBeFocused();
+
+  await page.keyboard.press("Enter");
+  await expect(codeFocused("b")).toHaveCount(1);
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type("  # typed from the keyboard");
+  await expect(cell(page, "b").locator(".view-lines")).toContainText("typed from the keyboard");
+
+  // Escape that Monaco needs (closing its suggestions) stays in the code.
+  await page.keyboard.press("Control+Space");
+  await expect(cell(page, "b").locator(".suggest-widget.visible")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(cell(page, "b").locator(".suggest-widget.visible")).toHaveCount(0);
+  await expect(codeFocused("b")).toHaveCount(1);
+
+  await page.keyboard.press("Escape");
+  await expect(cell(page, "b")).toBeFocused();
+  await page.keyboard.press("Shift+Enter");
+  await expect(cell(page, "b").getByTestId("cell-result")).toHaveText("21", { timeout: 30_000 });
+});

@@ -6,7 +6,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useImperativeHandle, useRef, type ReactNode, type Ref } from "react";
 import type { DraftTask } from "./draft";
 
-export type CellListHandle = { scrollTo(keyOrName: string): void };
+export type CellListHandle = {
+  /** `start` puts the cell at the top; `auto` scrolls only as far as needed to show it. */
+  scrollTo(keyOrName: string, align?: "start" | "auto"): void;
+};
 
 export function CellList({
   tasks,
@@ -28,15 +31,16 @@ export function CellList({
     gap: 12,
   });
 
-  const pending = useRef<string | null>(null);
-  const scrollNow = (target: string): boolean => {
+  type Target = { target: string; align: "start" | "auto" };
+  const pending = useRef<Target | null>(null);
+  const scrollNow = ({ target, align }: Target): boolean => {
     const index = tasks.findIndex((t) => t.key === target || t.name === target);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: "start" });
+    if (index >= 0) virtualizer.scrollToIndex(index, { align });
     return index >= 0;
   };
   useImperativeHandle(handle, () => ({
-    scrollTo(target) {
-      if (!scrollNow(target)) pending.current = target;
+    scrollTo(target, align = "start") {
+      if (!scrollNow({ target, align })) pending.current = { target, align };
     },
   }));
   useEffect(() => {

@@ -2,12 +2,20 @@
 // One notebook cell: the task's name, language and settings above its code, what saving found
 // wrong with it, and the output of its last "Run cell" below.
 import { Play, Settings2, Trash2 } from "lucide-react";
-import { memo, useCallback, useState, type Dispatch } from "react";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type Dispatch,
+  type KeyboardEvent,
+} from "react";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { LANGUAGES, TASK_NAME_PATTERN, type Language } from "@/contract/flow-file/schema";
 import { inputClass } from "@/app/_components/dialog";
 import { CellOutput } from "./cell-output";
-import { CodeEditor } from "./code-editor";
+import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import type { DraftAction, DraftTask } from "./draft";
 
 export type CellProps = {
@@ -24,6 +32,10 @@ export type CellProps = {
   onRunCell: (key: string) => void;
   onFocus: (name: string) => void;
   onDelete: (key: string) => void;
+  /** Moves the keyboard focus to the cell before (-1) or after (1) this one. */
+  onMoveFocus: (key: string, step: 1 | -1) => void;
+  /** Changes when this cell is asked to take the focus (null: not asked). */
+  focusRequest: number | null;
 };
 
 export const Cell = memo(function Cell({
@@ -40,6 +52,8 @@ export const Cell = memo(function Cell({
   onRunCell,
   onFocus,
   onDelete,
+  onMoveFocus,
+  focusRequest,
 }: CellProps) {
   // What is typed in the name field while it differs from the task's name (a half-typed or
   // taken name is shown, not committed).
@@ -73,11 +87,37 @@ export const Cell = memo(function Cell({
   const onEditorRunCell = useCallback(() => onRunCell(key), [onRunCell, key]);
   const onEditorFocus = useCallback(() => onFocus(taskName), [onFocus, taskName]);
 
+  // Keyboard first, as in Jupyter: Escape in the code leaves it for the cell; on a cell, ↑/↓
+  // (or k/j) move to the cell before/after, Enter goes into its code, Shift+Enter runs it.
+  const sectionRef = useRef<HTMLElement>(null);
+  const editor = useRef<CodeEditorHandle>(null);
+  const onEditorEscape = useCallback(() => sectionRef.current?.focus(), []);
+  useEffect(() => {
+    if (focusRequest !== null) sectionRef.current?.focus();
+  }, [focusRequest]);
+  const onCellKey = (event: KeyboardEvent) => {
+    if (event.target !== event.currentTarget) return;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => onMoveFocus(key, 1),
+      j: () => onMoveFocus(key, 1),
+      ArrowUp: () => onMoveFocus(key, -1),
+      k: () => onMoveFocus(key, -1),
+      Enter: () => (event.shiftKey ? onRunCell(key) : editor.current?.focus()),
+    };
+    const action = keys[event.key];
+    if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    action();
+  };
+
   return (
     <section
+      ref={sectionRef}
+      tabIndex={-1}
+      onKeyDown={onCellKey}
       aria-label={`Task ${task.name}`}
       data-task={task.name}
-      className={`rounded-lg border bg-white dark:bg-zinc-900 ${
+      className={`rounded-lg border bg-white outline-offset-2 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-zinc-900 ${
         selected
           ? "border-indigo-500 ring-1 ring-indigo-500"
           : "border-zinc-200 dark:border-zinc-800"
@@ -173,6 +213,8 @@ export const Cell = memo(function Cell({
         onChange={onEditorChange}
         onRunCell={onEditorRunCell}
         onFocus={onEditorFocus}
+        onEscape={onEditorEscape}
+        handle={editor}
       />
       {cellRunId ? <CellOutput runId={cellRunId} task={task.name} /> : null}
     </section>

@@ -3,7 +3,15 @@
 // typing. Its model lives at the cell's path and outlives the editor, so scrolling a cell out of
 // the virtualised list and back keeps its undo history, and TypeScript cells can see each other.
 import Editor, { type OnMount } from "@monaco-editor/react";
-import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
+import {
+  memo,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type Ref,
+} from "react";
 import type { Language } from "@/contract/flow-file/schema";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { cellModelPath } from "./monaco/input-types";
@@ -28,6 +36,13 @@ const BASE_OPTIONS = {
   padding: { top: 6, bottom: 6 },
 } as const;
 const TAB_SIZE: Record<Language, number> = { python: 4, typescript: 2, shell: 2 };
+// Escape leaves the editor (to the cell) only when Monaco has nothing of its own to close.
+const ESCAPE_WHEN =
+  "!suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && " +
+  "!parameterHintsVisible && !inSnippetMode && !editorHasMultipleSelections && " +
+  "!markersNavigationVisible && !inlineSuggestionVisible";
+
+export type CodeEditorHandle = { focus(): void };
 
 type CodeEditorProps = {
   taskKey: string;
@@ -39,6 +54,9 @@ type CodeEditorProps = {
   onChange: (code: string) => void;
   onRunCell: () => void;
   onFocus: () => void;
+  /** Escape pressed in the editor. */
+  onEscape: () => void;
+  handle?: Ref<CodeEditorHandle>;
 };
 
 /**
@@ -60,25 +78,50 @@ function CodeEditorView({
   onChange,
   onRunCell,
   onFocus,
+  onEscape,
+  handle,
 }: CodeEditorProps) {
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
   const [height, setHeight] = useState(() =>
     clampHeight(defaultValue.split("\n").length * 19 + 12),
   );
   // Handlers change on every render; the editor's commands are registered once.
-  const latest = useRef({ onChange, onRunCell, onFocus });
+  const latest = useRef({ onChange, onRunCell, onFocus, onEscape });
   useLayoutEffect(() => {
-    latest.current = { onChange, onRunCell, onFocus };
+    latest.current = { onChange, onRunCell, onFocus, onEscape };
   });
+  // Monaco loads asynchronously: a focus asked for before it is there happens when it is.
+  const focusWhenMounted = useRef(false);
+  useImperativeHandle(handle, () => ({
+    focus() {
+      if (editorRef.current) editorRef.current.focus();
+      else focusWhenMounted.current = true;
+    },
+  }));
   const path = cellModelPath(taskKey, language);
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
     setTabSize(editor.getModel(), language);
     editor.onDidContentSizeChange((e) => setHeight(clampHeight(e.contentHeight)));
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => latest.current.onRunCell());
+    // Actions, not `addCommand`: a command's key binding is global — with many editors on the
+    // page, the one mounted last would get every cell's Shift+Enter.
+    editor.addAction({
+      id: "pipebook.runCell",
+      label: "Run cell",
+      keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      run: () => latest.current.onRunCell(),
+    });
+    editor.addAction({
+      id: "pipebook.leaveCode",
+      label: "Leave the code (to the cell)",
+      keybindings: [monaco.KeyCode.Escape],
+      keybindingContext: ESCAPE_WHEN,
+      run: () => latest.current.onEscape(),
+    });
     editor.onDidFocusEditorText(() => latest.current.onFocus());
     setHeight(clampHeight(editor.getContentHeight()));
+    if (focusWhenMounted.current) editor.focus();
   };
 
   // A language switch gives the editor a new model (at a new path): indent it for its language.

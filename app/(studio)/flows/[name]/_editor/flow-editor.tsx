@@ -63,6 +63,9 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // The cell asked to take the keyboard focus (moving with ↑/↓ between cells); `seq` makes a
+  // repeated request a new one.
+  const [focusRequest, setFocusRequest] = useState<{ key: string; seq: number } | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
   const [cellRuns, setCellRuns] = useState<Record<string, string>>({});
   const [startingCells, setStartingCells] = useState<ReadonlySet<string>>(new Set());
@@ -205,6 +208,16 @@ function Workspace({ view }: { view: FlowVersionView }) {
     },
     [dispatch],
   );
+  const onMoveFocus = useCallback(
+    (key: string, step: 1 | -1) => {
+      const tasks = latestDraft().tasks;
+      const target = tasks[tasks.findIndex((t) => t.key === key) + step];
+      if (!target) return;
+      cellList.current?.scrollTo(target.key, "auto");
+      setFocusRequest((r) => ({ key: target.key, seq: (r?.seq ?? 0) + 1 }));
+    },
+    [latestDraft],
+  );
   const onSelectTask = useCallback((name: string) => {
     setSelected(name);
     cellList.current?.scrollTo(name);
@@ -280,6 +293,8 @@ function Workspace({ view }: { view: FlowVersionView }) {
               onRunCell={runCell}
               onFocus={setSelected}
               onDelete={onDelete}
+              onMoveFocus={onMoveFocus}
+              focusRequest={focusRequest?.key === task.key ? focusRequest.seq : null}
             />
           )}
         />
