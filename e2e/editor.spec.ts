@@ -369,3 +369,41 @@ test("keyboard first: Escape leaves a cell's code, ↑/↓ move between cells, E
   await page.keyboard.press("Shift+Enter");
   await expect(cell(page, "b").getByTestId("cell-result")).toHaveText("21", { timeout: 30_000 });
 });
+
+test("the divider gives the graph more room, by dragging or with the keyboard, and is remembered", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("split");
+  await deployFlow(api, {
+    name,
+    tasks: [{ name: "a", language: "python", code: "def main():\n    return 1\n" }],
+  });
+  await signIn(page);
+  await openEditor(page, name);
+  const graph = page.getByLabel("Flow graph");
+  const divider = page.getByRole("separator", { name: "Resize the graph" });
+  const before = (await graph.boundingBox())!.width;
+
+  const handle = (await divider.boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x - 200, handle.y + handle.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => (await graph.boundingBox())!.width).toBeGreaterThan(before + 150);
+  const dragged = Number(await divider.getAttribute("aria-valuenow"));
+
+  await divider.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(divider).toHaveAttribute("aria-valuenow", String(dragged - 2));
+  await page.keyboard.press("End");
+  await expect(divider).toHaveAttribute("aria-valuenow", "20");
+  await page.keyboard.press("Home");
+  await expect(divider).toHaveAttribute("aria-valuenow", "70");
+
+  await page.reload();
+  await expect(page.getByRole("separator", { name: "Resize the graph" })).toHaveAttribute(
+    "aria-valuenow",
+    "70",
+  );
+});

@@ -21,6 +21,7 @@ import { checkConnection, fromFlowFile, newKey, toFlowFile } from "./draft";
 import { EditorBanners, EditorToolbar, type EditorDialog } from "./editor-toolbar";
 import { FlowGraph, type GraphTask } from "./graph";
 import { syncMonacoModels } from "./monaco/models";
+import { PaneSplitter, useGraphWidth } from "./pane-splitter";
 import { useDraft } from "./use-draft";
 import type { FlowVersionView } from "@/server/flows/get-flow";
 
@@ -63,6 +64,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [graphWidth, setGraphWidth] = useGraphWidth();
   // The cell asked to take the keyboard focus (moving with ↑/↓ between cells); `seq` makes a
   // repeated request a new one.
   const [focusRequest, setFocusRequest] = useState<{ key: string; seq: number } | null>(null);
@@ -274,7 +276,11 @@ function Workspace({ view }: { view: FlowVersionView }) {
         saveError={saveError}
         onCells={issues.some((i) => i.task)}
       />
-      <div className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)_minmax(300px,38%)]">
+      <div
+        data-split
+        className="grid min-h-0 flex-1"
+        style={{ gridTemplateColumns: `minmax(0,1fr) minmax(240px,${graphWidth}%)` }}
+      >
         <CellList
           tasks={draft.tasks}
           handle={cellList}
@@ -299,6 +305,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
           )}
         />
         <div className="relative min-h-0 border-l border-zinc-200 dark:border-zinc-800">
+          <PaneSplitter percent={graphWidth} onChange={setGraphWidth} />
           {refusal ? (
             <div className="absolute inset-x-3 top-3 z-10">
               <Alert>{refusal}</Alert>
