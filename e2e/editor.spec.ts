@@ -193,42 +193,6 @@ test("Run cell runs one task with its upstream results and shows its result", as
   await expect(output.getByTestId("cell-result")).toHaveText("42");
 });
 
-test("flows page: import a file, rename, export and delete a flow", async ({ page }) => {
-  const name = uniqueName("page");
-  const renamed = uniqueName("renamed");
-  await signIn(page);
-  await page.getByLabel("Flow file to import").setInputFiles({
-    name: "flow.yaml",
-    mimeType: "application/yaml",
-    buffer: Buffer.from(
-      `name: ${name}\ntasks:\n  - name: hello\n    language: shell\n    code: echo hi\n`,
-    ),
-  });
-  await expect(page).toHaveURL(new RegExp(`/flows/${name}$`));
-  await expect(page.getByLabel("Task name")).toHaveValue("hello");
-
-  await page.goto("/flows");
-  const row = page.locator(`tr[data-flow="${name}"]`);
-  await expect(row).toContainText("never run");
-  await row.getByRole("button", { name: `Rename ${name}` }).click();
-  await page.getByRole("dialog").getByLabel("Flow name").fill(renamed);
-  await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
-  const renamedRow = page.locator(`tr[data-flow="${renamed}"]`);
-  await expect(renamedRow).toContainText("v2");
-  await expect(row).toHaveCount(0);
-
-  const download = page.waitForEvent("download");
-  await renamedRow.getByRole("button", { name: `Export ${renamed}` }).click();
-  const file = await (await download).path();
-  const text = (await import("node:fs")).readFileSync(file, "utf8");
-  expect(text).toContain(`name: ${renamed}`);
-  expect(text).toContain("code: echo hi");
-
-  await renamedRow.getByRole("button", { name: `Delete ${renamed}` }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Delete flow" }).click();
-  await expect(renamedRow).toHaveCount(0);
-});
-
 test("unsaved changes survive a reload as a draft; history restores an older version", async ({
   page,
   api,
@@ -278,41 +242,6 @@ test("unsaved changes survive a reload as a draft; history restores an older ver
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 4");
   await page.reload();
   await expect(cell(page, "a").locator(".view-lines")).toContainText("# typed last");
-});
-
-test("the theme follows the system or a choice, kept across reloads, editor included", async ({
-  page,
-  api,
-}) => {
-  const name = uniqueName("theme");
-  await deployFlow(api, {
-    name,
-    tasks: [{ name: "a", language: "python", code: "def main():\n    return 1\n" }],
-  });
-  await page.emulateMedia({ colorScheme: "light" });
-  await signIn(page);
-  await openEditor(page, name);
-  const html = page.locator("html");
-  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/\bvs\b/);
-
-  await page.getByRole("button", { name: "Theme: system" }).click();
-  await expect(html).toHaveClass(/\blight\b/);
-  await page.getByRole("button", { name: "Theme: light" }).click();
-  await expect(html).toHaveClass(/\bdark\b/);
-  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
-  await expect(page.locator(".react-flow")).toHaveClass(/\bdark\b/);
-
-  // Chosen before the first paint on the next load, whatever the system says.
-  await page.reload();
-  await expect(html).toHaveClass(/\bdark\b/);
-  await expect(page.getByRole("button", { name: "Theme: dark" })).toBeVisible();
-  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
-
-  // Back to the system's: a dark system makes the studio dark without a class.
-  await page.getByRole("button", { name: "Theme: dark" }).click();
-  await expect(html).not.toHaveClass(/\b(dark|light)\b/);
-  await page.emulateMedia({ colorScheme: "dark" });
-  await expect(cell(page, "a").locator(".monaco-editor")).toHaveClass(/vs-dark/);
 });
 
 test("keyboard first: Escape leaves a cell's code, ↑/↓ move between cells, Enter goes back in, Shift+Enter runs", async ({

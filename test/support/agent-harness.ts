@@ -98,6 +98,13 @@ export function taskStates(events: ReportEvent[], task?: string): string[] {
   );
 }
 
+/** The event that put `task` in `state`; throws when there is none. */
+export function taskEvent(events: ReportEvent[], task: string, state: string) {
+  const e = events.find((x) => x.type === "task" && x.task === task && x.state === state);
+  if (!e || e.type !== "task") throw new Error(`no ${state} event for ${task}`);
+  return e;
+}
+
 export function logsOf(events: ReportEvent[], task: string) {
   return events.flatMap((e) => (e.type === "log" && e.task === task ? [e] : []));
 }

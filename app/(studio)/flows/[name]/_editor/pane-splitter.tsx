@@ -12,13 +12,14 @@ const DEFAULT = 38;
 const clamp = (percent: number) => Math.round(Math.min(MAX, Math.max(MIN, percent)));
 
 /** The graph pane's width, in percent of the editor's width. */
-export function useGraphWidth(): [number, (percent: number) => void] {
+export function useGraphWidth(): [number, (percent: number, keep?: boolean) => void] {
   const [percent, setPercent] = useState(() => {
     const stored = Number(localStorage.getItem(KEY));
     return stored ? clamp(stored) : DEFAULT;
   });
-  const set = (next: number) => {
+  const set = (next: number, keep = true) => {
     setPercent(clamp(next));
+    if (!keep) return;
     try {
       localStorage.setItem(KEY, String(clamp(next)));
     } catch {
@@ -33,7 +34,8 @@ export function PaneSplitter({
   onChange,
 }: {
   percent: number;
-  onChange: (percent: number) => void;
+  /** `keep: false` while dragging: the width is stored once, when the drag ends. */
+  onChange: (percent: number, keep?: boolean) => void;
 }) {
   const [dragging, setDragging] = useState(false);
   const follow = (event: PointerEvent<HTMLDivElement>) => {
@@ -41,7 +43,7 @@ export function PaneSplitter({
     const split = event.currentTarget.closest("[data-split]");
     if (!split) return;
     const box = split.getBoundingClientRect();
-    onChange(((box.right - event.clientX) / box.width) * 100);
+    onChange(((box.right - event.clientX) / box.width) * 100, false);
   };
   const onKey = (event: KeyboardEvent) => {
     const step = { ArrowLeft: 2, ArrowRight: -2, Home: MAX - percent, End: MIN - percent }[
@@ -65,7 +67,10 @@ export function PaneSplitter({
         setDragging(true);
       }}
       onPointerMove={follow}
-      onPointerUp={() => setDragging(false)}
+      onPointerUp={() => {
+        setDragging(false);
+        onChange(percent);
+      }}
       onPointerCancel={() => setDragging(false)}
       onKeyDown={onKey}
       className={`absolute inset-y-0 -left-1 z-20 w-2 cursor-col-resize touch-none outline-none hover:bg-indigo-500/30 focus-visible:bg-indigo-500/50 ${

@@ -105,11 +105,11 @@ export function useDraft(view: FlowVersionView) {
 
   /** The draft to save now, and the revision to hand back to `savedAs`. */
   const snapshot = useCallback(() => {
-    const draft = current();
     const typed = takeTypedCode();
-    if (typed) dispatchDraft(typed);
-    return { draft, revision: revision.current };
-  }, [current, takeTypedCode]);
+    if (!typed) return { draft: draftRef.current, revision: revision.current };
+    dispatchDraft(typed);
+    return { draft: draftReducer(draftRef.current, typed), revision: revision.current };
+  }, [takeTypedCode]);
 
   /** A save of the snapshot taken at `at` made `version`; later edits stay unsaved. */
   const savedAs = useCallback(
