@@ -32,14 +32,16 @@ const isoTime = z.iso.datetime();
 
 // ---------------------------------------------------------------- errors
 
-export const ApiErrorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    /** Problems of a flow file or of parameters, each with its own location. */
-    issues: z.array(z.record(z.string(), z.unknown())).optional(),
-  }),
-});
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      /** Problems of a flow file or of parameters, each with its own location. */
+      issues: z.array(z.record(z.string(), z.unknown())).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 // ---------------------------------------------------------------- flows
@@ -78,22 +80,24 @@ export const CreateDeploymentRequestSchema = z.strictObject({
 });
 export type CreateDeploymentRequest = z.input<typeof CreateDeploymentRequestSchema>;
 
-export const DeploymentSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  flow: z.string(),
-  version: z.int(),
-  workQueue: z.string(),
-  tags: z.array(z.string()),
-  parameters: ParameterValuesSchema,
-  /** The flow version's parameter schema (JSON Schema), for building forms and CLI flags. */
-  parameterSchema: z.record(z.string(), z.unknown()),
-  retries: z.int(),
-  runner: z.string(),
-  image: z.string().nullable(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-});
+export const DeploymentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    flow: z.string(),
+    version: z.int(),
+    workQueue: z.string(),
+    tags: z.array(z.string()),
+    parameters: ParameterValuesSchema,
+    /** The flow version's parameter schema (JSON Schema), for building forms and CLI flags. */
+    parameterSchema: z.record(z.string(), z.unknown()),
+    retries: z.int(),
+    runner: z.string(),
+    image: z.string().nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .meta({ id: "Deployment" });
 export type DeploymentView = z.infer<typeof DeploymentSchema>;
 
 export const CreateDeploymentResponseSchema = DeploymentSchema;
@@ -123,24 +127,26 @@ export const TaskRunSchema = z.object({
 });
 export type TaskRunView = z.infer<typeof TaskRunSchema>;
 
-export const FlowRunSchema = z.object({
-  id: z.string(),
-  state: FlowRunDisplayStateSchema,
-  stateMessage: z.string().nullable(),
-  createdAt: isoTime,
-  scheduledAt: isoTime,
-  startedAt: isoTime.nullable(),
-  endedAt: isoTime.nullable(),
-  flow: z.object({ name: z.string(), version: z.int() }),
-  /** Null for a notebook cell run started from the studio without a deployment. */
-  deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
-  /** The task a notebook cell run was started for ("Run cell"); null for a whole-flow run. */
-  cellTask: z.string().nullable(),
-  workQueue: z.string(),
-  parameters: ParameterValuesSchema,
-  attempt: z.int(),
-  taskRuns: z.array(TaskRunSchema),
-});
+export const FlowRunSchema = z
+  .object({
+    id: z.string(),
+    state: FlowRunDisplayStateSchema,
+    stateMessage: z.string().nullable(),
+    createdAt: isoTime,
+    scheduledAt: isoTime,
+    startedAt: isoTime.nullable(),
+    endedAt: isoTime.nullable(),
+    flow: z.object({ name: z.string(), version: z.int() }),
+    /** Null for a notebook cell run started from the studio without a deployment. */
+    deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
+    /** The task a notebook cell run was started for ("Run cell"); null for a whole-flow run. */
+    cellTask: z.string().nullable(),
+    workQueue: z.string(),
+    parameters: ParameterValuesSchema,
+    attempt: z.int(),
+    taskRuns: z.array(TaskRunSchema),
+  })
+  .meta({ id: "FlowRun" });
 export type FlowRunView = z.infer<typeof FlowRunSchema>;
 
 export const LogLineSchema = z.object({
@@ -160,11 +166,13 @@ export const LogsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-export const LogsResponseSchema = z.object({
-  logs: z.array(LogLineSchema),
-  /** Pass as `after` to read on; null once the run has ended and every line was read. */
-  next: z.string().nullable(),
-});
+export const LogsResponseSchema = z
+  .object({
+    logs: z.array(LogLineSchema),
+    /** Pass as `after` to read on; null once the run has ended and every line was read. */
+    next: z.string().nullable(),
+  })
+  .meta({ id: "LogPage" });
 export type LogsResponse = z.infer<typeof LogsResponseSchema>;
 
 export const StateEventSchema = z.object({
@@ -176,7 +184,9 @@ export const StateEventSchema = z.object({
   message: z.string().nullable(),
   at: isoTime,
 });
-export const FlowRunHistoryResponseSchema = z.object({ events: z.array(StateEventSchema) });
+export const FlowRunHistoryResponseSchema = z
+  .object({ events: z.array(StateEventSchema) })
+  .meta({ id: "FlowRunHistory" });
 export type FlowRunHistoryResponse = z.infer<typeof FlowRunHistoryResponseSchema>;
 
 export const CancelFlowRunResponseSchema = z.object({

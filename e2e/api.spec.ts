@@ -1,8 +1,13 @@
 // The public HTTP API of DESIGN.md, driven as an outside script would, against a real server
 // (this file runs once against the embedded PGlite and once against PostgreSQL).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import type { APIResponse } from "@playwright/test";
 import { deploy, expect, flowYaml, importYaml, test, uniqueName } from "./support/fixtures.ts";
 
+const require = createRequire(import.meta.url);
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 test.describe("the /api/v1 happy path", () => {
@@ -124,6 +129,45 @@ test.describe("the /api/v1 happy path", () => {
     const health = await (await anonymous.get("/api/health")).json();
     expect(health).toMatchObject({ status: "ok" });
     await anonymous.dispose();
+  });
+
+  test("the OpenAPI document passes a third-party validator with no errors or warnings", async ({
+    playwright,
+    baseURL,
+  }, testInfo) => {
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const text = await (await anonymous.get("/api/v1/openapi.json")).text();
+    await anonymous.dispose();
+    const file = testInfo.outputPath("openapi.json");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    const operations = Object.values(JSON.parse(text).paths as Record<string, object>).flatMap(
+      (p) => Object.values(p) as { operationId?: string }[],
+    );
+    expect(operations.filter((o) => !o.operationId)).toEqual([]);
+    // @redocly/cli with its recommended rules; every unresolved $ref is an error there.
+    const lint = spawnSync(
+      process.execPath,
+      [require.resolve("@redocly/cli/bin/cli.js"), "lint", "--format=json", file],
+      { encoding: "utf8" },
+    );
+    const report = JSON.parse(lint.stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { message: string; location: { pointer: string }[] }[];
+    };
+    expect(
+      report.problems.map((p) => `${p.location[0]?.pointer}: ${p.message}`),
+      lint.stderr,
+    ).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  test("a misspelt query parameter is refused, naming the closest one", async ({ api }) => {
+    const response = await api.get("/api/v1/deployments?flwo=x");
+    expect(response.status()).toBe(400);
+    expect((await response.json()).error.message).toContain(
+      'unknown query parameter "flwo" (did you mean "flow"?)',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closestName, cycleIfConnected, findCycles, topologicalOrder, validateDag } from "./dag.ts";
+import { closestName } from "../closest-name.ts";
+import { cycleIfConnected, findCycles, topologicalOrder, validateDag } from "./dag.ts";
 
 const t = (name: string, ...dependsOn: string[]) => ({ name, dependsOn });
 

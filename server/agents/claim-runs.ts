@@ -45,6 +45,7 @@ export async function claimRuns(
     });
     if (rows.length || Date.now() >= deadline || request.signal?.aborted) {
       wake.cancel();
+      for (const row of rows) publish("run-changed", row.id);
       return buildClaimedRuns(db, rows);
     }
     // Nothing due: wait for a trigger to hand a run over, or for a wake-up to look again.
@@ -59,6 +60,7 @@ export async function claimRuns(
         await handBack(db, agent.id, received.rows);
         return [];
       }
+      for (const row of received.rows) publish("run-changed", row.id);
       return buildClaimedRuns(db, received.rows);
     }
     if (request.signal?.aborted) return [];
@@ -67,6 +69,7 @@ export async function claimRuns(
 
 async function handBack(db: Db, agentId: string, rows: ClaimedRow[]) {
   const released = await releaseRuns(db, { agentId, runIds: rows.map((r) => r.id) });
+  for (const id of released) publish("run-changed", id);
   if (released.length) {
     const queue = await db.flowRun.findUnique({
       where: { id: released[0]! },

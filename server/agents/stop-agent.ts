@@ -15,6 +15,7 @@ export async function stopAgent(db: Db, agentId: string, release: string[]): Pro
   await shortenLeases(db, { agentId: agent.id, withinMs: 0 });
   await db.agent.update({ where: { id: agent.id }, data: { stoppedAt: new Date() } });
   forgetAgent(agent.id);
+  for (const id of released) publish("run-changed", id);
   if (released.length) {
     const queues = await db.flowRun.findMany({
       where: { id: { in: released } },

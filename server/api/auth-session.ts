@@ -11,7 +11,7 @@ function cookie(request: Request, value: string, maxAgeSeconds: number): string 
   return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
-export const postSession = route(
+const postSessionEndpoint = route(
   { access: "public", body: z.strictObject({ apiKey: z.string().min(1, "paste an API key") }) },
   async ({ request, db, body }) => {
     const session = await signInWithApiKey(db, body.apiKey);
@@ -23,8 +23,12 @@ export const postSession = route(
   },
 );
 
-export const deleteSession = route({ access: "public" }, async ({ request, db }) => {
+const deleteSessionEndpoint = route({ access: "public" }, async ({ request, db }) => {
   const token = /(?:^|;\s*)pipebook_session=([^;]+)/.exec(request.headers.get("cookie") ?? "")?.[1];
   if (token) await signOut(db, decodeURIComponent(token));
   return json(200, { signedOut: true }, { "set-cookie": cookie(request, "", 0) });
 });
+
+// Next.js route handlers (app/api/auth/session/route.ts): not part of the /api/v1 table.
+export const postSession = postSessionEndpoint.handle;
+export const deleteSession = deleteSessionEndpoint.handle;

@@ -1,7 +1,8 @@
 // The thin edge of /api/v1: a route is declared with who may call it and the zod schemas of its
 // path, query and body; the handler then gets them parsed, with the database and the caller, and
 // calls one service. Authentication, parsing, limits and error mapping happen here, once.
-import type { z } from "zod";
+import { z } from "zod";
+import { closestName } from "../../contract/closest-name.ts";
 import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
@@ -23,15 +24,60 @@ export type RouteContext<P, Q, B> = {
 
 type Schema<T> = z.ZodType<T, unknown>;
 
+/** The sections of the OpenAPI document, in the order it lists them. */
+export const API_TAGS = {
+  Flows: "Flow files and their versions",
+  Deployments: "Deployments of flow versions, and triggering their runs",
+  "Flow runs": "Runs: read, follow, cancel, replay",
+  "Work queues": "The queues runs wait in for an agent",
+  Agents: "The agents that execute runs",
+  "Agent protocol": "What agents call (agent keys may call only these)",
+  Server: "Health and this document",
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
+/** One documented answer: a JSON body of `schema`, or another content type. */
+export type ResponseDoc = {
+  description: string;
+  schema?: z.ZodType;
+  /** For answers that are not JSON (a download): content type → description of the body. */
+  content?: Record<string, { schema: Record<string, unknown> }>;
+};
+
+/**
+ * What the OpenAPI document says of a route (server/api/v1/openapi.ts reads it from the route
+ * table, so the document and the API cannot disagree).
+ */
+export type RouteDocs = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: ApiTag;
+  /** The successful answers by status. */
+  responses: Record<number, ResponseDoc>;
+  /** The error statuses this route may answer with, each with the shared error body. */
+  errors: readonly number[];
+  /** For routes that read their body themselves: content type → schema (zod). */
+  requestBody?: Record<string, z.ZodType>;
+};
+
 export type RouteSpec<P, Q, B> = {
   access: Access;
   params?: Schema<P>;
   query?: Schema<Q>;
   /** A JSON body; an empty body reads as {}. Omit to read the body yourself. */
   body?: Schema<B>;
+  /** Required of every route in the API's table (the OpenAPI document is built from it). */
+  docs?: RouteDocs;
 };
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
+
+/** A route of the table: its declaration (read by the OpenAPI document) and its handler. */
+export type Endpoint = {
+  spec: RouteSpec<unknown, unknown, unknown>;
+  handle: (request: Request, context: NextContext) => Promise<Response>;
+};
 
 // Flow files with many cells are the largest bodies; 10 MB is far beyond any real one.
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -39,14 +85,15 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
   spec: RouteSpec<P, Q, B>,
   handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
-): (request: Request, context: NextContext) => Promise<Response> {
-  return async (request, context) => {
+): Endpoint {
+  const handle = async (request: Request, context: NextContext) => {
     try {
       const db = await getDb();
       const principal = await authorize(db, request, spec.access);
       const params = spec.params ? parse(spec.params, await context.params, "path") : ({} as P);
       const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
       refuseUnstorable(rawQuery, "query");
+      refuseUnknownQuery(rawQuery, spec.query);
       const query = spec.query ? parse(spec.query, rawQuery, "query") : ({} as Q);
       const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as B);
       return await handler({ request, db, config: getConfig(), principal, params, query, body });
@@ -54,6 +101,7 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       return errorResponse(error);
     }
   };
+  return { spec: spec as RouteSpec<unknown, unknown, unknown>, handle };
 }
 
 const ANONYMOUS: Principal = {
@@ -132,6 +180,24 @@ async function readJson(request: Request): Promise<unknown> {
   }
   refuseUnstorable(value, "body");
   return value;
+}
+
+/**
+ * A misspelt filter must not be ignored silently (`?stat=Failed` would list every run): a query
+ * parameter the route does not know is refused, with the closest known one suggested.
+ */
+function refuseUnknownQuery(raw: Record<string, string>, schema: z.ZodType | undefined) {
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  for (const name of Object.keys(raw)) {
+    if (known.includes(name)) continue;
+    const hint = closestName(name, known);
+    throw new PipebookError(
+      "bad_request",
+      known.length
+        ? `unknown query parameter "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; this endpoint takes ${known.map((k) => `"${k}"`).join(", ")}`
+        : `unknown query parameter "${name}": this endpoint takes none`,
+    );
+  }
 }
 
 /** A NUL character or absurd nesting is refused here, before it reaches the database. */

@@ -1,5 +1,8 @@
 // Serving the API table from a plain Node HTTP request: what the launcher uses in production.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { log } from "../log.ts";
 import { MAX_BODY_BYTES } from "./handler.ts";
 import { dispatch } from "./routes.ts";
@@ -54,7 +57,16 @@ export async function serveApiRequest(req: IncomingMessage, res: ServerResponse)
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) outHeaders["set-cookie"] = cookies;
-  const body = req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, outHeaders);
-  res.end(body);
+  if (req.method === "HEAD" || !response.body) {
+    res.end();
+  } else if (response.headers.has("content-length")) {
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } else {
+    // No length: a stream (a log download), written as it is produced, stopped if the client
+    // goes away.
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res).catch(
+      () => undefined,
+    );
+  }
 }

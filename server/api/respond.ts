@@ -7,9 +7,15 @@ import { HTTP_STATUS, isPipebookError } from "../errors.ts";
 import { log } from "../log.ts";
 
 export function json(status: number, body: unknown, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(body), {
+  const bytes = Buffer.from(JSON.stringify(body));
+  return new Response(bytes, {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      // A known length tells the Node transport to write the answer at once, not stream it.
+      "content-length": String(bytes.length),
+      ...headers,
+    },
   });
 }
 

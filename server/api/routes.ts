@@ -2,9 +2,11 @@
 // Two transports serve it: in production the launcher hands /api/v1, /api/health and /agent
 // requests straight to `dispatch` (a plain Node request, no page framework: ~2 ms less per call,
 // on the dispatch path of every run); under `next dev` Next.js's catch-all routes call the same
-// `dispatch`. One table, so the two cannot disagree.
+// `dispatch`. The OpenAPI document is made from this table too. One table, so none of them can
+// disagree.
 import { getAgentBundle } from "./agent-bundle.ts";
 import { getHealth } from "./health.ts";
+import { route, type Endpoint } from "./handler.ts";
 import { errorBody, json } from "./respond.ts";
 import {
   postAgent,
@@ -28,14 +30,31 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
-import { getOpenApi } from "./v1/openapi.ts";
+import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
-type Handler = (
-  request: Request,
-  context: { params: Promise<Record<string, string>> },
-) => Promise<Response>;
+export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
 
-const TABLE: [method: string, pattern: string, handler: Handler][] = [
+let openApiDocument: Record<string, unknown> | undefined;
+const getOpenApi = route(
+  {
+    access: "public",
+    docs: {
+      operationId: "getOpenApiDocument",
+      summary: "This document",
+      tag: "Server",
+      responses: {
+        200: { description: "The OpenAPI 3.1 document", schema: OpenApiDocumentSchema },
+      },
+      errors: [],
+    },
+  },
+  async () => {
+    openApiDocument ??= buildOpenApiDocument(TABLE);
+    return json(200, openApiDocument);
+  },
+);
+
+export const TABLE: RouteEntry[] = [
   ["GET", "/api/health", getHealth],
   ["GET", "/api/v1/openapi.json", getOpenApi],
   ["POST", "/api/v1/flows", importFlow],
@@ -58,10 +77,10 @@ const TABLE: [method: string, pattern: string, handler: Handler][] = [
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 
-const ROUTES = TABLE.map(([method, pattern, handler]) => ({
+const ROUTES = TABLE.map(([method, pattern, endpoint]) => ({
   method,
   segments: pattern.split("/").slice(1),
-  handler,
+  handler: endpoint.handle,
 }));
 
 /** Whether this transport should hand the path to `dispatch`. */

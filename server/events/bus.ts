@@ -1,13 +1,14 @@
 // Wake-ups between requests: "a run was queued on queue q" wakes agents long-polling for work,
 // "cancel a run of agent a" wakes that agent's hanging heartbeat, "run r ended" wakes whoever
-// waits for its result. In one process this is an
+// waits for its result, "run r changed" (any state, log line or replay of it) pushes the change
+// to the browsers watching that run. In one process this is an
 // EventEmitter (microseconds); with PostgreSQL, events also travel by NOTIFY to the other server
 // replicas, whose LISTEN connection re-emits them locally. Kept on globalThis: every bundle
 // Next.js makes of this file must share one emitter.
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
 
-export type Topic = "run-queued" | "run-cancel" | "run-ended";
+export type Topic = "run-queued" | "run-cancel" | "run-ended" | "run-changed";
 
 type Bus = {
   emitter: EventEmitter;

@@ -48,6 +48,7 @@ export async function applyReport(
     }
     return { applied: batch.outcome === "applied", state: batch.state, retriedOn };
   });
+  if (outcome.applied) publish("run-changed", flowRunId);
   if (outcome.retriedOn) publish("run-queued", outcome.retriedOn);
   else if (outcome.applied && isFinalFlowRunState(outcome.state)) publish("run-ended", flowRunId);
   return { applied: outcome.applied, cancel: outcome.state === "Cancelling" };

@@ -38,6 +38,7 @@ export async function cancelFlowRun(
           return true;
         });
         if (cancelled) {
+          publish("run-changed", id);
           publish("run-ended", id);
           return { id, state: "Cancelled" };
         }
@@ -53,6 +54,7 @@ export async function cancelFlowRun(
           message: "Cancel requested; waiting for the agent to stop the tasks",
         });
         if (from) {
+          publish("run-changed", id);
           // Wakes the agent's hanging heartbeat: it stops the tasks now, not on its next tick.
           if (holder?.agentId) publish("run-cancel", holder.agentId);
           return { id, state: "Cancelling" };

@@ -10,6 +10,7 @@ async function addLines(runId: string, count: number, from = 0) {
   await test.db.logLine.createMany({
     data: Array.from({ length: count }, (_, i) => ({
       flowRunId: runId,
+      line: from + i + 1,
       taskName: "extract",
       attempt: 1,
       level: i % 2 ? ("warning" as const) : ("info" as const),
@@ -17,6 +18,7 @@ async function addLines(runId: string, count: number, from = 0) {
       timestamp: new Date(1_700_000_000_000 + from + i),
     })),
   });
+  await test.db.flowRun.update({ where: { id: runId }, data: { logLines: from + count } });
 }
 
 describe("reading a run's logs", () => {

@@ -18,11 +18,11 @@ export async function listFlowRunLogs(
     : null;
   if (!run) throw new NotFoundError("flow run", id);
   const lines = await db.logLine.findMany({
-    where: { flowRunId: id, ...(page.after ? { id: { gt: BigInt(page.after) } } : {}) },
-    orderBy: { id: "asc" },
+    where: { flowRunId: id, ...(page.after ? { line: { gt: Number(page.after) } } : {}) },
+    orderBy: { line: "asc" },
     take: page.limit,
     select: {
-      id: true,
+      line: true,
       taskName: true,
       attempt: true,
       level: true,
@@ -30,7 +30,7 @@ export async function listFlowRunLogs(
       timestamp: true,
     },
   });
-  const last = lines.at(-1)?.id.toString();
+  const last = lines.at(-1)?.line.toString();
   const more = lines.length === page.limit;
   return {
     logs: lines.map((l) => ({

@@ -30,6 +30,7 @@ export function startLeaseReaper(handle: DatabaseHandle, options: { leaseMs: num
     });
     if (cancelled.length)
       log.info(`cancelled ${cancelled.length} run(s) whose agent did not confirm the cancel`);
+    for (const id of [...crashed, ...cancelled]) publish("run-changed", id);
     for (const id of crashed) {
       const retried = requeued.has(id);
       log.warn(

@@ -2,11 +2,17 @@
 import { z } from "zod";
 import {
   CacheLookupRequestSchema,
+  CacheLookupResponseSchema,
   ClaimRequestSchema,
+  ClaimResponseSchema,
   HeartbeatRequestSchema,
+  HeartbeatResponseSchema,
   RegisterAgentRequestSchema,
+  RegisterAgentResponseSchema,
   ReportRequestSchema,
+  ReportResponseSchema,
   StopAgentRequestSchema,
+  StopAgentResponseSchema,
 } from "../../../contract/agent-protocol.ts";
 import { claimRuns } from "../../agents/claim-runs.ts";
 import { heartbeat } from "../../agents/heartbeat.ts";
@@ -14,18 +20,54 @@ import { registerAgent } from "../../agents/register-agent.ts";
 import { stopAgent } from "../../agents/stop-agent.ts";
 import { applyReport } from "../../runs/apply-report.ts";
 import { lookupCache } from "../../runs/lookup-cache.ts";
-import { route } from "../handler.ts";
+import { route, type RouteDocs } from "../handler.ts";
 import { json } from "../respond.ts";
 
-const IdParams = z.object({ id: z.string() });
+const AgentId = z.object({ id: z.string().describe("The agent's id (from registering)") });
+const RunId = z.object({ id: z.string().describe("The flow run's id") });
+
+const protocol = (
+  operationId: string,
+  summary: string,
+  status: number,
+  schema: z.ZodType,
+  errors: number[],
+): RouteDocs => ({
+  operationId,
+  summary,
+  tag: "Agent protocol",
+  responses: { [status]: { description: "See contract/agent-protocol.ts", schema } },
+  errors: [403, ...errors],
+});
 
 export const postAgent = route(
-  { access: "agent", body: RegisterAgentRequestSchema },
+  {
+    access: "agent",
+    body: RegisterAgentRequestSchema,
+    docs: protocol(
+      "registerAgent",
+      "Register an agent: its queues, tags and concurrency",
+      201,
+      RegisterAgentResponseSchema,
+      [],
+    ),
+  },
   async ({ db, body, config }) => json(201, await registerAgent(db, body, config.agents)),
 );
 
 export const postClaim = route(
-  { access: "agent", params: IdParams, body: ClaimRequestSchema },
+  {
+    access: "agent",
+    params: AgentId,
+    body: ClaimRequestSchema,
+    docs: protocol(
+      "claimFlowRuns",
+      "Long-poll for due runs of the agent's queues (each with a lease)",
+      200,
+      ClaimResponseSchema,
+      [404],
+    ),
+  },
   async ({ db, params, body, config, request }) =>
     json(200, {
       runs: await claimRuns(db, {
@@ -39,7 +81,18 @@ export const postClaim = route(
 );
 
 export const postHeartbeat = route(
-  { access: "agent", params: IdParams, body: HeartbeatRequestSchema },
+  {
+    access: "agent",
+    params: AgentId,
+    body: HeartbeatRequestSchema,
+    docs: protocol(
+      "heartbeat",
+      "Renew the leases of the agent's runs; answers early on a cancel",
+      200,
+      HeartbeatResponseSchema,
+      [404],
+    ),
+  },
   async ({ db, params, body, config, request }) =>
     json(
       200,
@@ -54,18 +107,51 @@ export const postHeartbeat = route(
 );
 
 export const postStop = route(
-  { access: "agent", params: IdParams, body: StopAgentRequestSchema },
+  {
+    access: "agent",
+    params: AgentId,
+    body: StopAgentRequestSchema,
+    docs: protocol(
+      "stopAgent",
+      "An agent leaves: hand back the runs it did not start",
+      200,
+      StopAgentResponseSchema,
+      [404],
+    ),
+  },
   async ({ db, params, body }) =>
     json(200, { released: await stopAgent(db, params.id, body.release) }),
 );
 
 export const postReport = route(
-  { access: "agent", params: IdParams, body: ReportRequestSchema },
+  {
+    access: "agent",
+    params: RunId,
+    body: ReportRequestSchema,
+    docs: protocol(
+      "reportFlowRun",
+      "A numbered batch of a run's states, results and log lines, under its lease",
+      200,
+      ReportResponseSchema,
+      [404, 409],
+    ),
+  },
   async ({ db, params, body, config }) =>
     json(200, await applyReport(db, params.id, body, { leaseMs: config.agents.leaseMs })),
 );
 
 export const postCacheLookup = route(
-  { access: "agent", params: IdParams, body: CacheLookupRequestSchema },
+  {
+    access: "agent",
+    params: RunId,
+    body: CacheLookupRequestSchema,
+    docs: protocol(
+      "lookupCache",
+      "Results of earlier runs for these cache keys",
+      200,
+      CacheLookupResponseSchema,
+      [404, 409],
+    ),
+  },
   async ({ db, params, body }) => json(200, await lookupCache(db, params.id, body)),
 );

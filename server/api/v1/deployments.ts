@@ -2,7 +2,11 @@
 import { z } from "zod";
 import {
   CreateDeploymentRequestSchema,
+  CreateDeploymentResponseSchema,
   CreateFlowRunRequestSchema,
+  CreateFlowRunResponseSchema,
+  DeploymentSchema,
+  ListDeploymentsResponseSchema,
 } from "../../../contract/api-v1.ts";
 import { createDeployment } from "../../deployments/create-deployment.ts";
 import { getDeployment, listDeployments } from "../../deployments/get-deployment.ts";
@@ -10,10 +14,22 @@ import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
 
-const IdParams = z.object({ id: z.string() });
+const IdParams = z.object({ id: z.string().describe("The deployment's id") });
 
 export const postDeployment = route(
-  { access: "user", body: CreateDeploymentRequestSchema },
+  {
+    access: "user",
+    body: CreateDeploymentRequestSchema,
+    docs: {
+      operationId: "createDeployment",
+      summary: "Create or update a deployment of a flow's latest version",
+      description:
+        "The work queue is created on first use. Deploying the same flow and name again updates that deployment to the latest version.",
+      tag: "Deployments",
+      responses: { 201: { description: "The deployment", schema: CreateDeploymentResponseSchema } },
+      errors: [404],
+    },
+  },
   async ({ db, body }) => {
     const { id, created } = await createDeployment(db, body);
     return json(201, { ...(await getDeployment(db, id)), created });
@@ -23,18 +39,51 @@ export const postDeployment = route(
 export const getDeployments = route(
   {
     access: "user",
-    query: z.object({ flow: z.string().optional(), name: z.string().optional() }),
+    query: z.object({
+      flow: z.string().optional().describe("Only this flow's deployments"),
+      name: z.string().optional().describe("Only deployments with this name"),
+    }),
+    docs: {
+      operationId: "listDeployments",
+      summary: "List deployments",
+      tag: "Deployments",
+      responses: { 200: { description: "The deployments", schema: ListDeploymentsResponseSchema } },
+      errors: [],
+    },
   },
   async ({ db, query }) => json(200, { deployments: await listDeployments(db, query) }),
 );
 
 export const getDeploymentById = route(
-  { access: "user", params: IdParams },
+  {
+    access: "user",
+    params: IdParams,
+    docs: {
+      operationId: "getDeployment",
+      summary: "Read a deployment",
+      tag: "Deployments",
+      responses: { 200: { description: "The deployment", schema: DeploymentSchema } },
+      errors: [404],
+    },
+  },
   async ({ db, params }) => json(200, await getDeployment(db, params.id)),
 );
 
 export const postFlowRun = route(
-  { access: "user", params: IdParams, body: CreateFlowRunRequestSchema },
+  {
+    access: "user",
+    params: IdParams,
+    body: CreateFlowRunRequestSchema,
+    docs: {
+      operationId: "createFlowRun",
+      summary: "Trigger a run of a deployment",
+      description:
+        "Parameters are validated against the flow version's schema (nothing is coerced) over the deployment's defaults.",
+      tag: "Deployments",
+      responses: { 201: { description: "The new flow run", schema: CreateFlowRunResponseSchema } },
+      errors: [404],
+    },
+  },
   async ({ db, params, body, principal, config }) => {
     const run = await createFlowRun(db, {
       deploymentId: params.id,

@@ -1,6 +1,12 @@
 // /api/v1/flow-runs/{id}: read a run with its task runs, read its logs, cancel it.
 import { z } from "zod";
-import { LogsQuerySchema } from "../../../contract/api-v1.ts";
+import {
+  CancelFlowRunResponseSchema,
+  FlowRunHistoryResponseSchema,
+  FlowRunSchema,
+  LogsQuerySchema,
+  LogsResponseSchema,
+} from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { getRunHistory } from "../../runs/get-run-history.ts";
@@ -9,16 +15,37 @@ import { waitForFlowRun } from "../../runs/wait-for-run.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
 
-const IdParams = z.object({ id: z.string() });
+const IdParams = z.object({ id: z.string().describe("The flow run's id") });
 
 export const getFlowRunById = route(
-  { access: "user", params: IdParams },
+  {
+    access: "user",
+    params: IdParams,
+    docs: {
+      operationId: "getFlowRun",
+      summary: "Read a flow run with its task runs",
+      tag: "Flow runs",
+      responses: { 200: { description: "The flow run", schema: FlowRunSchema } },
+      errors: [404],
+    },
+  },
   async ({ db, params, config }) =>
     json(200, await getFlowRun(db, params.id, { lateAfterMs: config.lateAfterMs })),
 );
 
 export const getFlowRunLogs = route(
-  { access: "user", params: IdParams, query: LogsQuerySchema },
+  {
+    access: "user",
+    params: IdParams,
+    query: LogsQuerySchema,
+    docs: {
+      operationId: "listFlowRunLogs",
+      summary: "Read a flow run's log lines in order",
+      tag: "Flow runs",
+      responses: { 200: { description: "Log lines", schema: LogsResponseSchema } },
+      errors: [404],
+    },
+  },
   async ({ db, params, query }) => json(200, await listFlowRunLogs(db, params.id, query)),
 );
 
@@ -26,7 +53,23 @@ export const getFlowRunWait = route(
   {
     access: "user",
     params: IdParams,
-    query: z.object({ timeoutSeconds: z.coerce.number().min(0).max(60).default(30) }),
+    query: z.object({
+      timeoutSeconds: z.coerce
+        .number()
+        .min(0)
+        .max(60)
+        .default(30)
+        .describe("Answer after this long at the latest"),
+    }),
+    docs: {
+      operationId: "waitForFlowRun",
+      summary: "Wait for a flow run to end (answers at once when it has), up to timeoutSeconds",
+      tag: "Flow runs",
+      responses: {
+        200: { description: "The flow run, ended or as it is now", schema: FlowRunSchema },
+      },
+      errors: [404],
+    },
   },
   async ({ db, params, query, config, request }) =>
     json(
@@ -40,11 +83,38 @@ export const getFlowRunWait = route(
 );
 
 export const getFlowRunHistory = route(
-  { access: "user", params: IdParams },
+  {
+    access: "user",
+    params: IdParams,
+    docs: {
+      operationId: "getFlowRunHistory",
+      summary: "Every state change of a flow run and of its tasks, in order",
+      tag: "Flow runs",
+      responses: {
+        200: { description: "State changes in order", schema: FlowRunHistoryResponseSchema },
+      },
+      errors: [404],
+    },
+  },
   async ({ db, params }) => json(200, await getRunHistory(db, params.id)),
 );
 
 export const postCancelFlowRun = route(
-  { access: "user", params: IdParams },
+  {
+    access: "user",
+    params: IdParams,
+    docs: {
+      operationId: "cancelFlowRun",
+      summary: "Cancel a flow run (two-phase once an agent holds it)",
+      tag: "Flow runs",
+      responses: {
+        202: {
+          description: "Cancelled, or Cancelling until the agent confirms",
+          schema: CancelFlowRunResponseSchema,
+        },
+      },
+      errors: [404, 409],
+    },
+  },
   async ({ db, params }) => json(202, await cancelFlowRun(db, params.id)),
 );

@@ -1,4 +1,6 @@
 // /api/v1/flows: import a flow file (JSON, or YAML with Content-Type: application/yaml), list flows.
+import { ImportFlowResponseSchema, ListFlowsResponseSchema } from "../../../contract/api-v1.ts";
+import { FlowFileSchema } from "../../../contract/flow-file/schema.ts";
 import { PipebookError } from "../../errors.ts";
 import type { FlowFileFormat } from "../../../contract/flow-file/parse.ts";
 import { listFlows } from "../../flows/list-flows.ts";
@@ -26,28 +28,58 @@ function formatOf(contentType: string | null, text: string): FlowFileFormat {
   );
 }
 
-export const importFlow = route({ access: "user" }, async ({ request, db, principal }) => {
-  const text = await readText(request);
-  if (!text.trim()) throw new PipebookError("bad_request", "the body is empty: send a flow file");
-  const format = formatOf(request.headers.get("content-type"), text);
-  const saved = await importFlowFile(db, { text, format, userId: principal.userId });
-  return json(201, {
-    id: saved.id,
-    name: saved.name,
-    version: saved.version,
-    created: saved.created,
-  });
-});
+export const importFlow = route(
+  {
+    access: "user",
+    docs: {
+      operationId: "importFlow",
+      summary: "Import a flow file: a new version when its content changed, else the same one",
+      tag: "Flows",
+      requestBody: { "application/json": FlowFileSchema, "application/yaml": FlowFileSchema },
+      responses: {
+        201: {
+          description: "The flow and its (new or unchanged) latest version",
+          schema: ImportFlowResponseSchema,
+        },
+      },
+      errors: [400, 413, 415],
+    },
+  },
+  async ({ request, db, principal }) => {
+    const text = await readText(request);
+    if (!text.trim()) throw new PipebookError("bad_request", "the body is empty: send a flow file");
+    const format = formatOf(request.headers.get("content-type"), text);
+    const saved = await importFlowFile(db, { text, format, userId: principal.userId });
+    return json(201, {
+      id: saved.id,
+      name: saved.name,
+      version: saved.version,
+      created: saved.created,
+    });
+  },
+);
 
-export const getFlows = route({ access: "user" }, async ({ db, config }) => {
-  const flows = await listFlows(db, { lateAfterMs: config.lateAfterMs });
-  return json(200, {
-    flows: flows.map((f) => ({
-      id: f.id,
-      name: f.name,
-      version: f.version,
-      description: f.description,
-      updatedAt: f.updatedAt.toISOString(),
-    })),
-  });
-});
+export const getFlows = route(
+  {
+    access: "user",
+    docs: {
+      operationId: "listFlows",
+      summary: "List flows with their latest version",
+      tag: "Flows",
+      responses: { 200: { description: "The flows", schema: ListFlowsResponseSchema } },
+      errors: [],
+    },
+  },
+  async ({ db, config }) => {
+    const flows = await listFlows(db, { lateAfterMs: config.lateAfterMs });
+    return json(200, {
+      flows: flows.map((f) => ({
+        id: f.id,
+        name: f.name,
+        version: f.version,
+        description: f.description,
+        updatedAt: f.updatedAt.toISOString(),
+      })),
+    });
+  },
+);

@@ -1,230 +1,233 @@
-// GET /api/v1/openapi.json: the public API described from the same zod schemas the handlers
-// validate with (contract/api-v1.ts, contract/flow-file), so the document cannot drift.
+// GET /api/v1/openapi.json: the public API described from the route table itself (server/api/
+// routes.ts) — each route's path, access, zod schemas and docs — so the document cannot drift
+// from what is served. Request and answer schemas become components, referenced by name.
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import * as api from "../../../contract/api-v1.ts";
-import { FlowFileSchema } from "../../../contract/flow-file/schema.ts";
+import { ApiErrorSchema } from "../../../contract/api-v1.ts";
+import { ParameterSchemaSchema } from "../../../contract/flow-file/schema.ts";
 import { VERSION } from "../../version.ts";
-import { route } from "../handler.ts";
-import { json } from "../respond.ts";
+import { API_TAGS, type Endpoint, type RouteDocs } from "../handler.ts";
 
+export const OpenApiDocumentSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: "An OpenAPI 3.1 document" });
+
+type JsonObject = Record<string, unknown>;
 type Io = "input" | "output";
-const schema = (s: z.ZodType, io: Io = "output") =>
-  z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" });
-
-const errorResponses = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((code) => [
-      String(code),
-      {
-        description: ERROR_TEXT[code] ?? "error",
-        content: { "application/json": { schema: schema(api.ApiErrorSchema) } },
-      },
-    ]),
-  );
 
 const ERROR_TEXT: Record<number, string> = {
-  400: "Invalid input; the message says what and where",
+  400: "Invalid input; the message says what was wrong and where",
   401: "Missing or invalid API key",
+  403: "The key may not do this",
   404: "Not found",
-  409: "The run is in a state that does not allow this",
+  405: "Method not allowed",
+  409: "The run (or queue) is in a state that does not allow this",
   413: "Body too large",
   415: "Unsupported content type",
 };
 
-const ok = (code: number, description: string, s: z.ZodType) => ({
-  [code]: { description, content: { "application/json": { schema: schema(s) } } },
-});
+const COMPONENT = "#/components/schemas/";
 
-const idParam = (what: string) => ({
-  name: "id",
-  in: "path",
-  required: true,
-  description: `The ${what}'s id`,
-  schema: { type: "string", format: "uuid" },
-});
+/**
+ * Collects the schemas of one direction (requests are documented as zod reads them — defaults
+ * optional —, answers as they are produced) under component names.
+ */
+class Components {
+  private readonly registry = z.registry<{ id: string }>();
+  private readonly used = new Set<string>();
 
-function buildDocument() {
+  constructor(private readonly io: Io) {
+    // The one recursive schema: referenced by name, so its cycle resolves inside the document.
+    this.registry.add(ParameterSchemaSchema, { id: "ParameterSchema" });
+    this.used.add("ParameterSchema");
+  }
+
+  /** A reference to `schema`, named `preferred` unless it is already known by another name. */
+  ref(schema: z.ZodType, preferred: string): JsonObject {
+    const known = this.registry.get(schema);
+    if (known) return { $ref: COMPONENT + known.id };
+    let id = (z.globalRegistry.get(schema)?.id as string | undefined) ?? preferred;
+    for (let n = 2; this.used.has(id); n++) id = `${preferred}${n}`;
+    this.used.add(id);
+    this.registry.add(schema, { id });
+    return { $ref: COMPONENT + id };
+  }
+
+  schemas(): Record<string, JsonObject> {
+    const { schemas } = z.toJSONSchema(this.registry, {
+      target: "draft-2020-12",
+      io: this.io,
+      unrepresentable: "any",
+      cycles: "ref",
+      reused: "inline",
+      uri: (id) => COMPONENT + id,
+    });
+    const out: Record<string, JsonObject> = {};
+    for (const [id, schema] of Object.entries(schemas)) {
+      const { $schema: _s, $id: _i, ...rest } = schema as JsonObject;
+      out[id] = rest;
+    }
+    return out;
+  }
+}
+
+/** The properties of a zod object schema as OpenAPI parameters (path or query). */
+function parametersOf(schema: z.ZodType | undefined, where: "path" | "query"): JsonObject[] {
+  if (!schema || !(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, property]) => {
+    const json = z.toJSONSchema(property, {
+      target: "draft-2020-12",
+      io: "input",
+      unrepresentable: "any",
+    }) as JsonObject;
+    const { $schema: _s, description, ...rest } = json;
+    return {
+      name,
+      in: where,
+      required: where === "path" || !property.safeParse(undefined).success,
+      ...(description ? { description } : {}),
+      schema: where === "path" ? { type: "string" } : rest,
+    };
+  });
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function operation(
+  docs: RouteDocs,
+  endpoint: Endpoint,
+  requests: Components,
+  answers: Components,
+): JsonObject {
+  const { spec } = endpoint;
+  const name = capitalize(docs.operationId);
+  const responses: JsonObject = {};
+  for (const [status, answer] of Object.entries(docs.responses)) {
+    responses[status] = {
+      description: answer.description,
+      ...(answer.schema
+        ? {
+            content: {
+              "application/json": { schema: answers.ref(answer.schema, `${name}Response`) },
+            },
+          }
+        : answer.content
+          ? { content: answer.content }
+          : {}),
+    };
+  }
+  const errors = new Set(docs.errors);
+  if (spec.access !== "public") errors.add(401);
+  // Every route refuses unknown query parameters (and bad path, query or body values).
+  errors.add(400);
+  for (const status of [...errors].sort()) {
+    responses[String(status)] = {
+      description: ERROR_TEXT[status] ?? "Error",
+      content: { "application/json": { schema: answers.ref(ApiErrorSchema, "Error") } },
+    };
+  }
+
+  let requestBody: JsonObject | undefined;
+  if (spec.body) {
+    requestBody = {
+      required: false,
+      content: {
+        "application/json": { schema: requests.ref(spec.body, `${name}Request`) },
+      },
+    };
+  } else if (docs.requestBody) {
+    requestBody = {
+      required: true,
+      content: Object.fromEntries(
+        Object.entries(docs.requestBody).map(([type, schema]) => [
+          type,
+          { schema: requests.ref(schema, `${name}Request`) },
+        ]),
+      ),
+    };
+  }
+
+  return {
+    operationId: docs.operationId,
+    summary: docs.summary,
+    ...(docs.description ? { description: docs.description } : {}),
+    tags: [docs.tag],
+    ...(spec.access === "public" ? { security: [] } : {}),
+    parameters: [...parametersOf(spec.params, "path"), ...parametersOf(spec.query, "query")],
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+/** Both directions' components in one namespace; a request shape that differs is renamed. */
+function mergeComponents(
+  requests: Components,
+  answers: Components,
+): { schemas: Record<string, JsonObject>; rewrite: (value: unknown) => unknown } {
+  const out = answers.schemas();
+  const renamed = new Map<string, string>();
+  const input = requests.schemas();
+  for (const [id, schema] of Object.entries(input)) {
+    if (out[id] && !isDeepStrictEqual(out[id], schema)) renamed.set(id, `${id}Input`);
+  }
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          if (k === "$ref" && typeof v === "string" && v.startsWith(COMPONENT)) {
+            const id = v.slice(COMPONENT.length);
+            return [k, COMPONENT + (renamed.get(id) ?? id)];
+          }
+          return [k, rewrite(v)];
+        }),
+      );
+    }
+    return value;
+  };
+  for (const [id, schema] of Object.entries(input)) {
+    out[renamed.get(id) ?? id] = rewrite(schema) as JsonObject;
+  }
+  return { schemas: out, rewrite };
+}
+
+export function buildOpenApiDocument(
+  table: readonly (readonly [method: string, pattern: string, endpoint: Endpoint])[],
+): JsonObject {
+  const requests = new Components("input");
+  const answers = new Components("output");
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  const requestRefs: JsonObject[] = [];
+  for (const [method, pattern, endpoint] of table) {
+    const path = pattern.replace(/:(\w+)/g, "{$1}");
+    const { docs } = endpoint.spec;
+    if (!docs) throw new Error(`${method} ${pattern} has no docs: every API route is documented`);
+    const op = operation(docs, endpoint, requests, answers);
+    if (op.requestBody) requestRefs.push(op.requestBody as JsonObject);
+    (paths[path] ??= {})[method.toLowerCase()] = op;
+  }
+  const { schemas, rewrite } = mergeComponents(requests, answers);
+  // Request bodies refer to input components, which may have been renamed.
+  for (const body of requestRefs) Object.assign(body, rewrite(body));
+
   return {
     openapi: "3.1.0",
     info: {
       title: "Pipebook API",
       version: VERSION,
       description:
-        'The public HTTP API of Pipebook for scripts, CI and the CLI. Authenticate with `Authorization: Bearer <API key>`. Errors are `{"error":{"code","message"}}`.',
+        'The public HTTP API of Pipebook for scripts, CI, the CLI and agents. Authenticate with `Authorization: Bearer <API key>`. Errors are `{"error":{"code","message"}}`, the message saying what was wrong and where.',
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
-    servers: [{ url: "/" }],
+    servers: [{ url: "http://127.0.0.1:4200", description: "A server on this machine" }],
     security: [{ bearer: [] }],
+    tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
+    paths,
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A Pipebook API key" },
       },
-    },
-    paths: {
-      "/api/v1/flows": {
-        post: {
-          summary: "Import a flow file (a new version when its content changed)",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": { schema: schema(FlowFileSchema, "input") },
-              "application/yaml": { schema: schema(FlowFileSchema, "input") },
-            },
-          },
-          responses: {
-            ...ok(
-              201,
-              "The flow and its (new or unchanged) latest version",
-              api.ImportFlowResponseSchema,
-            ),
-            ...errorResponses(400, 401, 413, 415),
-          },
-        },
-        get: {
-          summary: "List flows with their latest version",
-          responses: {
-            ...ok(200, "The flows", api.ListFlowsResponseSchema),
-            ...errorResponses(401),
-          },
-        },
-      },
-      "/api/v1/deployments": {
-        post: {
-          summary: "Create or update a deployment of a flow's latest version",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": { schema: schema(api.CreateDeploymentRequestSchema, "input") },
-            },
-          },
-          responses: {
-            ...ok(201, "The deployment", api.CreateDeploymentResponseSchema),
-            ...errorResponses(400, 401, 404),
-          },
-        },
-        get: {
-          summary: "List deployments",
-          parameters: [
-            {
-              name: "flow",
-              in: "query",
-              schema: { type: "string" },
-              description: "Only this flow's",
-            },
-            {
-              name: "name",
-              in: "query",
-              schema: { type: "string" },
-              description: "Only with this name",
-            },
-          ],
-          responses: {
-            ...ok(200, "The deployments", api.ListDeploymentsResponseSchema),
-            ...errorResponses(401),
-          },
-        },
-      },
-      "/api/v1/deployments/{id}": {
-        get: {
-          summary: "Read a deployment",
-          parameters: [idParam("deployment")],
-          responses: {
-            ...ok(200, "The deployment", api.DeploymentSchema),
-            ...errorResponses(401, 404),
-          },
-        },
-      },
-      "/api/v1/deployments/{id}/runs": {
-        post: {
-          summary: "Create a flow run of a deployment",
-          parameters: [idParam("deployment")],
-          requestBody: {
-            content: {
-              "application/json": { schema: schema(api.CreateFlowRunRequestSchema, "input") },
-            },
-          },
-          responses: {
-            ...ok(201, "The new flow run", api.CreateFlowRunResponseSchema),
-            ...errorResponses(400, 401, 404),
-          },
-        },
-      },
-      "/api/v1/flow-runs/{id}": {
-        get: {
-          summary: "Read a flow run with its task runs",
-          parameters: [idParam("flow run")],
-          responses: { ...ok(200, "The flow run", api.FlowRunSchema), ...errorResponses(401, 404) },
-        },
-      },
-      "/api/v1/flow-runs/{id}/logs": {
-        get: {
-          summary: "Read a flow run's log lines in order",
-          parameters: [
-            idParam("flow run"),
-            {
-              name: "after",
-              in: "query",
-              schema: { type: "string" },
-              description: "A `next` cursor",
-            },
-            {
-              name: "limit",
-              in: "query",
-              schema: { type: "integer", minimum: 1, maximum: 5000, default: 1000 },
-            },
-          ],
-          responses: {
-            ...ok(200, "Log lines", api.LogsResponseSchema),
-            ...errorResponses(400, 401, 404),
-          },
-        },
-      },
-      "/api/v1/flow-runs/{id}/wait": {
-        get: {
-          summary: "Wait for a flow run to end (answers at once when it has), up to timeoutSeconds",
-          parameters: [
-            idParam("flow run"),
-            {
-              name: "timeoutSeconds",
-              in: "query",
-              schema: { type: "number", minimum: 0, maximum: 60, default: 30 },
-            },
-          ],
-          responses: {
-            ...ok(200, "The flow run, ended or as it is now", api.FlowRunSchema),
-            ...errorResponses(401, 404),
-          },
-        },
-      },
-      "/api/v1/flow-runs/{id}/history": {
-        get: {
-          summary: "Read a flow run's timeline: every state change of the run and its tasks",
-          parameters: [idParam("flow run")],
-          responses: {
-            ...ok(200, "State changes in order", api.FlowRunHistoryResponseSchema),
-            ...errorResponses(401, 404),
-          },
-        },
-      },
-      "/api/v1/flow-runs/{id}/cancel": {
-        post: {
-          summary: "Cancel a flow run (two-phase once an agent holds it)",
-          parameters: [idParam("flow run")],
-          responses: {
-            202: {
-              description: "Cancelled, or Cancelling until the agent confirms",
-              content: { "application/json": { schema: schema(api.CancelFlowRunResponseSchema) } },
-            },
-            ...errorResponses(401, 404, 409),
-          },
-        },
-      },
+      schemas,
     },
   };
 }
-
-let document: ReturnType<typeof buildDocument> | undefined;
-
-export const getOpenApi = route({ access: "public" }, async () => {
-  document ??= buildDocument();
-  return json(200, document);
-});

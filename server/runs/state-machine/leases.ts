@@ -158,10 +158,10 @@ export async function reapExpiredLeases(
         error = CASE WHEN b.state = 'Pending' THEN ${NOT_STARTED}::jsonb ELSE ${TASK_CRASHED}::jsonb END,
         "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
       FROM tasks_before b WHERE t.id = b.id
-      RETURNING t.id, t."flowRunId", b.state AS from_state, t.state AS to_state, t.attempts
+      RETURNING t.id, t."flowRunId", b.state AS from_state, t.state AS to_state, t.attempts, t.error
     ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT "flowRunId", id, from_state, to_state, attempts, 'The flow run crashed', now() FROM tasks
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
+      SELECT "flowRunId", id, from_state, to_state, attempts, 'The flow run crashed', error, now() FROM tasks
     )
     SELECT id FROM runs`;
 
@@ -184,10 +184,10 @@ export async function reapExpiredLeases(
       UPDATE "TaskRun" t SET state = 'Cancelled', error = ${CANCELLED}::jsonb,
         "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
       FROM tasks_before b WHERE t.id = b.id
-      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts
+      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts, t.error
     ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT "flowRunId", id, from_state, 'Cancelled', attempts, 'The flow run was cancelled', now() FROM tasks
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
+      SELECT "flowRunId", id, from_state, 'Cancelled', attempts, 'The flow run was cancelled', error, now() FROM tasks
     )
     SELECT id FROM runs`;
 

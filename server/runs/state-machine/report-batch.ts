@@ -46,6 +46,7 @@ type RunRow = {
   state: FlowRunState;
   leaseId: string | null;
   reportSeq: number;
+  logLines: number;
   tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
 };
 
@@ -54,7 +55,7 @@ const isActive = (state: FlowRunState) =>
 
 export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome> {
   const [run] = await tx.$queryRaw<RunRow[]>`
-    SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq",
+    SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq", f."logLines",
       COALESCE((
         SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'state', t.state,
           'attempts', t.attempts, 'startedAt', t."startedAt"))
@@ -93,6 +94,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     to: string;
     attempt: number;
     message: string | null;
+    error: unknown;
     at: string;
   }[] = [];
   const results: {
@@ -161,6 +163,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         to: event.state,
         attempt: event.attempt,
         message: event.message ?? null,
+        error: event.error ?? null,
         at: event.at,
       });
       task.state = event.state;
@@ -203,6 +206,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     WITH run AS (
       UPDATE "FlowRun" SET
         "reportSeq" = ${batch.seq},
+        "logLines" = "logLines" + ${logs.length}::int,
         "leaseExpiresAt" = now() + ${batch.leaseMs}::float8 * interval '1 millisecond',
         state = COALESCE(${f?.state ?? null}::"FlowRunState", state),
         "stateChangedAt" = COALESCE(${f?.at ?? null}::timestamptz, "stateChangedAt"),
@@ -219,10 +223,9 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       FROM run, jsonb_to_recordset(${JSON.stringify(flowHistory)}::jsonb)
         AS h("from" text, "to" text, message text, at timestamptz)
     ), logs AS (
-      INSERT INTO "LogLine" ("flowRunId", "taskName", attempt, level, message, timestamp)
-      SELECT run.id, e.v->>'task', (e.v->>'attempt')::int, (e.v->>'level')::"LogLevel", e.v->>'message', (e.v->>'at')::timestamptz
+      INSERT INTO "LogLine" ("flowRunId", line, "taskName", attempt, level, message, timestamp)
+      SELECT run.id, ${run.logLines}::int + e.n::int, e.v->>'task', (e.v->>'attempt')::int, (e.v->>'level')::"LogLevel", e.v->>'message', (e.v->>'at')::timestamptz
       FROM run, jsonb_array_elements(${JSON.stringify(logs)}::jsonb) WITH ORDINALITY AS e(v, n)
-      ORDER BY e.n
     ), tasks AS (
       UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
         "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
@@ -233,10 +236,10 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       WHERE t.id = v.id AND t.state = v.from_state::"TaskRunState"
       RETURNING t.id
     ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT run.id, h.task_run_id, h."from"::"TaskRunState", h."to"::"TaskRunState", h.attempt, h.message, h.at
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
+      SELECT run.id, h.task_run_id, h."from"::"TaskRunState", h."to"::"TaskRunState", h.attempt, h.message, h.error, h.at
       FROM run, jsonb_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::jsonb)
-        AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, at timestamptz)
+        AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, error jsonb, at timestamptz)
     ), results AS (
       INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "cacheKey", "expiresAt")
       SELECT r.task_run_id, r.value, r.size_bytes, r.cache_key, r.expires_at

@@ -61,10 +61,10 @@ export async function transitionTaskRuns(tx: Tx, t: TaskRunTransition): Promise<
     ), upd AS (
       UPDATE "TaskRun" r SET ${Prisma.join(sets)}
       FROM prev WHERE r.id = prev.id
-      RETURNING r.id, r.name, r.attempts, prev.state AS "fromState"
+      RETURNING r.id, r.name, r.attempts, r.error, prev.state AS "fromState"
     ), history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT ${t.flowRunId}::uuid, id, "fromState", ${t.to}::"TaskRunState", attempts, ${t.message ?? null}, ${at}
+      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
+      SELECT ${t.flowRunId}::uuid, id, "fromState", ${t.to}::"TaskRunState", attempts, ${t.message ?? null}, error, ${at}
       FROM upd
     )
     SELECT name FROM upd`;
