@@ -53,8 +53,8 @@ export class ApiClient {
     if (!response.ok) {
       const parsed = ApiErrorSchema.safeParse(body);
       let message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
-      if (response.status === 401 && this.config.keySource === "none") {
-        message += " (pass --api-key or set PIPEBOOK_API_KEY)";
+      if (response.status === 401 && !this.config.found) {
+        message += `: ${this.config.keySource}; pass --api-key or set PIPEBOOK_API_KEY`;
       }
       return { ok: false, status: response.status, error: message, body: parsed.data };
     }

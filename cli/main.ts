@@ -1,121 +1,120 @@
-// `npx pipebook …`: the command line for the public API (import flows, deploy, run and watch).
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+// `npx pipebook …`: the command line for the public API. The commands are listed in
+// cli/commands/index.ts; this file finds the one a command line names and runs it.
+import { parseArgs } from "node:util";
+import { closestName } from "../contract/closest-name.ts";
+import { VERSION } from "../server/version.ts";
 import { ApiClient } from "./api-client.ts";
-import { deployCommand, DEPLOY_HELP } from "./commands/deploy.ts";
-import { flowImportCommand, FLOW_IMPORT_HELP } from "./commands/flow-import.ts";
-import { runCommand, RUN_HELP } from "./commands/run.ts";
-import { DEFAULT_API_URL, loadCliConfig } from "./config.ts";
+import { COMMON_HELP, COMMON_OPTIONS, usage, type Command } from "./command.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { loadCliConfig } from "./config.ts";
 import { CliError, say, warn } from "./output.ts";
+
+function list(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => `${c.name} ${c.operands}`.length)) + 2;
+  return commands.map((c) => `  ${`${c.name} ${c.operands}`.padEnd(width)}${c.summary}`).join("\n");
+}
 
 const HELP = `Usage: pipebook <command> [options]
 
 Commands:
-  flow import FILE     import a flow file (YAML or JSON) as a new version
-  deploy FILE          import a flow file and deploy it to a work queue
-  run DEPLOYMENT       create a flow run (--watch to follow it to the end)
+${list(COMMANDS)}
 
-Options for every command:
-  --api-url URL        the server (default ${DEFAULT_API_URL}; PIPEBOOK_API_URL)
-  --api-key KEY        an API key (PIPEBOOK_API_KEY; for a server on this machine, the key
-                       in .pipebook/admin-api-key is used when neither is given)
-  -h, --help           help for a command: pipebook run --help
+${COMMON_HELP}
 
-The server itself starts with \`npm start\` in the Pipebook folder.`;
+pipebook <command> --help shows a command's options. The server itself starts with
+\`npm start\` in the Pipebook folder.`;
 
-const COMMON = {
-  "api-url": { type: "string" },
-  "api-key": { type: "string" },
-  json: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
-
-function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
-  try {
-    const all = { ...COMMON, ...options } as typeof COMMON & T;
-    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see --help)`, 2);
+/** The command the words name (longest match first), and the words after it. */
+function findCommand(words: string[]): { command: Command; rest: string[] } | undefined {
+  for (const length of [2, 1]) {
+    const name = words.slice(0, length).join(" ");
+    const command = COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+    if (command && words.length >= length) return { command, rest: words.slice(length) };
   }
-}
-
-function positional(positionals: string[], what: string, help: string): string {
-  if (positionals.length !== 1) {
-    throw new CliError(
-      positionals.length
-        ? `expected one ${what}, got: ${positionals.join(" ")}`
-        : `missing ${what}\n\n${help}`,
-      2,
-    );
-  }
-  return positionals[0]!;
+  return undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h" || command === "help") {
+  const [first] = argv;
+  if (!first || first === "--help" || first === "-h" || first === "help") {
     say(HELP);
-    return command ? 0 : 2;
+    return first ? 0 : 2;
   }
-  if (command === "--version") {
-    say("pipebook CLI");
+  if (first === "--version" || first === "-V" || first === "version") {
+    say(`pipebook ${VERSION}`);
     return 0;
   }
 
-  if (command === "flow") {
-    const [sub, ...args] = rest;
-    if (sub !== "import")
-      throw new CliError(`unknown command "flow ${sub ?? ""}": try "pipebook flow import FILE"`, 2);
-    const { values, positionals } = parse(args, {});
-    if (values.help) return (say(FLOW_IMPORT_HELP), 0);
-    const api = client(values);
-    await flowImportCommand(api, positional(positionals, "FILE", FLOW_IMPORT_HELP), {
-      json: values.json,
+  const found = findCommand(argv);
+  if (!found) {
+    // A group's first word alone ("pipebook flow", "pipebook work-queue --help"): its commands.
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length) {
+      const help = `Usage: pipebook ${first} <command> [options]\n\nCommands:\n${list(group)}`;
+      const sub = argv[1];
+      if (sub === undefined || sub === "--help" || sub === "-h") {
+        say(help);
+        return sub ? 0 : 2;
+      }
+      const hint = closestName(
+        sub,
+        group.map((c) => c.name.slice(first.length + 1)),
+      );
+      throw new CliError(
+        `unknown command "${first} ${sub}"${hint ? ` (did you mean "${first} ${hint}"?)` : ""}\n\n${help}`,
+        2,
+      );
+    }
+    const names = [
+      ...new Set(COMMANDS.flatMap((c) => [c.name.split(" ")[0]!, ...(c.aliases ?? [])])),
+    ];
+    const hint = closestName(first, names);
+    throw new CliError(
+      `unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ""}\n\n${HELP}`,
+      2,
+    );
+  }
+
+  const { command, rest } = found;
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
     });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see pipebook ${command.name} --help)`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    say(usage(command));
     return 0;
   }
-
-  if (command === "deploy") {
-    const { values, positionals } = parse(rest, {
-      name: { type: "string", default: "default" },
-      queue: { type: "string", default: "default" },
-      tag: { type: "string", multiple: true, default: [] },
-      params: { type: "string" },
-      retries: { type: "string" },
-      description: { type: "string" },
-    });
-    if (values.help) return (say(DEPLOY_HELP), 0);
-    await deployCommand(client(values), positional(positionals, "FILE", DEPLOY_HELP), {
-      name: values.name,
-      queue: values.queue,
-      tags: values.tag,
-      params: values.params,
-      retries: values.retries,
-      description: values.description,
-      json: values.json,
-    });
-    return 0;
+  const { min, max } = command.arity;
+  if (positionals.length < min) {
+    throw new CliError(
+      `missing ${command.operands.split(" ")[positionals.length] ?? "operands"}\n\n${usage(command)}`,
+      2,
+    );
   }
-
-  if (command === "run") {
-    const { values, positionals } = parse(rest, {
-      param: { type: "string", multiple: true, default: [] },
-      params: { type: "string" },
-      watch: { type: "boolean", default: false },
-    });
-    if (values.help) return (say(RUN_HELP), 0);
-    return runCommand(client(values), positional(positionals, "DEPLOYMENT", RUN_HELP), {
-      params: values.param,
-      paramsJson: values.params,
-      watch: values.watch,
-      json: values.json,
-    });
+  if (positionals.length > max) {
+    throw new CliError(
+      `too many operands: ${positionals.slice(max).join(" ")} (see pipebook ${command.name} --help)`,
+      2,
+    );
   }
-
-  throw new CliError(`unknown command "${command}"\n\n${HELP}`, 2);
-}
-
-function client(values: { "api-url"?: string; "api-key"?: string }): ApiClient {
-  return new ApiClient(loadCliConfig({ apiUrl: values["api-url"], apiKey: values["api-key"] }));
+  let client: ApiClient | undefined;
+  const api = () =>
+    (client ??= new ApiClient(
+      loadCliConfig({
+        apiUrl: values["api-url"] as string | undefined,
+        apiKey: values["api-key"] as string | undefined,
+      }),
+    ));
+  const code = await command.run({ api, values: values as never, positionals });
+  return code ?? 0;
 }
 
 main(process.argv.slice(2)).then(

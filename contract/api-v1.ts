@@ -124,8 +124,29 @@ export const TaskRunSchema = z.object({
   endedAt: isoTime.nullable(),
   result: z.unknown(),
   error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
+  /** For a Cached task whose result was copied from an earlier run (a replay): that run's id. */
+  resultFrom: z.string().nullable(),
 });
 export type TaskRunView = z.infer<typeof TaskRunSchema>;
+
+export const ReplayKindSchema = z
+  .enum(["retry", "fromFailure", "fromTask"])
+  .describe(
+    "retry: the whole run again; fromFailure: the tasks that did not complete and their downstream; fromTask: one task and its downstream",
+  );
+export type ReplayKind = z.infer<typeof ReplayKindSchema>;
+
+export const ReplayOfSchema = z.object({
+  id: z.string(),
+  kind: ReplayKindSchema,
+  /** The task a fromTask replay starts from. */
+  task: z.string().nullable(),
+});
+
+export const ReplaySummarySchema = ReplayOfSchema.extend({
+  state: FlowRunDisplayStateSchema,
+  createdAt: isoTime,
+});
 
 export const FlowRunSchema = z
   .object({
@@ -143,7 +164,19 @@ export const FlowRunSchema = z
     cellTask: z.string().nullable(),
     workQueue: z.string(),
     parameters: ParameterValuesSchema,
+    /** Copied from the deployment when the run was created: only agents with all of them claim it. */
+    tags: z.array(z.string()),
     attempt: z.int(),
+    /** The agent that holds (or last held) the run. */
+    agent: z.object({ id: z.string(), name: z.string(), hostname: z.string() }).nullable(),
+    /** The run this one replays (Retry, Retry from failure, Run from here), when it is a replay. */
+    replayOf: ReplayOfSchema.nullable(),
+    /** Replays of this run, oldest first. */
+    replays: z.array(ReplaySummarySchema),
+    /** How many log lines the run has so far. */
+    logLines: z.int(),
+    /** While the run waits: why no agent would take it now ("no online agent serves …"). */
+    warnings: z.array(z.string()),
     taskRuns: z.array(TaskRunSchema),
   })
   .meta({ id: "FlowRun" });

@@ -1,23 +1,10 @@
 // `pipebook deploy FILE`: import the flow file, then create or update a deployment of it.
 import { CreateDeploymentResponseSchema } from "../../contract/api-v1.ts";
 import type { ApiClient } from "../api-client.ts";
+import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";
 import { parseParamsJson } from "../parameters.ts";
 import { importFlow } from "./flow-import.ts";
-
-export const DEPLOY_HELP = `Usage: pipebook deploy FILE [options]
-
-Imports the flow file and deploys its latest version: runs of the deployment wait in the work
-queue until an agent serving that queue (and carrying its tags) claims them.
-
-Options:
-  --name NAME          the deployment's name (default: "default")
-  --queue QUEUE        work queue (default: "default"; created on first use)
-  --tag TAG            only agents with this tag may run it (repeatable)
-  --params JSON        default parameters, e.g. --params '{"repos": ["a/b"]}'
-  --retries N          queue a Crashed or Failed run again up to N times (default 0)
-  --description TEXT   what the deployment is for
-  --json               print the server's answer as JSON`;
 
 export type DeployOptions = {
   name: string;
@@ -29,7 +16,34 @@ export type DeployOptions = {
   json: boolean;
 };
 
-export async function deployCommand(api: ApiClient, file: string, options: DeployOptions) {
+export const deployCommand = defineCommand({
+  name: "deploy",
+  operands: "FILE",
+  arity: { min: 1, max: 1 },
+  summary: "import a flow file and deploy it to a work queue",
+  help: `Imports the flow file and deploys its latest version: runs of the deployment wait in the work
+queue until an agent serving that queue (and carrying its tags) claims them.
+
+Options:
+  --name NAME          the deployment's name (default: "default")
+  --queue QUEUE        work queue (default: "default"; created on first use)
+  --tag TAG            only agents with this tag may run it (repeatable)
+  --params JSON        default parameters, e.g. --params '{"repos": ["a/b"]}'
+  --retries N          queue a Crashed or Failed run again up to N times (default 0)
+  --description TEXT   what the deployment is for`,
+  options: {
+    name: { type: "string", default: "default" },
+    queue: { type: "string", default: "default" },
+    tag: { type: "string", multiple: true, default: [] },
+    params: { type: "string" },
+    retries: { type: "string" },
+    description: { type: "string" },
+  },
+  run: ({ api, values, positionals }) =>
+    deploy(api(), positionals[0]!, { ...values, tags: values.tag }),
+});
+
+async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   const retries = options.retries === undefined ? 0 : Number(options.retries);
   if (!Number.isInteger(retries) || retries < 0) {
     throw new CliError(`--retries must be a whole number ≥ 0 (got "${options.retries}")`);

@@ -3,15 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { ImportFlowResponseSchema, type ImportFlowResponse } from "../../contract/api-v1.ts";
 import type { ApiClient, Failure } from "../api-client.ts";
+import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";
-
-export const FLOW_IMPORT_HELP = `Usage: pipebook flow import FILE [--json]
-
-Imports a flow file (YAML or JSON). Saving changed content makes a new immutable version;
-the same content again keeps the latest version.
-
-Options:
-  --json    print the server's answer as JSON`;
 
 export function readFlowFile(file: string): { text: string; contentType: string } {
   let text: string;
@@ -51,12 +44,21 @@ export async function importFlow(api: ApiClient, file: string): Promise<ImportFl
   return result.data;
 }
 
-export async function flowImportCommand(api: ApiClient, file: string, options: { json: boolean }) {
-  const flow = await importFlow(api, file);
-  if (options.json) return sayJson(flow);
-  say(
-    flow.created
-      ? `Imported flow ${flow.name}: version ${flow.version}`
-      : `Flow ${flow.name} is unchanged: version ${flow.version}`,
-  );
-}
+export const flowImportCommand = defineCommand({
+  name: "flow import",
+  operands: "FILE",
+  arity: { min: 1, max: 1 },
+  summary: "import a flow file (YAML or JSON) as a new version",
+  help: `Imports a flow file (YAML or JSON). Saving changed content makes a new immutable version;
+the same content again keeps the latest version.`,
+  options: {},
+  async run({ api, values, positionals }) {
+    const flow = await importFlow(api(), positionals[0]!);
+    if (values.json) return sayJson(flow);
+    say(
+      flow.created
+        ? `Imported flow ${flow.name}: version ${flow.version}`
+        : `Flow ${flow.name} is unchanged: version ${flow.version}`,
+    );
+  },
+});

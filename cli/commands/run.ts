@@ -7,21 +7,10 @@ import {
 } from "../../contract/api-v1.ts";
 import type { ParameterSchema } from "../../contract/flow-file/schema.ts";
 import type { ApiClient } from "../api-client.ts";
+import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";
 import { parseParamFlags, parseParamsJson } from "../parameters.ts";
 import { watchFlowRun } from "./watch.ts";
-
-export const RUN_HELP = `Usage: pipebook run DEPLOYMENT [options]
-
-Creates a flow run of a deployment. DEPLOYMENT is FLOW/NAME (e.g. github-stars/default), a
-deployment id, or a name that only one deployment has.
-
-Options:
-  --param NAME=VALUE   a parameter (repeatable); typed by the flow's schema: numbers and
-                       booleans parse, strings stay as typed, arrays/objects take JSON
-  --params JSON        several parameters as one JSON object
-  --watch              follow the run's states and logs until it ends; exit 0 only if Completed
-  --json               print the server's answer as JSON`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,7 +45,34 @@ export async function findDeployment(api: ApiClient, ref: string): Promise<Deplo
   );
 }
 
-export async function runCommand(
+export const runCommand = defineCommand({
+  name: "run",
+  operands: "DEPLOYMENT",
+  arity: { min: 1, max: 1 },
+  summary: "create a flow run (--watch to follow it to the end)",
+  help: `Creates a flow run of a deployment. DEPLOYMENT is FLOW/NAME (e.g. github-stars/default), a
+deployment id, or a name that only one deployment has.
+
+Options:
+  --param NAME=VALUE   a parameter (repeatable); typed by the flow's schema: numbers and
+                       booleans parse, strings stay as typed, arrays/objects take JSON
+  --params JSON        several parameters as one JSON object
+  --watch              follow the run's states and logs until it ends; exit 0 only if Completed`,
+  options: {
+    param: { type: "string", multiple: true, default: [] },
+    params: { type: "string" },
+    watch: { type: "boolean", default: false },
+  },
+  run: ({ api, values, positionals }) =>
+    createRun(api(), positionals[0]!, {
+      params: values.param,
+      paramsJson: values.params,
+      watch: values.watch,
+      json: values.json,
+    }),
+});
+
+async function createRun(
   api: ApiClient,
   ref: string,
   options: { params: string[]; paramsJson?: string; watch: boolean; json: boolean },

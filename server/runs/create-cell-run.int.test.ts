@@ -46,7 +46,7 @@ describe("notebook cell runs", () => {
 
     const cell = await createCellRun(test.db, { flow: flow.name, version: 1, task: "notify" });
     expect(cell).toMatchObject({ run: ["notify"], reused: ["extract", "report"] });
-    const view = await getFlowRun(test.db, cell.id, { lateAfterMs: 60_000 });
+    const view = await getFlowRun(test.db, cell.id, { lateAfterMs: 60_000, leaseMs: 15_000 });
     expect(view).toMatchObject({ cellTask: "notify", workQueue: queue, state: "Scheduled" });
     expect(view.taskRuns.map((t) => [t.name, t.state, t.result])).toEqual([
       ["extract", "Cached", 41],
@@ -85,7 +85,7 @@ describe("notebook cell runs", () => {
     const { name } = await seedFlow(test.db);
     const cell = await createCellRun(test.db, { flow: name, version: 1, task: "report" });
     expect(cell).toMatchObject({ run: ["extract", "report"], reused: [] });
-    const view = await getFlowRun(test.db, cell.id, { lateAfterMs: 60_000 });
+    const view = await getFlowRun(test.db, cell.id, { lateAfterMs: 60_000, leaseMs: 15_000 });
     expect(view).toMatchObject({ deployment: null, workQueue: "default", parameters: { n: 1 } });
     expect(view.taskRuns.map((t) => t.name)).toEqual(["extract", "report"]);
     // Downstream of the cell nothing runs: the agent is not even given those tasks.

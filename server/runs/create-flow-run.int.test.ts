@@ -5,7 +5,7 @@ import { createFlowRun } from "./create-flow-run.ts";
 import { getFlowRun } from "./get-flow-run.ts";
 
 const test = freshDatabase();
-const view = { lateAfterMs: 15_000 };
+const view = { lateAfterMs: 15_000, leaseMs: 15_000 };
 
 describe("creating flow runs", () => {
   it("validates and completes the parameters, and lists task runs in flow order", async () => {

@@ -1,6 +1,7 @@
 // A flow run with its task runs, in the API's shape (contract/api-v1.ts FlowRunSchema).
 import type { FlowRunView } from "../../contract/api-v1.ts";
 import { displayFlowRunState } from "../../contract/run-states.ts";
+import { agentCoverageWarnings } from "../agents/coverage.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
@@ -10,7 +11,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export async function getFlowRun(
   db: Db,
   id: string,
-  options: { lateAfterMs: number; now?: Date },
+  options: { lateAfterMs: number; leaseMs: number; now?: Date },
 ): Promise<FlowRunView> {
   const run = isUuid(id)
     ? await db.flowRun.findUnique({
@@ -24,12 +25,29 @@ export async function getFlowRun(
           startedAt: true,
           endedAt: true,
           parameters: true,
+          tags: true,
           attempt: true,
+          logLines: true,
+          parentRunId: true,
+          replayKind: true,
+          replayTask: true,
           flow: { select: { name: true } },
           flowVersion: { select: { version: true } },
           deployment: { select: { id: true, name: true } },
+          agent: { select: { id: true, name: true, hostname: true } },
           cellTask: true,
           workQueue: { select: { name: true, paused: true } },
+          replays: {
+            orderBy: { createdAt: "asc" },
+            select: {
+              id: true,
+              replayKind: true,
+              replayTask: true,
+              state: true,
+              scheduledAt: true,
+              createdAt: true,
+            },
+          },
           taskRuns: {
             orderBy: { position: "asc" },
             select: {
@@ -39,6 +57,7 @@ export async function getFlowRun(
               startedAt: true,
               endedAt: true,
               error: true,
+              resultFromRunId: true,
               result: { select: { value: true } },
             },
           },
@@ -46,13 +65,15 @@ export async function getFlowRun(
       })
     : null;
   if (!run) throw new NotFoundError("flow run", id);
+  const context = {
+    queuePaused: run.workQueue.paused,
+    now: options.now ?? new Date(),
+    lateAfterMs: options.lateAfterMs,
+  };
+  const state = displayFlowRunState(run, context);
   return {
     id: run.id,
-    state: displayFlowRunState(run, {
-      queuePaused: run.workQueue.paused,
-      now: options.now ?? new Date(),
-      lateAfterMs: options.lateAfterMs,
-    }),
+    state,
     stateMessage: run.stateMessage,
     createdAt: run.createdAt.toISOString(),
     scheduledAt: run.scheduledAt.toISOString(),
@@ -63,7 +84,36 @@ export async function getFlowRun(
     cellTask: run.cellTask,
     workQueue: run.workQueue.name,
     parameters: run.parameters as Record<string, unknown>,
+    tags: run.tags,
     attempt: run.attempt,
+    agent: run.agent,
+    replayOf:
+      run.parentRunId && run.replayKind
+        ? { id: run.parentRunId, kind: run.replayKind, task: run.replayTask }
+        : null,
+    replays: run.replays.flatMap((r) =>
+      r.replayKind
+        ? [
+            {
+              id: r.id,
+              kind: r.replayKind,
+              task: r.replayTask,
+              state: displayFlowRunState(r, context),
+              createdAt: r.createdAt.toISOString(),
+            },
+          ]
+        : [],
+    ),
+    logLines: run.logLines,
+    // Only a waiting run can be stuck for want of an agent.
+    warnings:
+      run.state === "Scheduled"
+        ? await agentCoverageWarnings(db, {
+            queue: run.workQueue.name,
+            tags: run.tags,
+            leaseMs: options.leaseMs,
+          })
+        : [],
     taskRuns: run.taskRuns.map((t) => ({
       name: t.name,
       state: t.state,
@@ -72,6 +122,7 @@ export async function getFlowRun(
       endedAt: iso(t.endedAt),
       result: t.result?.value ?? null,
       error: (t.error as { type: string; message: string } | null) ?? null,
+      resultFrom: t.resultFromRunId,
     })),
   };
 }

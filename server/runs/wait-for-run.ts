@@ -9,7 +9,7 @@ import { getFlowRun } from "./get-flow-run.ts";
 export async function waitForFlowRun(
   db: Db,
   id: string,
-  options: { timeoutMs: number; lateAfterMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; lateAfterMs: number; leaseMs: number; signal?: AbortSignal },
 ): Promise<FlowRunView> {
   const ended = waitFor("run-ended", (payload) => payload === id, {
     timeoutMs: options.timeoutMs,

@@ -30,7 +30,13 @@ export const getFlowRunById = route(
     },
   },
   async ({ db, params, config }) =>
-    json(200, await getFlowRun(db, params.id, { lateAfterMs: config.lateAfterMs })),
+    json(
+      200,
+      await getFlowRun(db, params.id, {
+        lateAfterMs: config.lateAfterMs,
+        leaseMs: config.agents.leaseMs,
+      }),
+    ),
 );
 
 export const getFlowRunLogs = route(
@@ -77,6 +83,7 @@ export const getFlowRunWait = route(
       await waitForFlowRun(db, params.id, {
         timeoutMs: query.timeoutSeconds * 1000,
         lateAfterMs: config.lateAfterMs,
+        leaseMs: config.agents.leaseMs,
         signal: request.signal,
       }),
     ),

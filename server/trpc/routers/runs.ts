@@ -28,11 +28,12 @@ export const runsRouter = router({
       }),
     ),
 
-  get: userProcedure
-    .input(RunId)
-    .query(({ ctx, input }) =>
-      getFlowRun(ctx.db, input.id, { lateAfterMs: ctx.config.lateAfterMs }),
-    ),
+  get: userProcedure.input(RunId).query(({ ctx, input }) =>
+    getFlowRun(ctx.db, input.id, {
+      lateAfterMs: ctx.config.lateAfterMs,
+      leaseMs: ctx.config.agents.leaseMs,
+    }),
+  ),
 
   logs: userProcedure
     .input(
