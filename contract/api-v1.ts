@@ -232,3 +232,47 @@ export const HealthResponseSchema = z.object({
   version: z.string(),
   database: z.enum(["pglite", "postgres"]),
 });
+
+// ---------------------------------------------------------------- one task of a run
+
+export const TaskAttemptSchema = z.object({
+  /** 1-based, continuing across flow-level retries of the run. */
+  n: z.int(),
+  /** Running while under way; Retrying when it failed and another attempt followed. */
+  state: z.enum(TASK_RUN_STATES),
+  startedAt: isoTime,
+  endedAt: isoTime.nullable(),
+  /** The attempt's error with its traceback, when it failed. */
+  error: z.unknown(),
+});
+
+export const TaskRunDetailSchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(TASK_RUN_STATES),
+    /** The task as the run's flow version defines it. */
+    spec: z.record(z.string(), z.unknown()),
+    attempts: z.array(TaskAttemptSchema),
+    /** Cached, Not run, or cancelled before it started: when, and why. */
+    moments: z.array(
+      z.object({ state: z.enum(TASK_RUN_STATES), at: isoTime, message: z.string().nullable() }),
+    ),
+    error: z.unknown(),
+    nextAttemptAt: isoTime.nullable(),
+    resultFrom: z.string().nullable(),
+    /**
+     * The result: whole up to 256 KB; past that its first items, keys and characters, with each
+     * cut named by its JSON Pointer (the whole value: GET …/tasks/{task}/result).
+     */
+    result: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("none") }),
+      z.object({
+        kind: z.literal("value"),
+        value: z.unknown(),
+        sizeBytes: z.int(),
+        cuts: z.array(z.object({ path: z.string(), missing: z.string() })),
+      }),
+    ]),
+  })
+  .meta({ id: "TaskRunDetail" });
+export type TaskRunDetail = z.infer<typeof TaskRunDetailSchema>;

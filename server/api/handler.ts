@@ -114,7 +114,11 @@ const ANONYMOUS: Principal = {
 
 async function authorize(db: Db, request: Request, access: Access): Promise<Principal> {
   if (access === "public") return ANONYMOUS;
-  const principal = await principalFromHeaders(db, request.headers, { allowSession: false });
+  // The studio's session cookie also opens reads (a download link in the studio: a result, a
+  // log); writes need an API key, so no other site can make a signed-in browser change anything.
+  const principal = await principalFromHeaders(db, request.headers, {
+    allowSession: request.method === "GET" || request.method === "HEAD",
+  });
   if (!principal) {
     throw new PipebookError(
       "unauthorized",

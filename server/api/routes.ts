@@ -30,6 +30,7 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
+import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
@@ -68,6 +69,8 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/flow-runs/:id/history", getFlowRunHistory],
   ["GET", "/api/v1/flow-runs/:id/wait", getFlowRunWait],
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],
+  ["GET", "/api/v1/flow-runs/:id/tasks/:task", getTaskRun],
+  ["GET", "/api/v1/flow-runs/:id/tasks/:task/result", getTaskRunResult],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
   ["POST", "/api/v1/agents", postAgent],

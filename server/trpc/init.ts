@@ -29,6 +29,12 @@ const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
 };
 
 const t = initTRPC.context<TrpcContext>().create({
+  // Live views are SSE subscriptions: a comment every 10 s keeps idle connections open through
+  // proxies, and a client that hears nothing for 25 s reconnects (resuming by its last event).
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
   errorFormatter({ shape, error }) {
     const cause = error.cause as { code?: string; details?: unknown; issues?: unknown } | undefined;
     return {

@@ -1,9 +1,14 @@
 import type { Metadata } from "next";
-import { RunView } from "./run-view";
+import { Suspense } from "react";
+import { RunPage } from "./run-page";
 
 export const metadata: Metadata = { title: "Run" };
 
-export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function RunRoute({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <RunView id={id} />;
+  return (
+    <Suspense>
+      <RunPage id={id} />
+    </Suspense>
+  );
 }

@@ -1,0 +1,187 @@
+"use client";
+// The run as its flow's DAG: one node per task, coloured by the task's state, with its attempts
+// and duration; clicking a node opens its panel. Built for 2,000 tasks: the layout is computed
+// once per run (app/_lib/dag-layout.ts, ~40 ms for 2,000), only nodes in view are rendered, a
+// node object is rebuilt only when its task changed, and a large graph opens at a readable zoom
+// on its first layers (with a minimap) instead of fitting 2,000 nodes into the pane.
+import {
+  Background,
+  Controls,
+  Handle,
+  MiniMap,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { memo, useMemo, useState } from "react";
+import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
+import { formatDuration } from "@/app/_lib/format";
+import { BORDER, FILL, stateLabel } from "@/app/_lib/state-colors";
+import type { RunPageTask } from "./use-run-page";
+
+type TaskNodeData = { task: RunPageTask };
+type TaskNode = Node<TaskNodeData, "task">;
+
+const HIDDEN_HANDLE = "!size-1 !min-h-0 !min-w-0 !border-0 !bg-transparent";
+
+// Task objects keep their identity until they change, so their nodes can be remembered by them.
+const NODES = new WeakMap<RunPageTask, TaskNode>();
+
+const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
+  const { task } = data;
+  return (
+    <div
+      data-task={task.name}
+      data-state={task.state}
+      title={task.error ? `${task.error.type}: ${task.error.message}` : undefined}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      className={`flex cursor-pointer items-center gap-2 overflow-hidden rounded-lg border-2 bg-white pr-2 text-xs shadow-sm dark:bg-zinc-900 ${BORDER[task.state]} ${
+        selected ? "ring-2 ring-indigo-500 ring-offset-1 dark:ring-offset-zinc-950" : ""
+      }`}
+    >
+      <Handle
+        type="target"
+        position={Position.Top}
+        isConnectable={false}
+        className={HIDDEN_HANDLE}
+      />
+      <span className={`h-full w-1.5 shrink-0 ${FILL[task.state]}`} aria-hidden />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate font-mono font-medium">{task.name}</span>
+        <span className="block truncate text-zinc-500">
+          {stateLabel(task.state)}
+          {task.attempts > 1 ? ` · ${task.attempts} attempts` : ""}
+          {task.startedAt ? ` · ${formatDuration(task.startedAt, task.endedAt)}` : ""}
+        </span>
+      </span>
+      <Handle
+        type="source"
+        position={Position.Bottom}
+        isConnectable={false}
+        className={HIDDEN_HANDLE}
+      />
+    </div>
+  );
+});
+
+// Module level: a new object per render would make React Flow re-mount every node.
+const nodeTypes = { task: TaskNodeView };
+const PRO_OPTIONS = { hideAttribution: true };
+// Above this many tasks the graph opens on its first layers rather than fitted to the pane.
+const FIT_LIMIT = 120;
+
+type Props = {
+  tasks: readonly RunPageTask[];
+  selected: string | null;
+  dark: boolean;
+  onSelectTask: (name: string | null) => void;
+};
+
+export const RunGraph = memo(function RunGraph(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+});
+
+function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
+  // A run's DAG never changes: lay it out and draw its edges once (the parent keys this
+  // component by run).
+  const [dag] = useState(tasks);
+  const positions = useMemo(() => layoutDag(dag), [dag]);
+  const edges = useMemo<Edge[]>(
+    () =>
+      dag.flatMap((t) =>
+        t.dependsOn.map((d) => ({
+          id: `${d}→${t.name}`,
+          source: d,
+          target: t.name,
+          focusable: false,
+        })),
+      ),
+    [dag],
+  );
+
+  // A node object is rebuilt only when its task changed (a live change replaces only the tasks
+  // it touched), and only the selected node is a copy: React Flow redraws just those nodes.
+  const nodes = useMemo(
+    () =>
+      tasks.map((task) => {
+        let node = NODES.get(task);
+        if (!node) {
+          node = {
+            id: task.name,
+            type: "task" as const,
+            position: positions.get(task.name) ?? { x: 0, y: 0 },
+            data: { task },
+            draggable: false,
+            connectable: false,
+          };
+          NODES.set(task, node);
+        }
+        return task.name === selected ? { ...node, selected: true } : node;
+      }),
+    [tasks, selected, positions],
+  );
+
+  const large = tasks.length > FIT_LIMIT;
+  const initial = useMemo(() => {
+    if (!large) return undefined;
+    // The roots' layer, centred, at a zoom where names read.
+    const xs = [...positions.values()].map((p) => p.x);
+    const mid = (Math.min(...xs) + Math.max(...xs) + NODE_WIDTH) / 2;
+    return { x: 480 - mid * 0.8, y: 24, zoom: 0.8 };
+  }, [large, positions]);
+
+  return (
+    <div className="h-full w-full [will-change:transform]" data-testid="run-graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        colorMode={dark ? "dark" : "light"}
+        fitView={!large}
+        fitViewOptions={{ maxZoom: 1.2 }}
+        defaultViewport={initial}
+        minZoom={0.05}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        panActivationKeyCode={null}
+        deleteKeyCode={null}
+        onNodeClick={(_, node) => onSelectTask(node.id)}
+        onPaneClick={() => onSelectTask(null)}
+        proOptions={PRO_OPTIONS}
+      >
+        <Background gap={16} size={1} />
+        <Controls showInteractive={false} />
+        {large ? (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={(node) => STATE_HEX[(node.data as TaskNodeData).task.state] ?? "#a1a1aa"}
+          />
+        ) : null}
+      </ReactFlow>
+    </div>
+  );
+}
+
+// The minimap paints SVG, which takes colours rather than classes.
+const STATE_HEX: Record<string, string> = {
+  Pending: "#d4d4d8",
+  Running: "#3b82f6",
+  Retrying: "#f59e0b",
+  Completed: "#10b981",
+  Cached: "#2dd4bf",
+  Failed: "#ef4444",
+  Crashed: "#f97316",
+  Cancelled: "#a1a1aa",
+  NotRun: "#e4e4e7",
+};

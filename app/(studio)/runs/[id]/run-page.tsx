@@ -1,0 +1,179 @@
+"use client";
+// A flow run, live: its header and actions, then the run as a graph, a timeline or its logs,
+// and the selected task's panel beside them. The view and the selected task are in the URL
+// (?view=timeline&task=load), so a link shows exactly this; Back returns to the previous view.
+import { useMutation } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import type { ReactNode } from "react";
+import { Alert, buttonClass } from "@/app/_components/dialog";
+import { ErrorState } from "@/app/_components/page-header";
+import { useDarkMode } from "@/app/_lib/use-dark-mode";
+import { FILL, stateLabel } from "@/app/_lib/state-colors";
+import { useTRPC } from "@/app/_lib/trpc";
+import { isFinalDisplayState, TASK_RUN_STATES } from "@/contract/run-states";
+import { RunGraph } from "./run-graph";
+import { RunHeader } from "./run-header";
+import { RunTimeline } from "./run-timeline";
+import { TaskPanel } from "./task-panel";
+import { useRunPage, type RunPageTask } from "./use-run-page";
+
+const VIEWS = ["graph", "timeline"] as const;
+type View = (typeof VIEWS)[number];
+
+export function RunPage({ id }: { id: string }) {
+  const { page, live } = useRunPage(id);
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const dark = useDarkMode();
+  const trpc = useTRPC();
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+
+  const view: View = (VIEWS as readonly string[]).includes(params.get("view") ?? "")
+    ? (params.get("view") as View)
+    : "graph";
+  const selected = params.get("task");
+  // A new view is a step Back returns from; selecting a task only replaces the address.
+  const navigate = (changes: Record<string, string | null>, push = false) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
+    const query = next.toString();
+    const url = query ? `${pathname}?${query}` : pathname;
+    if (push) router.push(url, { scroll: false });
+    else router.replace(url, { scroll: false });
+  };
+  const selectTask = (name: string | null) => navigate({ task: name });
+
+  if (page.isPending) return <p className="px-6 py-4 text-sm text-zinc-500">Loading the run…</p>;
+  if (page.isError) return <ErrorState message={`Could not load the run: ${page.error.message}`} />;
+  const { header, tasks, serverTime } = page.data;
+  const skewMs = Date.parse(serverTime) - page.dataUpdatedAt;
+  const task = selected ? (tasks.find((t) => t.name === selected) ?? null) : null;
+  const final = isFinalDisplayState(header.state);
+
+  const actions: ReactNode = (
+    <>
+      <LiveStatus status={final ? "ended" : live.status} />
+      {!final ? (
+        <button
+          type="button"
+          className={buttonClass("secondary")}
+          disabled={cancel.isPending || header.state === "Cancelling"}
+          onClick={() => cancel.mutate({ id })}
+        >
+          {header.state === "Cancelling" ? "Cancelling…" : "Cancel run"}
+        </button>
+      ) : null}
+    </>
+  );
+
+  return (
+    <div className="flex h-screen min-h-0 flex-col">
+      <RunHeader header={header} actions={actions} />
+      {cancel.error ? (
+        <div className="px-6 pt-2">
+          <Alert>{cancel.error.message}</Alert>
+        </div>
+      ) : null}
+      <div
+        className="flex items-center gap-1 border-b border-zinc-200 px-6 dark:border-zinc-800"
+        role="tablist"
+      >
+        {VIEWS.map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={view === v}
+            onClick={() => navigate({ view: v === "graph" ? null : v }, true)}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm capitalize ${
+              view === v
+                ? "border-indigo-500 font-medium"
+                : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200"
+            }`}
+          >
+            {v}
+          </button>
+        ))}
+        <TaskCounts tasks={tasks} />
+      </div>
+      <div
+        className={`grid min-h-0 flex-1 ${task ? "grid-cols-[minmax(0,1fr)_minmax(360px,38%)]" : "grid-cols-1"}`}
+      >
+        <div className="min-h-0 min-w-0" role="tabpanel" aria-label={view}>
+          {view === "graph" ? (
+            <RunGraph
+              key={id}
+              tasks={tasks}
+              selected={selected}
+              dark={dark}
+              onSelectTask={selectTask}
+            />
+          ) : (
+            <RunTimeline
+              header={header}
+              tasks={tasks}
+              skewMs={skewMs}
+              selected={selected}
+              onSelectTask={selectTask}
+            />
+          )}
+        </div>
+        {task ? (
+          <TaskPanel
+            key={task.name}
+            runId={id}
+            task={task}
+            onClose={() => selectTask(null)}
+            onSelectTask={selectTask}
+          />
+        ) : selected ? (
+          <p className="p-4 text-sm text-zinc-500">This run has no task “{selected}”.</p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** "3 completed · 1 failed · 2 not run", each with its colour. */
+function TaskCounts({ tasks }: { tasks: readonly RunPageTask[] }) {
+  const counts = new Map<string, number>();
+  for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+  return (
+    <p
+      className="ml-auto flex flex-wrap gap-3 text-xs text-zinc-600 dark:text-zinc-400"
+      data-testid="task-counts"
+    >
+      {TASK_RUN_STATES.filter((s) => counts.has(s)).map((s) => (
+        <span key={s} className="inline-flex items-center gap-1" data-state={s}>
+          <span className={`size-2 rounded-full ${FILL[s]}`} aria-hidden />
+          {counts.get(s)} {stateLabel(s).toLowerCase()}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+function LiveStatus({ status }: { status: string }) {
+  const [text, color] =
+    status === "ended"
+      ? ["", ""]
+      : status === "pending"
+        ? ["Live", "bg-emerald-500"]
+        : status === "error"
+          ? ["Reconnecting…", "bg-amber-500"]
+          : ["Connecting…", "bg-zinc-400"];
+  if (!text) return null;
+  return (
+    <span
+      className="inline-flex items-center gap-1 text-xs text-zinc-500"
+      data-testid="live-status"
+    >
+      <span className={`size-2 rounded-full ${color}`} aria-hidden />
+      {text}
+    </span>
+  );
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { fit, formatMs, pan, ticks, zoom } from "./timeline-scale";
+
+describe("the timeline's scale", () => {
+  it("puts round ticks inside the span", () => {
+    const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+    const out = ticks({ start: t0 + 300, end: t0 + 10_300 }, 6);
+    expect(out.map((t) => t.label)).toEqual(["00:02", "00:04", "00:06", "00:08", "00:10"]);
+    expect(ticks({ start: t0, end: t0 + 50 }, 6)[1]).toEqual({ at: t0 + 10, label: "00.010" });
+  });
+
+  it("zooms around an anchor and pans by a fraction", () => {
+    expect(zoom({ start: 0, end: 1_000 }, 0.5, 0.5)).toEqual({ start: 250, end: 750 });
+    expect(zoom({ start: 0, end: 1_000 }, 0.5, 0)).toEqual({ start: 0, end: 500 });
+    expect(zoom({ start: 0, end: 100 }, 0.01, 0.5, 10)).toEqual({ start: 45, end: 55 });
+    expect(pan({ start: 0, end: 1_000 }, -0.25)).toEqual({ start: -250, end: 750 });
+  });
+
+  it("fits a run with a margin, and reads durations", () => {
+    expect(fit(0, 10_000)).toEqual({ start: -200, end: 10_400 });
+    expect(formatMs(340)).toBe("340 ms");
+    expect(formatMs(1_234)).toBe("1.2 s");
+    expect(formatMs(184_000)).toBe("3 min 4 s");
+  });
+});

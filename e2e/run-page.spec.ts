@@ -1,0 +1,147 @@
+// The run page in Chromium against a real server and real agents: a failure shown on the graph,
+// the timeline and the task's panel with every attempt; changes arriving live; Cancel.
+import type { Page } from "@playwright/test";
+import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
+import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
+import { signIn } from "./support/studio.ts";
+
+test.afterEach(async () => {
+  await stopAllAgents();
+});
+
+const failing = (name: string) => ({
+  name,
+  parameters: {
+    type: "object",
+    properties: { column: { type: "string", default: "price" } },
+  },
+  tasks: [
+    {
+      name: "extract",
+      language: "python",
+      code: 'def main():\n    print("expensive extract ran")\n    return {"rows": [1, 2, 3]}\n',
+    },
+    {
+      name: "transform",
+      language: "python",
+      dependsOn: ["extract"],
+      retries: 1,
+      retryDelaySeconds: 1,
+      code: "def main(extract, column):\n    print('transforming')\n    raise ValueError(f\"column '{column}' is missing\")\n",
+    },
+    { name: "audit", language: "shell", dependsOn: ["extract"], code: "echo audited\n" },
+    {
+      name: "load",
+      language: "typescript",
+      dependsOn: ["transform"],
+      code: "export default function main() {\n  return 1;\n}\n",
+    },
+  ],
+});
+
+const node = (page: Page, task: string) =>
+  page.locator(`[data-testid="run-graph"] [data-task="${task}"]`);
+
+test("a failing run: the graph, the timeline and the task panel show where and why, live", async ({
+  page,
+  api,
+  baseURL,
+}) => {
+  const queue = uniqueName("q");
+  const deployment = await deployFlow(api, failing(uniqueName("fails")), { workQueue: queue });
+  const runId = await trigger(api, deployment.id);
+  await signIn(page);
+  await page.goto(`/runs/${runId}`);
+
+  // No agent serves the queue yet: the page says so while the run waits.
+  await expect(
+    page.getByRole("status").filter({ hasText: "no online agent serves" }),
+  ).toContainText(`work queue "${queue}"`);
+  await expect(node(page, "extract")).toHaveAttribute("data-state", "Pending");
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
+
+  // An agent starts: everything below arrives without a reload.
+  const agent = startAgent({ apiUrl: baseURL!, queues: [queue] });
+  await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Failed", {
+    timeout: 30_000,
+  });
+  await expect(node(page, "extract")).toHaveAttribute("data-state", "Completed");
+  await expect(node(page, "audit")).toHaveAttribute("data-state", "Completed");
+  await expect(node(page, "transform")).toHaveAttribute("data-state", "Failed");
+  await expect(node(page, "transform")).toContainText("2 attempts");
+  await expect(node(page, "load")).toHaveAttribute("data-state", "NotRun");
+  await expect(page.getByTestId("task-counts")).toContainText("1 failed");
+  await expect(page.getByRole("status")).toHaveCount(0);
+  await expect(page.getByTestId("run-parameters")).toContainText('"column":"price"');
+
+  // The failed node's panel: both attempts, each with its error and traceback.
+  await node(page, "transform").click();
+  await expect(page).toHaveURL(/task=transform/);
+  const panel = page.getByTestId("task-panel");
+  const attempts = panel.getByRole("list", { name: "Attempts" }).locator("li");
+  await expect(attempts).toHaveCount(2);
+  await expect(attempts.nth(0)).toContainText("retried");
+  for (const i of [0, 1]) {
+    await expect(attempts.nth(i).getByTestId("attempt-error")).toContainText(
+      "ValueError: column 'price' is missing",
+    );
+  }
+  await expect(attempts.nth(1).locator("pre")).toContainText('raise ValueError(f"column');
+  await expect(panel).toContainText("Retries1, waiting 1 s");
+
+  // The NotRun task names its cause; the completed one shows its result as a tree.
+  await node(page, "load").click();
+  await expect(panel).toContainText('did not run: upstream task "transform" failed');
+  await node(page, "extract").click();
+  await expect(panel.getByTestId("task-result")).toContainText("rows");
+
+  // The timeline: two attempt bars for transform with the wait between them, Not run marked.
+  await page.getByRole("tab", { name: "timeline" }).click();
+  await expect(page).toHaveURL(/view=timeline/);
+  const timeline = page.getByTestId("run-timeline");
+  const row = timeline.locator('[data-task="transform"]');
+  await expect(row.locator("[data-attempt]")).toHaveCount(2);
+  await expect(row.locator('[data-attempt="1"]')).toHaveAttribute("data-state", "Retrying");
+  await expect(row.locator('[data-attempt="2"]')).toHaveAttribute("data-state", "Failed");
+  await expect(row.locator('[data-wait="1"]')).toBeVisible();
+  await expect(timeline.locator('[data-task="load"] [data-moment="NotRun"]')).toBeVisible();
+  await expect(timeline.getByTestId("timeline-now")).toHaveCount(0);
+
+  // Back returns to the graph view, as it was.
+  await page.goBack();
+  await expect(page.getByTestId("run-graph")).toBeVisible();
+  await agent.stop();
+});
+
+test("Cancel from the browser ends a running run Cancelled", async ({ page, api, baseURL }) => {
+  const queue = uniqueName("q");
+  const deployment = await deployFlow(
+    api,
+    {
+      name: uniqueName("long"),
+      tasks: [
+        {
+          name: "wait",
+          language: "python",
+          code: "import time\ndef main():\n    print('waiting')\n    time.sleep(60)\n",
+        },
+      ],
+    },
+    { workQueue: queue },
+  );
+  startAgent({ apiUrl: baseURL!, queues: [queue] });
+  const runId = await trigger(api, deployment.id);
+  await waitForRun(api, runId, { states: ["Running"] });
+  await signIn(page);
+  await page.goto(`/runs/${runId}`);
+  await expect(node(page, "wait")).toHaveAttribute("data-state", "Running");
+  await page.getByRole("tab", { name: "timeline" }).click();
+  await expect(page.getByTestId("timeline-now")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel run" }).click();
+  await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Cancelled", {
+    timeout: 15_000,
+  });
+  await page.getByRole("tab", { name: "graph" }).click();
+  await expect(node(page, "wait")).toHaveAttribute("data-state", "Cancelled");
+  expect((await waitForRun(api, runId)).state).toBe("Cancelled");
+});

@@ -1,0 +1,60 @@
+// /api/v1/flow-runs/{id}/tasks/{task}: one task of a run — every attempt with its error and
+// traceback, its settings, its result (previewed when large) — and its whole result.
+import { z } from "zod";
+import { TaskRunDetailSchema } from "../../../contract/api-v1.ts";
+import { NotFoundError } from "../../errors.ts";
+import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
+import { route } from "../handler.ts";
+import { json } from "../respond.ts";
+
+const TaskParams = z.object({
+  id: z.string().describe("The flow run's id"),
+  task: z.string().describe("The task's name"),
+});
+
+export const getTaskRun = route(
+  {
+    access: "user",
+    params: TaskParams,
+    docs: {
+      operationId: "getTaskRun",
+      summary: "Read one task of a flow run: attempts with errors, settings, result",
+      tag: "Flow runs",
+      responses: { 200: { description: "The task run", schema: TaskRunDetailSchema } },
+      errors: [404],
+    },
+  },
+  async ({ db, params }) => json(200, await getTaskDetail(db, params.id, params.task)),
+);
+
+export const getTaskRunResult = route(
+  {
+    access: "user",
+    params: TaskParams,
+    query: z.object({
+      download: z
+        .enum(["1", "true"])
+        .optional()
+        .describe("Answer as a file download (content-disposition: attachment)"),
+    }),
+    docs: {
+      operationId: "getTaskRunResult",
+      summary: "Read a task's whole result (JSON, up to 8 MB)",
+      tag: "Flow runs",
+      responses: { 200: { description: "The task's return value", schema: z.unknown() } },
+      errors: [404],
+    },
+  },
+  async ({ db, params, query }) => {
+    const result = await getTaskResult(db, params.id, params.task);
+    if (!result) {
+      throw new NotFoundError(`result of task "${params.task}" in flow run`, params.id);
+    }
+    const file = `${params.task}-${params.id.slice(0, 8)}.json`;
+    return json(
+      200,
+      result.value,
+      query.download ? { "content-disposition": `attachment; filename="${file}"` } : undefined,
+    );
+  },
+);

@@ -1,0 +1,244 @@
+// The studio's run page: the run's header, and per task what the graph, the timeline and the task
+// list draw — state, attempts as time spans, settings, the last error's first line. Results and
+// full tracebacks are read per task when its panel opens (get-task-detail.ts): a run of 2,000
+// tasks stays one small read. `getRunChanges` reads only what changed after a cursor (the
+// state-history rows are numbered, and a run's rows are written under its row lock, so they
+// commit in order): the live subscription sends those.
+import type { Language } from "../../../contract/flow-file/schema.ts";
+import type { TaskRunState } from "../../../contract/run-states.ts";
+import type { Db } from "../../db/client.ts";
+import { isUuid } from "../../db/ids.ts";
+import { NotFoundError } from "../../errors.ts";
+import { getFlowVersion } from "../../flows/version-cache.ts";
+import {
+  RUN_HEADER_SELECT,
+  toRunHeader,
+  type RunHeader,
+  type RunViewOptions,
+} from "../run-header.ts";
+import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
+
+export type ErrorSummary = { type: string; message: string };
+
+export type RunPageTask = {
+  name: string;
+  language: Language;
+  dependsOn: string[];
+  retries: number;
+  timeoutSeconds: number | null;
+  state: TaskRunState;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** While Retrying: when the next attempt starts. */
+  nextAttemptAt: string | null;
+  /** The last error's type and message (the panel reads the traceback). */
+  error: ErrorSummary | null;
+  resultFrom: string | null;
+  timeline: { attempts: Attempt[]; moments: TaskMoment[] };
+};
+
+export type RunPageView = {
+  header: RunHeader;
+  tasks: RunPageTask[];
+  /** Pass to getRunChanges (the subscription) to receive what changes after this read. */
+  cursor: string;
+  /** The server's clock when read: the timeline's "now" line corrects the browser's by it. */
+  serverTime: string;
+};
+
+export type RunChanges = {
+  header: RunHeader;
+  /** The tasks whose state changed since the cursor, whole. */
+  tasks: RunPageTask[];
+  cursor: string;
+  serverTime: string;
+};
+
+type TaskRow = {
+  id: string;
+  name: string;
+  state: TaskRunState;
+  attempts: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  nextAttemptAt: Date | null;
+  error: unknown;
+  resultFromRunId: string | null;
+};
+
+type EventRow = {
+  taskRunId: string;
+  toState: TaskRunState;
+  attempt: number;
+  at: Date;
+  message: string | null;
+  error: unknown;
+};
+
+const TASK_SELECT = {
+  id: true,
+  name: true,
+  state: true,
+  attempts: true,
+  startedAt: true,
+  endedAt: true,
+  nextAttemptAt: true,
+  error: true,
+  resultFromRunId: true,
+} as const;
+
+const EVENT_SELECT = {
+  taskRunId: true,
+  toState: true,
+  attempt: true,
+  at: true,
+  message: true,
+  error: true,
+} as const;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** An error's type and message only: tracebacks can be 256 KB each. */
+export function errorSummary(error: unknown): ErrorSummary | null {
+  if (!error || typeof error !== "object") return null;
+  const { type, message } = error as { type?: unknown; message?: unknown };
+  return { type: String(type ?? "Error"), message: String(message ?? "") };
+}
+
+function encodeCursor(taskEvent: bigint, flowEvent: bigint): string {
+  return `${taskEvent}.${flowEvent}`;
+}
+
+function decodeCursor(cursor: string): { taskEvent: bigint; flowEvent: bigint } {
+  const match = /^(\d{1,19})\.(\d{1,19})$/.exec(cursor);
+  return match
+    ? { taskEvent: BigInt(match[1]!), flowEvent: BigInt(match[2]!) }
+    : { taskEvent: 0n, flowEvent: 0n };
+}
+
+async function readHeader(db: Db, id: string, options: RunViewOptions) {
+  const run = isUuid(id)
+    ? await db.flowRun.findUnique({ where: { id }, select: RUN_HEADER_SELECT })
+    : null;
+  if (!run) throw new NotFoundError("flow run", id);
+  return { row: run, header: await toRunHeader(db, run, options) };
+}
+
+async function lastEventIds(db: Db, id: string) {
+  const [row] = await db.$queryRaw<{ task: bigint | null; flow: bigint | null }[]>`
+    SELECT (SELECT max(id) FROM "TaskRunStateEvent" WHERE "flowRunId" = ${id}::uuid) AS task,
+           (SELECT max(id) FROM "FlowRunStateEvent" WHERE "flowRunId" = ${id}::uuid) AS flow`;
+  return { task: row?.task ?? 0n, flow: row?.flow ?? 0n };
+}
+
+async function buildTasks(
+  db: Db,
+  flowVersionId: string,
+  rows: TaskRow[],
+  events: EventRow[],
+): Promise<RunPageTask[]> {
+  const version = await getFlowVersion(db, flowVersionId);
+  const specs = new Map(version.spec.tasks.map((t) => [t.name, t]));
+  const byTask = new Map<string, EventRow[]>();
+  for (const e of events) {
+    const list = byTask.get(e.taskRunId);
+    if (list) list.push(e);
+    else byTask.set(e.taskRunId, [e]);
+  }
+  return rows.map((t) => {
+    const spec = specs.get(t.name);
+    const timeline = taskAttempts(
+      (byTask.get(t.id) ?? []).map((e) => ({
+        to: e.toState,
+        attempt: e.attempt,
+        at: e.at,
+        message: e.message,
+        error: errorSummary(e.error),
+      })),
+    );
+    return {
+      name: t.name,
+      language: spec?.language ?? "python",
+      dependsOn: spec?.dependsOn ?? [],
+      retries: spec?.retries ?? 0,
+      timeoutSeconds: spec?.timeoutSeconds ?? null,
+      state: t.state,
+      attempts: t.attempts,
+      startedAt: iso(t.startedAt),
+      endedAt: iso(t.endedAt),
+      nextAttemptAt: iso(t.nextAttemptAt),
+      error: errorSummary(t.error),
+      resultFrom: t.resultFromRunId,
+      timeline,
+    };
+  });
+}
+
+export async function getRunPage(
+  db: Db,
+  id: string,
+  options: RunViewOptions,
+): Promise<RunPageView> {
+  // The cursor is read first: whatever changes while the rest is read comes again as a change.
+  const last = await lastEventIds(db, id);
+  const { row, header } = await readHeader(db, id, options);
+  const [tasks, events] = await Promise.all([
+    db.taskRun.findMany({
+      where: { flowRunId: id },
+      orderBy: { position: "asc" },
+      select: TASK_SELECT,
+    }),
+    db.taskRunStateEvent.findMany({
+      where: { flowRunId: id },
+      orderBy: { id: "asc" },
+      select: EVENT_SELECT,
+    }),
+  ]);
+  return {
+    header,
+    tasks: await buildTasks(db, row.flowVersionId, tasks, events),
+    cursor: encodeCursor(last.task, last.flow),
+    serverTime: new Date().toISOString(),
+  };
+}
+
+/** What changed after `cursor`: the header (always) and the tasks with new state history. */
+export async function getRunChanges(
+  db: Db,
+  id: string,
+  cursor: string,
+  options: RunViewOptions,
+): Promise<RunChanges> {
+  const after = decodeCursor(cursor);
+  const last = await lastEventIds(db, id);
+  const { row, header } = await readHeader(db, id, options);
+  let tasks: RunPageTask[] = [];
+  if (last.task > after.taskEvent) {
+    const touched = await db.taskRunStateEvent.findMany({
+      where: { flowRunId: id, id: { gt: after.taskEvent, lte: last.task } },
+      distinct: ["taskRunId"],
+      select: { taskRunId: true },
+    });
+    const ids = touched.map((t) => t.taskRunId);
+    const [rows, events] = await Promise.all([
+      db.taskRun.findMany({
+        where: { id: { in: ids } },
+        orderBy: { position: "asc" },
+        select: TASK_SELECT,
+      }),
+      db.taskRunStateEvent.findMany({
+        where: { taskRunId: { in: ids }, id: { lte: last.task } },
+        orderBy: { id: "asc" },
+        select: EVENT_SELECT,
+      }),
+    ]);
+    tasks = await buildTasks(db, row.flowVersionId, rows, events);
+  }
+  return {
+    header,
+    tasks,
+    cursor: encodeCursor(last.task, last.flow),
+    serverTime: new Date().toISOString(),
+  };
+}

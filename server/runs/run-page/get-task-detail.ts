@@ -1,0 +1,92 @@
+// One task of a run, as its panel on the run page (and GET /api/v1/flow-runs/{id}/tasks/{task})
+// shows it: its settings and code as they were in the run's version, every attempt with its
+// full error and traceback, and its result — whole, or previewed when large (result-preview.ts).
+import type { Task } from "../../../contract/flow-file/schema.ts";
+import type { TaskRunState } from "../../../contract/run-states.ts";
+import type { Db } from "../../db/client.ts";
+import { isUuid } from "../../db/ids.ts";
+import { NotFoundError } from "../../errors.ts";
+import { getFlowVersion } from "../../flows/version-cache.ts";
+import { previewResult, type ResultPreview } from "./result-preview.ts";
+import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
+
+export type TaskDetail = {
+  name: string;
+  state: TaskRunState;
+  /** The task as the run's flow version defines it (source code, not compiled). */
+  spec: Task;
+  attempts: Attempt[];
+  moments: TaskMoment[];
+  error: unknown;
+  nextAttemptAt: string | null;
+  resultFrom: string | null;
+  result: ResultPreview;
+};
+
+async function findTaskRun(db: Db, runId: string, task: string) {
+  const row = isUuid(runId)
+    ? await db.taskRun.findUnique({
+        where: { flowRunId_name: { flowRunId: runId, name: task } },
+        select: {
+          id: true,
+          name: true,
+          state: true,
+          error: true,
+          nextAttemptAt: true,
+          resultFromRunId: true,
+          flowRun: { select: { flowVersionId: true } },
+        },
+      })
+    : null;
+  if (!row) {
+    const run = isUuid(runId)
+      ? await db.flowRun.findUnique({ where: { id: runId }, select: { id: true } })
+      : null;
+    if (!run) throw new NotFoundError("flow run", runId);
+    throw new NotFoundError(`task of flow run ${runId}:`, task);
+  }
+  return row;
+}
+
+export async function getTaskDetail(db: Db, runId: string, task: string): Promise<TaskDetail> {
+  const row = await findTaskRun(db, runId, task);
+  const [events, result, version] = await Promise.all([
+    db.taskRunStateEvent.findMany({
+      where: { taskRunId: row.id },
+      orderBy: { id: "asc" },
+      select: { toState: true, attempt: true, at: true, message: true, error: true },
+    }),
+    db.result.findUnique({
+      where: { taskRunId: row.id },
+      select: { value: true, sizeBytes: true },
+    }),
+    getFlowVersion(db, row.flowRun.flowVersionId),
+  ]);
+  const spec = version.spec.tasks.find((t) => t.name === task);
+  if (!spec) throw new NotFoundError(`task of flow ${version.flow} v${version.version}:`, task);
+  const { attempts, moments } = taskAttempts(events.map((e) => ({ ...e, to: e.toState })));
+  return {
+    name: row.name,
+    state: row.state,
+    spec,
+    attempts,
+    moments,
+    error: row.error,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+    resultFrom: row.resultFromRunId,
+    result: result ? previewResult(result.value, result.sizeBytes) : { kind: "none" },
+  };
+}
+
+/** A task's whole result (the panel's "load the whole value", and its download). */
+export async function getTaskResult(
+  db: Db,
+  runId: string,
+  task: string,
+): Promise<{ value: unknown; sizeBytes: number } | null> {
+  const row = await findTaskRun(db, runId, task);
+  return db.result.findUnique({
+    where: { taskRunId: row.id },
+    select: { value: true, sizeBytes: true },
+  });
+}

@@ -1,0 +1,44 @@
+// The run page's data: the run whole, then its changes live (a subscription over SSE fed by the
+// event bus, so it also works when the agent reports to another replica), and one task's
+// detail and result when its panel opens.
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { getRunPage } from "../../runs/run-page/get-run-page.ts";
+import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
+import { watchRun } from "../../runs/run-page/watch-run.ts";
+import { router, userProcedure } from "../init.ts";
+
+const RunId = z.object({ id: z.string().min(1) });
+const TaskRef = z.object({ id: z.string().min(1), task: z.string().min(1) });
+
+export const runPageRouter = router({
+  get: userProcedure.input(RunId).query(({ ctx, input }) =>
+    getRunPage(ctx.db, input.id, {
+      lateAfterMs: ctx.config.lateAfterMs,
+      leaseMs: ctx.config.agents.leaseMs,
+    }),
+  ),
+
+  /**
+   * What changed after `cursor` (from `get`), as it happens. Each message is tracked by its
+   * cursor: a browser that reconnects resumes from the last one it received.
+   */
+  live: userProcedure
+    .input(RunId.extend({ cursor: z.string(), lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const changes = watchRun(ctx.db, input.id, input.lastEventId ?? input.cursor, {
+        lateAfterMs: ctx.config.lateAfterMs,
+        leaseMs: ctx.config.agents.leaseMs,
+        signal,
+      });
+      for await (const change of changes) yield tracked(change.cursor, change);
+    }),
+
+  task: userProcedure
+    .input(TaskRef)
+    .query(({ ctx, input }) => getTaskDetail(ctx.db, input.id, input.task)),
+
+  taskResult: userProcedure
+    .input(TaskRef)
+    .query(({ ctx, input }) => getTaskResult(ctx.db, input.id, input.task)),
+});
