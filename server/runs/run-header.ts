@@ -5,7 +5,7 @@ import type { FlowRunView } from "../../contract/api-v1.ts";
 import { displayFlowRunState } from "../../contract/run-states.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import type { Db } from "../db/client.ts";
-import { Prisma } from "../db/generated/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 
 export const RUN_HEADER_SELECT = {
   id: true,

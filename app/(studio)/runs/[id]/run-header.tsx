@@ -78,7 +78,7 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
         </Fact>
         {h.attempt > 1 ? <Fact label="Attempt">{h.attempt}</Fact> : null}
         <Fact label="Created">{formatTime(h.createdAt)}</Fact>
-        {h.scheduledAt !== h.createdAt ? (
+        {Math.abs(Date.parse(h.scheduledAt) - Date.parse(h.createdAt)) > 2_000 ? (
           <Fact label="Scheduled">{formatTime(h.scheduledAt)}</Fact>
         ) : null}
         <Fact label="Started">{formatTime(h.startedAt)}</Fact>

@@ -17,7 +17,7 @@ describe("the timeline's scale", () => {
   });
 
   it("fits a run with a margin, and reads durations", () => {
-    expect(fit(0, 10_000)).toEqual({ start: -200, end: 10_400 });
+    expect(fit(0, 10_000)).toEqual({ start: -200, end: 11_000 });
     expect(formatMs(340)).toBe("340 ms");
     expect(formatMs(1_234)).toBe("1.2 s");
     expect(formatMs(184_000)).toBe("3 min 4 s");

@@ -44,7 +44,8 @@ export function pan(span: Span, fraction: number): Span {
 /** The span that shows from `start` to `end` with a margin either side. */
 export function fit(start: number, end: number): Span {
   const width = Math.max(1_000, end - start);
-  return { start: start - width * 0.02, end: end + width * 0.04 };
+  // Room on the right for the labels of what happened last ("Not run").
+  return { start: start - width * 0.02, end: end + width * 0.1 };
 }
 
 /** "1.2 s", "340 ms", "3 min 4 s". */
