@@ -59,6 +59,6 @@ export default defineConfig({
       testMatch: ["studio.spec.ts", "editor.spec.ts", "run-page.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
-    { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts"] },
+    { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts"] },
   ],
 });
