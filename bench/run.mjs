@@ -7,6 +7,7 @@
 //   npm run bench -- light dispatch   only some workloads
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
+import { benchRunPage } from "./run-page.mjs";
 import { benchStudio } from "./studio.mjs";
 
 const FIBO_TS =
@@ -217,6 +218,33 @@ try {
       `${s.listKb.toFixed(0)} KB vs ${s.editorKb.toFixed(0)} KB`,
       "editor lazy: list ≪ editor",
       s.listKb * 3 < s.editorKb,
+    ]);
+  }
+  if (wanted("run-page")) {
+    const r = await benchRunPage(server.url);
+    results.push([
+      `run page: a run of ${r.tasks} tasks, graph drawn (navigation → nodes painted)`,
+      `p50 ${ms(r.graph.p50)}, max ${ms(r.graph.max)}`,
+      "≤ 2 s",
+      r.graph.max <= 2_000,
+    ]);
+    results.push([
+      `run page: the same run's timeline drawn`,
+      `p50 ${ms(r.timeline.p50)}, max ${ms(r.timeline.max)}`,
+      "≤ 2 s",
+      r.timeline.max <= 2_000,
+    ]);
+    results.push([
+      `run page: frames while its ${r.tasks} tasks change state live (${r.liveSeconds.toFixed(1)} s, ${r.liveFrames.n} frames)`,
+      `p50 ${ms(r.liveFrames.p50)}, p95 ${ms(r.liveFrames.p95)}, max ${ms(r.liveFrames.max)}`,
+      "p95 ≤ 50 ms",
+      r.liveFrames.p95 <= 50,
+    ]);
+    results.push([
+      `run page: a task's state change (agent) → shown on the open page (${r.latencySamples} of ${r.expectedSamples} changes)`,
+      `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, max ${ms(r.latency.max)}`,
+      "p95 ≤ 300 ms",
+      r.latency.p95 <= 300 && r.latencySamples === r.expectedSamples,
     ]);
   }
 } finally {

@@ -60,6 +60,7 @@ test.describe("the /api/v1 happy path", () => {
         endedAt: null,
         result: null,
         error: null,
+        resultFrom: null,
       },
       {
         name: "report",
@@ -69,6 +70,7 @@ test.describe("the /api/v1 happy path", () => {
         endedAt: null,
         result: null,
         error: null,
+        resultFrom: null,
       },
       {
         name: "notify",
@@ -78,6 +80,7 @@ test.describe("the /api/v1 happy path", () => {
         endedAt: null,
         result: null,
         error: null,
+        resultFrom: null,
       },
     ]);
     expect(read.parameters).toEqual({ repos: ["x/y", "z/w"] });
