@@ -30,6 +30,7 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
+import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
@@ -68,6 +69,10 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/flow-runs/:id/history", getFlowRunHistory],
   ["GET", "/api/v1/flow-runs/:id/wait", getFlowRunWait],
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],
+  ["POST", "/api/v1/flow-runs/:id/retry", postRetry],
+  ["POST", "/api/v1/flow-runs/:id/retry-from-failure", postRetryFromFailure],
+  ["POST", "/api/v1/flow-runs/:id/run-from-task", postRunFromTask],
+  ["GET", "/api/v1/flow-runs/:id/replay-plan", getReplayPlan],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
   ["POST", "/api/v1/agents", postAgent],
