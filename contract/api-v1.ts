@@ -260,10 +260,6 @@ export const ReplayPlanQuerySchema = z.object({
   kind: ReplayKindSchema,
   task: z.string().min(1).optional().describe("For kind=fromTask: the task to run again"),
   version: ReplayVersionSchema.default("run"),
-  parameters: z
-    .string()
-    .optional()
-    .describe("A JSON object of parameters for the replay instead of the replayed run's"),
 });
 
 /** Why a task runs again in a replay. */

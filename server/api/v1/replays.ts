@@ -11,7 +11,6 @@ import {
   type ReplayKind,
   type ReplayVersion,
 } from "../../../contract/api-v1.ts";
-import { PipebookError } from "../../errors.ts";
 import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
 import { route, type RouteContext, type RouteDocs } from "../handler.ts";
 import { json } from "../respond.ts";
@@ -100,23 +99,6 @@ export const getReplayPlan = route(
         kind: query.kind,
         task: query.task,
         version: query.version,
-        parameters: query.parameters === undefined ? undefined : parseParameters(query.parameters),
       }),
     ),
 );
-
-function parseParameters(text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new PipebookError(
-      "bad_request",
-      `invalid query: parameters is not valid JSON (${(error as Error).message}); pass a JSON object`,
-    );
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PipebookError("bad_request", "invalid query: parameters must be a JSON object");
-  }
-  return value as Record<string, unknown>;
-}

@@ -101,7 +101,7 @@ export async function loadReplay(db: Db, input: ReplayInput): Promise<LoadedRepl
         resultFromRunId: t.resultFromRunId,
       })),
     },
-    target: { version: target.version, tasks: target.spec.tasks },
+    target: { version: target.version, tasks: inTopologicalOrder(target) },
     changedParameters: parameters.changed,
   });
   return {
@@ -123,4 +123,10 @@ export async function loadReplay(db: Db, input: ReplayInput): Promise<LoadedRepl
     target: { id: targetId, version: target },
     sourceTaskRunIds: new Map(run.taskRuns.map((t) => [t.name, t.id])),
   };
+}
+
+/** The version's tasks as its flow file states them, in the order its executable tasks run. */
+function inTopologicalOrder(version: CachedVersion) {
+  const byName = new Map(version.spec.tasks.map((t) => [t.name, t]));
+  return version.executable.map((t) => byName.get(t.name)!);
 }

@@ -232,8 +232,8 @@ describe("planning a replay on a later version", () => {
     ]);
     const rewired = [
       task("extract"),
-      task("clean", ["extract", "stats"]),
       task("stats"),
+      task("clean", ["extract", "stats"]),
       task("report", ["clean", "stats"]),
     ];
     expect(plan({ kind: "fromFailure" }, completedRun(), v2(rewired)).tasks[2]).toMatchObject({

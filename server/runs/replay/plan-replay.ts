@@ -11,7 +11,6 @@
 // (a replay of a replay points at the original producer, not at the replay in between).
 import type { ReplayKind, ReplayTaskPlan } from "../../../contract/api-v1.ts";
 import { closestName } from "../../../contract/closest-name.ts";
-import { topologicalOrder } from "../../../contract/flow-file/dag.ts";
 import type { Task } from "../../../contract/flow-file/schema.ts";
 import {
   isFinalFlowRunState,
@@ -47,7 +46,10 @@ export type ReplaySource = {
   taskRuns: readonly SourceTaskRun[];
 };
 
-/** The flow version the replay runs. */
+/**
+ * The flow version the replay runs, its tasks in topological order (as CachedVersion.executable
+ * holds them: sorting 2,000 tasks again would cost more than the whole plan).
+ */
 export type ReplayTarget = { version: number; tasks: readonly Task[] };
 
 export type TaskReplayPlan = {
@@ -88,8 +90,9 @@ export function planReplayTasks(input: {
   const { mode, source, target, changedParameters } = input;
   refuseUnreplayable(source);
   const targetNames = target.tasks.map((t) => t.name);
+  const inTarget = new Set(targetNames);
   const where = `flow "${source.flow}" v${target.version}`;
-  if (mode.kind === "fromTask" && !targetNames.includes(mode.task)) {
+  if (mode.kind === "fromTask" && !inTarget.has(mode.task)) {
     const hint = closestName(mode.task, targetNames);
     throw new PipebookError(
       "bad_request",
@@ -100,7 +103,7 @@ export function planReplayTasks(input: {
   if (mode.kind === "fromFailure") {
     // Retry from failure promises to run the failed tasks again: they must still exist.
     const gone = source.taskRuns.filter(
-      (r) => ["Failed", "Crashed", "Cancelled"].includes(r.state) && !targetNames.includes(r.name),
+      (r) => ["Failed", "Crashed", "Cancelled"].includes(r.state) && !inTarget.has(r.name),
     );
     if (gone.length) {
       const first = gone[0]!;
@@ -142,7 +145,7 @@ export function planReplayTasks(input: {
     return null;
   };
 
-  const decided = decideReruns(topologicalOrder(target.tasks), ownReason);
+  const decided = decideReruns(target.tasks, ownReason);
   const plan: TaskReplayPlan = { tasks: [], rerun: [], reused: [] };
   for (const [name, why] of decided) {
     if (why) {

@@ -79,6 +79,19 @@ async function failedRun(retries = 0) {
   return { id, flow, deploymentId: deployment.id, queue, agent };
 }
 
+/** A failed run, its failing task fixed in v2, and its replay from failure on v2 (Completed). */
+async function fixedAndReplayed() {
+  const first = await failedRun();
+  await seedFlow(test.db, etl(first.flow.name));
+  const fixed = await replayFlowRun(test.db, {
+    runId: first.id,
+    kind: "fromFailure",
+    version: "latest",
+  });
+  await first.agent.execute(behave(true));
+  return { first, fixed };
+}
+
 const states = async (id: string) =>
   (await getFlowRun(test.db, id, VIEW)).taskRuns.map((t) => [
     t.name,
@@ -188,14 +201,7 @@ describe("retry from failure", () => {
   });
 
   it("a replay of a replay reuses results from the run that produced them", async () => {
-    const first = await failedRun();
-    await seedFlow(test.db, etl(first.flow.name));
-    const second = await replayFlowRun(test.db, {
-      runId: first.id,
-      kind: "fromFailure",
-      version: "latest",
-    });
-    await first.agent.execute(behave(true));
+    const { first, fixed: second } = await fixedAndReplayed();
 
     const third = await replayFlowRun(test.db, {
       runId: second.id,
@@ -241,14 +247,7 @@ describe("retry from failure", () => {
 
 describe("run from a task, and retry", () => {
   it("run from here re-runs that task and its downstream only", async () => {
-    const first = await failedRun();
-    await seedFlow(test.db, etl(first.flow.name));
-    const fixed = await replayFlowRun(test.db, {
-      runId: first.id,
-      kind: "fromFailure",
-      version: "latest",
-    });
-    await first.agent.execute(behave(true));
+    const { first, fixed } = await fixedAndReplayed();
 
     const fromClean = await replayFlowRun(test.db, {
       runId: fixed.id,
