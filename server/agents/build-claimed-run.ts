@@ -1,6 +1,6 @@
 // What an agent receives for each run it claims: everything needed to execute it without
 // another round trip — the tasks with runnable code, parameters, runner, and what an earlier
-// attempt already completed.
+// attempt already completed (or what a cell run or a replay reuses from earlier runs).
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
@@ -8,8 +8,9 @@ import type { ClaimedRow } from "../runs/state-machine/index.ts";
 
 export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
-  // Only a retried run has history to resume from, and a cell run its reused upstream results.
-  const resumed = rows.filter((r) => r.attempt > 1 || r.cellTask).map((r) => r.id);
+  // Only a retried run has history to resume from, and a cell run or a replay its reused results:
+  // a first run of a deployment, the usual case, costs no read here.
+  const resumed = rows.filter((r) => r.attempt > 1 || r.cellTask || r.parentRunId).map((r) => r.id);
   const earlier = resumed.length
     ? await db.taskRun.findMany({
         where: { flowRunId: { in: resumed } },

@@ -31,6 +31,7 @@ import {
 } from "./v1/flow-runs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
+import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
@@ -71,6 +72,10 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],
   ["GET", "/api/v1/flow-runs/:id/tasks/:task", getTaskRun],
   ["GET", "/api/v1/flow-runs/:id/tasks/:task/result", getTaskRunResult],
+  ["POST", "/api/v1/flow-runs/:id/retry", postRetry],
+  ["POST", "/api/v1/flow-runs/:id/retry-from-failure", postRetryFromFailure],
+  ["POST", "/api/v1/flow-runs/:id/run-from-task", postRunFromTask],
+  ["GET", "/api/v1/flow-runs/:id/replay-plan", getReplayPlan],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
   ["POST", "/api/v1/agents", postAgent],

@@ -1,21 +1,24 @@
 // "Run cell": a flow run of one task of a saved version plus the upstream tasks it needs (see
 // plan-cell-run.ts). Upstream results from earlier runs of the flow are copied in as Cached task
-// runs, so the agent receives them as completed and runs only the rest. The run goes where the
+// runs (replay/reuse-results.ts, as replays do), so the agent receives them as completed and
+// runs only the rest. The run goes where the
 // flow's most recently updated deployment runs (its queue, tags and runner), else to the queue
 // "default"; its parameters are the given ones, else those of the flow's last run (when they
 // still fit the schema), with the schema's defaults filled in.
 import type { FlowFile, Task } from "../../contract/flow-file/schema.ts";
 import { validateParameters } from "../../contract/parameters.ts";
-import type { Db, Tx } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
-import { insertScheduledFlowRun, transitionTaskRuns } from "./state-machine/index.ts";
+import { insertScheduledFlowRun } from "./state-machine/index.ts";
 import { textArray } from "./state-machine/sql.ts";
 import { planCellRun } from "./plan-cell-run.ts";
+import { reuseResults } from "./replay/reuse-results.ts";
+import { sameTask } from "./replay/task-changes.ts";
 
 export type CellRunInput = {
   flow: string;
@@ -35,7 +38,13 @@ export type CreatedCellRun = {
   reused: string[];
 };
 
-type EarlierResult = { name: string; flowRunId: string; flowVersionId: string; value: unknown };
+type EarlierResult = {
+  name: string;
+  taskRunId: string;
+  flowRunId: string;
+  flowVersionId: string;
+  resultFromRunId: string | null;
+};
 
 export async function createCellRun(db: Db, input: CellRunInput): Promise<CreatedCellRun> {
   const flow = await db.flow.findUnique({
@@ -83,11 +92,11 @@ export async function createCellRun(db: Db, input: CellRunInput): Promise<Create
   const unchanged = new Map<string, EarlierResult>();
   for (const result of earlier) {
     const then = (await getFlowVersion(db, result.flowVersionId)).spec.tasks;
+    const now = tasks.find((t) => t.name === result.name);
     if (
       sameTask(
         then.find((t) => t.name === result.name),
-        tasks,
-        result.name,
+        now,
       )
     ) {
       unchanged.set(result.name, result);
@@ -121,7 +130,14 @@ export async function createCellRun(db: Db, input: CellRunInput): Promise<Create
     await reuseResults(
       tx,
       run.id,
-      plan.reuse.map((name) => unchanged.get(name)!),
+      plan.reuse.map((name) => {
+        const earlier = unchanged.get(name)!;
+        return {
+          task: name,
+          sourceTaskRunId: earlier.taskRunId,
+          fromRunId: earlier.resultFromRunId ?? earlier.flowRunId,
+        };
+      }),
     );
     return { id: run.id, queue: queue.name };
   });
@@ -136,18 +152,6 @@ function reusableParameters(spec: FlowFile, last: unknown): Record<string, unkno
   return result.ok ? (last as Record<string, unknown>) : undefined;
 }
 
-/** A result is reusable when the task's language, code and dependencies are what they were. */
-function sameTask(then: Task | undefined, now: readonly Task[], name: string): boolean {
-  const current = now.find((t) => t.name === name);
-  return (
-    !!then &&
-    !!current &&
-    then.language === current.language &&
-    then.code === current.code &&
-    then.dependsOn.join("\0") === current.dependsOn.join("\0")
-  );
-}
-
 /** Per upstream task of the target, its most recent Completed or Cached result in this flow. */
 async function latestResults(
   db: Db,
@@ -158,35 +162,13 @@ async function latestResults(
   const upstream = tasks.filter((t) => t.name !== target).map((t) => t.name);
   if (upstream.length === 0) return [];
   return db.$queryRaw<EarlierResult[]>`
-    SELECT DISTINCT ON (t.name) t.name, t."flowRunId", r."flowVersionId", res.value
+    SELECT DISTINCT ON (t.name) t.name, t.id AS "taskRunId", t."flowRunId", r."flowVersionId",
+      t."resultFromRunId"
     FROM "FlowRun" r
     JOIN "TaskRun" t ON t."flowRunId" = r.id
     JOIN "Result" res ON res."taskRunId" = t.id
     WHERE r."flowId" = ${flowId}::uuid
       AND t.name = ANY(${textArray(upstream)}::text[])
       AND t.state IN ('Completed', 'Cached')
-      AND res."storageKey" IS NULL
     ORDER BY t.name, t."endedAt" DESC NULLS LAST`;
-}
-
-/** Marks the reused upstream task runs Cached, each with a copy of its earlier result. */
-async function reuseResults(tx: Tx, flowRunId: string, results: EarlierResult[]): Promise<void> {
-  const bySource = new Map<string, EarlierResult[]>();
-  for (const r of results) bySource.set(r.flowRunId, [...(bySource.get(r.flowRunId) ?? []), r]);
-  for (const [source, group] of bySource) {
-    await transitionTaskRuns(tx, {
-      flowRunId,
-      names: group.map((r) => r.name),
-      from: ["Pending"],
-      to: "Cached",
-      message: `result reused from run ${source}`,
-    });
-  }
-  if (results.length === 0) return;
-  const values = results.map((r) => JSON.stringify(r.value ?? null));
-  await tx.$executeRaw`
-    INSERT INTO "Result" ("taskRunId", value, "sizeBytes")
-    SELECT t.id, v.value::jsonb, octet_length(v.value)
-    FROM unnest(${textArray(results.map((r) => r.name))}::text[], ${textArray(values)}::text[]) AS v(name, value)
-    JOIN "TaskRun" t ON t."flowRunId" = ${flowRunId}::uuid AND t.name = v.name`;
 }

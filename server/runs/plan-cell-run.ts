@@ -1,9 +1,11 @@
 // Which tasks a notebook cell run ("Run cell") executes and which upstream results it reuses.
 // Like a notebook kernel that remembers earlier cells, a cell runs against the results its
 // upstream tasks produced last time; unlike one, a result is only reused while it is still
-// true: the upstream's code, language and own inputs must be unchanged since it was produced.
+// true: the upstream task must be unchanged since it was produced (replay/task-changes.ts) and
+// none of its own upstream tasks may run again (replay/decide-reruns.ts).
 import type { DagTask } from "../../contract/flow-file/dag.ts";
 import { topologicalOrder } from "../../contract/flow-file/dag.ts";
+import { decideReruns } from "./replay/decide-reruns.ts";
 
 export type CellRunPlan = {
   /** The tasks to execute, in topological order (the target last). */
@@ -31,18 +33,13 @@ export function planCellRun(
     ancestors.add(name);
     stack.push(...(byName.get(name)?.dependsOn ?? []));
   }
+  const decided = decideReruns(
+    topologicalOrder(tasks.filter((t) => ancestors.has(t.name))),
+    (task) => (reusable.has(task.name) ? null : "no result"),
+  );
   const run: string[] = [];
   const reuse: string[] = [];
-  const rerun = new Set<string>();
-  for (const task of topologicalOrder(tasks.filter((t) => ancestors.has(t.name)))) {
-    // A result computed from inputs that are about to change is stale too.
-    if (reusable.has(task.name) && !task.dependsOn.some((d) => rerun.has(d))) {
-      reuse.push(task.name);
-    } else {
-      rerun.add(task.name);
-      run.push(task.name);
-    }
-  }
+  for (const [name, why] of decided) (why === null ? reuse : run).push(name);
   run.push(target);
   return { run, reuse };
 }

@@ -101,6 +101,10 @@ export type NewFlowRun = {
   maxRetries: number;
   scheduledAt: Date;
   createdById?: string | null;
+  /** For a replay: the run it replays, how, and for a fromTask replay the task it starts from. */
+  parentRunId?: string | null;
+  replayKind?: "retry" | "fromFailure" | "fromTask" | null;
+  replayTask?: string | null;
 };
 
 /**
@@ -115,10 +119,12 @@ export async function insertScheduledFlowRun(
   const [created] = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
-        parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt")
+        parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
+        state, "stateChangedAt", "createdAt")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
+        ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
         'Scheduled', now(), now())
       RETURNING id, "createdAt"
     ), tasks AS (
@@ -153,14 +159,16 @@ export async function insertClaimedFlowRun(
   const [created] = await tx.$queryRaw<ClaimedRow[]>`
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
-        parameters, "maxRetries", "scheduledAt", "createdById", state, "stateChangedAt", "createdAt",
-        "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
+        parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
+        state, "stateChangedAt", "createdAt", "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
+        ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
         'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
         now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
-      RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask", parameters
+      RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
+        "parentRunId", parameters
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
       SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
@@ -172,7 +180,7 @@ export async function insertClaimedFlowRun(
       SELECT id, 'Scheduled'::"FlowRunState", 'Pending'::"FlowRunState", 'Claimed by an agent', now() FROM run
     )
     SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
-      ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
+      "parentRunId", ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
       ${claim.image}::text AS image, parameters
     FROM run`;
   return created!;

@@ -17,6 +17,8 @@ export type ClaimedRow = {
   deploymentId: string | null;
   deploymentName: string;
   cellTask: string | null;
+  /** Set for a replay, whose reused results the agent must receive. */
+  parentRunId: string | null;
   runner: "process" | "docker" | "kubernetes";
   image: string | null;
   parameters: Json;
@@ -56,14 +58,14 @@ export async function claimFlowRuns(
         "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
       RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId",
-        f."cellTask", f.parameters
+        f."cellTask", f."parentRunId", f.parameters
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
-      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c.parameters
+      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c."parentRunId", c.parameters
     FROM claimed c LEFT JOIN "Deployment" d ON d.id = c."deploymentId"`;
 }
 

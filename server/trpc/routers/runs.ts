@@ -1,14 +1,28 @@
 import { z } from "zod";
-import { ParameterValuesSchema } from "../../../contract/api-v1.ts";
+import {
+  ParameterValuesSchema,
+  ReplayKindSchema,
+  ReplayVersionSchema,
+} from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { createCellRun } from "../../runs/create-cell-run.ts";
 import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { listFlowRuns } from "../../runs/list-flow-runs.ts";
+import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
 import { router, userProcedure } from "../init.ts";
 
 const RunId = z.object({ id: z.string().min(1) });
+
+/** Retry (kind retry), Retry from failure (fromFailure) or Run from here (fromTask + task). */
+const Replay = RunId.extend({
+  kind: ReplayKindSchema,
+  task: z.string().min(1).optional(),
+  version: ReplayVersionSchema.default("run"),
+  /** Parameters for the replay instead of the replayed run's. */
+  parameters: ParameterValuesSchema.optional(),
+});
 
 export const runsRouter = router({
   list: userProcedure
@@ -74,4 +88,16 @@ export const runsRouter = router({
     ),
 
   cancel: userProcedure.input(RunId).mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id)),
+
+  /** What a replay would re-run and reuse; creates nothing, refuses as the replay would. */
+  replayPlan: userProcedure
+    .input(Replay)
+    .query(({ ctx, input }) => planReplay(ctx.db, { ...input, runId: input.id })),
+
+  /** Replays a finished run as a new, linked run; answers the new run's id with its plan. */
+  replay: userProcedure
+    .input(Replay)
+    .mutation(({ ctx, input }) =>
+      replayFlowRun(ctx.db, { ...input, runId: input.id, userId: ctx.principal.userId }),
+    ),
 });

@@ -1,0 +1,132 @@
+// Reading what a replay is planned from: the replayed run with its task runs, its version, and
+// the version the replay runs (the run's own or the flow's latest), then the plan itself.
+// planReplay answers previews; replayFlowRun creates what this plans.
+import type { ReplayKind, ReplayPlanView, ReplayVersion } from "../../../contract/api-v1.ts";
+import type { Db } from "../../db/client.ts";
+import { isUuid } from "../../db/ids.ts";
+import { NotFoundError } from "../../errors.ts";
+import { getFlowVersion, type CachedVersion } from "../../flows/version-cache.ts";
+import { planReplayTasks, refuseUnreplayable, replayMode } from "./plan-replay.ts";
+import { replayParameters } from "./replay-parameters.ts";
+
+export type ReplayInput = {
+  runId: string;
+  kind: ReplayKind;
+  /** The task a fromTask replay starts from. */
+  task?: string;
+  version: ReplayVersion;
+  /** Parameters instead of the replayed run's. */
+  parameters?: Record<string, unknown>;
+};
+
+export type LoadedReplay = {
+  plan: ReplayPlanView;
+  source: { flowId: string; workQueueId: string; queue: string; tags: string[] };
+  deployment: { id: string; retries: number } | null;
+  target: { id: string; version: CachedVersion };
+  /** Per task run of the replayed run that a reused task copies: its id. */
+  sourceTaskRunIds: Map<string, string>;
+};
+
+export async function planReplay(db: Db, input: ReplayInput): Promise<ReplayPlanView> {
+  return (await loadReplay(db, input)).plan;
+}
+
+export async function loadReplay(db: Db, input: ReplayInput): Promise<LoadedReplay> {
+  const mode = replayMode(input.kind, input.task);
+  const run = isUuid(input.runId)
+    ? await db.flowRun.findUnique({
+        where: { id: input.runId },
+        select: {
+          id: true,
+          state: true,
+          cellTask: true,
+          flowId: true,
+          flowVersionId: true,
+          parameters: true,
+          tags: true,
+          workQueueId: true,
+          workQueue: { select: { name: true } },
+          deployment: { select: { id: true, retries: true } },
+          taskRuns: {
+            select: {
+              id: true,
+              name: true,
+              state: true,
+              resultFromRunId: true,
+              result: { select: { id: true } },
+            },
+          },
+        },
+      })
+    : null;
+  if (!run) throw new NotFoundError("flow run", input.runId);
+  refuseUnreplayable(run);
+
+  const targetId =
+    input.version === "run"
+      ? run.flowVersionId
+      : (
+          await db.flowVersion.findFirstOrThrow({
+            where: { flowId: run.flowId },
+            orderBy: { version: "desc" },
+            select: { id: true },
+          })
+        ).id;
+  const [before, target] = await Promise.all([
+    getFlowVersion(db, run.flowVersionId),
+    getFlowVersion(db, targetId),
+  ]);
+  const parameters = replayParameters({
+    sourceRunId: run.id,
+    source: run.parameters as Record<string, unknown>,
+    sourceSchema: before.spec.parameters,
+    targetSchema: target.spec.parameters,
+    target: `flow "${target.flow}" v${target.version}`,
+    override: input.parameters,
+  });
+  const tasks = planReplayTasks({
+    mode,
+    source: {
+      id: run.id,
+      state: run.state,
+      cellTask: run.cellTask,
+      flow: before.flow,
+      version: before.version,
+      tasks: before.spec.tasks,
+      taskRuns: run.taskRuns.map((t) => ({
+        name: t.name,
+        state: t.state,
+        hasResult: t.result !== null,
+        resultFromRunId: t.resultFromRunId,
+      })),
+    },
+    target: { version: target.version, tasks: inTopologicalOrder(target) },
+    changedParameters: parameters.changed,
+  });
+  return {
+    plan: {
+      replayOf: { id: run.id, kind: input.kind, task: input.task ?? null },
+      flowVersion: target.version,
+      sourceFlowVersion: before.version,
+      parameters: parameters.values,
+      changedParameters: parameters.changed,
+      ...tasks,
+    },
+    source: {
+      flowId: run.flowId,
+      workQueueId: run.workQueueId,
+      queue: run.workQueue.name,
+      tags: run.tags,
+    },
+    deployment: run.deployment,
+    target: { id: targetId, version: target },
+    sourceTaskRunIds: new Map(run.taskRuns.map((t) => [t.name, t.id])),
+  };
+}
+
+/** The version's tasks as its flow file states them, in the order its executable tasks run. */
+function inTopologicalOrder(version: CachedVersion) {
+  const byName = new Map(version.spec.tasks.map((t) => [t.name, t]));
+  return version.executable.map((t) => byName.get(t.name)!);
+}

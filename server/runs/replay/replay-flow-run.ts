@@ -1,0 +1,68 @@
+// Replaying a finished run (Retry, Retry from failure, Run from here): a new run of the same
+// deployment, work queue and tags, linked to the run it replays, on that run's flow version or
+// the flow's latest. In one transaction: the run and its Pending task runs (the state machine's
+// insert), then the reused tasks moved to Cached with copies of their results (reuse-results.ts).
+// The agent that claims it receives those results as completed and runs only the rest.
+//
+// Notebook cell runs are refused (plan-replay.ts): they have no deployment to replay on, and Run
+// cell in the editor already reuses what is still valid.
+import type { ReplayView } from "../../../contract/api-v1.ts";
+import type { FlowRunState } from "../../../contract/run-states.ts";
+import type { Db } from "../../db/client.ts";
+import { toJson } from "../../db/json.ts";
+import { NotFoundError } from "../../errors.ts";
+import { publish } from "../../events/bus.ts";
+import { insertScheduledFlowRun } from "../state-machine/index.ts";
+import { loadReplay, type ReplayInput } from "./load-replay.ts";
+import { refuseUnreplayable } from "./plan-replay.ts";
+import { reuseResults } from "./reuse-results.ts";
+
+export { planReplay, type ReplayInput } from "./load-replay.ts";
+
+export async function replayFlowRun(
+  db: Db,
+  input: ReplayInput & { userId?: string | null },
+): Promise<ReplayView> {
+  const loaded = await loadReplay(db, input);
+  const { plan, source, target } = loaded;
+  const id = await db.$transaction(async (tx) => {
+    // The plan read the run outside this transaction; hold it where it was while copying from it
+    // (a Failed run may yet be queued again by its deployment's retries).
+    const [now] = await tx.$queryRaw<{ state: FlowRunState }[]>`
+      SELECT state::text AS state FROM "FlowRun" WHERE id = ${plan.replayOf.id}::uuid FOR SHARE`;
+    if (!now) throw new NotFoundError("flow run", plan.replayOf.id);
+    refuseUnreplayable({ id: plan.replayOf.id, state: now.state, cellTask: null });
+    const run = await insertScheduledFlowRun(
+      tx,
+      {
+        flowId: source.flowId,
+        flowVersionId: target.id,
+        deploymentId: loaded.deployment?.id ?? null,
+        workQueueId: source.workQueueId,
+        tags: source.tags,
+        parameters: toJson(plan.parameters),
+        maxRetries: loaded.deployment?.retries ?? 0,
+        scheduledAt: new Date(),
+        createdById: input.userId ?? null,
+        parentRunId: plan.replayOf.id,
+        replayKind: plan.replayOf.kind,
+        replayTask: plan.replayOf.task,
+      },
+      target.version.executable.map((t) => t.name),
+    );
+    await reuseResults(
+      tx,
+      run.id,
+      plan.reused.map((r) => ({
+        task: r.task,
+        sourceTaskRunId: loaded.sourceTaskRunIds.get(r.task)!,
+        fromRunId: r.fromRun,
+      })),
+    );
+    return run.id;
+  });
+  // Wakes the queue's agents on every replica, and the replayed run's page (its replays changed).
+  publish("run-queued", source.queue);
+  publish("run-changed", plan.replayOf.id);
+  return { id, state: "Scheduled", ...plan };
+}
