@@ -30,6 +30,14 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
+import { getAgents } from "./v1/agents-admin.ts";
+import {
+  getWorkQueueByName,
+  getWorkQueuePreview,
+  getWorkQueues,
+  postPauseWorkQueue,
+  postResumeWorkQueue,
+} from "./v1/work-queues.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
@@ -70,6 +78,12 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
+  ["GET", "/api/v1/work-queues", getWorkQueues],
+  ["GET", "/api/v1/work-queues/:name", getWorkQueueByName],
+  ["GET", "/api/v1/work-queues/:name/preview", getWorkQueuePreview],
+  ["POST", "/api/v1/work-queues/:name/pause", postPauseWorkQueue],
+  ["POST", "/api/v1/work-queues/:name/resume", postResumeWorkQueue],
+  ["GET", "/api/v1/agents", getAgents],
   ["POST", "/api/v1/agents", postAgent],
   ["POST", "/api/v1/agents/:id/claim", postClaim],
   ["POST", "/api/v1/agents/:id/heartbeat", postHeartbeat],

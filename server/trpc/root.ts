@@ -1,13 +1,17 @@
 // The studio's API: one router per domain, each a thin layer over server/<domain>.
 import { router } from "./init.ts";
+import { agentsRouter } from "./routers/agents.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { flowsRouter } from "./routers/flows.ts";
+import { queuesRouter } from "./routers/queues.ts";
 import { runsRouter } from "./routers/runs.ts";
 
 export const appRouter = router({
   flows: flowsRouter,
   deployments: deploymentsRouter,
   runs: runsRouter,
+  queues: queuesRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;
