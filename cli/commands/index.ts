@@ -1,7 +1,21 @@
 // Every command of `npx pipebook`, in the order `pipebook --help` lists them.
 import type { Command } from "../command.ts";
+import { agentLsCommand } from "./agent-ls.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { runCommand } from "./run.ts";
+import { workQueueLsCommand } from "./work-queue-ls.ts";
+import { workQueuePauseCommand } from "./work-queue-pause.ts";
+import { workQueuePreviewCommand } from "./work-queue-preview.ts";
+import { workQueueResumeCommand } from "./work-queue-resume.ts";
 
-export const COMMANDS: readonly Command[] = [flowImportCommand, deployCommand, runCommand];
+export const COMMANDS: readonly Command[] = [
+  flowImportCommand,
+  deployCommand,
+  runCommand,
+  workQueueLsCommand,
+  workQueuePreviewCommand,
+  workQueuePauseCommand,
+  workQueueResumeCommand,
+  agentLsCommand,
+];
