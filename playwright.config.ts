@@ -44,19 +44,36 @@ export default defineConfig({
   },
   webServer: [server("pglite", PGLITE_PORT), server("postgres", POSTGRES_PORT)],
   projects: [
+    // A spec with parts for both kinds of project tags them: @studio tests run only in the
+    // studio project, @api tests only in the api-* ones.
     {
       name: "api-pglite",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "replay.spec.ts"],
+      testMatch: [
+        "api.spec.ts",
+        "cli.spec.ts",
+        "agent-*.spec.ts",
+        "replay.spec.ts",
+        "queues-agents.spec.ts",
+      ],
+      grepInvert: /@studio/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "api-postgres",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "replay.spec.ts"],
+      testMatch: [
+        "api.spec.ts",
+        "cli.spec.ts",
+        "agent-*.spec.ts",
+        "replay.spec.ts",
+        "queues-agents.spec.ts",
+      ],
+      grepInvert: /@studio/,
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` },
     },
     {
       name: "studio",
-      testMatch: ["studio.spec.ts", "editor.spec.ts", "run-page.spec.ts"],
+      testMatch: ["studio.spec.ts", "editor.spec.ts", "run-page.spec.ts", "queues-agents.spec.ts"],
+      grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts"] },

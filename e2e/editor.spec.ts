@@ -65,7 +65,7 @@ test("from an empty flow: three cells, two dragged edges, save, deploy, run to C
   await deployDialog.getByRole("button", { name: "Deploy" }).click();
   await expect(deployDialog.getByRole("status")).toContainText("on queue default");
 
-  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await deployDialog.getByRole("button", { name: "Run it" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+$/);
   await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Completed", {

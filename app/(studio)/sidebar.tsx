@@ -1,5 +1,5 @@
 "use client";
-import { Boxes, LogOut, Play, Rocket, Workflow } from "lucide-react";
+import { Boxes, ListOrdered, LogOut, Play, Rocket, Server, Workflow } from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
@@ -9,6 +9,8 @@ const LINKS = [
   { href: "/flows", label: "Flows", icon: Workflow },
   { href: "/deployments", label: "Deployments", icon: Rocket },
   { href: "/runs", label: "Runs", icon: Play },
+  { href: "/work-queues", label: "Work queues", icon: ListOrdered },
+  { href: "/agents", label: "Agents", icon: Server },
 ] as const;
 
 export function Sidebar({ userName }: { userName: string }) {

@@ -27,7 +27,12 @@ export function Dialog({
     <dialog
       ref={ref}
       aria-label={title}
-      onClose={onClose}
+      // The native close event also follows a close this component made because `open` turned
+      // false — perhaps to open another dialog in its place (Deploy → Run): only a close the
+      // browser made on its own is reported.
+      onClose={() => {
+        if (open) onClose();
+      }}
       onCancel={(e) => {
         e.preventDefault();
         onClose();

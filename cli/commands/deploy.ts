@@ -2,7 +2,7 @@
 import { CreateDeploymentResponseSchema } from "../../contract/api-v1.ts";
 import type { ApiClient } from "../api-client.ts";
 import { defineCommand } from "../command.ts";
-import { CliError, say, sayJson } from "../output.ts";
+import { CliError, say, sayJson, warn } from "../output.ts";
 import { parseParamsJson } from "../parameters.ts";
 import { importFlow } from "./flow-import.ts";
 
@@ -22,7 +22,8 @@ export const deployCommand = defineCommand({
   arity: { min: 1, max: 1 },
   summary: "import a flow file and deploy it to a work queue",
   help: `Imports the flow file and deploys its latest version: runs of the deployment wait in the work
-queue until an agent serving that queue (and carrying its tags) claims them.
+queue until an agent serving that queue (and carrying its tags) claims them. When no online
+agent would (the queue is paused, no agent serves it, or none carries the tags), it says so.
 
 Options:
   --name NAME          the deployment's name (default: "default")
@@ -67,4 +68,6 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   );
   say(`Deployment id: ${d.id}`);
   say(`Run it: npx pipebook run ${d.flow}/${d.name}`);
+  // Said now rather than left to show as a run that waits forever.
+  for (const warning of d.warnings) warn(`Warning: ${warning}`);
 }

@@ -1,13 +1,23 @@
 // Every command of `npx pipebook`, in the order `pipebook --help` lists them.
 import type { Command } from "../command.ts";
+import { agentLsCommand } from "./agent-ls.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
+import { workQueueLsCommand } from "./work-queue-ls.ts";
+import { workQueuePauseCommand } from "./work-queue-pause.ts";
+import { workQueuePreviewCommand } from "./work-queue-preview.ts";
+import { workQueueResumeCommand } from "./work-queue-resume.ts";
 
 export const COMMANDS: readonly Command[] = [
   flowImportCommand,
   deployCommand,
   runCommand,
   retryCommand,
+  workQueueLsCommand,
+  workQueuePreviewCommand,
+  workQueuePauseCommand,
+  workQueueResumeCommand,
+  agentLsCommand,
 ];

@@ -32,6 +32,14 @@ import {
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
+import { getAgents } from "./v1/agents-admin.ts";
+import {
+  getWorkQueueByName,
+  getWorkQueuePreview,
+  getWorkQueues,
+  postPauseWorkQueue,
+  postResumeWorkQueue,
+} from "./v1/work-queues.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
@@ -78,6 +86,12 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/flow-runs/:id/replay-plan", getReplayPlan],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
+  ["GET", "/api/v1/work-queues", getWorkQueues],
+  ["GET", "/api/v1/work-queues/:name", getWorkQueueByName],
+  ["GET", "/api/v1/work-queues/:name/preview", getWorkQueuePreview],
+  ["POST", "/api/v1/work-queues/:name/pause", postPauseWorkQueue],
+  ["POST", "/api/v1/work-queues/:name/resume", postResumeWorkQueue],
+  ["GET", "/api/v1/agents", getAgents],
   ["POST", "/api/v1/agents", postAgent],
   ["POST", "/api/v1/agents/:id/claim", postClaim],
   ["POST", "/api/v1/agents/:id/heartbeat", postHeartbeat],

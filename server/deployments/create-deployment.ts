@@ -1,7 +1,10 @@
 // Creating (or updating) a deployment: the flow's latest version, default parameters checked
 // against its schema (required ones may be left to each run), and a work queue made on first
 // use. Deploying the same flow and name again updates that deployment, as `prefect deploy` does.
-import type { CreateDeploymentRequestSchema } from "../../contract/api-v1.ts";
+import type {
+  CreateDeploymentRequestSchema,
+  CreateDeploymentResponse,
+} from "../../contract/api-v1.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { z } from "zod";
 import type { Db } from "../db/client.ts";
@@ -10,9 +13,31 @@ import { toJson } from "../db/json.ts";
 import { PipebookError } from "../errors.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
+import { agentCoverageWarnings } from "../agents/coverage.ts";
 import { forgetDeployments } from "./deployment-cache.ts";
+import { getDeployment } from "./get-deployment.ts";
 
 export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchema>;
+
+/**
+ * Deploys (createDeployment) and answers as the API, the CLI and the studio show it: the
+ * deployment, and why no agent would take its runs now — said at once, rather than leaving its
+ * runs to wait in silence.
+ */
+export async function deploy(
+  db: Db,
+  input: CreateDeploymentInput,
+  options: { leaseMs: number },
+): Promise<CreateDeploymentResponse> {
+  const { id, created } = await createDeployment(db, input);
+  const deployment = await getDeployment(db, id);
+  const warnings = await agentCoverageWarnings(db, {
+    queue: deployment.workQueue,
+    tags: deployment.tags,
+    leaseMs: options.leaseMs,
+  });
+  return { ...deployment, created, warnings };
+}
 
 export async function createDeployment(
   db: Db,

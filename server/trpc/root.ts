@@ -1,8 +1,10 @@
 // The studio's API: one router per domain, each a thin layer over server/<domain>.
 import { router } from "./init.ts";
+import { agentsRouter } from "./routers/agents.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { flowsRouter } from "./routers/flows.ts";
 import { runPageRouter } from "./routers/run-page.ts";
+import { queuesRouter } from "./routers/queues.ts";
 import { runsRouter } from "./routers/runs.ts";
 
 export const appRouter = router({
@@ -10,6 +12,8 @@ export const appRouter = router({
   deployments: deploymentsRouter,
   runs: runsRouter,
   runPage: runPageRouter,
+  queues: queuesRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

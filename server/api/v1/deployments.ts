@@ -8,7 +8,7 @@ import {
   DeploymentSchema,
   ListDeploymentsResponseSchema,
 } from "../../../contract/api-v1.ts";
-import { createDeployment } from "../../deployments/create-deployment.ts";
+import { deploy } from "../../deployments/create-deployment.ts";
 import { getDeployment, listDeployments } from "../../deployments/get-deployment.ts";
 import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { route } from "../handler.ts";
@@ -24,16 +24,14 @@ export const postDeployment = route(
       operationId: "createDeployment",
       summary: "Create or update a deployment of a flow's latest version",
       description:
-        "The work queue is created on first use. Deploying the same flow and name again updates that deployment to the latest version.",
+        "The work queue is created on first use. Deploying the same flow and name again updates that deployment to the latest version. `warnings` says why no agent would take its runs now (the queue is paused, no online agent serves it, or none carries its tags).",
       tag: "Deployments",
       responses: { 201: { description: "The deployment", schema: CreateDeploymentResponseSchema } },
       errors: [404],
     },
   },
-  async ({ db, body }) => {
-    const { id, created } = await createDeployment(db, body);
-    return json(201, { ...(await getDeployment(db, id)), created });
-  },
+  async ({ db, body, config }) =>
+    json(201, await deploy(db, body, { leaseMs: config.agents.leaseMs })),
 );
 
 export const getDeployments = route(

@@ -3,6 +3,7 @@
 // lease: Crashed, or Cancelled when a cancel was pending) and the flow-level retry.
 // Each is one statement; comments on timing refer to the defaults (lease 15 s, heartbeat 5 s).
 import type { Tx } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
 import { ACTIVE, textArray, type Json } from "./sql.ts";
 
 /** What a cell run without a deployment is called where a deployment's name would be shown. */
@@ -24,6 +25,26 @@ export type ClaimedRow = {
   parameters: Json;
 };
 
+/** A flow run `r` an agent may take now: waiting, and its start time has come. */
+export const RUN_IS_DUE = Prisma.sql`(r.state = 'Scheduled' AND r."scheduledAt" <= now())`;
+
+/**
+ * The waiting runs (`r`, of "FlowRun", joined to its queue `q`) that `filter` keeps, in the order
+ * agents claim them: the queue's priority (lower first), then the oldest start time, then the
+ * oldest run, then the id, so that no two runs ever tie. `due` runs are the only ones a claim
+ * takes; `upcoming` ones wait for their start time. The claim below and the work queue preview
+ * (server/queues/preview-work-queue.ts) both read runs through this one fragment, so the preview
+ * shows exactly the order agents take.
+ */
+export function waitingRunsInClaimOrder(filter: Prisma.Sql, which: "due" | "upcoming"): Prisma.Sql {
+  const when =
+    which === "due" ? RUN_IS_DUE : Prisma.sql`r.state = 'Scheduled' AND NOT ${RUN_IS_DUE}`;
+  return Prisma.sql`
+    FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"
+    WHERE ${when} AND ${filter}
+    ORDER BY q.priority, r."scheduledAt", r."createdAt", r.id`;
+}
+
 /**
  * Claims up to `capacity` due runs of the agent's queues whose tags the agent carries, highest
  * queue priority and oldest start first. FOR UPDATE SKIP LOCKED lets many agents claim at once
@@ -41,14 +62,12 @@ export async function claimFlowRuns(
 ): Promise<ClaimedRow[]> {
   return tx.$queryRaw<ClaimedRow[]>`
     WITH candidates AS (
-      SELECT r.id FROM "FlowRun" r
-      JOIN "WorkQueue" q ON q.id = r."workQueueId"
-      WHERE r.state = 'Scheduled'
-        AND q.name = ANY(${textArray(c.queues)}::text[])
-        AND NOT q.paused
-        AND r."scheduledAt" <= now()
-        AND r.tags <@ ${textArray(c.tags)}::text[]
-      ORDER BY q.priority, r."scheduledAt", r."createdAt"
+      SELECT r.id ${waitingRunsInClaimOrder(
+        Prisma.sql`q.name = ANY(${textArray(c.queues)}::text[])
+          AND NOT q.paused
+          AND r.tags <@ ${textArray(c.tags)}::text[]`,
+        "due",
+      )}
       LIMIT ${c.capacity}::int
       FOR UPDATE OF r SKIP LOCKED
     ), claimed AS (

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CreateDeploymentRequestSchema } from "../../../contract/api-v1.ts";
-import { createDeployment } from "../../deployments/create-deployment.ts";
-import { getDeployment, listDeployments } from "../../deployments/get-deployment.ts";
+import { deploy } from "../../deployments/create-deployment.ts";
+import { listDeployments } from "../../deployments/get-deployment.ts";
 import { router, userProcedure } from "../init.ts";
 
 export const deploymentsRouter = router({
@@ -9,9 +9,11 @@ export const deploymentsRouter = router({
     .input(z.object({ flow: z.string().optional() }).default({}))
     .query(({ ctx, input }) => listDeployments(ctx.db, input)),
 
-  /** Deploys the flow's latest version (or updates the deployment of that name). */
-  create: userProcedure.input(CreateDeploymentRequestSchema).mutation(async ({ ctx, input }) => {
-    const { id, created } = await createDeployment(ctx.db, input);
-    return { ...(await getDeployment(ctx.db, id)), created };
-  }),
+  /**
+   * Deploys the flow's latest version (or updates the deployment of that name), with the
+   * warnings of why no agent would take its runs now.
+   */
+  create: userProcedure
+    .input(CreateDeploymentRequestSchema)
+    .mutation(({ ctx, input }) => deploy(ctx.db, input, { leaseMs: ctx.config.agents.leaseMs })),
 });

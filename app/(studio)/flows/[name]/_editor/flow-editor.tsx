@@ -327,6 +327,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
         version={baseVersion}
         parameters={draft.parameters}
         onClose={() => setDialog(null)}
+        onRun={() => setDialog("run")}
       />
       <RunDialog
         open={dialog === "run"}

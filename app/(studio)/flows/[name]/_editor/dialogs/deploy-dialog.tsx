@@ -1,12 +1,16 @@
 "use client";
 // Deploy: the saved version with a work queue, tags, runner and default parameters (checked with
 // the generated form, required ones may be left to each run). Deploying under an existing name
-// updates that deployment to this version.
+// updates that deployment to this version. Once deployed, the dialog says so — with why no agent
+// would take its runs yet, if so — and offers the next step: Run.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CircleCheck, Play, TriangleAlert } from "lucide-react";
 import { useState } from "react";
-import { Dialog, inputClass } from "@/app/_components/dialog";
+import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { ParameterForm } from "@/app/_components/parameter-form";
+import { StudioLink } from "@/app/_components/studio-link";
 import { useTRPC } from "@/app/_lib/trpc";
+import type { CreateDeploymentResponse } from "@/contract/api-v1";
 import type { ParameterSchema } from "@/contract/flow-file/schema";
 
 export function DeployDialog(props: {
@@ -15,26 +19,110 @@ export function DeployDialog(props: {
   version: number;
   parameters: ParameterSchema;
   onClose: () => void;
+  /** Opens the Run dialog: the next step after a deploy. */
+  onRun?: () => void;
 }) {
+  const [deployed, setDeployed] = useState<CreateDeploymentResponse | null>(null);
+  const close = () => {
+    setDeployed(null);
+    props.onClose();
+  };
   return (
     <Dialog
       open={props.open}
-      title={`Deploy ${props.flow} v${props.version}`}
-      onClose={props.onClose}
+      title={deployed ? `Deployed ${props.flow}` : `Deploy ${props.flow} v${props.version}`}
+      onClose={close}
     >
-      {props.open ? <DeployForm {...props} /> : null}
+      {!props.open ? null : deployed ? (
+        <Deployed
+          deployment={deployed}
+          onClose={close}
+          onRun={
+            props.onRun
+              ? () => {
+                  setDeployed(null);
+                  props.onRun!();
+                }
+              : undefined
+          }
+        />
+      ) : (
+        <DeployForm flow={props.flow} parameters={props.parameters} onDeployed={setDeployed} />
+      )}
     </Dialog>
+  );
+}
+
+function Deployed({
+  deployment: d,
+  onClose,
+  onRun,
+}: {
+  deployment: CreateDeploymentResponse;
+  onClose: () => void;
+  onRun?: () => void;
+}) {
+  return (
+    <div className="flex flex-col gap-3 text-sm">
+      <p role="status" className="flex items-start gap-2">
+        <CircleCheck className="mt-0.5 size-4 shrink-0 text-emerald-600" aria-hidden />
+        <span>
+          {d.created ? "Deployed" : "Updated"}{" "}
+          <span className="font-medium">
+            {d.flow}/{d.name}
+          </span>{" "}
+          (v{d.version}) on queue <span className="font-mono">{d.workQueue}</span>
+          {d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}.
+        </span>
+      </p>
+      {d.warnings.length ? (
+        <div
+          data-testid="deploy-warnings"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          <p className="flex items-center gap-1.5 font-medium">
+            <TriangleAlert className="size-4" aria-hidden /> Its runs will wait: no agent would take
+            them now
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {d.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+          <p className="mt-1">
+            <StudioLink href="/agents" className="underline">
+              Add an agent
+            </StudioLink>{" "}
+            or see the{" "}
+            <StudioLink href="/work-queues" className="underline">
+              work queues
+            </StudioLink>
+            .
+          </p>
+        </div>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <button type="button" className={buttonClass()} onClick={onClose}>
+          Done
+        </button>
+        {onRun ? (
+          <button type="button" className={buttonClass("primary")} onClick={onRun} autoFocus>
+            <Play className="size-4" aria-hidden /> Run it
+          </button>
+        ) : null}
+      </div>
+    </div>
   );
 }
 
 function DeployForm({
   flow,
   parameters,
-  onClose,
+  onDeployed,
 }: {
   flow: string;
   parameters: ParameterSchema;
-  onClose: () => void;
+  onDeployed: (deployment: CreateDeploymentResponse) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -48,7 +136,6 @@ function DeployForm({
   const [runner, setRunner] = useState<"process" | "docker">("process");
   const [image, setImage] = useState("");
   const deploy = useMutation(trpc.deployments.create.mutationOptions());
-  const [done, setDone] = useState<string | null>(null);
 
   if (existing.isPending) return <p className="text-sm text-zinc-500">Loading deployments…</p>;
   const current = {
@@ -82,9 +169,8 @@ function DeployForm({
           },
           {
             onSuccess: (d) => {
-              setDone(`Deployed ${d.flow}/${d.name} (v${d.version}) on queue ${d.workQueue}.`);
               void queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey() });
-              setTimeout(onClose, 600);
+              onDeployed(d);
             },
           },
         )
@@ -146,11 +232,6 @@ function DeployForm({
         ) : null}
       </div>
       <h3 className="mt-2 text-sm font-semibold">Default parameters</h3>
-      {done ? (
-        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-          {done}
-        </p>
-      ) : null}
     </ParameterForm>
   );
 }

@@ -1,0 +1,106 @@
+// /api/v1/work-queues: the queues runs wait in — list, read, preview what agents take next,
+// pause and resume.
+import { z } from "zod";
+import {
+  ListWorkQueuesResponseSchema,
+  WorkQueuePreviewQuerySchema,
+  WorkQueuePreviewSchema,
+  WorkQueueSchema,
+} from "../../../contract/api-v1.ts";
+import type { Config } from "../../config.ts";
+import { getWorkQueue, listWorkQueues } from "../../queues/list-work-queues.ts";
+import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";
+import { previewWorkQueue } from "../../queues/preview-work-queue.ts";
+import { route, type RouteDocs } from "../handler.ts";
+import { json } from "../respond.ts";
+
+const NameParams = z.object({ name: z.string().describe("The work queue's name") });
+
+const viewOptions = (config: Config) => ({
+  leaseMs: config.agents.leaseMs,
+  lateAfterMs: config.lateAfterMs,
+});
+
+const docs = (operationId: string, summary: string, schema: z.ZodType, errors: number[]) =>
+  ({
+    operationId,
+    summary,
+    tag: "Work queues",
+    responses: { 200: { description: summary, schema } },
+    errors,
+  }) satisfies RouteDocs;
+
+export const getWorkQueues = route(
+  {
+    access: "user",
+    docs: docs(
+      "listWorkQueues",
+      "List the work queues with their waiting and running runs and online agents",
+      ListWorkQueuesResponseSchema,
+      [],
+    ),
+  },
+  async ({ db, config }) =>
+    json(200, { workQueues: await listWorkQueues(db, viewOptions(config)) }),
+);
+
+export const getWorkQueueByName = route(
+  {
+    access: "user",
+    params: NameParams,
+    docs: docs("getWorkQueue", "Read a work queue", WorkQueueSchema, [404]),
+  },
+  async ({ db, params, config }) =>
+    json(200, await getWorkQueue(db, params.name, viewOptions(config))),
+);
+
+export const getWorkQueuePreview = route(
+  {
+    access: "user",
+    params: NameParams,
+    query: WorkQueuePreviewQuerySchema,
+    docs: {
+      ...docs(
+        "previewWorkQueue",
+        "The runs agents will claim next from a work queue, in claim order",
+        WorkQueuePreviewSchema,
+        [404],
+      ),
+      description:
+        "Due runs in exactly the order agents claim them (queue priority, then start time, then creation), then upcoming runs by start time (`due: false`). A run carrying tags is claimed only by an agent carrying all of them: `eligibleAgents` counts the online agents of the queue that do, and `warning` says why none would take it.",
+    },
+  },
+  async ({ db, params, query, config }) =>
+    json(
+      200,
+      await previewWorkQueue(db, params.name, { ...viewOptions(config), limit: query.limit }),
+    ),
+);
+
+const pauseRoute = (paused: boolean) =>
+  route(
+    {
+      access: "user",
+      params: NameParams,
+      docs: {
+        ...docs(
+          paused ? "pauseWorkQueue" : "resumeWorkQueue",
+          paused
+            ? "Pause a work queue: agents claim none of its runs until it is resumed"
+            : "Resume a paused work queue",
+          WorkQueueSchema,
+          [404],
+        ),
+        description: paused
+          ? "Idempotent. Its waiting runs show as Paused; runs already claimed go on."
+          : "Idempotent. Agents serving the queue claim its due runs at once.",
+      },
+    },
+    async ({ db, params, config }) => {
+      await setWorkQueuePaused(db, params.name, paused);
+      return json(200, await getWorkQueue(db, params.name, viewOptions(config)));
+    },
+  );
+
+export const postPauseWorkQueue = pauseRoute(true);
+export const postResumeWorkQueue = pauseRoute(false);
