@@ -1,9 +1,9 @@
 // The run page in Chromium against a real server and real agents: a failure shown on the graph,
 // the timeline and the task's panel with every attempt; changes arriving live; Cancel.
 import type { Page } from "@playwright/test";
-import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
+import { allLogs, startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
-import { signIn } from "./support/studio.ts";
+import { openEditor, setCode, signIn } from "./support/studio.ts";
 
 test.afterEach(async () => {
   await stopAllAgents();
@@ -144,4 +144,77 @@ test("Cancel from the browser ends a running run Cancelled", async ({ page, api,
   await page.getByRole("tab", { name: "graph" }).click();
   await expect(node(page, "wait")).toHaveAttribute("data-state", "Cancelled");
   expect((await waitForRun(api, runId)).state).toBe("Cancelled");
+});
+
+test("fix and replay: fix the failing cell, save, retry from failure on the latest version; run from here", async ({
+  page,
+  api,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const queue = uniqueName("q");
+  const flow = failing(uniqueName("fixme"));
+  const deployment = await deployFlow(api, flow, { workQueue: queue });
+  startAgent({ apiUrl: baseURL!, queues: [queue] });
+  const first = await trigger(api, deployment.id);
+  expect((await waitForRun(api, first)).state).toBe("Failed");
+
+  // The failing cell is fixed in the editor and saved as version 2.
+  await signIn(page);
+  await openEditor(page, flow.name);
+  await setCode(
+    page,
+    "transform",
+    "def main(extract, column):\n    return [r * 2 for r in extract['rows']]\n",
+  );
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
+
+  // Retry from failure: the dialog picks the latest version and says what runs and what is reused.
+  await page.goto(`/runs/${first}`);
+  await page.getByRole("button", { name: "Retry from failure" }).click();
+  const dialog = page.getByTestId("replay-dialog");
+  await expect(dialog.getByRole("radio", { name: "The latest version (v2)" })).toBeChecked();
+  await expect(dialog.locator('[data-plan-task="extract"] [data-action]')).toHaveText("reused");
+  await expect(dialog.locator('[data-plan-task="audit"] [data-action]')).toHaveText("reused");
+  await expect(dialog.locator('[data-plan-task="transform"] [data-action]')).toHaveText(
+    "runs again",
+  );
+  await expect(dialog.locator('[data-plan-task="load"] [data-action]')).toHaveText("runs again");
+  await dialog.getByRole("button", { name: "Start the replay" }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${first}`));
+  const second = page.url().split("/runs/")[1]!.split("?")[0]!;
+  await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Completed", {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId("run-chain")).toContainText(`run ${first.slice(0, 8)}`);
+  await expect(node(page, "extract")).toHaveAttribute("data-state", "Cached");
+  await node(page, "extract").click();
+  await expect(page.getByTestId("result-from")).toHaveText(`run ${first.slice(0, 8)}`);
+
+  // The expensive task ran once across both runs.
+  const lines = [...(await allLogs(api, first)), ...(await allLogs(api, second))];
+  expect(lines.filter((l) => l.message === "expensive extract ran")).toHaveLength(1);
+  // The first run now links to its replay.
+  await page.goto(`/runs/${first}`);
+  await expect(page.getByTestId("run-chain")).toContainText(`run ${second.slice(0, 8)}`);
+
+  // Run from here on the middle task: it and its downstream run again, the rest is reused.
+  await page.goto(`/runs/${second}?task=transform`);
+  await page.getByRole("button", { name: "Run from here" }).click();
+  await expect(dialog.locator('[data-plan-task="transform"] [data-action]')).toHaveText(
+    "runs again",
+  );
+  await dialog.getByRole("button", { name: "Start the replay" }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${second}`));
+  const third = page.url().split("/runs/")[1]!.split("?")[0]!;
+  const ended = await waitForRun(api, third);
+  expect(ended.state).toBe("Completed");
+  expect(Object.fromEntries(ended.taskRuns.map((t) => [t.name, t.state]))).toEqual({
+    extract: "Cached",
+    audit: "Cached",
+    transform: "Completed",
+    load: "Completed",
+  });
+  expect(ended.taskRuns.find((t) => t.name === "extract")).toMatchObject({ attempts: 0 });
 });

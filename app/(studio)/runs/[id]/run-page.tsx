@@ -4,13 +4,18 @@
 // (?view=timeline&task=load), so a link shows exactly this; Back returns to the previous view.
 import { useMutation } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
 import { FILL, stateLabel } from "@/app/_lib/state-colors";
 import { useTRPC } from "@/app/_lib/trpc";
-import { isFinalDisplayState, TASK_RUN_STATES } from "@/contract/run-states";
+import {
+  isFinalDisplayState,
+  isSuccessfulTaskRunState,
+  TASK_RUN_STATES,
+} from "@/contract/run-states";
+import { ReplayDialog, type ReplayTarget } from "./replay-dialog";
 import { RunGraph } from "./run-graph";
 import { RunHeader } from "./run-header";
 import { RunTimeline } from "./run-timeline";
@@ -28,6 +33,7 @@ export function RunPage({ id }: { id: string }) {
   const dark = useDarkMode();
   const trpc = useTRPC();
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+  const [replay, setReplay] = useState<ReplayTarget | null>(null);
 
   const view: View = (VIEWS as readonly string[]).includes(params.get("view") ?? "")
     ? (params.get("view") as View)
@@ -66,12 +72,37 @@ export function RunPage({ id }: { id: string }) {
         >
           {header.state === "Cancelling" ? "Cancelling…" : "Cancel run"}
         </button>
-      ) : null}
+      ) : header.cellTask ? null : (
+        <>
+          {tasks.some((t) => !isSuccessfulTaskRunState(t.state)) ? (
+            <button
+              type="button"
+              className={buttonClass("primary")}
+              onClick={() => setReplay({ kind: "fromFailure" })}
+            >
+              Retry from failure
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className={buttonClass("secondary")}
+            onClick={() => setReplay({ kind: "retry" })}
+          >
+            Retry
+          </button>
+        </>
+      )}
     </>
   );
 
   return (
     <div className="flex h-screen min-h-0 flex-col">
+      <ReplayDialog
+        runId={id}
+        runVersion={header.flow.version}
+        target={replay}
+        onClose={() => setReplay(null)}
+      />
       <RunHeader header={header} actions={actions} />
       {cancel.error ? (
         <div className="px-6 pt-2">
@@ -129,6 +160,18 @@ export function RunPage({ id }: { id: string }) {
             task={task}
             onClose={() => selectTask(null)}
             onSelectTask={selectTask}
+            actions={
+              final && !header.cellTask ? (
+                <button
+                  type="button"
+                  className={buttonClass("secondary")}
+                  title="Run this task and everything downstream of it again; reuse the rest"
+                  onClick={() => setReplay({ kind: "fromTask", task: task.name })}
+                >
+                  Run from here
+                </button>
+              ) : null
+            }
           />
         ) : selected ? (
           <p className="p-4 text-sm text-zinc-500">This run has no task “{selected}”.</p>
