@@ -28,6 +28,18 @@ type TaskNode = Node<TaskNodeData, "task">;
 
 const HIDDEN_HANDLE = "!size-1 !min-h-0 !min-w-0 !border-0 !bg-transparent";
 
+const HANDLES = [
+  { type: "target" as const, position: Position.Top, x: NODE_WIDTH / 2, y: 0, width: 1, height: 1 },
+  {
+    type: "source" as const,
+    position: Position.Bottom,
+    x: NODE_WIDTH / 2,
+    y: NODE_HEIGHT,
+    width: 1,
+    height: 1,
+  },
+];
+
 // Task objects keep their identity until they change, so their nodes can be remembered by them.
 const NODES = new WeakMap<RunPageTask, TaskNode>();
 
@@ -121,6 +133,11 @@ function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
             data: { task },
             draggable: false,
             connectable: false,
+            // Known sizes and handle positions: React Flow places nodes and edges, and culls
+            // those out of view, without measuring 2,000 nodes in the page first.
+            width: NODE_WIDTH,
+            height: NODE_HEIGHT,
+            handles: HANDLES,
           };
           NODES.set(task, node);
         }
@@ -146,7 +163,8 @@ function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
         nodeTypes={nodeTypes}
         colorMode={dark ? "dark" : "light"}
         fitView={!large}
-        fitViewOptions={{ maxZoom: 1.2 }}
+        // Nodes out of view are never rendered, so never measured: fit by their declared sizes.
+        fitViewOptions={{ maxZoom: 1.2, includeHiddenNodes: true }}
         defaultViewport={initial}
         minZoom={0.05}
         onlyRenderVisibleElements

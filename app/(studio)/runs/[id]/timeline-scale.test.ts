@@ -5,7 +5,12 @@ describe("the timeline's scale", () => {
   it("puts round ticks inside the span", () => {
     const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
     const out = ticks({ start: t0 + 300, end: t0 + 10_300 }, 6);
-    expect(out.map((t) => t.label)).toEqual(["00:02", "00:04", "00:06", "00:08", "00:10"]);
+    const local = (ms: number) => {
+      const d = new Date(t0 + ms);
+      const two = (n: number) => String(n).padStart(2, "0");
+      return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    };
+    expect(out.map((t) => t.label)).toEqual([2, 4, 6, 8, 10].map((s) => local(s * 1000)));
     expect(ticks({ start: t0, end: t0 + 50 }, 6)[1]).toEqual({ at: t0 + 10, label: "00.010" });
   });
 

@@ -19,12 +19,16 @@ export function ticks(span: Span, count: number): { at: number; label: string }[
   return out;
 }
 
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** A tick's label in the browser's time zone, as precise as the step needs. */
 function label(at: number, step: number): string {
-  const iso = new Date(at).toISOString();
-  if (step < 1_000) return iso.slice(17, 23); // ss.mmm
-  if (step < 60_000) return iso.slice(14, 19); // mm:ss
-  if (step < 86_400_000) return iso.slice(11, 16); // HH:MM
-  return iso.slice(5, 10); // MM-DD
+  const d = new Date(at);
+  const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (step < 1_000) return `${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  if (step < 60_000) return `${hm}:${two(d.getSeconds())}`;
+  if (step < 86_400_000) return hm;
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
 /** The span zoomed by `factor` (< 1 zooms in) around the time at fraction `anchor` of it. */
