@@ -56,7 +56,7 @@ export default defineConfig({
     },
     {
       name: "studio",
-      testMatch: ["studio.spec.ts", "editor.spec.ts"],
+      testMatch: ["studio.spec.ts", "editor.spec.ts", "navigation.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts"] },

@@ -63,5 +63,19 @@ describe("a line of run --watch", () => {
     expect(formatFeedItem(line("warning", 2), { taskRuns: [] })).toBe(
       "12:03:04.120  transform#2 WARNING | hello",
     );
+    const traceback = {
+      kind: "log" as const,
+      line: {
+        task: "load",
+        attempt: 1,
+        level: "error" as const,
+        message: 'Traceback (most recent call last):\n  File "<task load>", line 2, in main',
+        timestamp: at,
+      },
+    };
+    expect(formatFeedItem(traceback, { taskRuns: [] }).split("\n")).toEqual([
+      "12:03:04.120  load ERROR | Traceback (most recent call last):",
+      '                         |   File "<task load>", line 2, in main',
+    ]);
   });
 });

@@ -22,7 +22,10 @@ export function formatFeedItem(item: FeedItem, run: Pick<FlowRunView, "taskRuns"
       ? `${line.task}${line.attempt && line.attempt > 1 ? `#${line.attempt}` : ""}`
       : "run";
     const level = line.level === "info" ? "" : ` ${line.level.toUpperCase()}`;
-    return `${clock(line.timestamp)}  ${who}${level} | ${line.message}`;
+    const head = `${clock(line.timestamp)}  ${who}${level} | `;
+    // A message of several lines (a traceback) stays one block, aligned under its first line.
+    const message = line.message.replaceAll("\n", `\n${" ".repeat(head.length - 2)}| `);
+    return `${head}${message}`;
   }
   const event = item.event;
   const task = event.task === null ? undefined : run.taskRuns.find((t) => t.name === event.task);

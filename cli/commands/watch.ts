@@ -9,7 +9,7 @@ import {
 } from "../../contract/api-v1.ts";
 import { isFinalDisplayState } from "../../contract/run-states.ts";
 import type { ApiClient, Result } from "../api-client.ts";
-import { clock, warn } from "../output.ts";
+import { warn } from "../output.ts";
 import { WatchFeed } from "../watch-feed.ts";
 import { formatFeedItem } from "../watch-format.ts";
 
@@ -25,6 +25,7 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
   const feed = new WatchFeed();
   const warned = new Set<string>();
   let cursor: string | undefined;
+  let logsDone = false;
   let failures = 0;
   for (;;) {
     // The history first, then the run (so every completed task of that history has its result
@@ -48,7 +49,7 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
       complete: isFinalDisplayState(run.data.state) && lastRunEvent?.to === run.data.state,
     });
 
-    for (;;) {
+    while (!logsDone) {
       const logs = await api.request(`/api/v1/flow-runs/${id}/logs`, LogsResponseSchema, {
         query: { after: cursor, limit: String(LOG_PAGE) },
       });
@@ -56,8 +57,10 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
       const { next } = logs.data;
       const caughtUp = logs.data.logs.length < LOG_PAGE;
       feed.addLogs(logs.data.logs, { caughtUp, complete: next === null });
-      if (next !== null) cursor = next;
-      if (caughtUp || next === null) break;
+      // No cursor once every line was read: reading again would start from the first line.
+      if (next === null) logsDone = true;
+      else cursor = next;
+      if (caughtUp) break;
       print(feed, run.data);
     }
     print(feed, run.data);
@@ -66,10 +69,9 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
     if (WAITING_STATES.has(run.data.state)) {
       const fresh = run.data.warnings.filter((w) => !warned.has(w));
       for (const warning of fresh) warned.add(warning);
-      if (fresh.length) {
-        const now = clock(new Date().toISOString());
-        write(fresh.map((w) => `${now}  warning: ${w}`));
-      }
+      // Not stamped: a warning is about now, not a moment in the run's story, and a time here
+      // could read as earlier than the next state change printed.
+      write(fresh.map((w) => `${" ".repeat(14)}warning: ${w}`));
     }
     if (feed.complete) return run.data.state;
     await sleep(POLL_MS);

@@ -18,7 +18,11 @@ export function RunView({ id }: { id: string }) {
   const { run, logs, error } = useLiveRun(id);
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
   const logEnd = useRef<HTMLDivElement>(null);
-  useEffect(() => logEnd.current?.scrollIntoView({ block: "nearest" }), [logs.length]);
+  // A block, not an expression: scrollIntoView returns a Promise in current Chromium, and React
+  // calls what an effect returns as its cleanup (leaving the page threw "i is not a function").
+  useEffect(() => {
+    logEnd.current?.scrollIntoView({ block: "nearest" });
+  }, [logs.length]);
 
   if (!run)
     return error ? (
