@@ -2,7 +2,7 @@
 // wire it by dragging, save, deploy, run, and run single cells.
 import { startAgent, stopAllAgents, type AgentProcess } from "./support/agents.ts";
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { cell, dragEdge, openEditor, setCode, signIn } from "./support/studio.ts";
+import { cell, deployAndRun, dragEdge, openEditor, setCode, signIn } from "./support/studio.ts";
 
 let agent: AgentProcess;
 
@@ -60,14 +60,7 @@ test("from an empty flow: three cells, two dragged edges, save, deploy, run to C
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
 
-  await page.getByRole("button", { name: "Deploy" }).click();
-  const deployDialog = page.getByRole("dialog");
-  await deployDialog.getByRole("button", { name: "Deploy" }).click();
-  await expect(deployDialog.getByRole("status")).toContainText("on queue default");
-
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
-  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+$/);
+  await deployAndRun(page);
   await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Completed", {
     timeout: 30_000,
   });

@@ -4,7 +4,7 @@
 import type { Page } from "@playwright/test";
 import { startAgent, stopAllAgents } from "./support/agents.ts";
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { cell, setCode, signIn } from "./support/studio.ts";
+import { cell, deployAndRun, setCode, signIn } from "./support/studio.ts";
 
 test.afterEach(async () => {
   await stopAllAgents();
@@ -72,12 +72,7 @@ test("Back and Forward through flows, editor, run, runs and deployments: every p
   await setCode(page, "shout", 'echo "v2 says $LOAD"\n');
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
-  await page.getByRole("button", { name: "Deploy" }).click();
-  const deployDialog = page.getByRole("dialog");
-  await deployDialog.getByRole("button", { name: "Deploy" }).click();
-  await expect(deployDialog.getByRole("status")).toContainText("on queue default");
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
+  await deployAndRun(page);
   await onRun(page);
   await expect(page.getByText("v2 says hi").first()).toBeVisible();
 

@@ -20,26 +20,29 @@ export const BUILD_INPUTS = [
 
 export const stampFile = (root) => path.join(root, ".next", "pipebook-build-stamp");
 
+/** Calls `onFile` for every file under `dir`, in name order, skipping node_modules and dot-files. */
+export function forEachFile(dir, onFile) {
+  let stat;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) return onFile(dir, stat);
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    forEachFile(path.join(dir, name), onFile);
+  }
+}
+
 export function sourceFingerprint(root) {
   const hash = crypto.createHash("sha256");
-  const visit = (p) => {
-    let stat;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      return;
-    }
-    if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) {
-        if (name === "node_modules" || name.startsWith(".")) continue;
-        visit(path.join(p, name));
-      }
-    } else {
-      hash.update(`${path.relative(root, p)}\0${stat.size}\0`);
-      hash.update(fs.readFileSync(p));
-    }
-  };
-  for (const input of BUILD_INPUTS) visit(path.join(root, input));
+  for (const input of BUILD_INPUTS) {
+    forEachFile(path.join(root, input), (file, stat) => {
+      hash.update(`${path.relative(root, file)}\0${stat.size}\0`);
+      hash.update(fs.readFileSync(file));
+    });
+  }
   return `content-sha256:${hash.digest("hex")}`;
 }
 

@@ -96,6 +96,18 @@ describe("syntax errors of Python and shell cells, found at save", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("runs the interpreter a version manager's shim starts, not the shim, after the first check", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-shim-"));
+    const shim = path.join(dir, "python3");
+    fs.writeFileSync(shim, '#!/bin/sh\nexec python3 "$@"\n', { mode: 0o755 });
+    const broken = (n: number) =>
+      flow({ name: "py", language: "python", code: `def main(:  # ${n}\n` });
+    expect((await compileTasks(broken(1), { python: shim })).ok).toBe(false);
+    fs.rmSync(dir, { recursive: true });
+    // The shim is gone: only the interpreter it ran can have checked this new code.
+    expect((await compileTasks(broken(2), { python: shim })).ok).toBe(false);
+  });
+
   it("checks a save of many cells in one python3 process", async () => {
     const cells = Array.from({ length: 200 }, (_, i) => ({
       name: `t${i}`,
