@@ -34,6 +34,22 @@ const config = [
     rules: { "no-console": "error" },
   },
   {
+    // React calls whatever an effect returns as its cleanup: an arrow with an expression body
+    // returns its value — scrollIntoView's Promise in current Chromium crashed every page that
+    // unmounted with it ("i is not a function"). Effects have block bodies (or return a cleanup).
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `CallExpression[callee.name=/^use(Layout|Insertion)?Effect$/] > ArrowFunctionExpression.arguments:first-child[body.type!="BlockStatement"][body.type!="ArrowFunctionExpression"][body.type!="FunctionExpression"]`,
+          message:
+            "Give the effect a block body: React calls the value an expression-bodied effect returns as its cleanup.",
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call their continuation `use`, which is not a React hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

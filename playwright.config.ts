@@ -72,7 +72,13 @@ export default defineConfig({
     },
     {
       name: "studio",
-      testMatch: ["studio.spec.ts", "editor.spec.ts", "run-page.spec.ts", "queues-agents.spec.ts"],
+      testMatch: [
+        "studio.spec.ts",
+        "editor.spec.ts",
+        "run-page.spec.ts",
+        "navigation.spec.ts",
+        "queues-agents.spec.ts",
+      ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },

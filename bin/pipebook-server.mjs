@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// `npm start`: builds the studio when the build is missing or older than the sources, then
+// `npm start`: builds the studio when the build is missing or was made from other sources, then
 // serves the studio and the API from one Node process. Start-up of the domain itself (database,
 // migrations, background services) runs inside Next.js's instrumentation hook, so the same code
 // runs in `npm run dev`; this file only handles flags, the build, the socket and signals.
 import { spawnSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isBuildCurrent, sourceFingerprint, stampFile } from "../scripts/build-fingerprint.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -70,46 +70,9 @@ process.chdir(root);
 
 // ---------------------------------------------------------------- build when needed
 
-const STAMP = path.join(root, ".next", "pipebook-build-stamp");
-const SOURCES = [
-  "app",
-  "server",
-  "contract",
-  "instrumentation.ts",
-  "next.config.mjs",
-  "postcss.config.mjs",
-  "package-lock.json",
-  "tsconfig.json",
-];
-
-/** A fingerprint of every source file's path, size and mtime: cheap, and changes on any edit. */
-function sourceFingerprint() {
-  const hash = crypto.createHash("sha256");
-  const visit = (p) => {
-    let stat;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      return;
-    }
-    if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) {
-        if (name === "node_modules" || name.startsWith(".")) continue;
-        visit(path.join(p, name));
-      }
-    } else {
-      hash.update(`${path.relative(root, p)}:${stat.size}:${stat.mtimeMs}\n`);
-    }
-  };
-  for (const source of SOURCES) visit(path.join(root, source));
-  return hash.digest("hex");
-}
-
 function ensureBuilt({ force }) {
-  const fingerprint = sourceFingerprint();
   const built = fs.existsSync(path.join(root, ".next", "BUILD_ID"));
-  const current = built && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === fingerprint;
-  if (current && !force) return;
+  if (isBuildCurrent(root) && !force) return;
   if (args["no-build"]) fail("no current build: run `npm run build` first");
   console.log(
     force
@@ -128,7 +91,7 @@ function ensureBuilt({ force }) {
     },
   );
   if (result.status !== 0) fail("the build failed (see above)");
-  fs.writeFileSync(STAMP, sourceFingerprint());
+  fs.writeFileSync(stampFile(root), sourceFingerprint(root));
   console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
 
@@ -200,7 +163,15 @@ server.on("error", async (error) => {
 
 server.listen(port, host, () => {
   const address = server.address();
-  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  // On a wildcard address, the local address: the banner lists the network ones as well.
+  const shownHost =
+    host === "0.0.0.0"
+      ? "127.0.0.1"
+      : host === "::" || host === "[::]"
+        ? "[::1]"
+        : host.includes(":") && !host.startsWith("[")
+          ? `[${host}]`
+          : host;
   const url = `http://${shownHost}:${address.port}`;
   const hooks = runtime();
   if (hooks) {

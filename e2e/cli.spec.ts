@@ -1,5 +1,5 @@
 // `npx pipebook …` against a real server: the same API, from a shell.
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,10 +11,17 @@ import { expect, flowYaml, test, uniqueName } from "./support/fixtures.ts";
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, "../bin/pipebook.mjs");
 
-async function pipebook(baseURL: string, args: string[]) {
+const cliEnv = (baseURL: string) => ({
+  ...process.env,
+  PIPEBOOK_API_URL: baseURL,
+  PIPEBOOK_API_KEY: E2E_API_KEY,
+});
+
+async function pipebook(baseURL: string, args: string[], cwd?: string) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, PIPEBOOK_API_URL: baseURL, PIPEBOOK_API_KEY: E2E_API_KEY },
+      env: cliEnv(baseURL),
+      cwd,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -23,7 +30,29 @@ async function pipebook(baseURL: string, args: string[]) {
   }
 }
 
+/** The CLI in the background, for commands that run on (run --watch). */
+function spawnPipebook(baseURL: string, args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: cliEnv(baseURL),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return {
+    stdout: () => stdout,
+    exited,
+    waitFor: (pattern: RegExp) =>
+      expect.poll(() => pattern.test(stdout), { timeout: 30_000 }).toBe(true),
+  };
+}
+const running = new Set<ChildProcess>();
+
 test.afterEach(async () => {
+  for (const child of running) child.kill("SIGKILL");
   await stopAllAgents();
 });
 
@@ -112,23 +141,71 @@ test("errors are clear and exit non-zero", async ({ baseURL }) => {
   );
 });
 
-test("run --watch follows states and logs to the end; its exit code says how it ended", async ({
+const WATCHED_FLOW = (name: string) => `name: ${name}
+parameters:
+  type: object
+  properties:
+    fail: { type: boolean, default: false }
+tasks:
+  - name: hello
+    language: python
+    code: |
+      def main(fail):
+          print("hello from python")
+          if fail:
+              raise RuntimeError("asked to fail")
+          return {"numbers": list(range(100))}
+  - name: bye
+    language: shell
+    dependsOn: [hello]
+    code: |
+      echo "working"
+      echo "bye"
+`;
+
+/** The watch lines without their times, and whether the times never go back. */
+function watchLines(stdout: string) {
+  // After "Created flow run …"; a message's further lines (a traceback) are not items.
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .filter((l) => /^\d\d:\d\d:\d\d\.\d{3} {2}/.test(l));
+  const times = lines.map((l) => l.slice(0, 12));
+  return {
+    texts: lines.map((l) => l.slice(14)),
+    inOrder: times.every((t, i) => i === 0 || t >= times[i - 1]!),
+  };
+}
+
+test("run --watch prints states, log lines and results in the order they happened, the end last", async ({
   baseURL,
 }) => {
   const queue = uniqueName("q");
   const name = uniqueName("watch");
-  const file = writeFlow(
-    `name: ${name}\nparameters:\n  type: object\n  properties:\n    fail: { type: boolean, default: false }\ntasks:\n  - name: hello\n    language: python\n    code: |\n      def main(fail):\n          print("hello from python")\n          if fail:\n              raise RuntimeError("asked to fail")\n          return 1\n  - name: bye\n    language: shell\n    dependsOn: [hello]\n    code: echo "bye $HELLO"\n`,
-  );
-  await pipebook(baseURL!, ["deploy", file, "--queue", queue]);
+  await pipebook(baseURL!, ["deploy", writeFlow(WATCHED_FLOW(name)), "--queue", queue]);
   const agent = startAgent({ apiUrl: baseURL!, queues: [queue] });
   await agent.waitFor(/connected to/);
+
   const ok = await pipebook(baseURL!, ["run", `${name}/default`, "--watch"]);
   expect(ok.code).toBe(0);
-  expect(ok.stdout).toMatch(/flow run Completed/);
-  expect(ok.stdout).toMatch(/hello \| hello from python/);
-  expect(ok.stdout).toMatch(/bye \| bye 1/);
-  expect(ok.stdout).toMatch(/bye Completed/);
+  const { texts, inOrder } = watchLines(ok.stdout);
+  expect(inOrder, ok.stdout).toBe(true);
+  const result = JSON.stringify({ numbers: [...Array(100).keys()] });
+  expect(texts).toEqual([
+    "flow run Scheduled",
+    "flow run Pending: Claimed by an agent",
+    "flow run Running",
+    "hello Running",
+    "hello | hello from python",
+    // A result is cut to one readable line of 200 characters.
+    `hello Completed → ${result.slice(0, 199)}…`,
+    "bye Running",
+    "bye | working",
+    "bye | bye",
+    'bye Completed → "bye"',
+    "flow run Completed",
+  ]);
+
   const failed = await pipebook(baseURL!, [
     "run",
     `${name}/default`,
@@ -137,16 +214,138 @@ test("run --watch follows states and logs to the end; its exit code says how it 
     "--watch",
   ]);
   expect(failed.code).toBe(1);
-  expect(failed.stdout).toMatch(/hello Failed: asked to fail/);
-  expect(failed.stdout).toMatch(/bye NotRun/);
-  expect(failed.stdout).toMatch(/flow run Failed/);
+  const failure = watchLines(failed.stdout);
+  expect(failure.inOrder, failed.stdout).toBe(true);
+  expect(failure.texts.at(-1)).toBe(
+    'flow run Failed: task "hello" failed; 1 downstream task did not run',
+  );
+  expect(failure.texts).toContain("hello Failed: asked to fail");
+  expect(failure.texts).toContain('bye NotRun: did not run: upstream task "hello" failed');
+  // The traceback is a log line of the task, starting at its own code.
+  expect(failed.stdout).toContain("hello ERROR | Traceback (most recent call last):");
+  expect(failed.stdout).toContain('File "<task hello>", line 4, in main');
+  expect(failed.stdout).not.toContain("kernel.py");
+  const order = ["hello | hello from python", "hello ERROR", "hello Failed", "bye NotRun"];
+  const at = order.map((text) => failure.texts.findIndex((t) => t.startsWith(text)));
+  expect(at).toEqual([...at].sort((a, b) => a - b));
   await agent.stop();
 });
+
+test("run --watch says why a run waits, and follows it once an agent takes it", async ({
+  baseURL,
+}) => {
+  const queue = uniqueName("gpu-jobs");
+  const name = uniqueName("waits");
+  await pipebook(baseURL!, [
+    "deploy",
+    writeFlow(WATCHED_FLOW(name)),
+    "--queue",
+    queue,
+    "--tag",
+    "gpu",
+  ]);
+  const watch = spawnPipebook(baseURL!, ["run", `${name}/default`, "--watch"]);
+  await watch.waitFor(/warning: no online agent serves work queue/);
+  expect(watch.stdout()).toContain(`warning: no online agent serves work queue "${queue}"`);
+  // Said once, not on every poll.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(watch.stdout().match(/warning:/g)).toHaveLength(1);
+
+  const agent = startAgent({ apiUrl: baseURL!, queues: [queue], tags: ["gpu"] });
+  expect(await watch.exited).toBe(0);
+  expect(watch.stdout().trim().split("\n").at(-1)).toMatch(/flow run Completed$/);
+  await agent.stop();
+});
+
+test("flows lists the flows; cancel cancels a waiting run at once and a running one via its agent", async ({
+  baseURL,
+}) => {
+  const name = uniqueName("listed");
+  const queue = uniqueName("q");
+  const file = writeFlow(
+    `name: ${name}\ndescription: Sleeps a while, for cancelling\ntasks:\n  - name: nap\n    language: shell\n    code: |\n      echo napping\n      sleep 30\n`,
+  );
+  await pipebook(baseURL!, ["deploy", file, "--queue", queue]);
+
+  for (const words of [["flows"], ["flow", "ls"]]) {
+    const listed = await pipebook(baseURL!, words);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split("\n")[0]).toMatch(/^NAME +VERSION +UPDATED +DESCRIPTION$/);
+    const row = listed.stdout.split("\n").find((l) => l.startsWith(`${name} `));
+    expect(row).toMatch(
+      new RegExp(
+        `^${name} +1 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +Sleeps a while, for cancelling$`,
+      ),
+    );
+  }
+  const json = JSON.parse((await pipebook(baseURL!, ["flows", "--json"])).stdout);
+  expect(json.flows).toContainEqual(expect.objectContaining({ name, version: 1 }));
+
+  // No agent serves the queue: the run is Cancelled at once.
+  const waiting = JSON.parse(
+    (await pipebook(baseURL!, ["run", `${name}/default`, "--json"])).stdout,
+  ) as { id: string };
+  const cancelled = await pipebook(baseURL!, ["cancel", waiting.id]);
+  expect(cancelled).toMatchObject({ code: 0, stdout: `Flow run ${waiting.id} is Cancelled\n` });
+
+  // An agent runs it: Cancelling, then Cancelled once the agent stopped the task.
+  const agent = startAgent({ apiUrl: baseURL!, queues: [queue] });
+  const watch = spawnPipebook(baseURL!, ["run", `${name}/default`, "--watch"]);
+  await watch.waitFor(/nap \| napping/);
+  const id = /Created flow run (\S+)/.exec(watch.stdout())![1]!;
+  const stopping = await pipebook(baseURL!, ["cancel", id, "--wait"]);
+  expect(stopping.code).toBe(0);
+  expect(stopping.stdout).toBe(
+    `Cancelling flow run ${id}: waiting for its agent to stop the tasks\nFlow run ${id} ended Cancelled\n`,
+  );
+  expect(await watch.exited).toBe(1);
+  expect(watch.stdout().trim().split("\n").at(-1)).toMatch(/flow run Cancelled/);
+
+  const again = await pipebook(baseURL!, ["cancel", id]);
+  expect(again).toMatchObject({ code: 0, stdout: `Flow run ${id} is Cancelled\n` });
+  const missing = await pipebook(baseURL!, ["cancel", "00000000-0000-4000-8000-000000000000"]);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain(
+    "could not cancel flow run 00000000-0000-4000-8000-000000000000",
+  );
+  await agent.stop();
+});
+
+test("the README's CLI commands work as written", async ({ baseURL }) => {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../README.md"), "utf8");
+  const flowFile = /## Flow files[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+  const commands = /## CLI\n\n```sh\n([\s\S]*?)```/
+    .exec(readme)![1]!
+    .split("\n")
+    .filter((line) => line.startsWith("npx pipebook "));
+  expect(commands.length).toBeGreaterThan(3);
+  const dir = path.dirname(writeFlow(flowFile));
+  // The README's deployments go to the queue "default", which `npm start`'s own agent serves.
+  const agent = startAgent({ apiUrl: baseURL!, queues: ["default"] });
+  await agent.waitFor(/connected to/);
+  for (const command of commands) {
+    const args = shellWords(command.replace(/#.*$/, "")).slice(2);
+    const out = await pipebook(baseURL!, args, dir);
+    expect(out, `${command}\n${out.stdout}${out.stderr}`).toMatchObject({ code: 0 });
+  }
+  await agent.stop();
+});
+
+/** Splits a command line as sh would for the README's simple cases: words, '…' and "…". */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const match of line.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)) {
+    words.push(match[0].replace(/'([^']*)'|"([^"]*)"/g, (_, a, b) => a ?? b));
+  }
+  return words;
+}
 
 test("--help documents every command", async ({ baseURL }) => {
   const help = await pipebook(baseURL!, ["--help"]);
   expect(help.stdout).toContain("flow import FILE");
-  for (const command of [["flow", "import"], ["deploy"], ["run"]]) {
+  expect(help.stdout).toContain("cancel RUN");
+  expect(help.stdout).toMatch(/\n {2}flows +list the flows/);
+  for (const command of [["flow", "import"], ["deploy"], ["run"], ["flows"], ["cancel"]]) {
     const out = await pipebook(baseURL!, [...command, "--help"]);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Usage: pipebook /);

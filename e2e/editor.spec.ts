@@ -2,7 +2,7 @@
 // wire it by dragging, save, deploy, run, and run single cells.
 import { startAgent, stopAllAgents, type AgentProcess } from "./support/agents.ts";
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { cell, dragEdge, openEditor, setCode, signIn } from "./support/studio.ts";
+import { cell, deployAndRun, dragEdge, openEditor, setCode, signIn } from "./support/studio.ts";
 
 let agent: AgentProcess;
 
@@ -60,14 +60,7 @@ test("from an empty flow: three cells, two dragged edges, save, deploy, run to C
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
 
-  await page.getByRole("button", { name: "Deploy" }).click();
-  const deployDialog = page.getByRole("dialog");
-  await deployDialog.getByRole("button", { name: "Deploy" }).click();
-  await expect(deployDialog.getByRole("status")).toContainText("on queue default");
-
-  await deployDialog.getByRole("button", { name: "Run it" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
-  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+$/);
+  await deployAndRun(page);
   await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Completed", {
     timeout: 30_000,
   });
@@ -126,6 +119,45 @@ test("a cycle drawn by dragging is refused, naming it; a TypeScript syntax error
   await language.selectOption("python");
   await expect(cell(page, "c").locator(".monaco-editor")).toHaveAttribute("data-uri", /\.py$/);
   await expect(cell(page, "c").locator(".view-lines")).toContainText("echo typed just now");
+});
+
+test("a Python and a shell syntax error are refused at save, each shown on its cell and line", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("syntax");
+  await deployFlow(api, {
+    name,
+    tasks: [
+      { name: "load", language: "python", code: "def main():\n    return 1\n" },
+      { name: "notify", language: "shell", dependsOn: ["load"], code: "echo done\n" },
+    ],
+  });
+  await signIn(page);
+  await openEditor(page, name);
+  await setCode(page, "load", "def main():\n    rows = [1, 2\n    return rows\n");
+  await setCode(page, "notify", "echo start\nfi\n");
+  await page.getByRole("button", { name: "Save" }).click();
+
+  const python = cell(page, "load").getByRole("alert", { name: "Problems in load" });
+  await expect(python).toContainText(
+    "task \"load\": Python syntax error at line 2, column 12 of its code: '[' was never closed",
+  );
+  await expect(python).toContainText("(line 2)");
+  const shell = cell(page, "notify").getByRole("alert", { name: "Problems in notify" });
+  await expect(shell).toContainText(
+    'task "notify": shell syntax error at line 2 of its code: syntax error near unexpected token `fi\'',
+  );
+  // Underlined in the editor, on the line at fault.
+  await expect(cell(page, "load").locator(".squiggly-error")).toHaveCount(1);
+  await expect(cell(page, "notify").locator(".squiggly-error")).toHaveCount(1);
+  await expect(page.getByTestId("version")).toHaveText("v1");
+
+  await setCode(page, "load", "def main():\n    rows = [1, 2]\n    return rows\n");
+  await setCode(page, "notify", "echo start\n");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
+  await expect(page.getByRole("alert", { name: /Problems in/ })).toHaveCount(0);
 });
 
 test("the run form refuses a parameter of the wrong type, naming it", async ({ page, api }) => {

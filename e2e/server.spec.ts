@@ -1,9 +1,13 @@
 // The server as a process: what `npm start` promises in the README.
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { deploy, flowYaml, importYaml, trigger, uniqueName } from "./support/fixtures.ts";
 import { startFailing, startServer, tempHome } from "./support/server-process.ts";
+import { isBuildCurrent, sourceFingerprint } from "../scripts/build-fingerprint.mjs";
 
 const KEY = "server-spec-bootstrap-key-0123456789";
 const auth = { authorization: `Bearer ${KEY}` };
@@ -76,6 +80,71 @@ test("--port and --host choose where it listens; PORT and HOST too", async ({ pl
   expect((await api.get("/api/health")).status()).toBe(200);
   await api.dispose();
   await viaEnv.stop();
+});
+
+test("on 0.0.0.0 or ::, the banner gives every address it is reached at, each with a sign-in link", async ({
+  playwright,
+}) => {
+  test.setTimeout(120_000);
+  const networkAddresses = (family: "IPv4" | "IPv6") =>
+    Object.entries(os.networkInterfaces()).flatMap(([name, list]) =>
+      (list ?? [])
+        .filter((a) => a.family === family && !a.internal && !a.address.startsWith("fe80"))
+        .map((a) => ({ name, host: family === "IPv6" ? `[${a.address}]` : a.address })),
+    );
+  test.skip(networkAddresses("IPv4").length === 0, "this machine has no network interface");
+  for (const [host, local, families] of [
+    ["0.0.0.0", "127.0.0.1", ["IPv4"]],
+    ["::", "[::1]", ["IPv4", "IPv6"]],
+  ] as const) {
+    const server = await startServer(["--port", "0", "--host", host], {
+      PIPEBOOK_HOME: tempHome(),
+      PIPEBOOK_BOOTSTRAP_API_KEY: "",
+    });
+    const port = new URL(server.url).port;
+    expect(server.url).toBe(`http://${local}:${port}`);
+    const key = /Sign in to the studio: \S+#key=(pb_\S+)/.exec(server.output())![1]!;
+    const expected = families.flatMap((family) => networkAddresses(family));
+    const api = await playwright.request.newContext();
+    for (const { name, host: address } of expected) {
+      const url = `http://${address}:${port}`;
+      expect(server.output()).toContain(`On the network (${name}): ${url}\n`);
+      expect(server.output()).toContain(`Sign in from the network: ${url}/login#key=${key}\n`);
+      // Each address really answers.
+      expect((await api.get(`${url}/api/health`)).status()).toBe(200);
+    }
+    expect(server.output().match(/On the network/g)).toHaveLength(expected.length);
+    await api.dispose();
+    await server.stop();
+  }
+  // On one address, only that one.
+  const one = await startServer(["--port", "0", "--host", "127.0.0.1"], {
+    PIPEBOOK_HOME: tempHome(),
+  });
+  expect(one.output()).not.toContain("On the network");
+  await one.stop();
+});
+
+test("installing again, as the first `npx pipebook` does, leaves the studio's build current", () => {
+  const root = path.resolve(import.meta.dirname, "..");
+  const outputs = () =>
+    ["dist", "server/db/generated"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => {
+          const file = path.join(e.parentPath, e.name);
+          return `${path.relative(root, file)} ${fs.statSync(file).mtimeMs}`;
+        }),
+    );
+  const before = { fingerprint: sourceFingerprint(root), outputs: outputs() };
+  expect(isBuildCurrent(root, before.fingerprint)).toBe(true);
+  // The package's postinstall, as npm runs it in the project when npx installs the package.
+  execFileSync("npm", ["run", "--silent", "postinstall"], { cwd: root, stdio: "pipe" });
+  // Unchanged content keeps its files untouched, and the build stays current: no rebuild.
+  expect(outputs()).toEqual(before.outputs);
+  expect(sourceFingerprint(root)).toBe(before.fingerprint);
+  expect(isBuildCurrent(root)).toBe(true);
 });
 
 test("refuses to start, saying why: bad settings, a busy port, a database in use", async () => {

@@ -1,6 +1,8 @@
 // Bundles the programs that run outside the server, each into one dependency-free file:
 // the CLI (dist/pipebook-cli.mjs) and the agent (dist/pipebook-agent.mjs, served to remote VMs
 // at /agent/pipebook-agent.mjs). Run by `npm ci` (postinstall) and `npm run build`; ~1 s.
+// A bundle is written only when its content changed, so installing again (the first `npx
+// pipebook` runs the postinstall too) leaves unchanged files and their times alone.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +31,7 @@ const bundles = [
 ];
 
 for (const { entry, out } of bundles) {
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [path.join(root, entry)],
     outfile: path.join(root, out),
     bundle: true,
@@ -43,5 +45,17 @@ for (const { entry, out } of bundles) {
       js: "// Built by scripts/build-bundles.mjs from the Pipebook sources; do not edit.\nimport { createRequire as __pipebookRequire } from 'node:module'; const require = __pipebookRequire(import.meta.url);",
     },
     logLevel: "warning",
+    write: false,
   });
+  const file = path.join(root, out);
+  const contents = result.outputFiles[0].contents;
+  let current;
+  try {
+    current = fs.readFileSync(file);
+  } catch {
+    current = undefined;
+  }
+  if (current && Buffer.compare(current, contents) === 0) continue;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, contents);
 }

@@ -146,7 +146,7 @@ describe("executing a flow run", () => {
     });
     // The traceback is in the logs, pointing at the cell's own line.
     const errorLines = logsOf(events, "flaky").filter((l) => l.level === "error");
-    expect(errorLines[0]!.message).toContain('File "flaky.py", line 6, in main');
+    expect(errorLines[0]!.message).toContain('File "<task flaky>", line 6, in main');
     expect(errorLines[0]!.message).toContain("raise RuntimeError(f'attempt {n + 1} fails')");
   });
 

@@ -72,7 +72,7 @@ describe("a task that goes wrong", () => {
     const thrown = taskEvent(events, "ts_throws", "Failed").error!;
     expect(thrown).toMatchObject({ type: "TypeError", message: "nope" });
     // Source maps: the stack points at the cell's TypeScript line.
-    expect(thrown.traceback).toContain("ts_throws.ts:2:9");
+    expect(thrown.traceback).toContain("<task ts_throws>:2:9");
     expect(taskEvent(events, "shell_fails", "Failed").error).toEqual({
       type: "NonZeroExit",
       message: "the shell task exited with code 4: about to fail",

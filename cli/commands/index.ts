@@ -1,8 +1,10 @@
 // Every command of `npx pipebook`, in the order `pipebook --help` lists them.
 import type { Command } from "../command.ts";
 import { agentLsCommand } from "./agent-ls.ts";
+import { cancelCommand } from "./cancel.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
+import { flowsCommand } from "./flows.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { workQueueLsCommand } from "./work-queue-ls.ts";
@@ -12,8 +14,10 @@ import { workQueueResumeCommand } from "./work-queue-resume.ts";
 
 export const COMMANDS: readonly Command[] = [
   flowImportCommand,
+  flowsCommand,
   deployCommand,
   runCommand,
+  cancelCommand,
   retryCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,

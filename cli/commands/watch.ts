@@ -1,5 +1,6 @@
 // Following a flow run: every state change of the run and its tasks, and every log line, in the
-// order they happened, until the run ends (and its last line was read).
+// order they happened (merged by cli/watch-feed.ts), each completed task's result, and why the
+// run waits when no agent would take it — until the run ends and its last line was read.
 import {
   FlowRunHistoryResponseSchema,
   FlowRunSchema,
@@ -7,70 +8,81 @@ import {
   type FlowRunView,
 } from "../../contract/api-v1.ts";
 import { isFinalDisplayState } from "../../contract/run-states.ts";
-import type { ApiClient } from "../api-client.ts";
-import { clock, say, warn } from "../output.ts";
+import type { ApiClient, Result } from "../api-client.ts";
+import { warn } from "../output.ts";
+import { WatchFeed } from "../watch-feed.ts";
+import { formatFeedItem } from "../watch-format.ts";
 
 const POLL_MS = 250;
+// The server's largest page: a run printing fast is read in few requests.
+const LOG_PAGE = 5000;
+// The server may be restarting: keep following this many seconds before giving up.
+const GIVE_UP_AFTER_FAILURES = 120;
+const WAITING_STATES = new Set(["Scheduled", "Late", "Paused", "Pending"]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Line = { at: string; text: string };
-
 export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunView["state"]> {
-  let printedEvents = 0;
+  const feed = new WatchFeed();
+  const warned = new Set<string>();
   let cursor: string | undefined;
   let logsDone = false;
   let failures = 0;
   for (;;) {
-    // The history first, then the run: every event read then has its task's error in the run
-    // (read in parallel, a Failed event could arrive before the error it should print).
+    // The history first, then the run (so every completed task of that history has its result
+    // and error in it), then the logs (see cli/watch-feed.ts for why this order matters).
     const history = await api.request(
       `/api/v1/flow-runs/${id}/history`,
       FlowRunHistoryResponseSchema,
     );
-    const run = await api.request(`/api/v1/flow-runs/${id}`, FlowRunSchema);
-    if (!run.ok || !history.ok) {
-      // The server may be restarting: keep following for a while before giving up.
-      if (++failures > 120)
-        throw new Error(run.ok ? (history as { error: string }).error : run.error);
-      if (failures === 1)
-        warn(`(${run.ok ? (history as { error: string }).error : run.error}; still following)`);
+    const run = history.ok ? await api.request(`/api/v1/flow-runs/${id}`, FlowRunSchema) : history;
+    if (!history.ok || !run.ok) {
+      const error = (run as Extract<Result<unknown>, { ok: false }>).error;
+      if (++failures > GIVE_UP_AFTER_FAILURES) throw new Error(error);
+      if (failures === 1) warn(`(${error}; still following)`);
       await sleep(1_000);
       continue;
     }
     failures = 0;
-    const lines: Line[] = [];
-    const errors = new Map(run.data.taskRuns.map((t) => [t.name, t.error?.message]));
-    for (const event of history.data.events.slice(printedEvents)) {
-      const attempt = event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : "";
-      const why =
-        event.task && ["Failed", "Crashed", "NotRun"].includes(event.to)
-          ? errors.get(event.task)
-          : event.message;
-      lines.push({
-        at: event.at,
-        text: `${event.task ?? "flow run"} ${event.to}${attempt}${why ? `: ${why}` : ""}`,
-      });
-    }
-    printedEvents = history.data.events.length;
+    const events = history.data.events;
+    const lastRunEvent = events.findLast((e) => e.task === null);
+    feed.addHistory(events, {
+      complete: isFinalDisplayState(run.data.state) && lastRunEvent?.to === run.data.state,
+    });
+
     while (!logsDone) {
       const logs = await api.request(`/api/v1/flow-runs/${id}/logs`, LogsResponseSchema, {
-        query: { after: cursor },
+        query: { after: cursor, limit: String(LOG_PAGE) },
       });
       if (!logs.ok) break;
-      for (const line of logs.data.logs) {
-        const who = line.task
-          ? `${line.task}${line.attempt && line.attempt > 1 ? `#${line.attempt}` : ""}`
-          : "run";
-        const level = line.level === "info" ? "" : ` ${line.level.toUpperCase()}`;
-        lines.push({ at: line.timestamp, text: `${who}${level} | ${line.message}` });
-      }
-      if (logs.data.next === null) logsDone = true;
-      else cursor = logs.data.next;
-      if (logs.data.logs.length < 1000) break;
+      const { next } = logs.data;
+      const caughtUp = logs.data.logs.length < LOG_PAGE;
+      feed.addLogs(logs.data.logs, { caughtUp, complete: next === null });
+      // No cursor once every line was read: reading again would start from the first line.
+      if (next === null) logsDone = true;
+      else cursor = next;
+      if (caughtUp) break;
+      print(feed, run.data);
     }
-    lines.sort((a, b) => a.at.localeCompare(b.at));
-    for (const line of lines) say(`${clock(line.at)}  ${line.text}`);
-    if (isFinalDisplayState(run.data.state) && logsDone) return run.data.state;
+    print(feed, run.data);
+
+    // Why nothing happens, said once per reason while the run waits for an agent.
+    if (WAITING_STATES.has(run.data.state)) {
+      const fresh = run.data.warnings.filter((w) => !warned.has(w));
+      for (const warning of fresh) warned.add(warning);
+      // Not stamped: a warning is about now, not a moment in the run's story, and a time here
+      // could read as earlier than the next state change printed.
+      write(fresh.map((w) => `${" ".repeat(14)}warning: ${w}`));
+    }
+    if (feed.complete) return run.data.state;
     await sleep(POLL_MS);
   }
+}
+
+function print(feed: WatchFeed, run: FlowRunView): void {
+  write(feed.take().map((item) => formatFeedItem(item, run)));
+}
+
+/** One write per batch: a run printing 100,000 lines would spend seconds in per-line writes. */
+function write(lines: string[]): void {
+  if (lines.length) process.stdout.write(`${lines.join("\n")}\n`);
 }

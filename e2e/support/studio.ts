@@ -47,3 +47,15 @@ export async function dragEdge(page: Page, from: string, to: string) {
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
   await page.mouse.up();
 }
+
+/** In the open editor: deploys the saved version to the queue "default" and starts a run of it. */
+export async function deployAndRun(page: Page) {
+  await page.getByRole("button", { name: "Deploy" }).click();
+  const deployDialog = page.getByRole("dialog");
+  await deployDialog.getByRole("button", { name: "Deploy" }).click();
+  await expect(deployDialog.getByRole("status")).toContainText("on queue default");
+  // The deploy dialog ends on its next step: Run it.
+  await deployDialog.getByRole("button", { name: "Run it" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+$/);
+}

@@ -1,6 +1,7 @@
 // Server start-up, run once per process from instrumentation.ts before any request is served:
 // open the database, apply pending migrations, make sure someone can sign in, start the
 // background services; once listening, start the local agent.
+import os from "node:os";
 import path from "node:path";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
@@ -14,6 +15,7 @@ import { startLeaseReaper } from "../services/lease-reaper.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { VERSION } from "../version.ts";
+import { networkUrls } from "./addresses.ts";
 import { registerRuntime } from "./runtime.ts";
 
 // A stopping server gives its local agent this long to finish the runs it is executing.
@@ -48,7 +50,11 @@ export async function startServer(): Promise<void> {
     isApiPath,
     serveApi: serveApiRequest,
     async onListening(url) {
+      // `url` is the local address (127.0.0.1 for 0.0.0.0); on a wildcard address the server
+      // is also reached from other machines, at each address of this host.
+      const network = networkUrls(config.host, Number(new URL(url).port), os.networkInterfaces());
       const lines = [`Pipebook is ready: ${url}`];
+      for (const n of network) lines.push(`On the network (${n.interface}): ${n.url}`);
       const key = readAdminKey(config.home);
       if (auth.createdKeyFile) {
         lines.push(`Created the admin API key (for the CLI and scripts) in ${auth.createdKeyFile}`);
@@ -56,6 +62,7 @@ export async function startServer(): Promise<void> {
       if (key) {
         // The key rides in the fragment, which browsers never send to the server or its logs.
         lines.push(`Sign in to the studio: ${url}/login#key=${key}`);
+        for (const n of network) lines.push(`Sign in from the network: ${n.url}/login#key=${key}`);
       } else {
         lines.push(`Sign in to the studio at ${url}/login with an API key`);
       }

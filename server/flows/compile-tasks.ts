@@ -1,9 +1,11 @@
 // Turning a flow's cells into what agents execute, at save time: TypeScript is compiled to
-// JavaScript here (agents then need nothing but Node), and every cell is checked for the entry
-// point the binding calls, so a missing `main` is refused on save rather than at 3 a.m.
+// JavaScript here (agents then need nothing but Node), Python is compiled and shell parsed to
+// find syntax errors (server/flows/check-cells.ts), and every cell is checked for the entry
+// point the binding calls — so a broken cell is refused on save rather than at 3 a.m.
 import * as esbuild from "esbuild";
 import type { FlowIssue } from "../../contract/flow-file/issues.ts";
 import type { FlowFile, Task } from "../../contract/flow-file/schema.ts";
+import { cellSyntaxIssues, type Interpreters } from "./check-cells.ts";
 
 /** Executable code per task name (JavaScript for TypeScript cells, the source otherwise). */
 export type CompiledTasks = Record<string, string>;
@@ -11,9 +13,20 @@ export type CompiledTasks = Record<string, string>;
 export type CompileResult =
   { ok: true; compiled: CompiledTasks } | { ok: false; issues: FlowIssue[] };
 
-export async function compileTasks(flow: FlowFile): Promise<CompileResult> {
-  const results = await Promise.all(flow.tasks.map((task, index) => compileTask(task, index)));
-  const issues = results.flatMap((r) => ("issues" in r ? r.issues : []));
+export async function compileTasks(
+  flow: FlowFile,
+  interpreters: Interpreters = {},
+): Promise<CompileResult> {
+  const [results, syntax] = await Promise.all([
+    Promise.all(flow.tasks.map((task, index) => compileTask(task, index))),
+    cellSyntaxIssues(flow, interpreters),
+  ]);
+  // A cell's syntax error says more than what the entry-point check made of the broken code.
+  const issues = results.flatMap((r, i) => {
+    const broken = syntax.get(flow.tasks[i]!.name);
+    if (broken) return [broken];
+    return "issues" in r ? r.issues : [];
+  });
   if (issues.length) return { ok: false, issues };
   const compiled: CompiledTasks = {};
   results.forEach((r, i) => {

@@ -5,6 +5,7 @@
 // marker line after the task so the agent knows all of its output has arrived.
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -43,12 +44,43 @@ process.on("unhandledRejection", (reason) => {
   process.stderr.write(`unhandled promise rejection: ${reason?.stack ?? reason}\n`);
 });
 
-function describe(error) {
+const KERNEL_URL = import.meta.url;
+
+/**
+ * A task's stack trace as its author reads it: the cell named `<task NAME>` with the lines of
+ * its TypeScript (through the source map), and none of this kernel's frames below it.
+ */
+function taskStack(stack, command) {
+  const label = `<task ${command.task}>`;
+  const dir = path.dirname(command.file);
+  // Longest first: the module's URL contains its directory.
+  const names = [
+    pathToFileURL(command.file).href,
+    command.file,
+    path.join(dir, `${command.task}.ts`),
+  ];
+  const lines = stack.split("\n").map((line) => {
+    for (const name of names) line = line.replaceAll(name, label);
+    return line;
+  });
+  const isFrame = (line) => /^\s+at /.test(line);
+  const last = lines.findLastIndex((line) => isFrame(line) && line.includes(label));
+  if (last >= 0) return lines.slice(0, last + 1).join("\n");
+  // No frame of the task (it failed while being loaded): keep what is not the kernel's.
+  return lines
+    .filter(
+      (line) =>
+        !isFrame(line) || !(line.includes(KERNEL_URL) || line.includes("node:internal/modules/")),
+    )
+    .join("\n");
+}
+
+function describe(error, command) {
   if (error instanceof Error) {
     return {
       type: error.name || "Error",
       message: error.message || String(error),
-      traceback: error.stack,
+      traceback: typeof error.stack === "string" ? taskStack(error.stack, command) : undefined,
     };
   }
   return { type: "Error", message: `the task threw ${JSON.stringify(error) ?? String(error)}` };
@@ -81,7 +113,7 @@ async function run(command) {
     }
     outcome = { type: "done", ok: true, resultJson: text ?? "null" };
   } catch (error) {
-    outcome = { type: "done", ok: false, error: describe(error) };
+    outcome = { type: "done", ok: false, error: describe(error, command) };
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);

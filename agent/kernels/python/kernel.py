@@ -63,16 +63,21 @@ def bind(main, inputs, task):
 
 
 def task_traceback(error, filename):
-    """The traceback from the task's first frame on: the kernel's own frames say nothing useful."""
+    """The traceback from the task's first frame on: the kernel's own frames say nothing useful.
+
+    An error raised before any of the task's code ran (a syntax error found when the cell was
+    compiled) shows no frames at all: a SyntaxError still names the cell's line by itself.
+    """
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != filename:
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb or error.__traceback__))
+    return "".join(traceback.format_exception(type(error), error, tb))
 
 
 def run(command):
     task, code = command["task"], command["code"]
-    filename = f"{task}.py"
+    # Named like Python's own "<string>": tracebacks read File "<task transform>", line 3.
+    filename = f"<task {task}>"
     current["task"], current["attempt"] = task, command["attempt"]
     saved_env = dict(os.environ)
     os.environ.update(command.get("env", {}))
@@ -82,7 +87,7 @@ def run(command):
         # Registered with linecache so that tracebacks show the cell's source lines.
         lines = code.splitlines(True)
         linecache.cache[filename] = (len(code), None, lines, filename)
-        namespace = {"__name__": "__pipebook_task__", "__file__": filename}
+        namespace = {"__name__": "__pipebook_task__", "__file__": f"{task}.py"}
         exec(compile(code, filename, "exec"), namespace)
         main = namespace.get("main")
         if not callable(main):

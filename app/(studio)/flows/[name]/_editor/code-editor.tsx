@@ -125,10 +125,9 @@ function CodeEditorView({
   };
 
   // A language switch gives the editor a new model (at a new path): indent it for its language.
-  useEffect(
-    () => setTabSize(monaco.editor.getModel(monaco.Uri.parse(path)), language),
-    [path, language],
-  );
+  useEffect(() => {
+    setTabSize(monaco.editor.getModel(monaco.Uri.parse(path)), language);
+  }, [path, language]);
 
   // Problems found on save, shown on the line that caused them.
   useEffect(() => {

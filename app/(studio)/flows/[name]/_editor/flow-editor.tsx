@@ -30,9 +30,13 @@ type DialogName = EditorDialog | null;
 
 export function FlowEditor({ name }: { name: string }) {
   const trpc = useTRPC();
+  // Read once per visit: a refetch would not reach the draft (made from the first answer), and
+  // an answer kept from an earlier visit would open the version seen then, not the latest — the
+  // editor reached with Back after a save showed the flow as it was before that save.
   const flow = useQuery({
     ...trpc.flows.get.queryOptions({ name }),
     staleTime: Infinity,
+    gcTime: 0,
     refetchOnWindowFocus: false,
   });
   if (flow.isPending) return <p className="px-6 py-4 text-sm text-zinc-500">Loading {name}…</p>;
