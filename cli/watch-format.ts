@@ -30,10 +30,12 @@ export function formatFeedItem(item: FeedItem, run: Pick<FlowRunView, "taskRuns"
   const event = item.event;
   const task = event.task === null ? undefined : run.taskRuns.find((t) => t.name === event.task);
   const attempt = event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : "";
+  // Each attempt's own error (a retried attempt may fail otherwise than the last one).
   const why =
-    task && FAILED_TASK_STATES.has(event.to)
+    event.error?.message ??
+    (task && FAILED_TASK_STATES.has(event.to)
       ? (task.error?.message ?? event.message)
-      : event.message;
+      : event.message);
   let text = `${clock(event.at)}  ${event.task ?? "flow run"} ${event.to}${attempt}${why ? `: ${why}` : ""}`;
   if (task && (event.to === "Completed" || event.to === "Cached") && task.state === event.to) {
     text += ` → ${oneLine(task.result)}`;

@@ -221,6 +221,12 @@ export const StateEventSchema = z.object({
   to: z.string(),
   attempt: z.int().nullable(),
   message: z.string().nullable(),
+  /** The attempt's error (type, message, traceback) on a task's Failed, Retrying, Crashed… */
+  error: z
+    .object({ type: z.string(), message: z.string() })
+    .catchall(z.unknown())
+    .nullable()
+    .optional(),
   at: isoTime,
 });
 export const FlowRunHistoryResponseSchema = z

@@ -198,6 +198,10 @@ test("fix and replay: fix the failing cell, save, retry from failure on the late
   // The first run now links to its replay.
   await page.goto(`/runs/${first}`);
   await expect(page.getByTestId("run-chain")).toContainText(`run ${second.slice(0, 8)}`);
+  // Its version link opens the editor comparing that version with the latest.
+  await page.getByRole("link", { name: "v1", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/flows/${flow.name}\\?version=1$`));
+  await expect(page.getByRole("dialog", { name: `History of ${flow.name}` })).toBeVisible();
 
   // Run from here on the middle task: it and its downstream run again, the rest is reused.
   await page.goto(`/runs/${second}?task=transform`);

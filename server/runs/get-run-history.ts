@@ -33,6 +33,7 @@ export async function getRunHistory(db: Db, id: string): Promise<FlowRunHistoryR
       to: e.toState,
       attempt: e.attempt,
       message: e.message,
+      error: (e.error as { type: string; message: string } | null) ?? null,
       at: e.at,
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());

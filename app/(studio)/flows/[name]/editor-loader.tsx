@@ -8,6 +8,6 @@ const FlowEditor = dynamic(() => import("./_editor/flow-editor").then((m) => m.F
   loading: () => <p className="px-6 py-4 text-sm text-zinc-500">Loading the editor…</p>,
 });
 
-export function EditorLoader({ name }: { name: string }) {
-  return <FlowEditor name={name} />;
+export function EditorLoader({ name, showVersion }: { name: string; showVersion?: number }) {
+  return <FlowEditor name={name} showVersion={showVersion} />;
 }

@@ -9,7 +9,20 @@ export async function generateMetadata({
   return { title: decodeURIComponent((await params).name) };
 }
 
-export default async function FlowEditorPage({ params }: { params: Promise<{ name: string }> }) {
+export default async function FlowEditorPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<{ version?: string }>;
+}) {
   const { name } = await params;
-  return <EditorLoader name={decodeURIComponent(name)} />;
+  // ?version=N (a run page's link to the version it ran): compared with the latest on opening.
+  const version = Number((await searchParams).version);
+  return (
+    <EditorLoader
+      name={decodeURIComponent(name)}
+      showVersion={Number.isInteger(version) && version > 0 ? version : undefined}
+    />
+  );
 }

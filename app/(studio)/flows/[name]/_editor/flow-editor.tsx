@@ -28,7 +28,11 @@ import type { FlowVersionView } from "@/server/flows/get-flow";
 const NO_ISSUES: readonly FlowIssue[] = [];
 type DialogName = EditorDialog | null;
 
-export function FlowEditor({ name }: { name: string }) {
+/**
+ * @param showVersion a version to compare with the latest on opening (a run page's "v3" link):
+ *   the history dialog opens with that version on the left.
+ */
+export function FlowEditor({ name, showVersion }: { name: string; showVersion?: number }) {
   const trpc = useTRPC();
   // Read once per visit: a refetch would not reach the draft (made from the first answer), and
   // an answer kept from an earlier visit would open the version seen then, not the latest — the
@@ -42,10 +46,10 @@ export function FlowEditor({ name }: { name: string }) {
   if (flow.isPending) return <p className="px-6 py-4 text-sm text-zinc-500">Loading {name}…</p>;
   if (flow.isError)
     return <ErrorState message={`Could not open flow "${name}": ${flow.error.message}`} />;
-  return <Workspace view={flow.data} />;
+  return <Workspace view={flow.data} showVersion={showVersion} />;
 }
 
-function Workspace({ view }: { view: FlowVersionView }) {
+function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -72,7 +76,9 @@ function Workspace({ view }: { view: FlowVersionView }) {
   // The cell asked to take the keyboard focus (moving with ↑/↓ between cells); `seq` makes a
   // repeated request a new one.
   const [focusRequest, setFocusRequest] = useState<{ key: string; seq: number } | null>(null);
-  const [dialog, setDialog] = useState<DialogName>(null);
+  const [dialog, setDialog] = useState<DialogName>(
+    showVersion !== undefined && showVersion !== view.version ? "history" : null,
+  );
   const [cellRuns, setCellRuns] = useState<Record<string, string>>({});
   const [startingCells, setStartingCells] = useState<ReadonlySet<string>>(new Set());
   // The graph and the TypeScript types change with the flow's shape, not with its code.
@@ -344,6 +350,7 @@ function Workspace({ view }: { view: FlowVersionView }) {
         open={dialog === "history"}
         flow={view.name}
         currentVersion={baseVersion}
+        compareFrom={showVersion}
         onClose={() => setDialog(null)}
         onRestore={restoreVersion}
       />

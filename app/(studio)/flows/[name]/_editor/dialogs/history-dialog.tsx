@@ -16,6 +16,8 @@ export function HistoryDialog(props: {
   open: boolean;
   flow: string;
   currentVersion: number;
+  /** The version to show on the left, compared with the current one (else the one before it). */
+  compareFrom?: number;
   onClose: () => void;
   onRestore: (spec: FlowFile) => Promise<void>;
 }) {
@@ -29,11 +31,13 @@ export function HistoryDialog(props: {
 function History({
   flow,
   currentVersion,
+  compareFrom,
   onClose,
   onRestore,
 }: {
   flow: string;
   currentVersion: number;
+  compareFrom?: number;
   onClose: () => void;
   onRestore: (spec: FlowFile) => Promise<void>;
 }) {
@@ -41,7 +45,7 @@ function History({
   const queryClient = useQueryClient();
   const dark = useDarkMode();
   const versions = useQuery(trpc.flows.versions.queryOptions({ name: flow }));
-  const [left, setLeft] = useState<number>(Math.max(1, currentVersion - 1));
+  const [left, setLeft] = useState<number>(compareFrom ?? Math.max(1, currentVersion - 1));
   const [right, setRight] = useState<number>(currentVersion);
   const a = useQuery(trpc.flows.get.queryOptions({ name: flow, version: left }));
   const b = useQuery(trpc.flows.get.queryOptions({ name: flow, version: right }));
