@@ -46,12 +46,12 @@ export default defineConfig({
   projects: [
     {
       name: "api-pglite",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts"],
+      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "logs.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "api-postgres",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts"],
+      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "logs.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` },
     },
     {
