@@ -188,17 +188,15 @@ export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
 export const LogLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof LogLevelSchema>;
 
-export const LogLineSchema = z
-  .object({
-    /** 1, 2, 3… within the run, without gaps: the line's place in the whole log. */
-    line: z.int(),
-    task: z.string().nullable(),
-    attempt: z.int().nullable(),
-    level: LogLevelSchema,
-    message: z.string(),
-    timestamp: isoTime,
-  })
-  .meta({ id: "LogLine" });
+export const LogLineSchema = z.object({
+  /** 1, 2, 3… within the run, without gaps: the line's place in the whole log. */
+  line: z.int(),
+  task: z.string().nullable(),
+  attempt: z.int().nullable(),
+  level: LogLevelSchema,
+  message: z.string(),
+  timestamp: isoTime,
+});
 export type LogLineView = z.infer<typeof LogLineSchema>;
 
 const cursor = (what: string) =>
