@@ -175,7 +175,9 @@ export class RunReporter {
       if (end > waiting.from) {
         const whole = waiting.from === 0 && end === block.lines.length;
         const offsets = whole ? block.offsets : block.offsets.slice(waiting.from, end);
-        const base = offsets[0]!;
+        // The earliest line's time (a clock step back can make a later line's the earliest).
+        let base = offsets[0]!;
+        for (const offset of offsets) if (offset < base) base = offset;
         batch.logs.push({
           ...block,
           at: block.at + base,
