@@ -4,10 +4,11 @@
 // records them with this command. Workloads reproduce Windmill's published benchmark shapes.
 //   npm run bench                     all workloads on the embedded PGlite
 //   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
-//   npm run bench -- light dispatch   only some workloads
+//   npm run bench -- light dispatch   only some workloads (light, long, dispatch, crash, studio, logs)
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
 import { benchRunPage } from "./run-page.mjs";
+import { benchLogs } from "./logs.mjs";
 import { benchStudio } from "./studio.mjs";
 
 const FIBO_TS =
@@ -27,6 +28,8 @@ const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
 console.log("Building (when sources changed)…");
+// The agent bundle too: the bench runs dist/pipebook-agent.mjs, as a user would.
+spawnSync(process.execPath, ["scripts/build-bundles.mjs"], { stdio: "inherit" });
 spawnSync(process.execPath, ["bin/pipebook-server.mjs", "--build"], { stdio: "inherit" });
 const server = await startServer();
 const api = client(server.url);
@@ -246,6 +249,29 @@ try {
       "p95 ≤ 300 ms",
       r.latency.p95 <= 300 && r.latencySamples === r.expectedSamples,
     ]);
+  }
+  if (wanted("logs")) {
+    const logs = await benchLogs(server.url, api);
+    for (const [label, r] of [
+      ["Python", logs.python],
+      ["TypeScript", logs.typescript],
+    ]) {
+      results.push([
+        `logs: ingestion, one agent, a ${label} task printing ${r.lines.toLocaleString("en")} lines (first printed → last stored; count and order checked)`,
+        `${Math.round(r.rate).toLocaleString("en")} lines/s (${r.seconds.toFixed(1)} s)`,
+        "≥ 50,000 lines/s",
+        r.rate >= 50_000,
+      ]);
+    }
+    for (const [label, s] of Object.entries(logs.reads)) {
+      const download = label.startsWith("the whole download");
+      results.push([
+        `logs: ${label} on that run, through the API`,
+        `p50 ${ms(s.p50)}, max ${ms(s.max)}`,
+        download ? "streamed" : "≤ 1 s",
+        download || s.max <= 1_000,
+      ]);
+    }
   }
 } finally {
   agent.kill("SIGKILL");

@@ -17,6 +17,7 @@ const ev = (
   at: at(ms),
 });
 const line = (ms: number, task: string, message: string): LogLineView => ({
+  line: ms,
   task,
   attempt: 1,
   level: "info",

@@ -55,7 +55,7 @@ describe("a line of run --watch", () => {
   it("prints log lines with their task, attempt and level", () => {
     const line = (level: "info" | "warning", attempt: number) => ({
       kind: "log" as const,
-      line: { task: "transform", attempt, level, message: "hello", timestamp: at },
+      line: { line: 1, task: "transform", attempt, level, message: "hello", timestamp: at },
     });
     expect(formatFeedItem(line("info", 1), { taskRuns: [] })).toBe(
       "12:03:04.120  transform | hello",
@@ -66,6 +66,7 @@ describe("a line of run --watch", () => {
     const traceback = {
       kind: "log" as const,
       line: {
+        line: 2,
         task: "load",
         attempt: 1,
         level: "error" as const,

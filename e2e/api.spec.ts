@@ -86,7 +86,7 @@ test.describe("the /api/v1 happy path", () => {
     expect(read.parameters).toEqual({ repos: ["x/y", "z/w"] });
 
     const logs = await (await api.get(`/api/v1/flow-runs/${run.id}/logs`)).json();
-    expect(logs).toEqual({ logs: [], next: expect.any(String) });
+    expect(logs).toEqual({ logs: [], next: expect.any(String), previous: null, total: 0 });
 
     const cancel = await api.post(`/api/v1/flow-runs/${run.id}/cancel`);
     expect(cancel.status()).toBe(202);
@@ -102,6 +102,8 @@ test.describe("the /api/v1 happy path", () => {
     expect(await (await api.get(`/api/v1/flow-runs/${run.id}/logs`)).json()).toEqual({
       logs: [],
       next: null,
+      previous: null,
+      total: 0,
     });
   });
 
@@ -126,6 +128,7 @@ test.describe("the /api/v1 happy path", () => {
         "/api/v1/deployments/{id}/runs",
         "/api/v1/flow-runs/{id}",
         "/api/v1/flow-runs/{id}/logs",
+        "/api/v1/flow-runs/{id}/logs/download",
         "/api/v1/flow-runs/{id}/cancel",
       ]),
     );

@@ -1,6 +1,7 @@
 // Reading a task process's output as log lines, and the shapes a task's outcome takes.
 import type { Readable } from "node:stream";
 import { MAX_LOG_LINE, type TaskError } from "../../contract/agent-protocol.ts";
+import { backpressure } from "../reporting/backpressure.ts";
 
 export type OutputLine = {
   level: "debug" | "info" | "warning" | "error";
@@ -9,8 +10,11 @@ export type OutputLine = {
 };
 export type TaskOutcome = { ok: true; resultJson: string } | { ok: false; error: TaskError };
 
+/** A log line as the server can store it: cut when runaway, NUL characters replaced. */
 export function clip(line: string): string {
-  return line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE - 20)}… (line cut)` : line;
+  const cut = line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE - 20)}… (line cut)` : line;
+  // PostgreSQL text cannot hold NUL, and a report holding one would be refused whole.
+  return cut.includes("\u0000") ? cut.replaceAll("\u0000", "\ufffd") : cut;
 }
 
 /**
@@ -18,6 +22,8 @@ export function clip(line: string): string {
  * ends with it is the end of one task's output: the text before it (output without a final
  * newline) is a line of its own, and `onMarker` is called. Log streams cut runaway lines at
  * `maxLine`; the kernels' answer channel passes `maxLine: Infinity` (a result may be megabytes).
+ * Log streams (not the answer channel) pause while the agent's reports are behind
+ * (../reporting/backpressure.ts).
  */
 export function readLines(
   stream: Readable,
@@ -26,6 +32,7 @@ export function readLines(
 ): void {
   const maxLine = options.maxLine ?? MAX_LOG_LINE * 4;
   const marker = options.marker;
+  const isLog = maxLine !== Infinity;
   // Chunks of the line being read; only new text is searched for a newline (a multi-megabyte
   // line arrives in hundreds of chunks).
   let parts: string[] = [];
@@ -62,6 +69,7 @@ export function readLines(
         length = 0;
       }
     }
+    if (isLog) backpressure.check(stream);
   });
   stream.on("end", () => {
     if (parts.length) emit(parts.join(""), new Date());

@@ -5,6 +5,7 @@ import { cancelCommand } from "./cancel.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { flowsCommand } from "./flows.ts";
+import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { workQueueLsCommand } from "./work-queue-ls.ts";
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   flowsCommand,
   deployCommand,
   runCommand,
+  logsCommand,
   cancelCommand,
   retryCommand,
   workQueueLsCommand,

@@ -25,10 +25,10 @@ import {
 import {
   getFlowRunById,
   getFlowRunHistory,
-  getFlowRunLogs,
   getFlowRunWait,
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
+import { getFlowRunLogDownload, getFlowRunLogs } from "./v1/logs.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
@@ -75,6 +75,7 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/deployments/:id/runs", postFlowRun],
   ["GET", "/api/v1/flow-runs/:id", getFlowRunById],
   ["GET", "/api/v1/flow-runs/:id/logs", getFlowRunLogs],
+  ["GET", "/api/v1/flow-runs/:id/logs/download", getFlowRunLogDownload],
   ["GET", "/api/v1/flow-runs/:id/history", getFlowRunHistory],
   ["GET", "/api/v1/flow-runs/:id/wait", getFlowRunWait],
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],

@@ -5,6 +5,7 @@ import { deploymentsRouter } from "./routers/deployments.ts";
 import { flowsRouter } from "./routers/flows.ts";
 import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
+import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   runPage: runPageRouter,
   queues: queuesRouter,
   agents: agentsRouter,
+  logs: logsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -99,7 +99,7 @@ async function executeClaimed(db: Db, run: ClaimedRun, behave: Behaviour): Promi
   await applyReport(
     db,
     run.flowRunId,
-    { leaseId: run.leaseId, seq: 1, events },
+    { leaseId: run.leaseId, seq: 1, events, logs: [] },
     { leaseMs: LEASE_MS },
   );
   return ran;

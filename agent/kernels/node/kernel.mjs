@@ -117,10 +117,13 @@ async function run(command) {
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
-    // Pipes are written synchronously on Linux and macOS, so all console output is out by now.
-    fs.writeSync(1, MARK);
-    fs.writeSync(2, MARK);
   }
+  // Console output to a full pipe is queued and written later (200,000 fast console.log lines:
+  // a marker written with fs.writeSync arrived after line ~330), so the marker goes through the
+  // same streams, after everything the task wrote, and the answer once both are out.
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise((done) => s.write(MARK, done))),
+  );
   send(outcome);
 }
 

@@ -1,16 +1,13 @@
-// /api/v1/flow-runs/{id}: read a run with its task runs, read its logs, cancel it.
+// /api/v1/flow-runs/{id}: read a run with its task runs, cancel it (its logs: ./logs.ts).
 import { z } from "zod";
 import {
   CancelFlowRunResponseSchema,
   FlowRunHistoryResponseSchema,
   FlowRunSchema,
-  LogsQuerySchema,
-  LogsResponseSchema,
 } from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { getRunHistory } from "../../runs/get-run-history.ts";
-import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { waitForFlowRun } from "../../runs/wait-for-run.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
@@ -37,22 +34,6 @@ export const getFlowRunById = route(
         leaseMs: config.agents.leaseMs,
       }),
     ),
-);
-
-export const getFlowRunLogs = route(
-  {
-    access: "user",
-    params: IdParams,
-    query: LogsQuerySchema,
-    docs: {
-      operationId: "listFlowRunLogs",
-      summary: "Read a flow run's log lines in order",
-      tag: "Flow runs",
-      responses: { 200: { description: "Log lines", schema: LogsResponseSchema } },
-      errors: [404],
-    },
-  },
-  async ({ db, params, query }) => json(200, await listFlowRunLogs(db, params.id, query)),
 );
 
 export const getFlowRunWait = route(

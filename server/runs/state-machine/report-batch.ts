@@ -3,8 +3,9 @@
 // memory; then ONE statement writes it all — the run's new state and lease, its history, the log
 // lines, the task runs' new states and history, and their results — each part passed as a single
 // JSON parameter. Measured on PGlite here: a 40-task batch in ~4 ms, where the same work as
-// separate Prisma calls took ~30 ms (docs/benchmarks.md).
-import type { ReportEvent } from "../../../contract/agent-protocol.ts";
+// separate Prisma calls took ~30 ms (docs/benchmarks.md). Log lines are stored as chunks
+// (../logs/chunks.ts): 20,000 lines are ~20 rows.
+import type { LogBlock, LogEvent, ReportEvent } from "../../../contract/agent-protocol.ts";
 import {
   canTransitionFlowRun,
   canTransitionTaskRun,
@@ -15,6 +16,7 @@ import {
 } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
 import { PipebookError } from "../../errors.ts";
+import { blocksOfEvents, planChunks } from "../logs/chunks.ts";
 import { ACTIVE_FLOW_RUN_STATES } from "./sql.ts";
 
 export type ReportBatch = {
@@ -23,6 +25,8 @@ export type ReportBatch = {
   seq: number;
   leaseMs: number;
   events: readonly ReportEvent[];
+  /** Log lines in compact blocks, after the log events of `events`. */
+  logs?: readonly LogBlock[];
 };
 
 export type BatchOutcome =
@@ -104,23 +108,11 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     cacheKey: string | null;
     expiresAt: string | null;
   }[] = [];
-  const logs: {
-    task: string | null;
-    attempt: number | null;
-    level: string;
-    message: string;
-    at: string;
-  }[] = [];
+  const logEvents: LogEvent[] = [];
 
   for (const event of batch.events) {
     if (event.type === "log") {
-      logs.push({
-        task: event.task,
-        attempt: event.attempt,
-        level: event.level,
-        message: event.message,
-        at: event.at,
-      });
+      logEvents.push(event);
     } else if (event.type === "flow") {
       if (!canTransitionFlowRun(flowState, event.state)) {
         throw new PipebookError(
@@ -198,6 +190,11 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     error: t.error,
     changed_at: t.changedAt,
   }));
+  const chunks = planChunks(run.logLines + 1, [
+    ...blocksOfEvents(logEvents),
+    ...(batch.logs ?? []),
+  ]);
+  const lineCount = chunks.reduce((sum, c) => sum + c.count, 0);
   const f = flowChange;
   const endedAt = f && isFinalFlowRunState(f.state) ? f.at : null;
 
@@ -206,7 +203,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     WITH run AS (
       UPDATE "FlowRun" SET
         "reportSeq" = ${batch.seq},
-        "logLines" = "logLines" + ${logs.length}::int,
+        "logLines" = "logLines" + ${lineCount}::int,
         "leaseExpiresAt" = now() + ${batch.leaseMs}::float8 * interval '1 millisecond',
         state = COALESCE(${f?.state ?? null}::"FlowRunState", state),
         "stateChangedAt" = COALESCE(${f?.at ?? null}::timestamptz, "stateChangedAt"),
@@ -223,9 +220,10 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       FROM run, jsonb_to_recordset(${JSON.stringify(flowHistory)}::jsonb)
         AS h("from" text, "to" text, message text, at timestamptz)
     ), logs AS (
-      INSERT INTO "LogLine" ("flowRunId", line, "taskName", attempt, level, message, timestamp)
-      SELECT run.id, ${run.logLines}::int + e.n::int, e.v->>'task', (e.v->>'attempt')::int, (e.v->>'level')::"LogLevel", e.v->>'message', (e.v->>'at')::timestamptz
-      FROM run, jsonb_array_elements(${JSON.stringify(logs)}::jsonb) WITH ORDINALITY AS e(v, n)
+      INSERT INTO "LogChunk" ("flowRunId", "firstLine", "lineCount", "taskName", attempt, level, "firstAt", messages, offsets, search)
+      SELECT run.id, c.first, c.count, c.task, c.attempt, c.level::"LogLevel", to_timestamp(c.at / 1000.0), c.messages::json, c.offsets::json, c.search
+      FROM run, json_to_recordset(${JSON.stringify(chunks)}::json)
+        AS c(first int, count int, task text, attempt int, level text, at float8, messages text, offsets text, search text)
     ), tasks AS (
       UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
         "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
