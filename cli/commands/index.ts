@@ -3,5 +3,11 @@ import type { Command } from "../command.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { runCommand } from "./run.ts";
+import { runsCommand } from "./runs.ts";
 
-export const COMMANDS: readonly Command[] = [flowImportCommand, deployCommand, runCommand];
+export const COMMANDS: readonly Command[] = [
+  flowImportCommand,
+  deployCommand,
+  runCommand,
+  runsCommand,
+];

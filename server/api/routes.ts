@@ -29,6 +29,7 @@ import {
   getFlowRunWait,
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
+import { getFlowRuns } from "./v1/flow-runs-list.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
@@ -63,6 +64,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/deployments", getDeployments],
   ["GET", "/api/v1/deployments/:id", getDeploymentById],
   ["POST", "/api/v1/deployments/:id/runs", postFlowRun],
+  ["GET", "/api/v1/flow-runs", getFlowRuns],
   ["GET", "/api/v1/flow-runs/:id", getFlowRunById],
   ["GET", "/api/v1/flow-runs/:id/logs", getFlowRunLogs],
   ["GET", "/api/v1/flow-runs/:id/history", getFlowRunHistory],
