@@ -4,9 +4,11 @@
 import {
   displayStateOf,
   FLOW_RUN_STATES,
+  lateBefore,
   type FlowRunDisplayState,
   type FlowRunState,
 } from "../../contract/run-states.ts";
+import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { textArray } from "./state-machine/sql.ts";
 
@@ -17,6 +19,24 @@ export type FactsSql = {
   /** A Scheduled run scheduled before this is late. */
   lateBefore: Date;
 };
+
+/** The facts as they are now: which queues are paused, and from when a run is late. */
+export async function currentFacts(db: Db, now: Date, lateAfterMs: number): Promise<FactsSql> {
+  const paused = await db.workQueue.findMany({ where: { paused: true }, select: { id: true } });
+  return { pausedQueueIds: paused.map((q) => q.id), lateBefore: lateBefore(now, lateAfterMs) };
+}
+
+/** A row's shown state from its stored state and the facts (the rule, applied in JS). */
+export function shownState(
+  row: { state: FlowRunState; workQueueId: string; scheduledAt: Date },
+  facts: FactsSql,
+): FlowRunDisplayState {
+  return displayStateOf({
+    state: row.state,
+    queuePaused: facts.pausedQueueIds.includes(row.workQueueId),
+    late: row.scheduledAt < facts.lateBefore,
+  });
+}
 
 const BOOLS = [false, true] as const;
 

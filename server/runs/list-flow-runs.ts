@@ -11,7 +11,6 @@ import type {
 import {
   displayStateOf,
   FLOW_RUN_DISPLAY_STATES,
-  lateBefore,
   type FlowRunDisplayState,
   type FlowRunState,
 } from "../../contract/run-states.ts";
@@ -20,10 +19,12 @@ import { Prisma } from "../db/generated/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import {
+  currentFacts,
   displayStateTerms,
   FACT_DEPENDENT_STATES,
   lateSql,
   pausedSql,
+  shownState,
   termSql,
   type FactsSql,
 } from "./display-state-sql.ts";
@@ -85,10 +86,7 @@ export async function listFlowRuns(
   const after = options.cursor ? decodeRunListCursor(options.cursor) : undefined;
   const [where, facts] = await Promise.all([
     filterSql(db, filter),
-    pausedQueues(db).then((ids) => ({
-      pausedQueueIds: ids,
-      lateBefore: lateBefore(now, options.lateAfterMs),
-    })),
+    currentFacts(db, now, options.lateAfterMs),
   ]);
 
   const onPage = after
@@ -119,23 +117,15 @@ export async function listFlowRuns(
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const paused = new Set(facts.pausedQueueIds);
   return {
-    runs: page.map((row) => toItem(row, { paused, facts, now })),
+    runs: page.map((row) => toItem(row, facts, now)),
     next: rows.length > limit && last ? encodeRunListCursor(last) : null,
     counts,
   };
 }
 
-function toItem(
-  row: Row,
-  context: { paused: Set<string>; facts: FactsSql; now: Date },
-): FlowRunListItem {
-  const state = displayStateOf({
-    state: row.state,
-    queuePaused: context.paused.has(row.workQueueId),
-    late: row.scheduledAt < context.facts.lateBefore,
-  });
+function toItem(row: Row, facts: FactsSql, now: Date): FlowRunListItem {
+  const state = shownState(row, facts);
   const started = row.startedAt?.getTime();
   return {
     id: row.id,
@@ -151,8 +141,7 @@ function toItem(
     scheduledAt: row.scheduledAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
-    durationMs:
-      started === undefined ? null : (row.endedAt?.getTime() ?? context.now.getTime()) - started,
+    durationMs: started === undefined ? null : (row.endedAt?.getTime() ?? now.getTime()) - started,
   };
 }
 
@@ -253,11 +242,19 @@ async function resolveDeployment(db: Db, ref: string): Promise<string> {
   return found.id;
 }
 
-async function pausedQueues(db: Db): Promise<string[]> {
-  const queues = await db.workQueue.findMany({ where: { paused: true }, select: { id: true } });
-  return queues.map((q) => q.id);
-}
-
 function and(parts: Prisma.Sql[]): Prisma.Sql {
   return parts.length ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
+}
+
+/** How many runs are shown in any of `states` now, whatever else they are (the dashboard). */
+export async function countShownRuns(
+  db: Db,
+  states: readonly FlowRunDisplayState[],
+  facts: FactsSql,
+): Promise<number> {
+  const terms = displayStateTerms(states, facts).map((t) => Prisma.sql`(${termSql(t)})`);
+  if (terms.length === 0) return 0;
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM "FlowRun" r WHERE ${Prisma.join(terms, " OR ")}`;
+  return row?.n ?? 0;
 }
