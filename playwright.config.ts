@@ -46,17 +46,17 @@ export default defineConfig({
   projects: [
     {
       name: "api-pglite",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts"],
+      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "flow-runs-list.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "api-postgres",
-      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts"],
+      testMatch: ["api.spec.ts", "cli.spec.ts", "agent-*.spec.ts", "flow-runs-list.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` },
     },
     {
       name: "studio",
-      testMatch: ["studio.spec.ts", "editor.spec.ts"],
+      testMatch: ["studio.spec.ts", "editor.spec.ts", "runs-page.spec.ts", "dashboard.spec.ts"],
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts"] },

@@ -301,7 +301,12 @@ export const FlowRunListItemSchema = z.object({
 export type FlowRunListItem = z.infer<typeof FlowRunListItemSchema>;
 
 /** How many runs the filter holds in each shown state, the filter's own states left out. */
-export const FlowRunStateCountsSchema = z.record(FlowRunDisplayStateSchema, z.int());
+export const FlowRunStateCountsSchema = z.object(
+  Object.fromEntries(FlowRunDisplayStateSchema.options.map((state) => [state, z.int()])) as Record<
+    z.infer<typeof FlowRunDisplayStateSchema>,
+    z.ZodInt
+  >,
+);
 export type FlowRunStateCounts = z.infer<typeof FlowRunStateCountsSchema>;
 
 export const ListFlowRunsResponseSchema = z

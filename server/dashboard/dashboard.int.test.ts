@@ -18,7 +18,7 @@ async function run(
   deploymentId: string,
   path: FlowRunState[],
   scheduledAt: Date,
-  options: { error?: Record<string, unknown>; message?: string; ranMs?: number } = {},
+  options: { message?: string; ranMs?: number } = {},
 ) {
   const { id } = await createFlowRun(test.db, {
     deploymentId,
@@ -37,7 +37,6 @@ async function run(
       to,
       at: new Date(at),
       message: final ? options.message : undefined,
-      set: final && options.error ? { error: options.error } : undefined,
     });
     from = to;
   }

@@ -59,7 +59,12 @@ export function FilterBar({
         <FlowPicker view={view} onChange={onChange} />
         <DeploymentPicker view={view} onChange={onChange} />
         <TagInput view={view} onChange={onChange} />
-        <TimeRange view={view} onChange={onChange} />
+        {/* A new window from the URL (Back, Forward) starts the control afresh. */}
+        <TimeRange
+          key={`${view.since}|${view.from}|${view.until}`}
+          view={view}
+          onChange={onChange}
+        />
       </div>
     </div>
   );

@@ -5,12 +5,12 @@ import { useState } from "react";
 import { inputClass } from "@/app/_components/dialog";
 import { TIME_PRESETS, type RunsView, type TimePreset } from "./runs-url";
 
-/** "2026-11-30T14:05" in local time, for <input type="datetime-local">. */
+/** "2026-11-30T14:05:09" in local time, for <input type="datetime-local" step="1">. */
 function toLocalInput(iso: string | undefined): string {
   if (!iso) return "";
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
@@ -83,13 +83,13 @@ function WhenInput({
   onCommit: (iso: string | undefined) => void;
 }) {
   const commit = (text: string) => {
-    const iso = fromLocalInput(text);
-    if (iso !== value) onCommit(iso);
+    if (text !== toLocalInput(value)) onCommit(fromLocalInput(text));
   };
   return (
     <input
       key={value ?? ""}
       type="datetime-local"
+      step={1}
       aria-label={label}
       className={`${inputClass} w-auto`}
       defaultValue={toLocalInput(value)}
