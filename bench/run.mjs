@@ -4,9 +4,11 @@
 // records them with this command. Workloads reproduce Windmill's published benchmark shapes.
 //   npm run bench                     all workloads on the embedded PGlite
 //   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
-//   npm run bench -- light dispatch   only some workloads
+//   npm run bench -- light dispatch   only some workloads (light, long, dispatch, crash, studio,
+//                                     runs-list)
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
+import { benchRunsList } from "./runs-list.mjs";
 import { benchStudio } from "./studio.mjs";
 
 const FIBO_TS =
@@ -218,6 +220,26 @@ try {
       "editor lazy: list ≪ editor",
       s.listKb * 3 < s.editorKb,
     ]);
+  }
+  if (wanted("runs-list")) {
+    const r = await benchRunsList();
+    console.log(`runs-list: ${r.total} runs seeded in ${r.seedSeconds.toFixed(1)} s`);
+    for (const f of r.api) {
+      results.push([
+        `runs list API, ${r.total} runs: ${f.label}`,
+        `p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`,
+        "≤ 500 ms",
+        f.p95 <= 500,
+      ]);
+    }
+    for (const [target, s] of r.studio) {
+      results.push([
+        `runs page ${target}: navigation → first rows painted`,
+        `p50 ${ms(s.p50)}, max ${ms(s.max)}`,
+        "none set; reported",
+        true,
+      ]);
+    }
   }
 } finally {
   agent.kill("SIGKILL");

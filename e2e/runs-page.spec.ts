@@ -57,8 +57,8 @@ test("state, flow and time range filters show the API's rows and live in the URL
   baseURL,
 }) => {
   const queue = uniqueName("q");
-  const flow = uniqueName("runs");
-  const other = uniqueName("runs-other");
+  const flow = uniqueName("filters");
+  const other = uniqueName("filters-other");
   const deployment = await deployFlow(api, flaky(flow), { workQueue: queue });
   const otherDeployment = await deployFlow(api, flaky(other), { workQueue: queue });
   startAgent({ apiUrl: baseURL!, queues: [queue] });
@@ -190,7 +190,7 @@ test("pipebook runs prints the same runs as a table, filtered alike, or as JSON"
   baseURL,
 }) => {
   const queue = uniqueName("q");
-  const flow = uniqueName("cli-runs");
+  const flow = uniqueName("cli-list");
   const deployment = await deployFlow(api, flaky(flow), { workQueue: queue, tags: ["etl"] });
   startAgent({ apiUrl: baseURL!, queues: [queue], tags: ["etl"] });
   const failed = await finished(api, deployment.id, true);

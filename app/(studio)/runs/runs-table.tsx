@@ -98,7 +98,8 @@ function RunRow({ run, onTag }: { run: FlowRunListItem; onTag: (tag: string) => 
         ) : null}
       </td>
       <td className="truncate pr-2 font-medium">
-        <Link href={href} className="hover:underline" title={`Run ${run.id}`}>
+        {/* No prefetch: a screenful of rows would ask the server for a screenful of run pages. */}
+        <Link href={href} prefetch={false} className="hover:underline" title={`Run ${run.id}`}>
           {run.flow.name}
         </Link>
       </td>
