@@ -84,7 +84,7 @@ export function Dashboard() {
                   </Link>
                   <span className="text-zinc-500">{run.deployment?.name}</span>
                   <span className="ml-auto text-xs text-zinc-500">
-                    {formatTime(run.endedAt ?? run.scheduledAt)}
+                    {formatTime(run.startedAt ?? run.scheduledAt)}
                   </span>
                 </div>
                 {task || error ? (
