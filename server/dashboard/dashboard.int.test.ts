@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FlowRunState } from "../../contract/run-states.ts";
 import { freshDatabase } from "../../test/support/database.ts";
-import { seedDeployment, threeTasks, uniqueName } from "../../test/support/seed.ts";
+import { seedDeployment, seedRunIn, threeTasks, uniqueName } from "../../test/support/seed.ts";
 import { lastRunPerDeployment } from "../deployments/last-runs.ts";
-import { createFlowRun } from "../runs/create-flow-run.ts";
-import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
+import { transitionTaskRuns } from "../runs/state-machine/index.ts";
 import { lateRuns } from "./late-runs.ts";
 import { errorLine, recentFailures } from "./recent-failures.ts";
 import { runsByHour } from "./runs-by-hour.ts";
@@ -14,40 +13,18 @@ const test = freshDatabase();
 const LATE_AFTER_MS = 15_000;
 const HOUR = 3_600_000;
 
-async function run(
+const run = (
   deploymentId: string,
-  path: FlowRunState[],
+  state: FlowRunState,
   scheduledAt: Date,
   options: { message?: string; ranMs?: number } = {},
-) {
-  const { id } = await createFlowRun(test.db, {
-    deploymentId,
-    parameters: {},
-    scheduledAt,
-    leaseMs: 15_000,
-  });
-  let from: FlowRunState = "Scheduled";
-  let at = scheduledAt.getTime();
-  for (const to of path) {
-    if (to === "Completed" || to === "Failed") at += options.ranMs ?? 1_000;
-    const final = to === "Failed" || to === "Crashed";
-    await transitionFlowRun(test.db, {
-      id,
-      from: [from],
-      to,
-      at: new Date(at),
-      message: final ? options.message : undefined,
-    });
-    from = to;
-  }
-  return id;
-}
+) => seedRunIn(test.db, deploymentId, state, { scheduledAt, ...options });
 
 describe("the home dashboard", () => {
   it("shows recent failures with the failing task and the first line of its error", async () => {
     const { deploymentId } = await seedDeployment(test.db, threeTasks(), uniqueName("q"));
     const now = Date.now();
-    const failed = await run(deploymentId, ["Pending", "Running", "Failed"], new Date(now - HOUR));
+    const failed = await run(deploymentId, "Failed", new Date(now - HOUR));
     // extract fails for good; report and notify never ran (NotRun names the upstream).
     await transitionTaskRuns(test.db, {
       flowRunId: failed,
@@ -75,7 +52,7 @@ describe("the home dashboard", () => {
       to: "NotRun",
       set: { error: { type: "UpstreamFailed", message: "extract failed", upstream: "extract" } },
     });
-    const crashed = await run(deploymentId, ["Pending", "Crashed"], new Date(now - HOUR / 2), {
+    const crashed = await run(deploymentId, "Crashed", new Date(now - HOUR / 2), {
       message: "The agent stopped answering (lease expired)",
     });
 
@@ -90,11 +67,11 @@ describe("the home dashboard", () => {
   it("counts and lists late runs, and charts the last 24 hours by hour and shown state", async () => {
     const { deploymentId } = await seedDeployment(test.db, threeTasks(), uniqueName("q"));
     const now = new Date();
-    const late = await run(deploymentId, [], new Date(now.getTime() - 5 * 60_000));
+    const late = await run(deploymentId, "Scheduled", new Date(now.getTime() - 5 * 60_000));
     const before = await lateRuns(test.db, { lateAfterMs: LATE_AFTER_MS, now });
     expect(before.runs.map((r) => r.id)).toContain(late);
     expect(before.count).toBeGreaterThanOrEqual(1);
-    await run(deploymentId, [], new Date(now.getTime() - 6 * 60_000));
+    await run(deploymentId, "Scheduled", new Date(now.getTime() - 6 * 60_000));
     const after = await lateRuns(test.db, { lateAfterMs: LATE_AFTER_MS, now });
     expect(after.count).toBe(before.count + 1);
 
@@ -116,15 +93,14 @@ describe("the home dashboard", () => {
     const quick = await seedDeployment(test.db, threeTasks(), uniqueName("q"));
     const slow = await seedDeployment(test.db, threeTasks(), uniqueName("q"));
     const now = Date.now();
-    const done: FlowRunState[] = ["Pending", "Running", "Completed"];
     for (const ms of [1_000, 2_000, 30_000]) {
-      await run(quick.deploymentId, done, new Date(now - 2 * HOUR), { ranMs: ms });
+      await run(quick.deploymentId, "Completed", new Date(now - 2 * HOUR), { ranMs: ms });
     }
     for (const ms of [60_000, 120_000]) {
-      await run(slow.deploymentId, done, new Date(now - 3 * HOUR), { ranMs: ms });
+      await run(slow.deploymentId, "Completed", new Date(now - 3 * HOUR), { ranMs: ms });
     }
     // Too old to count.
-    await run(slow.deploymentId, done, new Date(now - 9 * 24 * HOUR), { ranMs: 999_000 });
+    await run(slow.deploymentId, "Completed", new Date(now - 9 * 24 * HOUR), { ranMs: 999_000 });
 
     const ranked = await slowestFlows(test.db, { days: 7 });
     expect(ranked.slice(0, 2)).toEqual([
@@ -139,7 +115,7 @@ describe("the home dashboard", () => {
     });
     expect(last[quick.deploymentId]).toMatchObject({ id: newest.id, state: "Completed" });
     // A run schedules made for later is not the last run.
-    await run(quick.deploymentId, [], new Date(now + HOUR));
+    await run(quick.deploymentId, "Scheduled", new Date(now + HOUR));
     expect(
       (await lastRunPerDeployment(test.db, { lateAfterMs: LATE_AFTER_MS }))[quick.deploymentId]?.id,
     ).toBe(newest.id);

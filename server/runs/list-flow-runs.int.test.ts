@@ -5,41 +5,22 @@ import {
   type FlowRunState,
 } from "../../contract/run-states.ts";
 import { freshDatabase } from "../../test/support/database.ts";
-import { redeploy, seedDeployment, threeTasks, uniqueName } from "../../test/support/seed.ts";
-import { createFlowRun } from "./create-flow-run.ts";
+import {
+  PATH_TO,
+  redeploy,
+  seedDeployment,
+  seedRunIn,
+  threeTasks,
+  uniqueName,
+} from "../../test/support/seed.ts";
 import { listFlowRuns, type FlowRunFilter } from "./list-flow-runs.ts";
-import { transitionFlowRun } from "./state-machine/index.ts";
 
 const test = freshDatabase();
 const LATE_AFTER_MS = 15_000;
 const MINUTE = 60_000;
 
-/** The path a run takes to each stored state, through the state machine. */
-const PATHS: Record<FlowRunState, FlowRunState[]> = {
-  Scheduled: [],
-  Pending: ["Pending"],
-  Running: ["Pending", "Running"],
-  Cancelling: ["Pending", "Running", "Cancelling"],
-  Completed: ["Pending", "Running", "Completed"],
-  Failed: ["Pending", "Running", "Failed"],
-  Cancelled: ["Cancelled"],
-  Crashed: ["Pending", "Crashed"],
-};
-
-async function run(deploymentId: string, state: FlowRunState = "Scheduled", scheduledAt?: Date) {
-  const { id } = await createFlowRun(test.db, {
-    deploymentId,
-    parameters: {},
-    scheduledAt,
-    leaseMs: 15_000,
-  });
-  let from: FlowRunState = "Scheduled";
-  for (const to of PATHS[state]) {
-    await transitionFlowRun(test.db, { id, from: [from], to });
-    from = to;
-  }
-  return id;
-}
+const run = (deploymentId: string, state: FlowRunState = "Scheduled", scheduledAt?: Date) =>
+  seedRunIn(test.db, deploymentId, state, { scheduledAt });
 
 const list = (filter: FlowRunFilter, options: { limit?: number; cursor?: string } = {}) =>
   listFlowRuns(test.db, filter, {
@@ -94,7 +75,7 @@ describe("the runs list", () => {
 
   it("shows every run in exactly the state the run page shows, for every state filter", async () => {
     const { flow, deploymentId } = await seedDeployment(test.db, threeTasks(), uniqueName("q"));
-    for (const state of Object.keys(PATHS) as FlowRunState[]) {
+    for (const state of Object.keys(PATH_TO) as FlowRunState[]) {
       await run(deploymentId, state, ago(MINUTE));
       await run(deploymentId, state, ago(1_000));
     }
