@@ -251,7 +251,7 @@ export const ListFlowRunsQuerySchema = z.object({
   state: listOf(FlowRunDisplayStateSchema)
     .optional()
     .describe(
-      "Runs shown in any of these states (Late and Paused included): comma-separated, or the parameter repeated",
+      `Runs shown in any of these states (${FlowRunDisplayStateSchema.options.join(", ")}): comma-separated, or the parameter repeated`,
     ),
   flow: z.string().min(1).max(200).optional().describe("Runs of the flow of this name"),
   deployment: z

@@ -1,11 +1,11 @@
 // `pipebook runs`: the runs list with the studio's filters, as a table (or --json).
 import {
-  FlowRunDisplayStateSchema,
   ListFlowRunsResponseSchema,
   type FlowRunListItem,
   type ListFlowRunsResponse,
 } from "../../contract/api-v1.ts";
 import { formatDurationMs } from "../../contract/duration.ts";
+import { FLOW_RUN_DISPLAY_STATES } from "../../contract/run-states.ts";
 import type { ApiClient } from "../api-client.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson, warn } from "../output.ts";
@@ -13,7 +13,8 @@ import { formatTable } from "../table.ts";
 import { parseTimeArg } from "../time-arg.ts";
 
 const PAGE = 200;
-const STATES = FlowRunDisplayStateSchema.options;
+const STATES = FLOW_RUN_DISPLAY_STATES;
+const STATES_HELP = `${STATES.slice(0, 6).join(", ")},\n                       ${STATES.slice(6).join(", ")}`;
 
 type Filters = {
   states: string[];
@@ -36,7 +37,7 @@ scheduled or started, how long it ran, and its id.
 
 Options:
   --state STATE        only runs shown in this state (repeatable or comma-separated):
-                       ${STATES.join(", ")}
+                       ${STATES_HELP}
   --flow FLOW          only runs of this flow
   --deployment DEP     only runs of this deployment (FLOW/NAME or its id)
   --tag TAG            only runs carrying this tag (repeatable: every one of them)
