@@ -42,8 +42,13 @@ function waitForOutput(child, pattern, label, timeoutMs = 120_000) {
   });
 }
 
-export async function startServer() {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-"));
+/**
+ * A server on a fresh data folder — or on `options.home`, kept when it stops (a workload that
+ * writes the database directly between two servers) — and `options.databaseUrl` if given.
+ */
+export async function startServer(options = {}) {
+  const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-"));
+  const databaseUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL;
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -55,7 +60,7 @@ export async function startServer() {
         PIPEBOOK_BOOTSTRAP_API_KEY: KEY,
         PIPEBOOK_LOCAL_AGENT: "0",
         PIPEBOOK_LOG_LEVEL: "warn",
-        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -63,10 +68,11 @@ export async function startServer() {
   const [, url] = await waitForOutput(child, /Pipebook is ready: (\S+)/, "the server");
   return {
     url,
+    home,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
-      fs.rmSync(home, { recursive: true, force: true });
+      if (!options.home) fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }

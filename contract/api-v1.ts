@@ -541,3 +541,89 @@ export const ListAgentsResponseSchema = z.object({
   now: isoTime,
 });
 export type ListAgentsResponse = z.infer<typeof ListAgentsResponseSchema>;
+// ---------------------------------------------------------------- runs list (GET /api/v1/flow-runs)
+
+/** A query parameter that takes several values, comma-separated (or repeated: see the route). */
+const listOf = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1));
+
+export const ListFlowRunsQuerySchema = z.object({
+  state: listOf(FlowRunDisplayStateSchema)
+    .optional()
+    .describe(
+      `Runs shown in any of these states (${FlowRunDisplayStateSchema.options.join(", ")}): comma-separated, or the parameter repeated`,
+    ),
+  flow: z.string().min(1).max(200).optional().describe("Runs of the flow of this name"),
+  deployment: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe("Runs of this deployment: its id, or FLOW/NAME"),
+  tag: listOf(TagSchema)
+    .optional()
+    .describe("Runs carrying every one of these tags: comma-separated, or the parameter repeated"),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Runs scheduled at or after this time (ISO-8601; a manual run's trigger time)"),
+  until: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Runs scheduled before this time (ISO-8601)"),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("`next` of an earlier answer with the same filters: the page after it"),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("Runs per page (≤ 200)"),
+});
+export type ListFlowRunsQuery = z.infer<typeof ListFlowRunsQuerySchema>;
+
+export const FlowRunListItemSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+  flow: z.object({ name: z.string(), version: z.int() }),
+  /** Null for a notebook cell run started from the studio without a deployment. */
+  deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The task a notebook cell run was started for; null for a whole-flow run. */
+  cellTask: z.string().nullable(),
+  tags: z.array(z.string()),
+  /** How this run replays an earlier one (Retry, Retry from failure, Run from here), if it does. */
+  replayKind: ReplayKindSchema.nullable(),
+  /** When it should start: the trigger time of a manual run, the slot of a scheduled one. */
+  scheduledAt: isoTime,
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  /** From start to end (or to now while it runs); null before it starts. */
+  durationMs: z.int().nullable(),
+});
+export type FlowRunListItem = z.infer<typeof FlowRunListItemSchema>;
+
+/** How many runs the filter holds in each shown state, the filter's own states left out. */
+export const FlowRunStateCountsSchema = z.object(
+  Object.fromEntries(FlowRunDisplayStateSchema.options.map((state) => [state, z.int()])) as Record<
+    z.infer<typeof FlowRunDisplayStateSchema>,
+    z.ZodInt
+  >,
+);
+export type FlowRunStateCounts = z.infer<typeof FlowRunStateCountsSchema>;
+
+export const ListFlowRunsResponseSchema = z
+  .object({
+    /** Newest first by scheduled time, then id: a stable order while new runs arrive. */
+    runs: z.array(FlowRunListItemSchema),
+    /** Pass as `cursor` (with the same filters) for the next page; null on the last page. */
+    next: z.string().nullable(),
+    counts: FlowRunStateCountsSchema,
+  })
+  .meta({ id: "FlowRunPage" });
+export type ListFlowRunsResponse = z.infer<typeof ListFlowRunsResponseSchema>;

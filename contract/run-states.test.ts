@@ -4,11 +4,14 @@ import {
   canTransitionFlowRun,
   canTransitionTaskRun,
   displayFlowRunState,
+  displayStateOf,
+  FLOW_RUN_DISPLAY_STATES,
   FLOW_RUN_STATES,
   flowRunOutcome,
   isFinalDisplayState,
   isFinalFlowRunState,
   isFinalTaskRunState,
+  lateBefore,
   TASK_RUN_STATES,
   type FlowRunState,
   type TaskRunState,
@@ -115,5 +118,29 @@ describe("shown states", () => {
         { ...ctx, queuePaused: true },
       ),
     ).toBe("Paused");
+  });
+});
+
+describe("the shown-state rule", () => {
+  it("reaches every shown state, and only those listed, from the stored facts", () => {
+    const reached = new Set(
+      FLOW_RUN_STATES.flatMap((state) =>
+        [false, true].flatMap((queuePaused) =>
+          [false, true].map((late) => displayStateOf({ state, queuePaused, late })),
+        ),
+      ),
+    );
+    expect([...reached].sort()).toEqual([...FLOW_RUN_DISPLAY_STATES].sort());
+  });
+
+  it("calls a run late strictly after the threshold", () => {
+    const now = new Date("2026-01-01T12:00:00Z");
+    expect(lateBefore(now, 15_000).toISOString()).toBe("2026-01-01T11:59:45.000Z");
+    const at = lateBefore(now, 15_000);
+    const ctx = { queuePaused: false, now, lateAfterMs: 15_000 };
+    expect(displayFlowRunState({ state: "Scheduled", scheduledAt: at }, ctx)).toBe("Scheduled");
+    expect(
+      displayFlowRunState({ state: "Scheduled", scheduledAt: new Date(at.getTime() - 1) }, ctx),
+    ).toBe("Late");
   });
 });

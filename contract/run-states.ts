@@ -150,16 +150,47 @@ export function flowRunOutcome(taskStates: readonly TaskRunState[]): "Completed"
     : "Completed";
 }
 
+/** Every state people see, in the order lists and charts show them. */
+export const FLOW_RUN_DISPLAY_STATES = [
+  "Scheduled",
+  "Late",
+  "Paused",
+  "Pending",
+  "Running",
+  "Cancelling",
+  "Completed",
+  "Failed",
+  "Cancelled",
+  "Crashed",
+] as const satisfies readonly FlowRunDisplayState[];
+
+/** What a shown state is decided from: the stored state, the queue's pause, and lateness. */
+export type DisplayStateFacts = { state: FlowRunState; queuePaused: boolean; late: boolean };
+
 /**
  * Late and Paused are shown, not stored: a Scheduled run is Paused while its work queue is
  * paused, and Late once its start time is more than `lateAfterMs` past and no agent took it.
+ * The one rule: displayFlowRunState applies it to a row, and the runs list applies it in SQL
+ * by enumerating these facts (server/runs/display-state-sql.ts), so the two cannot disagree.
  */
+export function displayStateOf(facts: DisplayStateFacts): FlowRunDisplayState {
+  if (facts.state !== "Scheduled") return facts.state;
+  if (facts.queuePaused) return "Paused";
+  return facts.late ? "Late" : "Scheduled";
+}
+
+/** A run scheduled before this moment is late (when it is still Scheduled). */
+export function lateBefore(now: Date, lateAfterMs: number): Date {
+  return new Date(now.getTime() - lateAfterMs);
+}
+
 export function displayFlowRunState(
   run: { state: FlowRunState; scheduledAt: Date },
   context: { queuePaused: boolean; now: Date; lateAfterMs: number },
 ): FlowRunDisplayState {
-  if (run.state !== "Scheduled") return run.state;
-  if (context.queuePaused) return "Paused";
-  if (context.now.getTime() - run.scheduledAt.getTime() > context.lateAfterMs) return "Late";
-  return "Scheduled";
+  return displayStateOf({
+    state: run.state,
+    queuePaused: context.queuePaused,
+    late: run.scheduledAt.getTime() < lateBefore(context.now, context.lateAfterMs).getTime(),
+  });
 }

@@ -1,11 +1,12 @@
 "use client";
-import { Boxes, ListOrdered, LogOut, Play, Rocket, Server, Workflow } from "lucide-react";
+import { Boxes, House, ListOrdered, LogOut, Play, Rocket, Server, Workflow } from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { confirmLeaving } from "@/app/_lib/leave-guard";
 
 const LINKS = [
+  { href: "/", label: "Home", icon: House },
   { href: "/flows", label: "Flows", icon: Workflow },
   { href: "/deployments", label: "Deployments", icon: Rocket },
   { href: "/runs", label: "Runs", icon: Play },

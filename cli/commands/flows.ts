@@ -1,5 +1,6 @@
 // `pipebook flows` (or `flow ls`): every flow with its latest version, when it last changed and
 // what it is for.
+import { table } from "../table.ts";
 import { ListFlowsResponseSchema, type ListFlowsResponse } from "../../contract/api-v1.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";
@@ -29,24 +30,10 @@ and the first line of its description.`,
 });
 
 export function flowTable(flows: ListFlowsResponse["flows"]): string {
-  const rows = [
+  return table(
     ["NAME", "VERSION", "UPDATED", "DESCRIPTION"],
-    ...flows.map((f) => [
-      f.name,
-      String(f.version),
-      localTime(f.updatedAt),
-      summary(f.description),
-    ]),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+    flows.map((f) => [f.name, String(f.version), localTime(f.updatedAt), summary(f.description)]),
+  );
 }
 
 /** "2026-01-31 14:05", in the machine's time zone. */

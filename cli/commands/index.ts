@@ -8,6 +8,7 @@ import { flowsCommand } from "./flows.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
+import { runsCommand } from "./runs.ts";
 import { workQueueLsCommand } from "./work-queue-ls.ts";
 import { workQueuePauseCommand } from "./work-queue-pause.ts";
 import { workQueuePreviewCommand } from "./work-queue-preview.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   flowsCommand,
   deployCommand,
   runCommand,
+  runsCommand,
   logsCommand,
   cancelCommand,
   retryCommand,

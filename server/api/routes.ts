@@ -29,6 +29,7 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlowRunLogDownload, getFlowRunLogs } from "./v1/logs.ts";
+import { getFlowRuns } from "./v1/flow-runs-list.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
@@ -73,6 +74,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/deployments", getDeployments],
   ["GET", "/api/v1/deployments/:id", getDeploymentById],
   ["POST", "/api/v1/deployments/:id/runs", postFlowRun],
+  ["GET", "/api/v1/flow-runs", getFlowRuns],
   ["GET", "/api/v1/flow-runs/:id", getFlowRunById],
   ["GET", "/api/v1/flow-runs/:id/logs", getFlowRunLogs],
   ["GET", "/api/v1/flow-runs/:id/logs/download", getFlowRunLogDownload],

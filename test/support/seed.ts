@@ -5,7 +5,9 @@ import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
 import type { Db } from "../../server/db/client.ts";
 import { createDeployment } from "../../server/deployments/create-deployment.ts";
 import { saveFlow } from "../../server/flows/save-flow.ts";
+import type { FlowRunState } from "../../contract/run-states.ts";
 import { createFlowRun } from "../../server/runs/create-flow-run.ts";
+import { transitionFlowRun } from "../../server/runs/state-machine/index.ts";
 
 export function uniqueName(prefix = "flow"): string {
   return `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
@@ -74,4 +76,50 @@ export async function seedRun(db: Db, parameters: Record<string, unknown> = {}) 
   const { deploymentId, flow } = await seedDeployment(db);
   const run = await createFlowRun(db, { deploymentId, parameters, leaseMs: 15_000 });
   return { runId: run.id, deploymentId, flow };
+}
+
+/** The path a flow run takes to each stored state, through the state machine. */
+export const PATH_TO: Record<FlowRunState, FlowRunState[]> = {
+  Scheduled: [],
+  Pending: ["Pending"],
+  Running: ["Pending", "Running"],
+  Cancelling: ["Pending", "Running", "Cancelling"],
+  Completed: ["Pending", "Running", "Completed"],
+  Failed: ["Pending", "Running", "Failed"],
+  Cancelled: ["Cancelled"],
+  Crashed: ["Pending", "Crashed"],
+};
+
+/**
+ * A run of the deployment, scheduled at `scheduledAt` (default now), taken to `state` through
+ * the state machine; it ran for `ranMs` (time-stamped from its scheduled time) and a Failed or
+ * Crashed end carries `message`.
+ */
+export async function seedRunIn(
+  db: Db,
+  deploymentId: string,
+  state: FlowRunState,
+  options: { scheduledAt?: Date; ranMs?: number; message?: string } = {},
+) {
+  const { id } = await createFlowRun(db, {
+    deploymentId,
+    parameters: {},
+    scheduledAt: options.scheduledAt,
+    leaseMs: 15_000,
+  });
+  let from: FlowRunState = "Scheduled";
+  let at = (options.scheduledAt ?? new Date()).getTime();
+  for (const to of PATH_TO[state]) {
+    if (to === "Completed" || to === "Failed") at += options.ranMs ?? 1_000;
+    const failed = to === "Failed" || to === "Crashed";
+    await transitionFlowRun(db, {
+      id,
+      from: [from],
+      to,
+      at: new Date(at),
+      message: failed ? options.message : undefined,
+    });
+    from = to;
+  }
+  return id;
 }

@@ -1,15 +1,17 @@
 import { z } from "zod";
 import {
+  FlowRunDisplayStateSchema,
   ParameterValuesSchema,
   ReplayKindSchema,
   ReplayVersionSchema,
+  TagSchema,
 } from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { createCellRun } from "../../runs/create-cell-run.ts";
 import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
-import { listFlowRuns } from "../../runs/list-flow-runs.ts";
+import { listFlowRuns, MAX_RUNS_PAGE } from "../../runs/list-flow-runs.ts";
 import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
 import { router, userProcedure } from "../init.ts";
 
@@ -25,22 +27,47 @@ const Replay = RunId.extend({
 });
 
 export const runsRouter = router({
+  /** The runs page: filtered, newest first, paged by cursor; counts on the first page only. */
   list: userProcedure
     .input(
       z.object({
-        limit: z.int().min(1).max(200).default(50),
-        before: z.iso.datetime().optional(),
-        flow: z.string().optional(),
+        states: z.array(FlowRunDisplayStateSchema).optional(),
+        flow: z.string().min(1).optional(),
+        deployment: z.string().min(1).optional(),
+        tags: z.array(TagSchema).optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional(),
+        /** A window ending now ("last 24 h"), measured on the server when each page is read. */
+        sinceSeconds: z.int().positive().optional(),
+        cursor: z.string().nullish(),
+        limit: z.int().min(1).max(MAX_RUNS_PAGE).default(50),
       }),
     )
-    .query(({ ctx, input }) =>
-      listFlowRuns(ctx.db, {
-        limit: input.limit,
-        before: input.before ? new Date(input.before) : undefined,
-        flow: input.flow,
-        lateAfterMs: ctx.config.lateAfterMs,
-      }),
-    ),
+    .query(({ ctx, input }) => {
+      const now = new Date();
+      const since = input.sinceSeconds
+        ? new Date(now.getTime() - input.sinceSeconds * 1000)
+        : undefined;
+      const from = input.from ? new Date(input.from) : undefined;
+      return listFlowRuns(
+        ctx.db,
+        {
+          states: input.states,
+          flow: input.flow,
+          deployment: input.deployment,
+          tags: input.tags,
+          from: since && from ? (since > from ? since : from) : (since ?? from),
+          until: input.until ? new Date(input.until) : undefined,
+        },
+        {
+          limit: input.limit,
+          cursor: input.cursor ?? undefined,
+          counts: !input.cursor,
+          lateAfterMs: ctx.config.lateAfterMs,
+          now,
+        },
+      );
+    }),
 
   get: userProcedure.input(RunId).query(({ ctx, input }) =>
     getFlowRun(ctx.db, input.id, {

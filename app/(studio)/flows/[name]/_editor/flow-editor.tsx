@@ -16,7 +16,7 @@ import { CellList, type CellListHandle } from "./cell-list";
 import { DeployDialog } from "./dialogs/deploy-dialog";
 import { HistoryDialog } from "./dialogs/history-dialog";
 import { ParametersDialog } from "./dialogs/parameters-dialog";
-import { RunDialog } from "./dialogs/run-dialog";
+import { RunDialog } from "@/app/_components/run-dialog";
 import { checkConnection, fromFlowFile, newKey, toFlowFile } from "./draft";
 import { EditorBanners, EditorToolbar, type EditorDialog } from "./editor-toolbar";
 import { FlowGraph, type GraphTask } from "./graph";

@@ -1,6 +1,7 @@
 "use client";
 // Run: a deployment of the flow, the form its parameters generate (deployment defaults filled
-// in), validated before anything is sent; then the browser follows the run.
+// in), validated before anything is sent; then the browser follows the run. Opened by the flow
+// editor and by the deployments page (which names the deployment to start with).
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
@@ -11,6 +12,8 @@ import type { ParameterSchema } from "@/contract/flow-file/schema";
 export function RunDialog(props: {
   open: boolean;
   flow: string;
+  /** The deployment chosen at first (default: the flow's most recently updated one). */
+  deploymentId?: string;
   onClose: () => void;
   onDeploy: () => void;
   onStarted: (runId: string) => void;
@@ -24,16 +27,18 @@ export function RunDialog(props: {
 
 function RunForm({
   flow,
+  deploymentId,
   onDeploy,
   onStarted,
 }: {
   flow: string;
+  deploymentId?: string;
   onDeploy: () => void;
   onStarted: (id: string) => void;
 }) {
   const trpc = useTRPC();
   const deployments = useQuery(trpc.deployments.list.queryOptions({ flow }));
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(deploymentId ?? null);
   const start = useMutation(trpc.runs.create.mutationOptions());
 
   if (deployments.isPending) return <p className="text-sm text-zinc-500">Loading deployments…</p>;

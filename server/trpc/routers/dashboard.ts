@@ -1,0 +1,23 @@
+// The home dashboard (server/dashboard): the last day's runs by hour and state, recent failures
+// with their failing task, late runs, the slowest flows.
+import { z } from "zod";
+import { lateRuns } from "../../dashboard/late-runs.ts";
+import { recentFailures } from "../../dashboard/recent-failures.ts";
+import { runsByHour } from "../../dashboard/runs-by-hour.ts";
+import { slowestFlows } from "../../dashboard/slowest-flows.ts";
+import { router, userProcedure } from "../init.ts";
+
+export const dashboardRouter = router({
+  runsByHour: userProcedure.query(({ ctx }) =>
+    runsByHour(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
+  ),
+  recentFailures: userProcedure.query(({ ctx }) =>
+    recentFailures(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
+  ),
+  lateRuns: userProcedure.query(({ ctx }) =>
+    lateRuns(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
+  ),
+  slowestFlows: userProcedure
+    .input(z.object({ days: z.int().min(1).max(90).default(7) }).default({ days: 7 }))
+    .query(({ ctx, input }) => slowestFlows(ctx.db, { days: input.days })),
+});
