@@ -118,7 +118,7 @@ async function ingest(api, getJson, language, lines) {
   const end = await api.wait(id);
   if (end.state !== "Completed") throw new Error(`run ${id} ended ${end.state}`);
   await checkOrder(getJson, id, lines);
-  return { id, lines, seconds, rate: lines / seconds };
+  return { id, lines, total: end.logLines, seconds, rate: lines / seconds };
 }
 
 /** Every printed line stored once, in order, numbered without gaps. */

@@ -8,6 +8,7 @@
 //                                     run-page, logs, runs-list
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
+import { benchLogsPage } from "./logs-page.mjs";
 import { benchLogs } from "./logs.mjs";
 import { benchRunPage } from "./run-page.mjs";
 import { benchRunsList } from "./runs-list.mjs";
@@ -265,6 +266,30 @@ try {
         r.rate >= 50_000,
       ]);
     }
+    const ui = await benchLogsPage(server.url, logs.python.id, {
+      total: logs.python.total,
+      rare: String(Math.floor(logs.python.lines * 0.777)),
+      common: "12",
+    });
+    for (const [label, s, target] of [
+      ["first lines painted (navigation to its logs → line 1)", ui.first, 1_000],
+      ["jump to the end (Last line → its last line)", ui.end, 1_000],
+      ["search, rare term (Enter → the match highlighted)", ui.rare, 1_000],
+      ["search, common term (Enter → the first match highlighted)", ui.common, 1_000],
+    ]) {
+      results.push([
+        `log viewer, ${logs.python.lines.toLocaleString("en")}-line run: ${label}`,
+        `p50 ${ms(s.p50)}, max ${ms(s.max)}`,
+        `≤ ${target / 1000} s`,
+        s.max <= target,
+      ]);
+    }
+    results.push([
+      `log viewer: frames while scrolling through it (3 s continuous, 60 jumps; ${ui.frames.n} frames)`,
+      `p50 ${ms(ui.frames.p50)}, p95 ${ms(ui.frames.p95)}, max ${ms(ui.frames.max)}`,
+      "p95 ≤ 50 ms",
+      ui.frames.p95 <= 50,
+    ]);
     for (const [label, s] of Object.entries(logs.reads)) {
       const download = label.startsWith("the whole download");
       results.push([

@@ -110,6 +110,28 @@ test("a failing run: the graph, the timeline and the task panel show where and w
   // Back returns to the graph view, as it was.
   await page.goBack();
   await expect(page.getByTestId("run-graph")).toBeVisible();
+
+  // The logs: each failed attempt's traceback is an error line, whole when opened.
+  await page.getByRole("tab", { name: "logs" }).click();
+  const viewer = page.getByRole("tabpanel").getByTestId("log-viewer");
+  await expect(viewer.getByTestId("log-count")).not.toHaveText("0 lines");
+  await viewer.getByRole("button", { name: "error" }).click();
+  await expect(page).toHaveURL(/level=error/);
+  const errors = viewer.locator('[data-level="error"][data-task="transform"]');
+  await expect(errors).toHaveCount(2);
+  await expect(errors.first()).toContainText("ValueError: column 'price' is missing");
+  await errors.first().click();
+  await expect(errors.first()).toContainText('raise ValueError(f"column');
+  await viewer.getByRole("button", { name: "error" }).click();
+  await viewer.getByLabel("Search the log").fill("expensive extract");
+  await viewer.getByLabel("Search the log").press("Enter");
+  await expect(viewer.locator("[data-line] mark")).toHaveText(["expensive extract"]);
+  // A task's panel shows its own lines.
+  await page.goto(`/runs/${runId}?task=transform`);
+  await expect(page.getByTestId("task-panel").getByTestId("log-lines")).toContainText(
+    "transforming",
+  );
+
   await agent.stop();
 });
 

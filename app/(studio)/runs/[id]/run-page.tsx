@@ -6,9 +6,11 @@ import { useMutation } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { Alert, buttonClass } from "@/app/_components/dialog";
+import { LogViewer, type LogFilters } from "@/app/_components/log-viewer/log-viewer";
 import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
 import { FILL, stateLabel } from "@/app/_lib/state-colors";
+import { LOG_LEVELS, type LogLevel } from "@/contract/api-v1";
 import { useTRPC } from "@/app/_lib/trpc";
 import {
   isFinalDisplayState,
@@ -22,7 +24,7 @@ import { RunTimeline } from "./run-timeline";
 import { TaskPanel } from "./task-panel";
 import { useRunPage, type RunPageTask } from "./use-run-page";
 
-const VIEWS = ["graph", "timeline"] as const;
+const VIEWS = ["graph", "timeline", "logs"] as const;
 type View = (typeof VIEWS)[number];
 
 export function RunPage({ id }: { id: string }) {
@@ -52,6 +54,21 @@ export function RunPage({ id }: { id: string }) {
     else router.replace(url, { scroll: false });
   };
   const selectTask = (name: string | null) => navigate({ task: name });
+  // The log's filters are in the address too (a link to "the errors of task load").
+  const logFilters: LogFilters = {
+    task: params.get("logTask") ?? undefined,
+    levels: params
+      .get("level")
+      ?.split(",")
+      .filter((l): l is LogLevel => (LOG_LEVELS as readonly string[]).includes(l)),
+    q: params.get("q") ?? undefined,
+  };
+  const setLogFilters = (f: LogFilters) =>
+    navigate({
+      logTask: f.task ?? null,
+      level: f.levels?.length ? f.levels.join(",") : null,
+      q: f.q ?? null,
+    });
 
   if (page.isPending) return <p className="px-6 py-4 text-sm text-zinc-500">Loading the run…</p>;
   if (page.isError) return <ErrorState message={`Could not load the run: ${page.error.message}`} />;
@@ -143,6 +160,16 @@ export function RunPage({ id }: { id: string }) {
               dark={dark}
               onSelectTask={selectTask}
             />
+          ) : view === "logs" ? (
+            <LogViewer
+              key={id}
+              runId={id}
+              total={header.logLines}
+              ended={final}
+              tasks={tasks.map((t) => t.name)}
+              filters={logFilters}
+              onFiltersChange={setLogFilters}
+            />
           ) : (
             <RunTimeline
               header={header}
@@ -160,6 +187,11 @@ export function RunPage({ id }: { id: string }) {
             task={task}
             onClose={() => selectTask(null)}
             onSelectTask={selectTask}
+            logs={
+              <div className="h-72 rounded-md border border-zinc-200 dark:border-zinc-800">
+                <LogViewer runId={id} total={header.logLines} ended={final} task={task.name} />
+              </div>
+            }
             actions={
               final && !header.cellTask ? (
                 <button
