@@ -7,7 +7,7 @@ import { useLiveRun } from "@/app/_lib/use-live-run";
 import { LogLines } from "@/app/_components/log-lines";
 
 export function CellOutput({ runId, task }: { runId: string; task: string }) {
-  const { run, logs, error } = useLiveRun(runId);
+  const { run, logs, totalLines, error } = useLiveRun(runId);
   const mine = run?.taskRuns.find((t) => t.name === task);
   const upstream = run?.taskRuns.filter((t) => t.name !== task) ?? [];
   const reused = upstream.filter((t) => t.state === "Cached").map((t) => t.name);
@@ -36,8 +36,12 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
           open run
         </StudioLink>
       </div>
-      {error ? (
-        <p className="text-red-600">Lost contact with the server, retrying: {error}</p>
+      {error ? <p className="text-red-600">Could not read the run: {error}</p> : null}
+      {totalLines > logs.length ? (
+        <p className="text-zinc-500">
+          … the last {logs.length} of {totalLines.toLocaleString()} lines (all of them on the run
+          page)
+        </p>
       ) : null}
       <LogLines logs={logs} showTask={ran.length > 0} />
       {mine?.error ? (
