@@ -65,9 +65,13 @@ test("from an empty flow: three cells, two dragged edges, save, deploy, run to C
     timeout: 30_000,
   });
   for (const task of ["extract", "transform", "report"]) {
-    await expect(page.locator(`tr[data-task="${task}"] [data-state]`)).toHaveText("Completed");
+    await expect(page.locator(`[data-testid="run-graph"] [data-task="${task}"]`)).toHaveAttribute(
+      "data-state",
+      "Completed",
+    );
   }
-  const logs = page.getByRole("list", { name: "Log lines" });
+  await page.getByRole("tab", { name: "logs" }).click();
+  const logs = page.getByTestId("log-lines");
   await expect(logs).toContainText("extracted 'rows' with  two spaces");
   await expect(logs).toContainText('total is "6"');
   await expect(logs).toContainText("report got 6 and it's done");

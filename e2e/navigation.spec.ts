@@ -74,7 +74,9 @@ test("Back and Forward through flows, editor, run, runs and deployments: every p
   await expect(page.getByTestId("save-status")).toHaveText("Saved as version 2");
   await deployAndRun(page);
   await onRun(page);
-  await expect(page.getByText("v2 says hi").first()).toBeVisible();
+  await page.locator('[data-testid="run-graph"] [data-task="shout"]').click();
+  await expect(page.getByTestId("task-panel").getByTestId("log-lines")).toContainText("v2 says hi");
+  await page.getByRole("button", { name: "Close the task panel" }).click();
 
   // Back to the editor: the version saved last, not the one first opened.
   await page.goBack();
