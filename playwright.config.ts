@@ -14,6 +14,17 @@ const server = (kind: "pglite" | "postgres", port: number) => ({
   gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
 });
 
+// The API, CLI and agent specs run once against each database.
+const API_SPECS = [
+  "api.spec.ts",
+  "cli.spec.ts",
+  "agent-*.spec.ts",
+  "replay.spec.ts",
+  "queues-agents.spec.ts",
+  "logs.spec.ts",
+  "flow-runs-list.spec.ts",
+];
+
 export default defineConfig({
   testDir: "e2e",
   // Two cores: one test at a time keeps timings honest and servers responsive.
@@ -48,29 +59,13 @@ export default defineConfig({
     // studio project, @api tests only in the api-* ones.
     {
       name: "api-pglite",
-      testMatch: [
-        "api.spec.ts",
-        "cli.spec.ts",
-        "agent-*.spec.ts",
-        "replay.spec.ts",
-        "queues-agents.spec.ts",
-        "logs.spec.ts",
-        "flow-runs-list.spec.ts",
-      ],
+      testMatch: API_SPECS,
       grepInvert: /@studio/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "api-postgres",
-      testMatch: [
-        "api.spec.ts",
-        "cli.spec.ts",
-        "agent-*.spec.ts",
-        "replay.spec.ts",
-        "queues-agents.spec.ts",
-        "logs.spec.ts",
-        "flow-runs-list.spec.ts",
-      ],
+      testMatch: API_SPECS,
       grepInvert: /@studio/,
       use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` },
     },

@@ -123,3 +123,23 @@ export function stats(samples) {
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { n: sorted.length, min: sorted[0], p50: at(0.5), p95: at(0.95), max: sorted.at(-1) };
 }
+
+/** Starts recording the page's frame intervals (requestAnimationFrame); `stopFrames` returns them. */
+export const startFrames = (page) =>
+  page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (!window.__stopFrames) requestAnimationFrame(tick);
+    };
+    window.__stopFrames = false;
+    requestAnimationFrame(tick);
+  });
+
+export const stopFrames = (page) =>
+  page.evaluate(() => {
+    window.__stopFrames = true;
+    return window.__frames.slice(1);
+  });

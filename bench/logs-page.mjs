@@ -6,7 +6,7 @@
 // - scrolling: frame intervals (requestAnimationFrame in the page) while the list is scrolled
 //   continuously for 3 s and then dragged through in large jumps, as a scrollbar drag does.
 import { chromium } from "@playwright/test";
-import { KEY, now, stats } from "./harness.mjs";
+import { KEY, now, startFrames, stats, stopFrames } from "./harness.mjs";
 
 const frame = (page) =>
   page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
@@ -59,17 +59,7 @@ export async function benchLogsPage(url, runId, { total, rare, common }) {
     }
 
     // Scrolling: continuous (a wheel or trackpad), then large jumps (the scrollbar dragged).
-    await page.evaluate(() => {
-      window.__frames = [];
-      let last = performance.now();
-      const tick = (t) => {
-        window.__frames.push(t - last);
-        last = t;
-        if (!window.__stop) requestAnimationFrame(tick);
-      };
-      window.__stop = false;
-      requestAnimationFrame(tick);
-    });
+    await startFrames(page);
     const list = page.getByTestId("log-lines");
     await list.evaluate(
       (el) =>
@@ -95,10 +85,7 @@ export async function benchLogsPage(url, runId, { total, rare, common }) {
           requestAnimationFrame(step);
         }),
     );
-    const frames = await page.evaluate(() => {
-      window.__stop = true;
-      return window.__frames.slice(1);
-    });
+    const frames = await stopFrames(page);
     return {
       first: stats(first),
       end: stats(end),

@@ -7,7 +7,7 @@
 //   shows it (a MutationObserver in the page), over a chain of tasks that each take ~150 ms.
 import { chromium } from "@playwright/test";
 import { bigFlow } from "./studio.mjs";
-import { KEY, now, stats } from "./harness.mjs";
+import { KEY, now, startFrames, stats, stopFrames } from "./harness.mjs";
 
 const QUEUE = "bench";
 
@@ -55,26 +55,6 @@ const chain = (name, count, ms) => ({
     code: `import time\ndef main():\n    time.sleep(${i ? ms / 1000 : 3})\n    return ${i}\n`,
   })),
 });
-
-/** Records frame intervals in the page from now on. */
-const startFrames = (page) =>
-  page.evaluate(() => {
-    window.__frames = [];
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frames.push(t - last);
-      last = t;
-      if (!window.__stopFrames) requestAnimationFrame(tick);
-    };
-    window.__stopFrames = false;
-    requestAnimationFrame(tick);
-  });
-
-const stopFrames = (page) =>
-  page.evaluate(() => {
-    window.__stopFrames = true;
-    return window.__frames.slice(1);
-  });
 
 export async function benchRunPage(url) {
   const big = await deploy(url, bigFlow("bench-run-2000", 2000));

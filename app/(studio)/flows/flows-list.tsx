@@ -15,6 +15,7 @@ import { formatTime } from "@/app/_lib/format";
 import { downloadText } from "@/app/_lib/download";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowIssue } from "@/contract/flow-file/issues";
+import { IconButton } from "@/app/_components/icon-button";
 
 type Pending =
   { kind: "new" } | { kind: "rename"; name: string } | { kind: "delete"; name: string } | null;
@@ -147,24 +148,24 @@ export function FlowsList() {
                 </td>
                 <td className="py-2.5 text-zinc-500">{formatTime(flow.updatedAt)}</td>
                 <td className="py-2.5 text-right whitespace-nowrap">
-                  <RowButton
+                  <IconButton
                     label={`Export ${flow.name}`}
                     onClick={() => void exportFlow(flow.name)}
                   >
                     <Download className="size-4" aria-hidden />
-                  </RowButton>
-                  <RowButton
+                  </IconButton>
+                  <IconButton
                     label={`Rename ${flow.name}`}
                     onClick={() => setPending({ kind: "rename", name: flow.name })}
                   >
                     <Pencil className="size-4" aria-hidden />
-                  </RowButton>
-                  <RowButton
+                  </IconButton>
+                  <IconButton
                     label={`Delete ${flow.name}`}
                     onClick={() => setPending({ kind: "delete", name: flow.name })}
                   >
                     <Trash2 className="size-4" aria-hidden />
-                  </RowButton>
+                  </IconButton>
                 </td>
               </tr>
             ))}
@@ -189,28 +190,6 @@ export function FlowsList() {
         }}
       />
     </>
-  );
-}
-
-function RowButton({
-  label,
-  onClick,
-  children,
-}: {
-  label: string;
-  onClick: () => void;
-  children: React.ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      onClick={onClick}
-      className="rounded p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-    >
-      {children}
-    </button>
   );
 }
 

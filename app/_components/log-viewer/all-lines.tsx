@@ -14,6 +14,19 @@ const BLOCK = 500;
 
 export type ListHandle = { toStart(): void; toEnd(): void };
 
+/** What both lists of the viewer take: the run, how far its log goes, and the viewer's state. */
+export type LogListProps = {
+  runId: string;
+  total: number;
+  ended: boolean;
+  follow: boolean;
+  onScrolledAway: () => void;
+  showTask: boolean;
+  open: ReadonlySet<number>;
+  onToggle: (line: number) => void;
+  handle: RefObject<ListHandle | null>;
+};
+
 export function AllLines({
   runId,
   total,
@@ -24,17 +37,7 @@ export function AllLines({
   open,
   onToggle,
   handle,
-}: {
-  runId: string;
-  total: number;
-  ended: boolean;
-  follow: boolean;
-  onScrolledAway: () => void;
-  showTask: boolean;
-  open: ReadonlySet<number>;
-  onToggle: (line: number) => void;
-  handle: RefObject<ListHandle | null>;
-}) {
+}: LogListProps) {
   const trpc = useTRPC();
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read each render

@@ -5,10 +5,10 @@
 // as the run writes them while the end is in view.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import { useTRPC, useTRPCClient } from "@/app/_lib/trpc";
 import type { LogLevel, LogLineView } from "@/contract/api-v1";
-import type { ListHandle } from "./all-lines";
+import type { LogListProps } from "./all-lines";
 import { LogRow, ROW_HEIGHT } from "./log-row";
 
 const PAGE = 500;
@@ -30,18 +30,7 @@ export function FilteredLines({
   open,
   onToggle,
   handle,
-}: {
-  runId: string;
-  filters: LogFilters;
-  total: number;
-  ended: boolean;
-  follow: boolean;
-  onScrolledAway: () => void;
-  showTask: boolean;
-  open: ReadonlySet<number>;
-  onToggle: (line: number) => void;
-  handle: RefObject<ListHandle | null>;
-}) {
+}: LogListProps & { filters: LogFilters }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const input = { runId, ...filters };

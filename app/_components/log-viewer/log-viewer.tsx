@@ -8,6 +8,7 @@ import { inputClass } from "@/app/_components/dialog";
 import { LOG_LEVELS, type LogLevel } from "@/contract/api-v1";
 import { AllLines, type ListHandle } from "./all-lines";
 import { FilteredLines, type LogFilters } from "./filtered-lines";
+import { IconButton } from "@/app/_components/icon-button";
 
 export type { LogFilters } from "./filtered-lines";
 
@@ -174,27 +175,5 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
         if (e.key === "Enter") onSearch(text.trim());
       }}
     />
-  );
-}
-
-function IconButton({
-  label,
-  onClick,
-  children,
-}: {
-  label: string;
-  onClick: () => void;
-  children: React.ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      onClick={onClick}
-      className="rounded p-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
-    >
-      {children}
-    </button>
   );
 }

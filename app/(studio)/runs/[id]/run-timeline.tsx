@@ -12,6 +12,7 @@ import { useElementWidth } from "@/app/_lib/use-element-width";
 import { useNow } from "@/app/_lib/use-now";
 import { fit, formatMs, pan, ticks, zoom, type Span } from "./timeline-scale";
 import type { RunHeader, RunPageTask } from "./use-run-page";
+import { IconButton } from "@/app/_components/icon-button";
 
 const ROW = 26;
 const LABEL_WIDTH = 200;
@@ -252,25 +253,3 @@ const TimelineRow = memo(function TimelineRow({
     </div>
   );
 });
-
-function IconButton({
-  label,
-  onClick,
-  children,
-}: {
-  label: string;
-  onClick: () => void;
-  children: React.ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      onClick={onClick}
-      className="rounded p-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
-    >
-      {children}
-    </button>
-  );
-}

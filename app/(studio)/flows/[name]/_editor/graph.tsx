@@ -19,7 +19,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language } from "@/contract/flow-file/schema";
-import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "./graph-layout";
+import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
 
 export type GraphTask = { name: string; language: Language; dependsOn: readonly string[] };
 
