@@ -321,7 +321,7 @@ test.describe("studio", { tag: "@studio" }, () => {
     for (const box of await dialog.getByRole("checkbox").all()) await box.uncheck();
     await dialog.getByRole("checkbox", { name: queue }).check();
     await dialog.getByLabel("Tags it carries").fill("gpu, big");
-    const command = `curl -fsSLO ${baseURL}/agent/pipebook-agent.mjs && node pipebook-agent.mjs start --api-url ${baseURL} --api-key <AGENT_KEY> --queue ${queue} --tags gpu,big`;
+    const command = `curl -fsSLO ${baseURL}/agent/pipebook-agent.mjs && node pipebook-agent.mjs start --api-url ${baseURL} --api-key PASTE_AN_API_KEY_HERE --queue ${queue} --tags gpu,big`;
     await expect(dialog.getByTestId("agent-command")).toHaveText(command);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await dialog.getByRole("button", { name: "Copy" }).click();
@@ -331,7 +331,7 @@ test.describe("studio", { tag: "@studio" }, () => {
     await dialog.getByRole("button", { name: "Close" }).click();
 
     // The line as a VM runs it, with a key put in for the placeholder.
-    const vm = spawn("bash", ["-c", copied.replace("<AGENT_KEY>", E2E_API_KEY)], {
+    const vm = spawn("bash", ["-c", copied.replace("PASTE_AN_API_KEY_HERE", E2E_API_KEY)], {
       cwd: fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-vm-")),
       detached: true,
       stdio: "ignore",

@@ -159,6 +159,7 @@ test("Cancel from the browser ends a running run Cancelled", async ({ page, api,
   await expect(node(page, "wait")).toHaveAttribute("data-state", "Running");
   await page.getByRole("tab", { name: "timeline" }).click();
   await expect(page.getByTestId("timeline-now")).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Cancel run" }).click();
   await expect(page.getByTestId("run-state").locator("[data-state]")).toHaveText("Cancelled", {
     timeout: 15_000,

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   PIPEBOOK_LATE_AFTER_SECONDS: z.coerce.number().min(0).default(15),
   PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
+  PIPEBOOK_CHECK_PYTHON: z.string().min(1).default("python3"),
 });
 
 export type Database = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
@@ -42,6 +43,11 @@ export type Config = {
   localAgent: boolean;
   bootstrapApiKey?: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * The Python that checks Python cells' syntax at save, or null to not check (when agents run a
+   * newer Python than this host, whose syntax this one would refuse).
+   */
+  checkPython: string | null;
   /** A Scheduled run this long past its start time is shown as Late. */
   lateAfterMs: number;
   /** Where the committed migrations are (prisma/migrations under the project). */
@@ -84,6 +90,7 @@ export function loadConfig(
     bootstrapApiKey: e.PIPEBOOK_BOOTSTRAP_API_KEY,
     logLevel: e.PIPEBOOK_LOG_LEVEL,
     lateAfterMs: e.PIPEBOOK_LATE_AFTER_SECONDS * 1000,
+    checkPython: e.PIPEBOOK_CHECK_PYTHON === "off" ? null : e.PIPEBOOK_CHECK_PYTHON,
     migrationsDir: path.resolve(cwd, "prisma/migrations"),
     agentBundle: path.resolve(cwd, "dist/pipebook-agent.mjs"),
     agents: {

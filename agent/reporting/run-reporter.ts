@@ -25,7 +25,8 @@ export type ReporterHooks = {
 };
 
 // Past this many waiting log lines, the oldest are dropped (state changes are always kept). The
-// task output readers stop reading well before (buffered-lines.ts), so this is a last resort.
+// task output readers stop reading well before (backpressure.ts), unless the server has been
+// away for a while: then this bound is what keeps the agent's memory in check.
 const MAX_BUFFERED_LINES = 400_000;
 // A batch also stops growing at this many bytes, well under the server's 10 MB body limit.
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -223,11 +224,13 @@ export class RunReporter {
         logs: batch.logs,
       });
       if (result.ok) {
+        backpressure.reportFailing(this, false);
         done();
         if (result.data.cancel) this.hooks.onCancel();
         return;
       }
       if (result.code === "lease_lost" || result.status === 404) {
+        backpressure.reportFailing(this, false);
         this.lost = true;
         done();
         this.countLines(-this.queuedLines);
@@ -246,6 +249,7 @@ export class RunReporter {
         this.seq--;
         return;
       }
+      backpressure.reportFailing(this, true);
       const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
       if (attempt === 3)
         this.hooks.onWarning(`reports of run ${this.flowRunId} are waiting: ${result.error}`);

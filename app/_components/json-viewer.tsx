@@ -4,14 +4,12 @@
 // the tree says what is missing right there ("… 9,950 more items").
 import { ChevronDown, ChevronRight } from "lucide-react";
 import { useState } from "react";
+import { childPointer } from "@/contract/json-pointer";
 
 export type JsonCut = { path: string; missing: string };
 
 const CHUNK = 100;
 const LONG_STRING = 300;
-
-const pointer = (path: string, key: string | number) =>
-  `${path}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
 export function JsonViewer({
   value,
@@ -92,7 +90,7 @@ function Node({ value, path, depth, openDepth, missing, name }: NodeProps) {
               key={key}
               value={child}
               name={String(key)}
-              path={pointer(path, key)}
+              path={childPointer(path, key)}
               depth={depth + 1}
               openDepth={openDepth}
               missing={missing}

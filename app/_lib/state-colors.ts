@@ -38,6 +38,23 @@ export const FILL: Record<AnyState, string> = {
   NotRun: "bg-zinc-300 dark:bg-zinc-700",
 };
 
+/** The same fills as colours, for what paints SVG (the run graph's minimap). */
+export const HEX: Record<AnyState, string> = {
+  Scheduled: "#a1a1aa",
+  Pending: "#d4d4d8",
+  Late: "#fbbf24",
+  Paused: "#94a3b8",
+  Running: "#3b82f6",
+  Retrying: "#f59e0b",
+  Cancelling: "#f59e0b",
+  Completed: "#10b981",
+  Cached: "#2dd4bf",
+  Failed: "#ef4444",
+  Crashed: "#f97316",
+  Cancelled: "#a1a1aa",
+  NotRun: "#e4e4e7",
+};
+
 /** A node's border in the run graph. */
 export const BORDER: Record<AnyState, string> = {
   Scheduled: "border-zinc-300 dark:border-zinc-700",

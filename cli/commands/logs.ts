@@ -57,9 +57,13 @@ async function printLogs(
   },
 ): Promise<number> {
   const read = async (query: Record<string, string | undefined>): Promise<LogsResponse> => {
-    const page = await api.request(`/api/v1/flow-runs/${run}/logs`, LogsResponseSchema, {
-      query: { ...options.filters, ...query },
-    });
+    const page = await api.request(
+      `/api/v1/flow-runs/${encodeURIComponent(run)}/logs`,
+      LogsResponseSchema,
+      {
+        query: { ...options.filters, ...query },
+      },
+    );
     if (!page.ok) throw new CliError(page.error);
     return page.data;
   };

@@ -67,7 +67,7 @@ export type RouteSpec<P, Q, B> = {
   query?: Schema<Q>;
   /** A JSON body; an empty body reads as {}. Omit to read the body yourself. */
   body?: Schema<B>;
-  /** Required of every route in the API's table (the OpenAPI document is built from it). */
+  /** Required of the routes in the API's table (route() then makes a DocumentedEndpoint). */
   docs?: RouteDocs;
 };
 
@@ -79,10 +79,23 @@ export type Endpoint = {
   handle: (request: Request, context: NextContext) => Promise<Response>;
 };
 
+/** A route the API's table may hold: one with its docs (the OpenAPI document is made from them). */
+export type DocumentedEndpoint = Endpoint & {
+  spec: RouteSpec<unknown, unknown, unknown> & { docs: RouteDocs };
+};
+
 // Flow files with many cells are the largest bodies; 10 MB is far beyond any real one.
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  spec: RouteSpec<P, Q, B> & { docs: RouteDocs },
+  handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
+): DocumentedEndpoint;
+export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
+): Endpoint;
+export function route<P, Q, B>(
   spec: RouteSpec<P, Q, B>,
   handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
 ): Endpoint {
@@ -91,7 +104,7 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       const db = await getDb();
       const principal = await authorize(db, request, spec.access);
       const params = spec.params ? parse(spec.params, await context.params, "path") : ({} as P);
-      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      const rawQuery = queryOf(new URL(request.url).searchParams);
       refuseUnstorable(rawQuery, "query");
       refuseUnknownQuery(rawQuery, spec.query);
       const query = spec.query ? parse(spec.query, rawQuery, "query") : ({} as Q);
@@ -184,6 +197,17 @@ async function readJson(request: Request): Promise<unknown> {
   }
   refuseUnstorable(value, "body");
   return value;
+}
+
+/**
+ * The query as name → value. A name given more than once (`state=Failed&state=Late`) counts as
+ * its values comma-separated, which list parameters take; a single-valued one then fails its
+ * schema, saying so, rather than one of the values being dropped without a word.
+ */
+function queryOf(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of new Set(params.keys())) out[name] = params.getAll(name).join(",");
+  return out;
 }
 
 /**

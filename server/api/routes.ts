@@ -6,7 +6,7 @@
 // disagree.
 import { getAgentBundle } from "./agent-bundle.ts";
 import { getHealth } from "./health.ts";
-import { route, type Endpoint } from "./handler.ts";
+import { route, type DocumentedEndpoint } from "./handler.ts";
 import { errorBody, json } from "./respond.ts";
 import {
   postAgent,
@@ -43,7 +43,7 @@ import {
 } from "./v1/work-queues.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 
-export type RouteEntry = [method: string, pattern: string, endpoint: Endpoint];
+export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
 let openApiDocument: Record<string, unknown> | undefined;
 const getOpenApi = route(

@@ -19,7 +19,8 @@ export async function slowestFlows(
     CROSS JOIN LATERAL (
       SELECT extract(epoch FROM r."endedAt" - r."startedAt") * 1000 AS ms
     ) d
-    WHERE r.state = 'Completed' AND r."scheduledAt" >= ${since}::timestamptz
+    -- A notebook cell run runs part of its flow: its duration says nothing of the flow's.
+    WHERE r.state = 'Completed' AND r."cellTask" IS NULL AND r."scheduledAt" >= ${since}::timestamptz
       AND r."scheduledAt" <= ${now}::timestamptz AND r."startedAt" IS NOT NULL
     GROUP BY f.name
     ORDER BY p50 DESC, f.name

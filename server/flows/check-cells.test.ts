@@ -11,6 +11,14 @@ const flow = (...tasks: { name: string; language: string; code: string }[]) =>
   validateFlowFile({ name: "f", tasks });
 
 describe("syntax errors of Python and shell cells, found at save", () => {
+  it("checks no Python when the check is turned off (agents on a newer Python)", async () => {
+    const result = await compileTasks(
+      flow({ name: "newer", language: "python", code: "type Rows = list[int]\ndef main(:\n" }),
+      { python: null },
+    );
+    expect(result.ok).toBe(true);
+  });
+
   it("names the task, line and column of a Python syntax error", async () => {
     const result = await compileTasks(
       flow(
@@ -32,7 +40,7 @@ describe("syntax errors of Python and shell cells, found at save", () => {
       codeLocation: { line: 3, column: 18 },
     });
     expect(result.issues[0]!.message).toMatch(
-      /^task "transform": Python syntax error at line 3, column 18 of its code: expected ':' \(checked with Python 3\.\d+\.\d+\)$/,
+      /^task "transform": Python syntax error at line 3, column 18 of its code: expected ':' \(checked with Python 3\.\d+\.\d+; PIPEBOOK_CHECK_PYTHON/,
     );
   });
 

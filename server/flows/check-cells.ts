@@ -5,7 +5,8 @@ import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import { checkPythonSyntax } from "./check-python.ts";
 import { checkShellSyntax } from "./check-shell.ts";
 
-export type Interpreters = { python?: string; bash?: string };
+/** The interpreters that check cells; null turns a language's check off. */
+export type Interpreters = { python?: string | null; bash?: string };
 
 /** The syntax error of each task that has one, by task name. */
 export async function cellSyntaxIssues(
@@ -15,7 +16,7 @@ export async function cellSyntaxIssues(
   const cellsOf = (language: string) =>
     flow.tasks.filter((t) => t.language === language).map(({ name, code }) => ({ name, code }));
   const [python, shell] = await Promise.all([
-    checkPythonSyntax(cellsOf("python"), interpreters.python),
+    interpreters.python === null ? null : checkPythonSyntax(cellsOf("python"), interpreters.python),
     checkShellSyntax(cellsOf("shell"), interpreters.bash),
   ]);
   const issues = new Map<string, FlowIssue>();
@@ -34,7 +35,7 @@ export async function cellSyntaxIssues(
     // The server's Python may differ from an agent's: say which one refused the cell.
     const checkedWith =
       task.language === "python" && python?.version
-        ? ` (checked with Python ${python.version})`
+        ? ` (checked with Python ${python.version}; PIPEBOOK_CHECK_PYTHON on the server picks another Python, or "off")`
         : "";
     issues.set(task.name, {
       path: ["tasks", index, "code"],

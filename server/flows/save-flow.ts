@@ -14,6 +14,7 @@ import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { compileTasks } from "./compile-tasks.ts";
 import { contentHash } from "../../contract/content-hash.ts";
+import { getConfig } from "../config.ts";
 
 export type SavedFlow = {
   id: string;
@@ -31,7 +32,7 @@ export async function saveFlow(
   const { flow, locator } = input.check;
   // Code problems are reported together with the rest (a cycle and a syntax error at once),
   // whenever the structure is sound enough to compile.
-  const compiled = flow ? await compileTasks(flow) : undefined;
+  const compiled = flow ? await compileTasks(flow, { python: getConfig().checkPython }) : undefined;
   const issues = [
     ...input.check.issues,
     ...(compiled && !compiled.ok ? locateIssues(compiled.issues, locator) : []),

@@ -4,7 +4,7 @@
 import type { ExecutableTask } from "../../contract/agent-protocol.ts";
 import { topologicalOrder } from "../../contract/flow-file/dag.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 
 export type CachedVersion = {
   version: number;
@@ -23,7 +23,7 @@ function cache(): Map<string, CachedVersion> {
   return holder[VERSIONS];
 }
 
-export async function getFlowVersion(db: Db, id: string): Promise<CachedVersion> {
+export async function getFlowVersion(db: Db | Tx, id: string): Promise<CachedVersion> {
   const versions = cache();
   const hit = versions.get(id);
   if (hit) return hit;

@@ -2,10 +2,12 @@
 // them: settings, how many runs wait (and how many of those are due or Late), how many an agent
 // holds, and which online agents serve each queue.
 import type { WorkQueueView } from "../../contract/api-v1.ts";
+import { lateBefore } from "../../contract/run-states.ts";
 import { agentIsOnline } from "../agents/online.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { PipebookError } from "../errors.ts";
+import { lateSql } from "../runs/display-state-sql.ts";
 import { RUN_IS_DUE } from "../runs/state-machine/index.ts";
 import { ACTIVE } from "../runs/state-machine/sql.ts";
 
@@ -32,15 +34,15 @@ export async function listWorkQueues(
   only?: string,
 ): Promise<WorkQueueView[]> {
   const [rows, agents] = await Promise.all([
-    // Late is displayFlowRunState's rule (contract/run-states.ts), counted here in the database:
-    // a due run more than lateAfterMs past its start, in a queue that is not paused (a paused
-    // queue's runs show Paused).
+    // Late is displayFlowRunState's rule (contract/run-states.ts), counted here in the database
+    // by the runs list's own SQL of it (display-state-sql.ts): a due run past its start by more
+    // than lateAfterMs, in a queue that is not paused (a paused queue's runs show Paused).
     db.$queryRaw<Row[]>`
       SELECT q.name, q.description, q.priority, q."concurrencyLimit", q.paused, q."createdAt",
         count(r.id) FILTER (WHERE r.state = 'Scheduled')::int AS waiting,
         count(r.id) FILTER (WHERE ${RUN_IS_DUE})::int AS due,
         count(r.id) FILTER (WHERE ${RUN_IS_DUE} AND NOT q.paused
-          AND r."scheduledAt" < now() - ${options.lateAfterMs}::float8 * interval '1 millisecond')::int AS late,
+          AND ${lateSql({ pausedQueueIds: [], lateBefore: lateBefore(new Date(), options.lateAfterMs) })})::int AS late,
         count(r.id) FILTER (WHERE r.state IN ${ACTIVE})::int AS running
       FROM "WorkQueue" q
       LEFT JOIN "FlowRun" r ON r."workQueueId" = q.id

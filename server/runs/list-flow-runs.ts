@@ -44,6 +44,8 @@ export type FlowRunFilter = {
   from?: Date;
   /** scheduledAt < until. */
   until?: Date;
+  /** A window ending now ("the last 24 h"), measured when the page is read; with `from`, the later. */
+  sinceMs?: number;
 };
 
 export const MAX_RUNS_PAGE = 200;
@@ -82,6 +84,10 @@ export async function listFlowRuns(
   },
 ): Promise<FlowRunsPage> {
   const now = options.now ?? new Date();
+  if (filter.sinceMs !== undefined) {
+    const since = new Date(now.getTime() - filter.sinceMs);
+    filter = { ...filter, from: filter.from && filter.from > since ? filter.from : since };
+  }
   const limit = Math.min(Math.max(1, Math.trunc(options.limit)), MAX_RUNS_PAGE);
   const after = options.cursor ? decodeRunListCursor(options.cursor) : undefined;
   const [where, facts] = await Promise.all([

@@ -2,23 +2,11 @@
 // Runs of the last 24 hours by state: a stacked bar per hour of the runs' scheduled times. Each
 // segment opens the runs page on that hour and state; the legend on the whole day and a state.
 import Link from "next/link";
+import { FILL } from "@/app/_lib/state-colors";
 import type { FlowRunDisplayState } from "@/contract/run-states";
 import { FLOW_RUN_DISPLAY_STATES } from "@/contract/run-states";
 import type { HourOfRuns } from "@/server/dashboard/runs-by-hour";
 import { runsHref } from "../runs/runs-url";
-
-const FILL: Record<FlowRunDisplayState, string> = {
-  Scheduled: "bg-zinc-300 dark:bg-zinc-600",
-  Late: "bg-amber-500",
-  Paused: "bg-slate-400",
-  Pending: "bg-zinc-400",
-  Running: "bg-blue-500",
-  Cancelling: "bg-amber-300",
-  Completed: "bg-emerald-500",
-  Failed: "bg-red-500",
-  Cancelled: "bg-zinc-500",
-  Crashed: "bg-orange-500",
-};
 
 const hourLabel = (iso: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });

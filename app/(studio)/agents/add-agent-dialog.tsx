@@ -4,11 +4,13 @@
 // placeholder: scoped agent keys come with the security work, and no key is invented here.
 import { useQuery } from "@tanstack/react-query";
 import { Check, Copy } from "lucide-react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { useTRPC } from "@/app/_lib/trpc";
 
-export const AGENT_KEY_PLACEHOLDER = "<AGENT_KEY>";
+// Plain letters: the line still parses in any shell before the key is put in (`<KEY>` would be
+// read as a redirection).
+export const AGENT_KEY_PLACEHOLDER = "PASTE_AN_API_KEY_HERE";
 
 /** The command a remote machine runs (agent/config.ts has every option). */
 export function agentStartCommand(origin: string, queues: string[], tags: string[]): string {
@@ -54,9 +56,21 @@ function AddAgentForm() {
     setCopied(false);
   };
 
+  // The clipboard API exists only in secure contexts (https, or this machine): a studio opened
+  // over plain http from another machine — where agents are added — selects the line instead.
+  const line = useRef<HTMLPreElement>(null);
   async function copy() {
-    await navigator.clipboard.writeText(command);
-    setCopied(true);
+    if (navigator.clipboard) {
+      await navigator.clipboard.writeText(command);
+      setCopied(true);
+      return;
+    }
+    const range = document.createRange();
+    if (line.current) range.selectNodeContents(line.current);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+    setCopied(document.execCommand("copy"));
   }
 
   return (
@@ -114,6 +128,7 @@ function AddAgentForm() {
         ) : (
           <div className="flex items-start gap-2">
             <pre
+              ref={line}
               data-testid="agent-command"
               className="min-w-0 flex-1 whitespace-pre-wrap break-all rounded-md bg-zinc-900 px-3 py-2 font-mono text-xs text-zinc-100"
             >

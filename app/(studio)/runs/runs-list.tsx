@@ -14,6 +14,7 @@ import { isFiltered, listInput, parseRunsView, runsHref, type RunsView } from ".
 
 const PAGE = 100;
 const REFRESH_MS = 3_000;
+const MAX_REFRESHED_PAGES = 3;
 
 export function RunsList() {
   const trpc = useTRPC();
@@ -30,8 +31,10 @@ export function RunsList() {
     ...trpc.runs.list.infiniteQueryOptions(listInput(view, PAGE), {
       getNextPageParam: (page) => page.next,
     }),
-    // Runs change state on their own. Every loaded page is read again, newest first.
-    refetchInterval: REFRESH_MS,
+    // Runs change state on their own: the list is read again, every loaded page of it — so only
+    // while few pages are loaded (someone deep in the history is reading, not watching).
+    refetchInterval: (query) =>
+      (query.state.data?.pages.length ?? 0) <= MAX_REFRESHED_PAGES ? REFRESH_MS : false,
     // A new filter keeps the old rows on screen until its own arrive (no flash of "Loading").
     placeholderData: keepPreviousData,
   });

@@ -48,6 +48,8 @@ export function FilteredLines({
     getPreviousPageParam: (page): Cursor | undefined =>
       page.previous === null ? undefined : { before: Number(page.previous) },
     staleTime: Infinity,
+    // At most 10,000 lines in memory: pages far from the view are let go, read again if needed.
+    maxPages: 20,
   });
   const lines = useMemo<LogLineView[]>(
     () => pages.data?.pages.flatMap((p) => p.logs) ?? [],
@@ -82,15 +84,20 @@ export function FilteredLines({
     }
   }, [firstShown, hasPreviousPage, isFetchingPreviousPage, lines.length, pages]);
 
-  // Lines put in above the view must not move what is being read: keep the same line in view.
+  // Lines put in above the view (an earlier page read), or let go there (a page dropped), must
+  // not move what is being read: keep the same line in view.
   const firstLine = lines[0]?.line;
-  const anchor = useRef<{ line: number; count: number } | null>(null);
+  const before = useRef<LogLineView[]>([]);
   useLayoutEffect(() => {
-    const was = anchor.current;
-    anchor.current = firstLine === undefined ? null : { line: firstLine, count: lines.length };
-    if (!was || firstLine === undefined || firstLine >= was.line) return;
-    const added = lines.findIndex((l) => l.line === was.line);
-    if (added > 0) rows.scrollToOffset((rows.scrollOffset ?? 0) + added * ROW_HEIGHT);
+    const was = before.current;
+    before.current = lines;
+    const wasFirst = was[0]?.line;
+    if (wasFirst === undefined || firstLine === undefined || firstLine === wasFirst) return;
+    const shift =
+      firstLine < wasFirst
+        ? lines.findIndex((l) => l.line === wasFirst)
+        : -was.findIndex((l) => l.line === firstLine);
+    if (shift) rows.scrollToOffset((rows.scrollOffset ?? 0) + shift * ROW_HEIGHT);
   }, [firstLine, lines, rows]);
 
   useEffect(() => {

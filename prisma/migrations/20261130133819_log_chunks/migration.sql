@@ -1,6 +1,8 @@
 -- Log lines are stored as chunks of consecutive lines (see LogChunk in schema.prisma): a row per
--- line could not take the ≥ 50,000 lines/s one agent sends. Existing lines move over as chunks of
--- one line each, keeping their numbers.
+-- line could not take the ≥ 50,000 lines/s one agent sends. Existing lines move over as the
+-- agent's reports would have stored them: numbered 1..n per run in the order they were stored,
+-- a chunk per stretch of one task attempt and level, of at most 1,000 lines and ~256 KB
+-- (server/runs/logs/chunks.ts).
 
 -- CreateTable
 CREATE TABLE "LogChunk" (
@@ -18,10 +20,31 @@ CREATE TABLE "LogChunk" (
     CONSTRAINT "LogChunk_pkey" PRIMARY KEY ("flowRunId","firstLine")
 );
 
--- Existing lines, one chunk each.
+-- Existing lines: numbered, cut into stretches of one task attempt and level (gaps and islands),
+-- each stretch into chunks by line count and by text length.
+WITH numbered AS (
+  SELECT "flowRunId", "taskName", attempt, level, message, timestamp,
+    row_number() OVER (PARTITION BY "flowRunId" ORDER BY id)::int AS line
+  FROM "LogLine"
+), islands AS (
+  SELECT *, line - row_number() OVER (
+      PARTITION BY "flowRunId", "taskName", attempt, level ORDER BY line)::int AS island
+  FROM numbered
+), placed AS (
+  SELECT *,
+    (row_number() OVER (PARTITION BY "flowRunId", "taskName", attempt, level, island ORDER BY line) - 1) / 1000 AS by_count,
+    sum(length(message)) OVER (PARTITION BY "flowRunId", "taskName", attempt, level, island ORDER BY line) / 262144 AS by_size
+  FROM islands
+)
 INSERT INTO "LogChunk" ("flowRunId", "firstLine", "lineCount", "taskName", "attempt", "level", "firstAt", "messages", "offsets", "search")
-SELECT "flowRunId", "line", 1, "taskName", "attempt", "level", "timestamp", json_build_array("message"), '[0]'::json, lower("message")
-FROM "LogLine";
+SELECT "flowRunId", min(line), count(*)::int, "taskName", attempt, level, min(timestamp),
+  json_agg(message ORDER BY line),
+  json_agg(round(extract(epoch FROM timestamp - first_at) * 1000)::int ORDER BY line),
+  lower(string_agg(message, E'\n' ORDER BY line))
+FROM (SELECT *, min(timestamp) OVER (
+        PARTITION BY "flowRunId", "taskName", attempt, level, island, by_count, by_size) AS first_at
+      FROM placed) p
+GROUP BY "flowRunId", "taskName", attempt, level, island, by_count, by_size;
 
 -- CreateIndex
 CREATE INDEX "LogChunk_flowRunId_taskName_firstLine_idx" ON "LogChunk"("flowRunId", "taskName", "firstLine");

@@ -1,29 +1,8 @@
 // GET /api/v1/flow-runs: the runs list with the studio's filters (server/runs/list-flow-runs.ts).
 import { ListFlowRunsQuerySchema, ListFlowRunsResponseSchema } from "../../../contract/api-v1.ts";
-import { PipebookError } from "../../errors.ts";
 import { listFlowRuns } from "../../runs/list-flow-runs.ts";
 import { route } from "../handler.ts";
-import { describeRequestIssues, json } from "../respond.ts";
-
-const Repeatable = ListFlowRunsQuerySchema.pick({ state: true, tag: true });
-
-/**
- * `state` and `tag` may be repeated (`state=Failed&state=Late`); the route table's parser keeps
- * the last value of a name, so these two are read again from the URL, all values joined.
- */
-function repeatedValues(request: Request) {
-  const params = new URL(request.url).searchParams;
-  const joined = Object.fromEntries(
-    Object.keys(Repeatable.shape)
-      .filter((name) => params.getAll(name).length > 1)
-      .map((name) => [name, params.getAll(name).join(",")]),
-  );
-  const parsed = Repeatable.safeParse(joined);
-  if (!parsed.success) {
-    throw new PipebookError("bad_request", `invalid query: ${describeRequestIssues(parsed.error)}`);
-  }
-  return parsed.data;
-}
+import { json } from "../respond.ts";
 
 export const getFlowRuns = route(
   {
@@ -39,15 +18,14 @@ export const getFlowRuns = route(
       errors: [404],
     },
   },
-  async ({ db, query, config, request }) => {
-    const lists = repeatedValues(request);
+  async ({ db, query, config }) => {
     const page = await listFlowRuns(
       db,
       {
-        states: lists.state ?? query.state,
+        states: query.state,
         flow: query.flow,
         deployment: query.deployment,
-        tags: lists.tag ?? query.tag,
+        tags: query.tag,
         from: query.from ? new Date(query.from) : undefined,
         until: query.until ? new Date(query.until) : undefined,
       },

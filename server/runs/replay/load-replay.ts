@@ -2,7 +2,7 @@
 // the version the replay runs (the run's own or the flow's latest), then the plan itself.
 // planReplay answers previews; replayFlowRun creates what this plans.
 import type { ReplayKind, ReplayPlanView, ReplayVersion } from "../../../contract/api-v1.ts";
-import type { Db } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
 import { NotFoundError } from "../../errors.ts";
 import { getFlowVersion, type CachedVersion } from "../../flows/version-cache.ts";
@@ -32,7 +32,7 @@ export async function planReplay(db: Db, input: ReplayInput): Promise<ReplayPlan
   return (await loadReplay(db, input)).plan;
 }
 
-export async function loadReplay(db: Db, input: ReplayInput): Promise<LoadedReplay> {
+export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<LoadedReplay> {
   const mode = replayMode(input.kind, input.task);
   const run = isUuid(input.runId)
     ? await db.flowRun.findUnique({

@@ -10,11 +10,11 @@ import type { ReplayView } from "../../../contract/api-v1.ts";
 import type { FlowRunState } from "../../../contract/run-states.ts";
 import type { Db } from "../../db/client.ts";
 import { toJson } from "../../db/json.ts";
+import { isUuid } from "../../db/ids.ts";
 import { NotFoundError } from "../../errors.ts";
 import { publish } from "../../events/bus.ts";
 import { insertScheduledFlowRun } from "../state-machine/index.ts";
 import { loadReplay, type ReplayInput } from "./load-replay.ts";
-import { refuseUnreplayable } from "./plan-replay.ts";
 import { reuseResults } from "./reuse-results.ts";
 
 export { planReplay, type ReplayInput } from "./load-replay.ts";
@@ -23,15 +23,15 @@ export async function replayFlowRun(
   db: Db,
   input: ReplayInput & { userId?: string | null },
 ): Promise<ReplayView> {
-  const loaded = await loadReplay(db, input);
-  const { plan, source, target } = loaded;
-  const id = await db.$transaction(async (tx) => {
-    // The plan read the run outside this transaction; hold it where it was while copying from it
-    // (a Failed run may yet be queued again by its deployment's retries).
+  if (!isUuid(input.runId)) throw new NotFoundError("flow run", input.runId);
+  const { id, loaded } = await db.$transaction(async (tx) => {
+    // Hold the replayed run as it is while planning from it and copying its results (a Failed
+    // run may yet be queued again by its deployment's retries, and run differently).
     const [now] = await tx.$queryRaw<{ state: FlowRunState }[]>`
-      SELECT state::text AS state FROM "FlowRun" WHERE id = ${plan.replayOf.id}::uuid FOR SHARE`;
-    if (!now) throw new NotFoundError("flow run", plan.replayOf.id);
-    refuseUnreplayable({ id: plan.replayOf.id, state: now.state, cellTask: null });
+      SELECT state::text AS state FROM "FlowRun" WHERE id = ${input.runId}::uuid FOR SHARE`;
+    if (!now) throw new NotFoundError("flow run", input.runId);
+    const loaded = await loadReplay(tx, input);
+    const { plan, source, target } = loaded;
     const run = await insertScheduledFlowRun(
       tx,
       {
@@ -59,8 +59,9 @@ export async function replayFlowRun(
         fromRunId: r.fromRun,
       })),
     );
-    return run.id;
+    return { id: run.id, loaded };
   });
+  const { plan, source } = loaded;
   // Wakes the queue's agents on every replica, and the replayed run's page (its replays changed).
   publish("run-queued", source.queue);
   publish("run-changed", plan.replayOf.id);

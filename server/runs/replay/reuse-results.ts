@@ -5,6 +5,7 @@
 import type { Tx } from "../../db/client.ts";
 import { transitionTaskRuns } from "../state-machine/index.ts";
 import { textArray } from "../state-machine/sql.ts";
+import { PipebookError } from "../../errors.ts";
 
 export type ReusedResult = {
   /** The task in the new run. */
@@ -33,7 +34,10 @@ export async function reuseResults(
       message: `result reused from run ${fromRunId}`,
     });
     if (moved.length !== names.length) {
-      throw new Error(`run ${flowRunId}: reused tasks ${names.join(", ")} were not all Pending`);
+      throw new PipebookError(
+        "conflict",
+        `run ${flowRunId}: reused tasks ${names.join(", ")} were not all Pending; try again`,
+      );
     }
   }
   // One statement for every reused task: name the producer and copy the result (value and
@@ -52,6 +56,9 @@ export async function reuseResults(
     SELECT marked.id, r.value, r."storageKey", r."sizeBytes"
     FROM marked JOIN "Result" r ON r."taskRunId" = marked.source`;
   if (copied !== reused.length) {
-    throw new Error(`run ${flowRunId}: copied ${copied} of ${reused.length} reused results`);
+    throw new PipebookError(
+      "conflict",
+      `run ${flowRunId}: copied ${copied} of ${reused.length} reused results; try again`,
+    );
   }
 }

@@ -2,6 +2,7 @@
 // page gets it whole up to PREVIEW_BYTES, and past that a preview cut to its first items, keys
 // and characters, with every cut named by its path — so the viewer can say "… 9,950 more items"
 // exactly there and offer the whole value (or its download).
+import { childPointer } from "../../../contract/json-pointer.ts";
 
 export const PREVIEW_BYTES = 256 * 1024;
 const MAX_ITEMS = 50;
@@ -19,9 +20,6 @@ export type Cut = {
 export type ResultPreview =
   { kind: "none" } | { kind: "value"; value: unknown; sizeBytes: number; cuts: Cut[] };
 
-const pointer = (path: string, key: string | number) =>
-  `${path}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
-
 function cut(value: unknown, path: string, depth: number, cuts: Cut[]): unknown {
   if (typeof value === "string") {
     if (value.length <= MAX_STRING) return value;
@@ -37,14 +35,14 @@ function cut(value: unknown, path: string, depth: number, cuts: Cut[]): unknown 
     if (value.length > MAX_ITEMS) {
       cuts.push({ path, missing: `${value.length - MAX_ITEMS} more items` });
     }
-    return value.slice(0, MAX_ITEMS).map((v, i) => cut(v, pointer(path, i), depth + 1, cuts));
+    return value.slice(0, MAX_ITEMS).map((v, i) => cut(v, childPointer(path, i), depth + 1, cuts));
   }
   const entries = Object.entries(value);
   if (entries.length > MAX_KEYS) {
     cuts.push({ path, missing: `${entries.length - MAX_KEYS} more keys` });
   }
   return Object.fromEntries(
-    entries.slice(0, MAX_KEYS).map(([k, v]) => [k, cut(v, pointer(path, k), depth + 1, cuts)]),
+    entries.slice(0, MAX_KEYS).map(([k, v]) => [k, cut(v, childPointer(path, k), depth + 1, cuts)]),
   );
 }
 

@@ -2,7 +2,11 @@
 // Running event opens an attempt, the next Completed/Failed/Retrying/Cancelled/Crashed event
 // closes it with its error. Cached, NotRun and a cancel before the start are moments, not
 // attempts. The run page's timeline draws these; its task panel lists them with their errors.
-import type { TaskRunState } from "../../../contract/run-states.ts";
+import {
+  canTransitionTaskRun,
+  TASK_RUN_STATES,
+  type TaskRunState,
+} from "../../../contract/run-states.ts";
 
 export type TaskStateEvent = {
   to: TaskRunState;
@@ -24,13 +28,10 @@ export type Attempt = {
 
 export type TaskMoment = { state: TaskRunState; at: string; message: string | null };
 
-const ENDS_ATTEMPT: ReadonlySet<TaskRunState> = new Set([
-  "Completed",
-  "Failed",
-  "Retrying",
-  "Cancelled",
-  "Crashed",
-]);
+/** What a Running attempt may become: each of these ends it (the state machine's table). */
+const ENDS_ATTEMPT: ReadonlySet<TaskRunState> = new Set(
+  TASK_RUN_STATES.filter((s) => canTransitionTaskRun("Running", s)),
+);
 
 export function taskAttempts(events: readonly TaskStateEvent[]): {
   attempts: Attempt[];

@@ -13,6 +13,7 @@ const MIN_INTERVAL_MS = 100;
 // Late runs become Late by the clock, not by an event, and a NOTIFY can be lost while a replica
 // reconnects: look again at least this often.
 const RECHECK_MS = 10_000;
+const ENDED_RECHECK_MS = 10 * 60_000;
 
 export async function* watchRun(
   db: Db,
@@ -22,10 +23,12 @@ export async function* watchRun(
 ): AsyncGenerator<RunChanges> {
   let lastHeader = "";
   let lastRead = 0;
+  let ended = false;
   while (!options.signal?.aborted) {
     // Subscribe before reading: a change committed during the read still wakes the next pass.
+    // An ended run changes only by events (a replay of it); a waiting one also by the clock.
     const wake = waitFor("run-changed", (payload) => payload === id, {
-      timeoutMs: RECHECK_MS,
+      timeoutMs: ended ? ENDED_RECHECK_MS : RECHECK_MS,
       signal: options.signal,
     });
     const wait = lastRead + MIN_INTERVAL_MS - Date.now();
@@ -33,6 +36,7 @@ export async function* watchRun(
     lastRead = Date.now();
     const changes = await getRunChanges(db, id, cursor, options);
     const header = JSON.stringify(changes.header);
+    ended = changes.header.endedAt !== null;
     if (changes.tasks.length || changes.cursor !== cursor || header !== lastHeader) {
       cursor = changes.cursor;
       lastHeader = header;

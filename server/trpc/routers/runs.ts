@@ -10,7 +10,6 @@ import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { createCellRun } from "../../runs/create-cell-run.ts";
 import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
-import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { listFlowRuns, MAX_RUNS_PAGE } from "../../runs/list-flow-runs.ts";
 import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
 import { router, userProcedure } from "../init.ts";
@@ -43,31 +42,26 @@ export const runsRouter = router({
         limit: z.int().min(1).max(MAX_RUNS_PAGE).default(50),
       }),
     )
-    .query(({ ctx, input }) => {
-      const now = new Date();
-      const since = input.sinceSeconds
-        ? new Date(now.getTime() - input.sinceSeconds * 1000)
-        : undefined;
-      const from = input.from ? new Date(input.from) : undefined;
-      return listFlowRuns(
+    .query(({ ctx, input }) =>
+      listFlowRuns(
         ctx.db,
         {
           states: input.states,
           flow: input.flow,
           deployment: input.deployment,
           tags: input.tags,
-          from: since && from ? (since > from ? since : from) : (since ?? from),
+          from: input.from ? new Date(input.from) : undefined,
           until: input.until ? new Date(input.until) : undefined,
+          sinceMs: input.sinceSeconds ? input.sinceSeconds * 1000 : undefined,
         },
         {
           limit: input.limit,
           cursor: input.cursor ?? undefined,
           counts: !input.cursor,
           lateAfterMs: ctx.config.lateAfterMs,
-          now,
         },
-      );
-    }),
+      ),
+    ),
 
   get: userProcedure.input(RunId).query(({ ctx, input }) =>
     getFlowRun(ctx.db, input.id, {
@@ -75,17 +69,6 @@ export const runsRouter = router({
       leaseMs: ctx.config.agents.leaseMs,
     }),
   ),
-
-  logs: userProcedure
-    .input(
-      RunId.extend({
-        after: z.string().optional(),
-        limit: z.int().min(1).max(5_000).default(1_000),
-      }),
-    )
-    .query(({ ctx, input }) =>
-      listFlowRunLogs(ctx.db, input.id, { after: input.after, limit: input.limit }),
-    ),
 
   create: userProcedure
     .input(

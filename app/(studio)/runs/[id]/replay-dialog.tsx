@@ -62,10 +62,14 @@ function ReplayForm({
     latest: useQuery({ ...trpc.runs.replayPlan.queryOptions(input("latest")), retry: false }),
   };
   const latestVersion = plans.latest.data?.flowVersion;
-  // Fix-and-replay: when the flow has been saved since, the latest version is what was meant.
+  // Fix-and-replay: when the flow has been saved since, a replay from the failure or from a task
+  // means the latest version. Retry means the same run again: its own version.
   const [chosen, setChosen] = useState<"run" | "latest" | null>(null);
   const version =
-    chosen ?? (latestVersion !== undefined && latestVersion !== runVersion ? "latest" : "run");
+    chosen ??
+    (target.kind !== "retry" && latestVersion !== undefined && latestVersion !== runVersion
+      ? "latest"
+      : "run");
   const plan = plans[version];
   const replay = useMutation(
     trpc.runs.replay.mutationOptions({

@@ -20,7 +20,7 @@ import "@xyflow/react/dist/style.css";
 import { memo, useMemo, useState } from "react";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
 import { formatDuration } from "@/app/_lib/format";
-import { BORDER, FILL, stateLabel } from "@/app/_lib/state-colors";
+import { BORDER, FILL, HEX, stateLabel } from "@/app/_lib/state-colors";
 import type { RunPageTask } from "./use-run-page";
 
 type TaskNodeData = { task: RunPageTask };
@@ -183,23 +183,10 @@ function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
           <MiniMap
             pannable
             zoomable
-            nodeColor={(node) => STATE_HEX[(node.data as TaskNodeData).task.state] ?? "#a1a1aa"}
+            nodeColor={(node) => HEX[(node.data as TaskNodeData).task.state]}
           />
         ) : null}
       </ReactFlow>
     </div>
   );
 }
-
-// The minimap paints SVG, which takes colours rather than classes.
-const STATE_HEX: Record<string, string> = {
-  Pending: "#d4d4d8",
-  Running: "#3b82f6",
-  Retrying: "#f59e0b",
-  Completed: "#10b981",
-  Cached: "#2dd4bf",
-  Failed: "#ef4444",
-  Crashed: "#f97316",
-  Cancelled: "#a1a1aa",
-  NotRun: "#e4e4e7",
-};

@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { JsonViewer } from "@/app/_components/json-viewer";
 import { StateBadge } from "@/app/_components/state-badge";
 import { formatDuration, formatTime } from "@/app/_lib/format";
+import { useNow } from "@/app/_lib/use-now";
 import type { RunHeader as Header } from "./use-run-page";
 
 const REPLAY_LABEL = {
@@ -82,7 +83,9 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
           <Fact label="Scheduled">{formatTime(h.scheduledAt)}</Fact>
         ) : null}
         <Fact label="Started">{formatTime(h.startedAt)}</Fact>
-        <Fact label="Duration">{formatDuration(h.startedAt, h.endedAt)}</Fact>
+        <Fact label="Duration">
+          <Elapsed startedAt={h.startedAt} endedAt={h.endedAt} />
+        </Fact>
         <Fact label="Log lines">{h.logLines.toLocaleString()}</Fact>
       </dl>
 
@@ -148,6 +151,12 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
       )}
     </header>
   );
+}
+
+/** A duration that counts up while the run goes on. */
+function Elapsed({ startedAt, endedAt }: { startedAt: string | null; endedAt: string | null }) {
+  useNow(!!startedAt && !endedAt);
+  return <>{formatDuration(startedAt, endedAt)}</>;
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -85,7 +85,11 @@ export function RunPage({ id }: { id: string }) {
           type="button"
           className={buttonClass("secondary")}
           disabled={cancel.isPending || header.state === "Cancelling"}
-          onClick={() => cancel.mutate({ id })}
+          onClick={() => {
+            if (window.confirm("Cancel this run? Its running tasks are stopped.")) {
+              cancel.mutate({ id });
+            }
+          }}
         >
           {header.state === "Cancelling" ? "Cancelling…" : "Cancel run"}
         </button>

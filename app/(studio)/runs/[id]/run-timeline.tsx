@@ -6,11 +6,12 @@
 // so 2,000 tasks draw as fast as 20.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Maximize2, ZoomIn, ZoomOut } from "lucide-react";
-import { memo, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type PointerEvent } from "react";
 import { FILL, stateLabel } from "@/app/_lib/state-colors";
 import { useElementWidth } from "@/app/_lib/use-element-width";
 import { useNow } from "@/app/_lib/use-now";
-import { fit, formatMs, pan, ticks, zoom, type Span } from "./timeline-scale";
+import { formatDurationMs } from "@/contract/duration";
+import { fit, pan, ticks, zoom, type Span } from "./timeline-scale";
 import type { RunHeader, RunPageTask } from "./use-run-page";
 import { IconButton } from "@/app/_components/icon-button";
 
@@ -67,14 +68,26 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
     const box = area.current?.getBoundingClientRect();
     return box ? Math.min(1, Math.max(0, (clientX - box.left) / box.width)) : 0.5;
   };
-  const onWheel = (e: WheelEvent) => {
-    if (e.ctrlKey || e.metaKey) {
-      e.preventDefault();
-      setView(zoom(span, e.deltaY > 0 ? 1.25 : 0.8, anchorOf(e.clientX)));
-    } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-      setView(pan(span, (e.deltaX || e.deltaY) / Math.max(200, width)));
-    }
-  };
+  // Ctrl/⌘ + wheel must not zoom the page itself: React's wheel listener is passive (its
+  // preventDefault is ignored), so the timeline listens natively with passive: false.
+  const onWheel = useRef<(e: globalThis.WheelEvent) => void>(() => undefined);
+  useEffect(() => {
+    onWheel.current = (e) => {
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        setView(zoom(span, e.deltaY > 0 ? 1.25 : 0.8, anchorOf(e.clientX)));
+      } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        setView(pan(span, (e.deltaX || e.deltaY) / Math.max(200, width)));
+      }
+    };
+  });
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const listener = (e: globalThis.WheelEvent) => onWheel.current(e);
+    element.addEventListener("wheel", listener, { passive: false });
+    return () => element.removeEventListener("wheel", listener);
+  }, []);
   // Dragging pans; a press that does not move stays a click (on a bar or a name).
   const drag = useRef<{ x: number; span: Span; moving: boolean } | null>(null);
   const onPointerDown = (e: PointerEvent) => {
@@ -99,7 +112,7 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
     <div className="flex h-full min-h-0 flex-col" data-testid="run-timeline">
       <div className="flex items-center gap-1 border-b border-zinc-200 px-2 py-1 text-xs dark:border-zinc-800">
         <span className="text-zinc-500">
-          {formatMs(whole.end - whole.start)} · Ctrl + wheel zooms, drag pans
+          {formatDurationMs(whole.end - whole.start)} · Ctrl + wheel zooms, drag pans
         </span>
         <span className="ml-auto" />
         <IconButton label="Zoom in" onClick={() => setView(zoom(span, 0.5))}>
@@ -128,7 +141,7 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
           ))}
         </div>
       </div>
-      <div ref={scroller} className="relative min-h-0 flex-1 overflow-auto" onWheel={onWheel}>
+      <div ref={scroller} className="relative min-h-0 flex-1 overflow-auto">
         <div
           style={{ height: Math.max(rows.getTotalSize(), 1) }}
           className="relative cursor-grab select-none active:cursor-grabbing"
@@ -223,14 +236,14 @@ const TimelineRow = memo(function TimelineRow({
               data-attempt={a.n}
               data-state={a.state}
               onClick={() => onSelect(task.name)}
-              title={`${task.name} · attempt ${a.n} · ${a.state === "Retrying" ? "failed, retried" : stateLabel(a.state)} · ${formatMs((a.endedAt ? ms(a.endedAt) : (now ?? ms(a.startedAt))) - ms(a.startedAt))}${error ? `\n${error.type}: ${error.message}` : ""}`}
+              title={`${task.name} · attempt ${a.n} · ${a.state === "Retrying" ? "failed, retried" : stateLabel(a.state)} · ${formatDurationMs((a.endedAt ? ms(a.endedAt) : (now ?? ms(a.startedAt))) - ms(a.startedAt))}${error ? `\n${error.type}: ${error.message}` : ""}`}
               className={`absolute top-1.5 h-3.5 rounded-sm ${a.state === "Retrying" ? FILL.Failed : FILL[a.state]} ${a.endedAt ? "" : "animate-pulse"}`}
               style={{ left: start, width: Math.max(2, end - start) }}
             />
             {waitEnd !== null && a.endedAt ? (
               <span
                 data-wait={a.n}
-                title={`waiting ${formatMs(waitEnd - ms(a.endedAt))} before attempt ${a.n + 1}`}
+                title={`waiting ${formatDurationMs(waitEnd - ms(a.endedAt))} before attempt ${a.n + 1}`}
                 className="absolute top-[13px] border-t-2 border-dashed border-amber-500"
                 style={{ left: end, width: Math.max(2, x(waitEnd) - end) }}
               />

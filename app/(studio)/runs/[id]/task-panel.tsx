@@ -13,7 +13,7 @@ import { StateBadge } from "@/app/_components/state-badge";
 import { formatTime } from "@/app/_lib/format";
 import { stateLabel } from "@/app/_lib/state-colors";
 import { useTRPC } from "@/app/_lib/trpc";
-import { formatMs } from "./timeline-scale";
+import { formatDurationMs } from "@/contract/duration";
 import type { RunPageTask } from "./use-run-page";
 
 type Props = {
@@ -136,7 +136,7 @@ export function TaskPanel({ runId, task, actions, logs, onClose, onSelectTask }:
                   <span className="text-zinc-500">
                     {formatTime(a.startedAt)} → {a.endedAt ? formatTime(a.endedAt) : "running"}
                     {a.endedAt
-                      ? ` · ${formatMs(Date.parse(a.endedAt) - Date.parse(a.startedAt))}`
+                      ? ` · ${formatDurationMs(Date.parse(a.endedAt) - Date.parse(a.startedAt))}`
                       : ""}
                   </span>
                 </div>

@@ -51,12 +51,3 @@ export function fit(start: number, end: number): Span {
   // Room on the right for the labels of what happened last ("Not run").
   return { start: start - width * 0.02, end: end + width * 0.1 };
 }
-
-/** "1.2 s", "340 ms", "3 min 4 s". */
-export function formatMs(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  if (ms < 3_600_000)
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-}

@@ -54,9 +54,16 @@ export function useRunPage(id: string) {
   const live = useSubscription(
     trpc.runPage.live.subscriptionOptions(start?.id === id ? start : skipToken, {
       onData: (message) => {
+        const changes = message.data as Changes;
         queryClient.setQueryData(options.queryKey, (old) =>
-          old ? applyChanges(old, message.data as Changes) : old,
+          old ? applyChanges(old, changes) : old,
         );
+        // An open task panel reads its task's detail (attempts' errors, result): read it again.
+        for (const task of changes.tasks) {
+          void queryClient.invalidateQueries({
+            queryKey: trpc.runPage.task.queryKey({ id, task: task.name }),
+          });
+        }
       },
     }),
   );

@@ -1,0 +1,238 @@
+// /api/v1 shapes of flow runs: one run, one task of a run, the runs list.
+import { z } from "zod";
+import { FLOW_RUN_STATES, TASK_RUN_STATES } from "../run-states.ts";
+import { ParameterValuesSchema, TagSchema, isoTime } from "./common.ts";
+
+// ---------------------------------------------------------------- flow runs
+
+export const CreateFlowRunRequestSchema = z.strictObject({
+  parameters: ParameterValuesSchema.default({}),
+});
+
+export const FlowRunDisplayStateSchema = z.enum([...FLOW_RUN_STATES, "Late", "Paused"]);
+
+export const CreateFlowRunResponseSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+});
+
+export const TaskRunSchema = z.object({
+  name: z.string(),
+  state: z.enum(TASK_RUN_STATES),
+  attempts: z.int(),
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  result: z.unknown(),
+  error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
+  /** For a Cached task whose result was copied from an earlier run (a replay): that run's id. */
+  resultFrom: z.string().nullable(),
+});
+export type TaskRunView = z.infer<typeof TaskRunSchema>;
+
+export const ReplayKindSchema = z
+  .enum(["retry", "fromFailure", "fromTask"])
+  .describe(
+    "retry: the whole run again; fromFailure: the tasks that did not complete and their downstream; fromTask: one task and its downstream",
+  );
+export type ReplayKind = z.infer<typeof ReplayKindSchema>;
+
+export const ReplayOfSchema = z.object({
+  id: z.string(),
+  kind: ReplayKindSchema,
+  /** The task a fromTask replay starts from. */
+  task: z.string().nullable(),
+});
+
+export const ReplaySummarySchema = ReplayOfSchema.extend({
+  state: FlowRunDisplayStateSchema,
+  createdAt: isoTime,
+});
+
+export const FlowRunSchema = z
+  .object({
+    id: z.string(),
+    state: FlowRunDisplayStateSchema,
+    stateMessage: z.string().nullable(),
+    createdAt: isoTime,
+    scheduledAt: isoTime,
+    startedAt: isoTime.nullable(),
+    endedAt: isoTime.nullable(),
+    flow: z.object({ name: z.string(), version: z.int() }),
+    /** Null for a notebook cell run started from the studio without a deployment. */
+    deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
+    /** The task a notebook cell run was started for ("Run cell"); null for a whole-flow run. */
+    cellTask: z.string().nullable(),
+    workQueue: z.string(),
+    parameters: ParameterValuesSchema,
+    /** Copied from the deployment when the run was created: only agents with all of them claim it. */
+    tags: z.array(z.string()),
+    attempt: z.int(),
+    /** The agent that holds (or last held) the run. */
+    agent: z.object({ id: z.string(), name: z.string(), hostname: z.string() }).nullable(),
+    /** The run this one replays (Retry, Retry from failure, Run from here), when it is a replay. */
+    replayOf: ReplayOfSchema.nullable(),
+    /** Replays of this run, oldest first. */
+    replays: z.array(ReplaySummarySchema),
+    /** How many log lines the run has so far. */
+    logLines: z.int(),
+    /** While the run waits: why no agent would take it now ("no online agent serves …"). */
+    warnings: z.array(z.string()),
+    taskRuns: z.array(TaskRunSchema),
+  })
+  .meta({ id: "FlowRun" });
+export type FlowRunView = z.infer<typeof FlowRunSchema>;
+
+export const StateEventSchema = z.object({
+  /** The task's name, or null for the flow run itself. */
+  task: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string(),
+  attempt: z.int().nullable(),
+  message: z.string().nullable(),
+  /** The attempt's error (type, message, traceback) on a task's Failed, Retrying, Crashed… */
+  error: z
+    .object({ type: z.string(), message: z.string() })
+    .catchall(z.unknown())
+    .nullable()
+    .optional(),
+  at: isoTime,
+});
+export const FlowRunHistoryResponseSchema = z
+  .object({ events: z.array(StateEventSchema) })
+  .meta({ id: "FlowRunHistory" });
+export type FlowRunHistoryResponse = z.infer<typeof FlowRunHistoryResponseSchema>;
+
+export const CancelFlowRunResponseSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+});
+
+// ---------------------------------------------------------------- one task of a run
+
+export const TaskAttemptSchema = z.object({
+  /** 1-based, continuing across flow-level retries of the run. */
+  n: z.int(),
+  /** Running while under way; Retrying when it failed and another attempt followed. */
+  state: z.enum(TASK_RUN_STATES),
+  startedAt: isoTime,
+  endedAt: isoTime.nullable(),
+  /** The attempt's error with its traceback, when it failed. */
+  error: z.unknown(),
+});
+
+export const TaskRunDetailSchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(TASK_RUN_STATES),
+    /** The task as the run's flow version defines it. */
+    spec: z.record(z.string(), z.unknown()),
+    attempts: z.array(TaskAttemptSchema),
+    /** Cached, Not run, or cancelled before it started: when, and why. */
+    moments: z.array(
+      z.object({ state: z.enum(TASK_RUN_STATES), at: isoTime, message: z.string().nullable() }),
+    ),
+    error: z.unknown(),
+    nextAttemptAt: isoTime.nullable(),
+    resultFrom: z.string().nullable(),
+    /**
+     * The result: whole up to 256 KB; past that its first items, keys and characters, with each
+     * cut named by its JSON Pointer (the whole value: GET …/tasks/{task}/result).
+     */
+    result: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("none") }),
+      z.object({
+        kind: z.literal("value"),
+        value: z.unknown(),
+        sizeBytes: z.int(),
+        cuts: z.array(z.object({ path: z.string(), missing: z.string() })),
+      }),
+    ]),
+  })
+  .meta({ id: "TaskRunDetail" });
+export type TaskRunDetail = z.infer<typeof TaskRunDetailSchema>;
+// ---------------------------------------------------------------- runs list (GET /api/v1/flow-runs)
+
+/** A query parameter that takes several values, comma-separated (or repeated: see the route). */
+const listOf = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1));
+
+export const ListFlowRunsQuerySchema = z.object({
+  state: listOf(FlowRunDisplayStateSchema)
+    .optional()
+    .describe(
+      `Runs shown in any of these states (${FlowRunDisplayStateSchema.options.join(", ")}): comma-separated, or the parameter repeated`,
+    ),
+  flow: z.string().min(1).max(200).optional().describe("Runs of the flow of this name"),
+  deployment: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe("Runs of this deployment: its id, or FLOW/NAME"),
+  tag: listOf(TagSchema)
+    .optional()
+    .describe("Runs carrying every one of these tags: comma-separated, or the parameter repeated"),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Runs scheduled at or after this time (ISO-8601; a manual run's trigger time)"),
+  until: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Runs scheduled before this time (ISO-8601)"),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("`next` of an earlier answer with the same filters: the page after it"),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("Runs per page (≤ 200)"),
+});
+export type ListFlowRunsQuery = z.infer<typeof ListFlowRunsQuerySchema>;
+
+export const FlowRunListItemSchema = z.object({
+  id: z.string(),
+  state: FlowRunDisplayStateSchema,
+  flow: z.object({ name: z.string(), version: z.int() }),
+  /** Null for a notebook cell run started from the studio without a deployment. */
+  deployment: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The task a notebook cell run was started for; null for a whole-flow run. */
+  cellTask: z.string().nullable(),
+  tags: z.array(z.string()),
+  /** How this run replays an earlier one (Retry, Retry from failure, Run from here), if it does. */
+  replayKind: ReplayKindSchema.nullable(),
+  /** When it should start: the trigger time of a manual run, the slot of a scheduled one. */
+  scheduledAt: isoTime,
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  /** From start to end (or to now while it runs); null before it starts. */
+  durationMs: z.int().nullable(),
+});
+export type FlowRunListItem = z.infer<typeof FlowRunListItemSchema>;
+
+/** How many runs the filter holds in each shown state, the filter's own states left out. */
+export const FlowRunStateCountsSchema = z.object(
+  Object.fromEntries(FlowRunDisplayStateSchema.options.map((state) => [state, z.int()])) as Record<
+    z.infer<typeof FlowRunDisplayStateSchema>,
+    z.ZodInt
+  >,
+);
+export type FlowRunStateCounts = z.infer<typeof FlowRunStateCountsSchema>;
+
+export const ListFlowRunsResponseSchema = z
+  .object({
+    /** Newest first by scheduled time, then id: a stable order while new runs arrive. */
+    runs: z.array(FlowRunListItemSchema),
+    /** Pass as `cursor` (with the same filters) for the next page; null on the last page. */
+    next: z.string().nullable(),
+    counts: FlowRunStateCountsSchema,
+  })
+  .meta({ id: "FlowRunPage" });
+export type ListFlowRunsResponse = z.infer<typeof ListFlowRunsResponseSchema>;

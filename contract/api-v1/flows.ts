@@ -1,0 +1,74 @@
+// /api/v1 shapes of flows and deployments.
+import { z } from "zod";
+import {
+  DeploymentNameSchema,
+  ParameterValuesSchema,
+  TagSchema,
+  WorkQueueNameSchema,
+  isoTime,
+} from "./common.ts";
+
+// ---------------------------------------------------------------- flows
+
+export const FlowSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.int(),
+});
+
+export const ImportFlowResponseSchema = FlowSummarySchema.extend({
+  /** False when the content was the same as the latest version's (nothing new was saved). */
+  created: z.boolean(),
+});
+export type ImportFlowResponse = z.infer<typeof ImportFlowResponseSchema>;
+
+export const ListFlowsResponseSchema = z.object({
+  flows: z.array(FlowSummarySchema.extend({ description: z.string(), updatedAt: isoTime })),
+});
+export type ListFlowsResponse = z.infer<typeof ListFlowsResponseSchema>;
+
+// ---------------------------------------------------------------- deployments
+
+export const CreateDeploymentRequestSchema = z.strictObject({
+  flow: z.string().min(1),
+  name: DeploymentNameSchema,
+  description: z.string().max(10_000).optional(),
+  parameters: ParameterValuesSchema.default({}),
+  workQueue: WorkQueueNameSchema.default("default"),
+  tags: z.array(TagSchema).max(20).default([]),
+  /** Flow-level retries: a Crashed or Failed run is queued again this many times. */
+  retries: z.int().min(0).max(100).default(0),
+  retryDelaySeconds: z.int().min(0).max(86_400).default(0),
+  runner: z.enum(["process", "docker"]).default("process"),
+  image: z.string().min(1).max(500).optional(),
+});
+export type CreateDeploymentRequest = z.input<typeof CreateDeploymentRequestSchema>;
+
+export const DeploymentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    flow: z.string(),
+    version: z.int(),
+    workQueue: z.string(),
+    tags: z.array(z.string()),
+    parameters: ParameterValuesSchema,
+    /** The flow version's parameter schema (JSON Schema), for building forms and CLI flags. */
+    parameterSchema: z.record(z.string(), z.unknown()),
+    retries: z.int(),
+    runner: z.string(),
+    image: z.string().nullable(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .meta({ id: "Deployment" });
+export type DeploymentView = z.infer<typeof DeploymentSchema>;
+
+export const CreateDeploymentResponseSchema = DeploymentSchema.extend({
+  /** False when a deployment of that name existed and was updated. */
+  created: z.boolean(),
+  /** Why no agent would take its runs now ("no online agent serves work queue …"); empty if one would. */
+  warnings: z.array(z.string()),
+});
+export type CreateDeploymentResponse = z.infer<typeof CreateDeploymentResponseSchema>;
+export const ListDeploymentsResponseSchema = z.object({ deployments: z.array(DeploymentSchema) });
