@@ -51,11 +51,14 @@ export class WatchFeed {
   private logsDone = false;
 
   /**
-   * A fresh read of the run's whole history (it is re-read every poll). `complete` when the run
-   * was already final when it was read (the caller read the run after the history and found it
-   * in the final state this history ends with).
+   * A read of the run's history: the whole of it, or (`onlyNew`) what came after the previous
+   * read's cursor. `complete` when the run was already final when it was read (the caller read
+   * the run after the history and found it in the final state this history ends with).
    */
-  addHistory(events: readonly StateEvent[], options: { complete: boolean }): void {
+  addHistory(
+    events: readonly StateEvent[],
+    options: { complete: boolean; onlyNew?: boolean },
+  ): void {
     // A final state held back by an earlier read goes back in line: the run may have moved on.
     if (this.final) this.events.push(this.final);
     this.final = null;
@@ -64,8 +67,10 @@ export class WatchFeed {
       const key = eventKey(event);
       const count = (counts.get(key) ?? 0) + 1;
       counts.set(key, count);
-      if (count <= (this.seen.get(key) ?? 0)) continue;
-      this.seen.set(key, count);
+      if (!options.onlyNew) {
+        if (count <= (this.seen.get(key) ?? 0)) continue;
+        this.seen.set(key, count);
+      }
       const timed = { item: event, t: sortable(event.at) };
       this.events.push(timed);
       this.latestEventTime = later(this.latestEventTime, timed.t);

@@ -41,8 +41,15 @@ const onRun = async (page: Page) => {
   await at(page, /\/runs\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("run-state")).toContainText("Completed", { timeout: 30_000 });
 };
-const onList = async (page: Page, title: "Runs" | "Deployments") => {
-  await at(page, new RegExp(`/${title.toLowerCase()}$`));
+const PATHS = {
+  Runs: "/runs",
+  Deployments: "/deployments",
+  "Work queues": "/work-queues",
+  Agents: "/agents",
+  Home: "",
+} as const;
+const onList = async (page: Page, title: keyof typeof PATHS) => {
+  await at(page, new RegExp(`${PATHS[title]}/?$`));
   await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
 };
 
@@ -124,6 +131,20 @@ test("Back and Forward through flows, editor, run, runs and deployments: every p
   await onList(page, "Runs");
   await page.goForward();
   await onList(page, "Deployments");
+
+  // The operations pages, there and back again.
+  for (const title of ["Work queues", "Agents", "Home"] as const) {
+    await nav.getByRole("link", { name: title }).click();
+    await onList(page, title);
+  }
+  await page.goBack();
+  await onList(page, "Agents");
+  await page.goBack();
+  await onList(page, "Work queues");
+  await page.goBack();
+  await onList(page, "Deployments");
+  await page.goForward();
+  await onList(page, "Work queues");
 
   expect(errors).toEqual([]);
 });

@@ -74,8 +74,9 @@ test("a failing run: the graph, the timeline and the task panel show where and w
   await expect(page.getByRole("status")).toHaveCount(0);
   await expect(page.getByTestId("run-parameters")).toContainText('"column":"price"');
 
-  // The failed node's panel: both attempts, each with its error and traceback.
-  await node(page, "transform").click();
+  // The failed node's panel: both attempts, each with its error and traceback. The count of
+  // failed tasks leads to it (with 2,000 tasks, the first failure is one click away).
+  await page.getByTestId("task-counts").getByRole("button", { name: "1 failed" }).click();
   await expect(page).toHaveURL(/task=transform/);
   const panel = page.getByTestId("task-panel");
   const attempts = panel.getByRole("list", { name: "Attempts" }).locator("li");

@@ -18,23 +18,35 @@ const POLL_MS = 250;
 const LOG_PAGE = 5000;
 // The server may be restarting: keep following this many seconds before giving up.
 const GIVE_UP_AFTER_FAILURES = 120;
-const WAITING_STATES = new Set(["Scheduled", "Late", "Paused", "Pending"]);
+const WAITING_STATES: ReadonlySet<string> = new Set(["Scheduled", "Late", "Paused", "Pending"]);
+const isWaiting = (state: string) => WAITING_STATES.has(state);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunView["state"]> {
   const feed = new WatchFeed();
   const warned = new Set<string>();
   let cursor: string | undefined;
+  let historyCursor: string | undefined;
+  let lastRunEvent: string | undefined;
+  let runView: FlowRunView | undefined;
   let logsDone = false;
   let failures = 0;
   for (;;) {
-    // The history first, then the run (so every completed task of that history has its result
-    // and error in it), then the logs (see cli/watch-feed.ts for why this order matters).
+    // The history first (only what is new), then the run (so every completed task of that
+    // history has its result and error in it) — read again only when the history moved or the
+    // run waits — then the logs (see cli/watch-feed.ts for why this order matters).
     const history = await api.request(
-      `/api/v1/flow-runs/${id}/history`,
+      `/api/v1/flow-runs/${encodeURIComponent(id)}/history`,
       FlowRunHistoryResponseSchema,
+      { query: { after: historyCursor } },
     );
-    const run = history.ok ? await api.request(`/api/v1/flow-runs/${id}`, FlowRunSchema) : history;
+    const stale =
+      !runView || (history.ok && history.data.events.length > 0) || isWaiting(runView.state);
+    const run: Result<FlowRunView> = !history.ok
+      ? history
+      : stale
+        ? await api.request(`/api/v1/flow-runs/${encodeURIComponent(id)}`, FlowRunSchema)
+        : { ok: true, data: runView! };
     if (!history.ok || !run.ok) {
       const error = (run as Extract<Result<unknown>, { ok: false }>).error;
       if (++failures > GIVE_UP_AFTER_FAILURES) throw new Error(error);
@@ -43,10 +55,13 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
       continue;
     }
     failures = 0;
+    runView = run.data;
+    historyCursor = history.data.next;
     const events = history.data.events;
-    const lastRunEvent = events.findLast((e) => e.task === null);
+    lastRunEvent = events.findLast((e) => e.task === null)?.to ?? lastRunEvent;
     feed.addHistory(events, {
-      complete: isFinalDisplayState(run.data.state) && lastRunEvent?.to === run.data.state,
+      complete: isFinalDisplayState(run.data.state) && lastRunEvent === run.data.state,
+      onlyNew: true,
     });
 
     while (!logsDone) {
@@ -66,7 +81,7 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
     print(feed, run.data);
 
     // Why nothing happens, said once per reason while the run waits for an agent.
-    if (WAITING_STATES.has(run.data.state)) {
+    if (isWaiting(run.data.state)) {
       const fresh = run.data.warnings.filter((w) => !warned.has(w));
       for (const warning of fresh) warned.add(warning);
       // Not stamped: a warning is about now, not a moment in the run's story, and a time here

@@ -98,7 +98,11 @@ export const StateEventSchema = z.object({
   at: isoTime,
 });
 export const FlowRunHistoryResponseSchema = z
-  .object({ events: z.array(StateEventSchema) })
+  .object({
+    events: z.array(StateEventSchema),
+    /** Pass as `after` to read only the state changes that come later. */
+    next: z.string(),
+  })
   .meta({ id: "FlowRunHistory" });
 export type FlowRunHistoryResponse = z.infer<typeof FlowRunHistoryResponseSchema>;
 

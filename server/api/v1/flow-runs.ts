@@ -8,6 +8,7 @@ import {
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { getRunHistory } from "../../runs/get-run-history.ts";
+import { HISTORY_CURSOR } from "../../runs/history-cursor.ts";
 import { waitForFlowRun } from "../../runs/wait-for-run.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
@@ -74,6 +75,13 @@ export const getFlowRunHistory = route(
   {
     access: "user",
     params: IdParams,
+    query: z.object({
+      after: z
+        .string()
+        .regex(HISTORY_CURSOR, "after is a `next` of an earlier answer")
+        .optional()
+        .describe("Only the state changes after this cursor (`next` of an earlier answer)"),
+    }),
     docs: {
       operationId: "getFlowRunHistory",
       summary: "Every state change of a flow run and of its tasks, in order",
@@ -84,7 +92,8 @@ export const getFlowRunHistory = route(
       errors: [404],
     },
   },
-  async ({ db, params }) => json(200, await getRunHistory(db, params.id)),
+  async ({ db, params, query }) =>
+    json(200, await getRunHistory(db, params.id, { after: query.after })),
 );
 
 export const postCancelFlowRun = route(

@@ -16,6 +16,7 @@ import {
   type RunHeader,
   type RunViewOptions,
 } from "../run-header.ts";
+import { decodeHistoryCursor, encodeHistoryCursor } from "../history-cursor.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
 
 export type ErrorSummary = { type: string; message: string };
@@ -106,17 +107,6 @@ export function errorSummary(error: unknown): ErrorSummary | null {
   return { type: String(type ?? "Error"), message: String(message ?? "") };
 }
 
-function encodeCursor(taskEvent: bigint, flowEvent: bigint): string {
-  return `${taskEvent}.${flowEvent}`;
-}
-
-function decodeCursor(cursor: string): { taskEvent: bigint; flowEvent: bigint } {
-  const match = /^(\d{1,19})\.(\d{1,19})$/.exec(cursor);
-  return match
-    ? { taskEvent: BigInt(match[1]!), flowEvent: BigInt(match[2]!) }
-    : { taskEvent: 0n, flowEvent: 0n };
-}
-
 async function readHeader(db: Db, id: string, options: RunViewOptions) {
   const run = isUuid(id)
     ? await db.flowRun.findUnique({ where: { id }, select: RUN_HEADER_SELECT })
@@ -198,7 +188,7 @@ export async function getRunPage(
   return {
     header,
     tasks: await buildTasks(db, row.flowVersionId, tasks, events),
-    cursor: encodeCursor(last.task, last.flow),
+    cursor: encodeHistoryCursor({ taskEvent: last.task, flowEvent: last.flow }),
     serverTime: new Date().toISOString(),
   };
 }
@@ -210,7 +200,7 @@ export async function getRunChanges(
   cursor: string,
   options: RunViewOptions,
 ): Promise<RunChanges> {
-  const after = decodeCursor(cursor);
+  const after = decodeHistoryCursor(cursor);
   const last = await lastEventIds(db, id);
   const { row, header } = await readHeader(db, id, options);
   let tasks: RunPageTask[] = [];
@@ -238,7 +228,7 @@ export async function getRunChanges(
   return {
     header,
     tasks,
-    cursor: encodeCursor(last.task, last.flow),
+    cursor: encodeHistoryCursor({ taskEvent: last.task, flowEvent: last.flow }),
     serverTime: new Date().toISOString(),
   };
 }

@@ -12,12 +12,13 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  useReactFlow,
   type Edge,
   type Node,
   type NodeProps,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
 import { formatDuration } from "@/app/_lib/format";
 import { BORDER, FILL, HEX, stateLabel } from "@/app/_lib/state-colors";
@@ -106,6 +107,27 @@ function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
   // component by run).
   const [dag] = useState(tasks);
   const positions = useMemo(() => layoutDag(dag), [dag]);
+  const flow = useReactFlow();
+  // A task selected elsewhere (its timeline row, a state's count, the find box) comes into view.
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const at = selected ? positions.get(selected) : undefined;
+    const box = container.current?.getBoundingClientRect();
+    if (!at || !box) return;
+    const topLeft = flow.flowToScreenPosition(at);
+    const bottomRight = flow.flowToScreenPosition({ x: at.x + NODE_WIDTH, y: at.y + NODE_HEIGHT });
+    const inView =
+      topLeft.x >= box.left &&
+      topLeft.y >= box.top &&
+      bottomRight.x <= box.right &&
+      bottomRight.y <= box.bottom;
+    if (inView) return;
+    const { zoom } = flow.getViewport();
+    void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, {
+      zoom: Math.max(zoom, 0.6),
+      duration: 200,
+    });
+  }, [selected, positions, flow]);
   const edges = useMemo<Edge[]>(
     () =>
       dag.flatMap((t) =>
@@ -156,7 +178,7 @@ function GraphCanvas({ tasks, selected, dark, onSelectTask }: Props) {
   }, [large, positions]);
 
   return (
-    <div className="h-full w-full [will-change:transform]" data-testid="run-graph">
+    <div ref={container} className="h-full w-full [will-change:transform]" data-testid="run-graph">
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -150,7 +150,8 @@ export function RunPage({ id }: { id: string }) {
             {v}
           </button>
         ))}
-        <TaskCounts tasks={tasks} />
+        <TaskFinder tasks={tasks} onSelectTask={selectTask} />
+        <TaskCounts tasks={tasks} selected={selected} onSelectTask={selectTask} />
       </div>
       <div
         className={`grid min-h-0 flex-1 ${task ? "grid-cols-[minmax(0,1fr)_minmax(360px,38%)]" : "grid-cols-1"}`}
@@ -217,22 +218,82 @@ export function RunPage({ id }: { id: string }) {
   );
 }
 
-/** "3 completed · 1 failed · 2 not run", each with its colour. */
-function TaskCounts({ tasks }: { tasks: readonly RunPageTask[] }) {
-  const counts = new Map<string, number>();
-  for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+/**
+ * "3 completed · 1 failed · 2 not run", each with its colour; a click goes to the next task in
+ * that state (the first failure of 2,000 tasks is one click away).
+ */
+function TaskCounts({
+  tasks,
+  selected,
+  onSelectTask,
+}: {
+  tasks: readonly RunPageTask[];
+  selected: string | null;
+  onSelectTask: (name: string) => void;
+}) {
+  const byState = new Map<string, RunPageTask[]>();
+  for (const t of tasks) byState.set(t.state, [...(byState.get(t.state) ?? []), t]);
+  const next = (state: string) => {
+    const list = byState.get(state) ?? [];
+    const at = list.findIndex((t) => t.name === selected);
+    return list[(at + 1) % list.length]!.name;
+  };
   return (
     <p
-      className="ml-auto flex flex-wrap gap-3 text-xs text-zinc-600 dark:text-zinc-400"
+      className="flex flex-wrap gap-1 text-xs text-zinc-600 dark:text-zinc-400"
       data-testid="task-counts"
     >
-      {TASK_RUN_STATES.filter((s) => counts.has(s)).map((s) => (
-        <span key={s} className="inline-flex items-center gap-1" data-state={s}>
+      {TASK_RUN_STATES.filter((s) => byState.has(s)).map((s) => (
+        <button
+          key={s}
+          type="button"
+          data-state={s}
+          title={`Go to the next ${stateLabel(s).toLowerCase()} task`}
+          onClick={() => onSelectTask(next(s))}
+          className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
           <span className={`size-2 rounded-full ${FILL[s]}`} aria-hidden />
-          {counts.get(s)} {stateLabel(s).toLowerCase()}
-        </span>
+          {byState.get(s)!.length} {stateLabel(s).toLowerCase()}
+        </button>
       ))}
     </p>
+  );
+}
+
+/** A task by name, among thousands: type, pick, and it opens. */
+function TaskFinder({
+  tasks,
+  onSelectTask,
+}: {
+  tasks: readonly RunPageTask[];
+  onSelectTask: (name: string) => void;
+}) {
+  const names = new Set(tasks.map((t) => t.name));
+  return (
+    <label className="ml-auto flex items-center gap-1 text-xs text-zinc-500">
+      <span className="sr-only">Find a task</span>
+      <input
+        type="search"
+        list="run-task-names"
+        placeholder="Find a task"
+        className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-950"
+        onChange={(e) => {
+          if (names.has(e.target.value)) onSelectTask(e.target.value);
+        }}
+        onKeyDown={(e) => {
+          const value = e.currentTarget.value.trim();
+          if (e.key !== "Enter" || !value) return;
+          const match =
+            tasks.find((t) => t.name === value) ?? tasks.find((t) => t.name.includes(value));
+          if (match) onSelectTask(match.name);
+        }}
+      />
+      <datalist id="run-task-names">
+        {tasks.map((t) => (
+          <option key={t.name} value={t.name} />
+        ))}
+      </datalist>
+    </label>
   );
 }
 

@@ -61,6 +61,12 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
   });
 
   const width = useElementWidth(area);
+  // A task selected elsewhere (its node, a state's count, the find box) comes into view.
+  useEffect(() => {
+    const index = selected ? tasks.findIndex((t) => t.name === selected) : -1;
+    if (index >= 0) rows.scrollToIndex(index, { align: "auto" });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
+  }, [selected]);
   const x = (t: number) => ((t - span.start) / (span.end - span.start)) * width;
   const axis = useMemo(() => ticks(span, Math.max(2, Math.floor(width / 110))), [span, width]);
 
