@@ -205,6 +205,11 @@ test("run --watch prints states, log lines and results in the order they happene
     'bye Completed → "bye"',
     "flow run Completed",
   ]);
+  // `pipebook watch RUN` tells an existing run's story the same way, here after its end.
+  const id = /Created flow run (\S+)/.exec(ok.stdout)![1]!;
+  const again = await pipebook(baseURL!, ["watch", id]);
+  expect(again.code).toBe(0);
+  expect(watchLines(again.stdout).texts).toEqual(texts);
 
   const failed = await pipebook(baseURL!, [
     "run",
@@ -345,7 +350,14 @@ test("--help documents every command", async ({ baseURL }) => {
   expect(help.stdout).toContain("flow import FILE");
   expect(help.stdout).toContain("cancel RUN");
   expect(help.stdout).toMatch(/\n {2}flows +list the flows/);
-  for (const command of [["flow", "import"], ["deploy"], ["run"], ["flows"], ["cancel"]]) {
+  for (const command of [
+    ["flow", "import"],
+    ["deploy"],
+    ["run"],
+    ["flows"],
+    ["cancel"],
+    ["watch"],
+  ]) {
     const out = await pipebook(baseURL!, [...command, "--help"]);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Usage: pipebook /);

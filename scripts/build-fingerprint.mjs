@@ -18,6 +18,8 @@ export const BUILD_INPUTS = [
   "tsconfig.json",
 ];
 
+const TEST_FILE = /\.test\.tsx?$/;
+
 export const stampFile = (root) => path.join(root, ".next", "pipebook-build-stamp");
 
 /** Calls `onFile` for every file under `dir`, in name order, skipping node_modules and dot-files. */
@@ -39,6 +41,8 @@ export function sourceFingerprint(root) {
   const hash = crypto.createHash("sha256");
   for (const input of BUILD_INPUTS) {
     forEachFile(path.join(root, input), (file, stat) => {
+      // Tests beside the code are not part of the build: writing one must not rebuild the studio.
+      if (TEST_FILE.test(file)) return;
       hash.update(`${path.relative(root, file)}\0${stat.size}\0`);
       hash.update(fs.readFileSync(file));
     });

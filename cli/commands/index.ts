@@ -9,6 +9,7 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
+import { watchCommand } from "./watch-run.ts";
 import { workQueueLsCommand } from "./work-queue-ls.ts";
 import { workQueuePauseCommand } from "./work-queue-pause.ts";
 import { workQueuePreviewCommand } from "./work-queue-preview.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   deployCommand,
   runCommand,
   runsCommand,
+  watchCommand,
   logsCommand,
   cancelCommand,
   retryCommand,
