@@ -14,6 +14,13 @@ const BLOCK = 500;
 // 500,000 rows of 18 px: 9 M px, under every browser's limit on an element's height.
 const SECTION = 500_000;
 
+/** The window read for block `b` of a run's log (block 0: its first lines). */
+export const blockWindow = (runId: string, b: number) => ({
+  runId,
+  from: b * BLOCK + 1,
+  to: (b + 1) * BLOCK + 1,
+});
+
 export type ListHandle = { toStart(): void; toEnd(): void };
 
 /** What both lists of the viewer take: the run, how far its log goes, and the viewer's state. */
@@ -47,7 +54,7 @@ export function AllLines({
   // longer than a section is shown a section at a time, picked above the list.
   const sections = Math.max(1, Math.ceil(total / SECTION));
   const [chosen, setSection] = useState<number | null>(null);
-  const section = follow || chosen === null ? sections - 1 : Math.min(chosen, sections - 1);
+  const section = follow ? sections - 1 : Math.min(chosen ?? 0, sections - 1);
   const offset = section * SECTION;
   const count = Math.min(SECTION, total - offset);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read each render
@@ -68,8 +75,7 @@ export function AllLines({
   // A block is asked for whole (its key never changes); the server answers the lines it has.
   // Only the last block can grow: it is read again when the log does.
   const lastBlock = Math.floor(Math.max(0, total - 1) / BLOCK);
-  const block = (b: number) =>
-    trpc.logs.window.queryOptions({ runId, from: b * BLOCK + 1, to: (b + 1) * BLOCK + 1 });
+  const block = (b: number) => trpc.logs.window.queryOptions(blockWindow(runId, b));
   const reads = useQueries({
     queries: blocks.map((b) => ({
       ...block(b),

@@ -2,10 +2,12 @@
 // A flow run, live: its header and actions, then the run as a graph, a timeline or its logs,
 // and the selected task's panel beside them. The view and the selected task are in the URL
 // (?view=timeline&task=load), so a link shows exactly this; Back returns to the previous view.
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { memo, useCallback, useMemo, useState, type ReactNode } from "react";
 import { Alert, buttonClass } from "@/app/_components/dialog";
+import { blockWindow } from "@/app/_components/log-viewer/all-lines";
 import { LogViewer, type LogFilters } from "@/app/_components/log-viewer/log-viewer";
 import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
@@ -18,11 +20,16 @@ import {
   TASK_RUN_STATES,
 } from "@/contract/run-states";
 import { ReplayDialog, type ReplayTarget } from "./replay-dialog";
-import { RunGraph } from "./run-graph";
 import { RunHeader } from "./run-header";
 import { RunTimeline } from "./run-timeline";
 import { TaskPanel } from "./task-panel";
 import { useRunPage, type RunPageTask } from "./use-run-page";
+
+// React Flow is the page's largest script: fetched only when the graph is shown.
+const RunGraph = dynamic(() => import("./run-graph").then((m) => m.RunGraph), {
+  ssr: false,
+  loading: () => <p className="px-6 py-4 text-sm text-zinc-500">Drawing the graph…</p>,
+});
 
 const VIEWS = ["graph", "timeline", "logs"] as const;
 type View = (typeof VIEWS)[number];
@@ -42,18 +49,34 @@ export function RunPage({ id }: { id: string }) {
     : "graph";
   const selected = params.get("task");
   // A new view is a step Back returns from; selecting a task only replaces the address.
-  const navigate = (changes: Record<string, string | null>, push = false) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) next.delete(key);
-      else next.set(key, value);
-    }
-    const query = next.toString();
-    const url = query ? `${pathname}?${query}` : pathname;
-    if (push) router.push(url, { scroll: false });
-    else router.replace(url, { scroll: false });
-  };
-  const selectTask = (name: string | null) => navigate({ task: name });
+  const navigate = useCallback(
+    (changes: Record<string, string | null>, push = false) => {
+      const next = new URLSearchParams(params);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null) next.delete(key);
+        else next.set(key, value);
+      }
+      const query = next.toString();
+      const url = query ? `${pathname}?${query}` : pathname;
+      if (push) router.push(url, { scroll: false });
+      else router.replace(url, { scroll: false });
+    },
+    [params, pathname, router],
+  );
+  const selectTask = useCallback((name: string | null) => navigate({ task: name }), [navigate]);
+  // A run's tasks never change (only their states do): their names, once.
+  const taskCount = page.data?.tasks.length ?? 0;
+  const taskNames = useMemo(
+    () => page.data?.tasks.map((t) => t.name) ?? [],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the names, not the live states
+    [id, taskCount],
+  );
+  // Opened on its logs, the page reads their first lines together with the run, not after it.
+  useQuery({
+    ...trpc.logs.window.queryOptions(blockWindow(id, 0)),
+    enabled: view === "logs" && !params.get("logTask") && !params.get("level") && !params.get("q"),
+    staleTime: Infinity,
+  });
   // The log's filters are in the address too (a link to "the errors of task load").
   const logFilters: LogFilters = {
     task: params.get("logTask") ?? undefined,
@@ -150,7 +173,7 @@ export function RunPage({ id }: { id: string }) {
             {v}
           </button>
         ))}
-        <TaskFinder tasks={tasks} onSelectTask={selectTask} />
+        <TaskFinder names={taskNames} onSelectTask={selectTask} />
         <TaskCounts tasks={tasks} selected={selected} onSelectTask={selectTask} />
       </div>
       <div
@@ -232,7 +255,11 @@ function TaskCounts({
   onSelectTask: (name: string) => void;
 }) {
   const byState = new Map<string, RunPageTask[]>();
-  for (const t of tasks) byState.set(t.state, [...(byState.get(t.state) ?? []), t]);
+  for (const t of tasks) {
+    const list = byState.get(t.state);
+    if (list) list.push(t);
+    else byState.set(t.state, [t]);
+  }
   const next = (state: string) => {
     const list = byState.get(state) ?? [];
     const at = list.findIndex((t) => t.name === selected);
@@ -260,15 +287,18 @@ function TaskCounts({
   );
 }
 
-/** A task by name, among thousands: type, pick, and it opens. */
-function TaskFinder({
-  tasks,
+/**
+ * A task by name, among thousands: type, pick, and it opens. Memoised on the names (a run's tasks
+ * never change): the 2,000 options are not redrawn on every live change.
+ */
+const TaskFinder = memo(function TaskFinder({
+  names,
   onSelectTask,
 }: {
-  tasks: readonly RunPageTask[];
+  names: readonly string[];
   onSelectTask: (name: string) => void;
 }) {
-  const names = new Set(tasks.map((t) => t.name));
+  const known = new Set(names);
   return (
     <label className="ml-auto flex items-center gap-1 text-xs text-zinc-500">
       <span className="sr-only">Find a task</span>
@@ -278,24 +308,23 @@ function TaskFinder({
         placeholder="Find a task"
         className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-950"
         onChange={(e) => {
-          if (names.has(e.target.value)) onSelectTask(e.target.value);
+          if (known.has(e.target.value)) onSelectTask(e.target.value);
         }}
         onKeyDown={(e) => {
           const value = e.currentTarget.value.trim();
           if (e.key !== "Enter" || !value) return;
-          const match =
-            tasks.find((t) => t.name === value) ?? tasks.find((t) => t.name.includes(value));
-          if (match) onSelectTask(match.name);
+          const match = known.has(value) ? value : names.find((n) => n.includes(value));
+          if (match) onSelectTask(match);
         }}
       />
       <datalist id="run-task-names">
-        {tasks.map((t) => (
-          <option key={t.name} value={t.name} />
+        {names.map((name) => (
+          <option key={name} value={name} />
         ))}
       </datalist>
     </label>
   );
-}
+});
 
 function LiveStatus({ status }: { status: string }) {
   const [text, color] =
