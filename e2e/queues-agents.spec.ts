@@ -9,7 +9,6 @@ import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { startAgent, stopAllAgents, waitForRun, type RunView } from "./support/agents.ts";
 import { pipebook } from "./support/cli.ts";
-import { E2E_API_KEY } from "./support/constants.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
 import { openEditor, signIn } from "./support/studio.ts";
 
@@ -321,8 +320,17 @@ test.describe("studio", { tag: "@studio" }, () => {
     for (const box of await dialog.getByRole("checkbox").all()) await box.uncheck();
     await dialog.getByRole("checkbox", { name: queue }).check();
     await dialog.getByLabel("Tags it carries").fill("gpu, big");
-    const command = `curl -fsSLO ${baseURL}/agent/pipebook-agent.mjs && node pipebook-agent.mjs start --api-url ${baseURL} --api-key PASTE_AN_API_KEY_HERE --queue ${queue} --tags gpu,big`;
-    await expect(dialog.getByTestId("agent-command")).toHaveText(command);
+    // No key yet: the line says so, and the dialog offers to make one for the chosen queue.
+    await expect(dialog.getByTestId("agent-command")).toHaveCount(0);
+    await dialog.getByRole("button", { name: `Create an agent key for ${queue}` }).click();
+    const line = dialog.getByTestId("agent-command");
+    await expect(line).toContainText("PIPEBOOK_API_KEY=pb_");
+    const command = (await line.textContent())!;
+    expect(command).toMatch(
+      new RegExp(
+        `^curl -fsSLO ${baseURL}/agent/pipebook-agent\\.mjs && PIPEBOOK_API_KEY=pb_[\\w-]+ node pipebook-agent\\.mjs start --api-url ${baseURL} --queue ${queue} --tags gpu,big$`,
+      ),
+    );
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await dialog.getByRole("button", { name: "Copy" }).click();
     await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
@@ -330,8 +338,8 @@ test.describe("studio", { tag: "@studio" }, () => {
     expect(copied).toBe(command);
     await dialog.getByRole("button", { name: "Close" }).click();
 
-    // The line as a VM runs it, with a key put in for the placeholder.
-    const vm = spawn("bash", ["-c", copied.replace("PASTE_AN_API_KEY_HERE", E2E_API_KEY)], {
+    // The line exactly as a VM runs it: the agent key it made serves this queue and no other.
+    const vm = spawn("bash", ["-c", copied], {
       cwd: fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-vm-")),
       detached: true,
       stdio: "ignore",

@@ -5,6 +5,7 @@ import { cancelCommand } from "./cancel.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { flowsCommand } from "./flows.ts";
+import { keyCreateCommand, keyLsCommand, keyRevokeCommand } from "./key.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
@@ -30,4 +31,7 @@ export const COMMANDS: readonly Command[] = [
   workQueuePauseCommand,
   workQueueResumeCommand,
   agentLsCommand,
+  keyCreateCommand,
+  keyLsCommand,
+  keyRevokeCommand,
 ];

@@ -2,7 +2,14 @@ import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { PipebookError } from "../errors.ts";
 
-export type AgentRow = { id: string; queues: string[]; tags: string[]; stoppedAt: Date | null };
+export type AgentRow = {
+  id: string;
+  queues: string[];
+  tags: string[];
+  stoppedAt: Date | null;
+  /** The API key that registered it (null for agents registered before keys were bound). */
+  apiKeyId: string | null;
+};
 
 // An agent's queues and tags never change after it registers, and each claim and heartbeat
 // needs them: remembering them spares a read on the dispatch path. A stop forgets the agent.
@@ -27,7 +34,7 @@ export async function findAgent(db: Db, id: string): Promise<AgentRow> {
   const agent = isUuid(id)
     ? await db.agent.findUnique({
         where: { id },
-        select: { id: true, queues: true, tags: true, stoppedAt: true },
+        select: { id: true, queues: true, tags: true, stoppedAt: true, apiKeyId: true },
       })
     : null;
   if (!agent) {

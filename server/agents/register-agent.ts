@@ -13,6 +13,8 @@ export async function registerAgent(
     queues: string[];
     tags: string[];
     concurrency: number;
+    /** The key registering it: the only one that may act as this agent afterwards. */
+    apiKeyId?: string | null;
   },
   config: Config["agents"],
 ): Promise<RegisterAgentResponse> {
@@ -24,6 +26,7 @@ export async function registerAgent(
       queues: [...new Set(input.queues)],
       tags: [...new Set(input.tags)],
       concurrency: input.concurrency,
+      apiKeyId: input.apiKeyId ?? null,
     },
     select: { id: true },
   });

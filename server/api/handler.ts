@@ -7,10 +7,16 @@ import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
+import { requirePermission, type Permission } from "../auth/permissions.ts";
+import { requireAgentCaller } from "../agents/agent-access.ts";
 import { storableProblem } from "../../contract/storable-json.ts";
 import { describeRequestIssues, errorResponse } from "./respond.ts";
 
-export type Access = "public" | "user" | "agent";
+/**
+ * Who may call a route: anyone (`public`), the agent protocol (`agent`: agent keys, and admins'
+ * keys), or a user with a permission (server/auth/permissions.ts).
+ */
+export type Access = "public" | "agent" | Permission;
 
 export type RouteContext<P, Q, B> = {
   request: Request;
@@ -31,6 +37,7 @@ export const API_TAGS = {
   "Flow runs": "Runs: read, follow, cancel, replay",
   "Work queues": "The queues runs wait in for an agent",
   Agents: "The agents that execute runs",
+  "API keys": "Keys for scripts, the CLI and agents",
   "Agent protocol": "What agents call (agent keys may call only these)",
   Server: "Health and this document",
 } as const;
@@ -120,9 +127,12 @@ export function route<P, Q, B>(
 const ANONYMOUS: Principal = {
   userId: "",
   userName: "anonymous",
-  role: "member",
+  role: "viewer",
   keyKind: "user",
   via: "api-key",
+  keyId: null,
+  keyRole: null,
+  queues: [],
 };
 
 async function authorize(db: Db, request: Request, access: Access): Promise<Principal> {
@@ -140,9 +150,8 @@ async function authorize(db: Db, request: Request, access: Access): Promise<Prin
         : "an API key is required: send the header Authorization: Bearer <key>",
     );
   }
-  if (access === "user" && principal.keyKind !== "user") {
-    throw new PipebookError("forbidden", "agent keys may only call the agent protocol");
-  }
+  if (access === "agent") requireAgentCaller(principal);
+  else requirePermission(principal, access);
   return principal;
 }
 

@@ -34,6 +34,7 @@ import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
 import { getAgents } from "./v1/agents-admin.ts";
+import { getApiKeys, postApiKey, postRevokeApiKey } from "./v1/api-keys.ts";
 import {
   getWorkQueueByName,
   getWorkQueuePreview,
@@ -99,6 +100,9 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/agents/:id/claim", postClaim],
   ["POST", "/api/v1/agents/:id/heartbeat", postHeartbeat],
   ["POST", "/api/v1/agents/:id/stop", postStop],
+  ["GET", "/api/v1/api-keys", getApiKeys],
+  ["POST", "/api/v1/api-keys", postApiKey],
+  ["POST", "/api/v1/api-keys/:id/revoke", postRevokeApiKey],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

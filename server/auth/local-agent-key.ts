@@ -5,7 +5,8 @@ import { generateApiKey, hashSecret, keyPrefix } from "./secrets.ts";
 
 const NAME = "local agent (started by the server)";
 
-export async function issueLocalAgentKey(db: Db): Promise<string> {
+/** The local agent serves the default queue (server/services/local-agent.ts); its key no more. */
+export async function issueLocalAgentKey(db: Db, queues = ["default"]): Promise<string> {
   const admin = await db.user.findFirstOrThrow({
     where: { role: "admin" },
     orderBy: { createdAt: "asc" },
@@ -21,6 +22,7 @@ export async function issueLocalAgentKey(db: Db): Promise<string> {
       data: {
         name: NAME,
         kind: "agent",
+        queues,
         prefix: keyPrefix(key),
         hash: hashSecret(key),
         userId: admin.id,

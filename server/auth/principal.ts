@@ -1,15 +1,24 @@
 // Who is asking: resolved from a bearer API key (scripts, CLI, agents) or a session cookie (the
 // studio), then passed to services that need to know.
 import type { Db } from "../db/client.ts";
+import { subscribe } from "../events/bus.ts";
+import { lesserRole, type Role } from "./permissions.ts";
 import { hashSecret } from "./secrets.ts";
 
 export type Principal = {
   userId: string;
   userName: string;
-  role: "admin" | "member";
+  /** What this caller may do: the user's role, lowered to the key's own role when it has one. */
+  role: Role;
   /** "agent" keys may only speak the agent protocol. */
   keyKind: "user" | "agent";
   via: "api-key" | "session";
+  /** The API key used, or the one the session was signed in with. */
+  keyId: string | null;
+  /** The key's own role, when it has one lower than its user's. */
+  keyRole: Role | null;
+  /** The work queues an agent key serves (empty for user keys). */
+  queues: string[];
 };
 
 export const SESSION_COOKIE = "pipebook_session";
@@ -27,7 +36,12 @@ type CachedKey = { principal: Principal; until: number };
 
 function keyCache(): Map<string, CachedKey> {
   const holder = globalThis as { [KEY_CACHE]?: Map<string, CachedKey> };
-  holder[KEY_CACHE] ??= new Map();
+  if (!holder[KEY_CACHE]) {
+    holder[KEY_CACHE] = new Map();
+    // A key revoked through any replica is forgotten by all of them at once (the bus carries
+    // the event over PostgreSQL NOTIFY), not after the cache's few seconds.
+    subscribe("key-revoked", () => holder[KEY_CACHE]?.clear());
+  }
   return holder[KEY_CACHE];
 }
 
@@ -41,6 +55,8 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
     select: {
       id: true,
       kind: true,
+      role: true,
+      queues: true,
       revokedAt: true,
       expiresAt: true,
       lastUsedAt: true,
@@ -58,9 +74,12 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
   const principal: Principal = {
     userId: row.user.id,
     userName: row.user.name,
-    role: row.user.role,
+    role: lesserRole(row.user.role, row.role),
     keyKind: row.kind,
     via: "api-key",
+    keyId: row.id,
+    keyRole: row.role,
+    queues: row.queues,
   };
   if (cache.size > 1000) cache.clear();
   const until = Math.min(now.getTime() + KEY_CACHE_MS, row.expiresAt?.getTime() ?? Infinity);
@@ -68,7 +87,7 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
   return principal;
 }
 
-/** Forgets remembered keys (after a key is revoked, so it stops working at once here). */
+/** Forgets remembered keys in this process (the bus's "key-revoked" does it everywhere). */
 export function forgetApiKeys(): void {
   keyCache().clear();
 }
@@ -76,15 +95,26 @@ export function forgetApiKeys(): void {
 export async function authenticateSession(db: Db, token: string): Promise<Principal | null> {
   const row = await db.session.findUnique({
     where: { tokenHash: hashSecret(token) },
-    select: { expiresAt: true, user: { select: { id: true, name: true, role: true } } },
+    select: {
+      expiresAt: true,
+      user: { select: { id: true, name: true, role: true } },
+      apiKey: { select: { id: true, role: true, revokedAt: true, expiresAt: true } },
+    },
   });
-  if (!row || row.expiresAt <= new Date()) return null;
+  const now = new Date();
+  if (!row || row.expiresAt <= now) return null;
+  // Revoking a key deletes its sessions; this check also covers a key that expired since.
+  const key = row.apiKey;
+  if (key && (key.revokedAt || (key.expiresAt && key.expiresAt <= now))) return null;
   return {
     userId: row.user.id,
     userName: row.user.name,
-    role: row.user.role,
+    role: lesserRole(row.user.role, key?.role),
     keyKind: "user",
     via: "session",
+    keyId: key?.id ?? null,
+    keyRole: key?.role ?? null,
+    queues: [],
   };
 }
 

@@ -27,7 +27,12 @@ export async function signInWithApiKey(
   const token = generateToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db.session.create({
-    data: { tokenHash: hashSecret(token), userId: principal.userId, expiresAt },
+    data: {
+      tokenHash: hashSecret(token),
+      userId: principal.userId,
+      apiKeyId: principal.keyId,
+      expiresAt,
+    },
   });
   return { token, expiresAt, userName: principal.userName };
 }

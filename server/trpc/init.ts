@@ -2,6 +2,7 @@
 // a signed-in user. Domain errors become tRPC errors with the right code here, once.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
+import { requirePermission, type Permission } from "../auth/permissions.ts";
 import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";
 import { isPipebookError, type ErrorCode } from "../errors.ts";
@@ -65,9 +66,21 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 
-export const userProcedure = t.procedure.use(mapErrors).use(({ ctx, next }) => {
-  if (!ctx.principal || ctx.principal.keyKind !== "user") {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to use the studio" });
-  }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
-});
+/**
+ * A procedure that needs a permission (server/auth/permissions.ts). The check runs before the
+ * input is parsed, so a caller without the permission learns nothing from validation errors.
+ */
+export function procedure(permission: Permission) {
+  return t.procedure.use(mapErrors).use(({ ctx, next }) => {
+    if (!ctx.principal) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to use the studio" });
+    }
+    requirePermission(ctx.principal, permission);
+    return next({ ctx: { ...ctx, principal: ctx.principal } });
+  });
+}
+
+export const readProcedure = procedure("read");
+export const operateProcedure = procedure("operate");
+export const editProcedure = procedure("edit");
+export const adminProcedure = procedure("admin");

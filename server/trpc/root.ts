@@ -1,6 +1,7 @@
 // The studio's API: one router per domain, each a thin layer over server/<domain>.
 import { router } from "./init.ts";
 import { agentsRouter } from "./routers/agents.ts";
+import { apiKeysRouter } from "./routers/api-keys.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { flowsRouter } from "./routers/flows.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   runPage: runPageRouter,
   queues: queuesRouter,
   agents: agentsRouter,
+  apiKeys: apiKeysRouter,
   logs: logsRouter,
   dashboard: dashboardRouter,
 });

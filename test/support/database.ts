@@ -78,3 +78,17 @@ export function freshDatabase(): { readonly handle: DatabaseHandle; readonly db:
     },
   };
 }
+
+/**
+ * Makes the server's process-wide database (server/db/client.ts getDb) this test database, so
+ * that whole requests — `dispatch`, tRPC contexts — run against it.
+ */
+export function serveFrom(test: { readonly handle: DatabaseHandle }): void {
+  const holder = globalThis as { [key: symbol]: unknown };
+  beforeAll(() => {
+    holder[Symbol.for("pipebook.database")] = Promise.resolve(test.handle);
+  });
+  afterAll(() => {
+    delete holder[Symbol.for("pipebook.database")];
+  });
+}

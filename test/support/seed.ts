@@ -2,6 +2,8 @@
 import crypto from "node:crypto";
 import { checkFlowFile } from "../../contract/flow-file/parse.ts";
 import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
+import type { Role } from "../../server/auth/permissions.ts";
+import type { Principal } from "../../server/auth/principal.ts";
 import type { Db } from "../../server/db/client.ts";
 import { createDeployment } from "../../server/deployments/create-deployment.ts";
 import { saveFlow } from "../../server/flows/save-flow.ts";
@@ -122,4 +124,21 @@ export async function seedRunIn(
     from = to;
   }
   return id;
+}
+
+/** A signed-in caller of the given role, for tRPC callers in tests. */
+export function principalOf(
+  role: Role,
+  user: { id: string; name: string } = { id: "", name: "test" },
+): Principal {
+  return {
+    userId: user.id,
+    userName: user.name,
+    role,
+    keyKind: "user",
+    via: "session",
+    keyId: null,
+    keyRole: null,
+    queues: [],
+  };
 }

@@ -1,22 +1,28 @@
 "use client";
-// "Add agent": pick the queues and tags, get the one line that downloads this server's agent and
-// starts it on another machine (it needs only Node ≥ 20 and to reach this server). The key is a
-// placeholder: scoped agent keys come with the security work, and no key is invented here.
-import { useQuery } from "@tanstack/react-query";
+// "Add agent": pick the queues and tags, create an agent key for those queues, and get the one
+// line that downloads this server's agent and starts it on another machine (it needs only
+// Node ≥ 20 and to reach this server). The key travels in the environment, not as an argument:
+// other users of that machine can read a process's arguments, not its environment.
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { Check, Copy } from "lucide-react";
 import { useRef, useState } from "react";
 import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { useTRPC } from "@/app/_lib/trpc";
 
-// Plain letters: the line still parses in any shell before the key is put in (`<KEY>` would be
-// read as a redirection).
-export const AGENT_KEY_PLACEHOLDER = "PASTE_AN_API_KEY_HERE";
+// Shown until a key is created; plain letters, so the line still parses in any shell (`<KEY>`
+// would be read as a redirection).
+export const AGENT_KEY_PLACEHOLDER = "CREATE_A_KEY_FIRST";
 
 /** The command a remote machine runs (agent/config.ts has every option). */
-export function agentStartCommand(origin: string, queues: string[], tags: string[]): string {
+export function agentStartCommand(
+  origin: string,
+  queues: string[],
+  tags: string[],
+  key: string = AGENT_KEY_PLACEHOLDER,
+): string {
   return [
     `curl -fsSLO ${origin}/agent/pipebook-agent.mjs &&`,
-    `node pipebook-agent.mjs start --api-url ${origin} --api-key ${AGENT_KEY_PLACEHOLDER}`,
+    `PIPEBOOK_API_KEY=${key} node pipebook-agent.mjs start --api-url ${origin}`,
     `--queue ${queues.join(",")}`,
     ...(tags.length ? [`--tags ${tags.join(",")}`] : []),
   ].join(" ");
@@ -44,17 +50,36 @@ function AddAgentForm() {
   const [other, setOther] = useState("");
   const [tags, setTags] = useState("");
   const [copied, setCopied] = useState(false);
+  const createKey = useMutation(trpc.apiKeys.create.mutationOptions());
+  // A key serves the queues it was made for: changing them asks for a new key.
+  const [made, setMade] = useState<{ key: string; queues: string } | null>(null);
 
   // Until the user picks: "default" if there is one, else the first queue.
   const chosen = picked ?? new Set(known.includes("default") ? ["default"] : known.slice(0, 1));
   const queueList = [...new Set([...known.filter((q) => chosen.has(q)), ...words(other)])];
-  const command = agentStartCommand(window.location.origin, queueList, [...new Set(words(tags))]);
+  const key = made && made.queues === queueList.join(",") ? made.key : undefined;
+  const command = agentStartCommand(
+    window.location.origin,
+    queueList,
+    [...new Set(words(tags))],
+    key,
+  );
   const toggle = (name: string) => {
     const next = new Set(chosen);
     if (!next.delete(name)) next.add(name);
     setPicked(next);
     setCopied(false);
   };
+  function makeKey() {
+    createKey.mutate(
+      {
+        kind: "agent",
+        name: `agent on ${queueList.join(", ")}`.slice(0, 100),
+        queues: queueList,
+      },
+      { onSuccess: (answer) => setMade({ key: answer.key, queues: queueList.join(",") }) },
+    );
+  }
 
   // The clipboard API exists only in secure contexts (https, or this machine): a studio opened
   // over plain http from another machine — where agents are added — selects the line instead.
@@ -125,6 +150,26 @@ function AddAgentForm() {
           <p role="alert" className="text-red-600">
             Pick at least one work queue.
           </p>
+        ) : !key ? (
+          <div className="flex flex-col items-start gap-1.5">
+            <button
+              type="button"
+              className={buttonClass("primary")}
+              disabled={createKey.isPending}
+              onClick={makeKey}
+            >
+              Create an agent key for {queueList.join(", ")}
+            </button>
+            <span className="text-xs text-zinc-500">
+              The key lets a machine claim and run the runs of these queues, nothing else. It is
+              shown once; revoke it on the API keys page.
+            </span>
+            {createKey.error ? (
+              <p role="alert" className="text-red-600">
+                {createKey.error.message}
+              </p>
+            ) : null}
+          </div>
         ) : (
           <div className="flex items-start gap-2">
             <pre
@@ -145,8 +190,8 @@ function AddAgentForm() {
           </div>
         )}
         <p className="text-xs text-zinc-500">
-          <code>{AGENT_KEY_PLACEHOLDER}</code> is a placeholder: scoped agent keys come with the
-          security work; until they exist, the agent needs an API key of this server. Add{" "}
+          The key is shown only now. To keep it out of shell history, put it in a file readable only
+          by the agent&apos;s user and start with <code>--api-key-file FILE</code>. Add{" "}
           <code>--concurrency N</code> to bound the runs it takes at once (default 4);{" "}
           <code>node pipebook-agent.mjs --help</code> lists every option.
         </p>

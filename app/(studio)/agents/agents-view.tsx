@@ -1,6 +1,7 @@
 "use client";
 // The agents, kept live: an agent's Online/Offline state and last heartbeat are polled every two
 // seconds, so an agent that dies shows Offline within a lease and a refresh.
+import { useCan } from "@/app/_lib/viewer";
 import { useQuery } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import Link from "next/link";
@@ -29,6 +30,7 @@ export function AgentsView() {
   const trpc = useTRPC();
   const [all, setAll] = useState(false);
   const [adding, setAdding] = useState(false);
+  const canAdmin = useCan("admin");
   const agents = useQuery({
     ...trpc.agents.list.queryOptions({ all }),
     refetchInterval: 2_000,
@@ -45,13 +47,15 @@ export function AgentsView() {
               <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
               Show agents offline for more than a day
             </label>
-            <button
-              type="button"
-              className={buttonClass("primary")}
-              onClick={() => setAdding(true)}
-            >
-              <Plus className="size-4" aria-hidden /> Add agent
-            </button>
+            {canAdmin ? (
+              <button
+                type="button"
+                className={buttonClass("primary")}
+                onClick={() => setAdding(true)}
+              >
+                <Plus className="size-4" aria-hidden /> Add agent
+              </button>
+            ) : null}
           </>
         }
       />

@@ -1,6 +1,7 @@
 "use client";
 // The deployments page: each deployment with its flow (opens the editor), its runs (the runs
 // page filtered to it), its last run, and Run (the editor's run dialog, on this deployment).
+import { useCan } from "@/app/_lib/viewer";
 import { useQuery } from "@tanstack/react-query";
 import { Play } from "lucide-react";
 import Link from "next/link";
@@ -24,6 +25,7 @@ export function DeploymentsList() {
     refetchInterval: 3_000,
   });
   const [running, setRunning] = useState<{ flow: string; id: string } | null>(null);
+  const canOperate = useCan("operate");
   return (
     <>
       <QueryView
@@ -84,14 +86,16 @@ export function DeploymentsList() {
                     >
                       Run history
                     </Link>
-                    <button
-                      type="button"
-                      className={buttonClass()}
-                      onClick={() => setRunning({ flow: d.flow, id: d.id })}
-                    >
-                      <Play className="size-3.5" aria-hidden />
-                      Run
-                    </button>
+                    {canOperate ? (
+                      <button
+                        type="button"
+                        className={buttonClass()}
+                        onClick={() => setRunning({ flow: d.flow, id: d.id })}
+                      >
+                        <Play className="size-3.5" aria-hidden />
+                        Run
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
               );

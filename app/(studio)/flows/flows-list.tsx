@@ -16,6 +16,7 @@ import { downloadText } from "@/app/_lib/download";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { IconButton } from "@/app/_components/icon-button";
+import { useCan } from "@/app/_lib/viewer";
 
 type Pending =
   { kind: "new" } | { kind: "rename"; name: string } | { kind: "delete"; name: string } | null;
@@ -25,6 +26,7 @@ export function FlowsList() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const flows = useQuery(trpc.flows.list.queryOptions());
+  const canEdit = useCan("edit");
   const [pending, setPending] = useState<Pending>(null);
   const [importProblems, setImportProblems] = useState<string[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -64,35 +66,37 @@ export function FlowsList() {
       <PageHeader
         title="Flows"
         actions={
-          <>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".yaml,.yml,.json,application/json,application/yaml"
-              className="hidden"
-              aria-label="Flow file to import"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = "";
-                if (file) void onImport(file);
-              }}
-            />
-            <button
-              type="button"
-              className={buttonClass()}
-              onClick={() => fileInput.current?.click()}
-              disabled={importFlow.isPending}
-            >
-              <Upload className="size-4" aria-hidden /> Import
-            </button>
-            <button
-              type="button"
-              className={buttonClass("primary")}
-              onClick={() => setPending({ kind: "new" })}
-            >
-              <Plus className="size-4" aria-hidden /> New flow
-            </button>
-          </>
+          canEdit ? (
+            <>
+              <input
+                ref={fileInput}
+                type="file"
+                accept=".yaml,.yml,.json,application/json,application/yaml"
+                className="hidden"
+                aria-label="Flow file to import"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  e.target.value = "";
+                  if (file) void onImport(file);
+                }}
+              />
+              <button
+                type="button"
+                className={buttonClass()}
+                onClick={() => fileInput.current?.click()}
+                disabled={importFlow.isPending}
+              >
+                <Upload className="size-4" aria-hidden /> Import
+              </button>
+              <button
+                type="button"
+                className={buttonClass("primary")}
+                onClick={() => setPending({ kind: "new" })}
+              >
+                <Plus className="size-4" aria-hidden /> New flow
+              </button>
+            </>
+          ) : null
         }
       />
       {importProblems.length ? (
@@ -154,18 +158,22 @@ export function FlowsList() {
                   >
                     <Download className="size-4" aria-hidden />
                   </IconButton>
-                  <IconButton
-                    label={`Rename ${flow.name}`}
-                    onClick={() => setPending({ kind: "rename", name: flow.name })}
-                  >
-                    <Pencil className="size-4" aria-hidden />
-                  </IconButton>
-                  <IconButton
-                    label={`Delete ${flow.name}`}
-                    onClick={() => setPending({ kind: "delete", name: flow.name })}
-                  >
-                    <Trash2 className="size-4" aria-hidden />
-                  </IconButton>
+                  {canEdit ? (
+                    <>
+                      <IconButton
+                        label={`Rename ${flow.name}`}
+                        onClick={() => setPending({ kind: "rename", name: flow.name })}
+                      >
+                        <Pencil className="size-4" aria-hidden />
+                      </IconButton>
+                      <IconButton
+                        label={`Delete ${flow.name}`}
+                        onClick={() => setPending({ kind: "delete", name: flow.name })}
+                      >
+                        <Trash2 className="size-4" aria-hidden />
+                      </IconButton>
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

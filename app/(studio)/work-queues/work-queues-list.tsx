@@ -2,6 +2,7 @@
 // Every work queue with its waiting and running runs, its online agents, Pause/Resume, and a
 // preview of what agents take next. Queues change on their own (runs queued, claimed, agents
 // coming and going): the list refreshes while the page is open.
+import { useCan } from "@/app/_lib/viewer";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ChevronDown, ChevronRight, Pause, Play } from "lucide-react";
 import { Fragment, useState } from "react";
@@ -131,6 +132,7 @@ function QueueRow({
 }
 
 function PauseButton({ queue }: { queue: WorkQueueView }) {
+  const canOperate = useCan("operate");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.queues.pathKey() });
@@ -138,6 +140,7 @@ function PauseButton({ queue }: { queue: WorkQueueView }) {
   const resume = useMutation(trpc.queues.resume.mutationOptions({ onSuccess: refresh }));
   const busy = pause.isPending || resume.isPending;
   const error = pause.error ?? resume.error;
+  if (!canOperate) return null;
   return (
     <>
       {error ? (

@@ -6,7 +6,7 @@ import { json } from "../respond.ts";
 
 export const getAgents = route(
   {
-    access: "user",
+    access: "read",
     query: ListAgentsQuerySchema,
     docs: {
       operationId: "listAgents",

@@ -14,6 +14,11 @@ import {
   StopAgentRequestSchema,
   StopAgentResponseSchema,
 } from "../../../contract/agent-protocol.ts";
+import {
+  requireAgentOfCaller,
+  requireQueuesOfKey,
+  requireRunOfCaller,
+} from "../../agents/agent-access.ts";
 import { claimRuns } from "../../agents/claim-runs.ts";
 import { heartbeat } from "../../agents/heartbeat.ts";
 import { registerAgent } from "../../agents/register-agent.ts";
@@ -52,7 +57,13 @@ export const postAgent = route(
       [],
     ),
   },
-  async ({ db, body, config }) => json(201, await registerAgent(db, body, config.agents)),
+  async ({ db, body, config, principal }) => {
+    requireQueuesOfKey(principal, body.queues);
+    return json(
+      201,
+      await registerAgent(db, { ...body, apiKeyId: principal.keyId }, config.agents),
+    );
+  },
 );
 
 export const postClaim = route(
@@ -68,8 +79,9 @@ export const postClaim = route(
       [404],
     ),
   },
-  async ({ db, params, body, config, request }) =>
-    json(200, {
+  async ({ db, params, body, config, request, principal }) => {
+    await requireAgentOfCaller(db, params.id, principal);
+    return json(200, {
       runs: await claimRuns(db, {
         agentId: params.id,
         capacity: body.capacity,
@@ -77,7 +89,8 @@ export const postClaim = route(
         leaseMs: config.agents.leaseMs,
         signal: request.signal,
       }),
-    }),
+    });
+  },
 );
 
 export const postHeartbeat = route(
@@ -93,8 +106,9 @@ export const postHeartbeat = route(
       [404],
     ),
   },
-  async ({ db, params, body, config, request }) =>
-    json(
+  async ({ db, params, body, config, request, principal }) => {
+    await requireAgentOfCaller(db, params.id, principal);
+    return json(
       200,
       await heartbeat(db, {
         agentId: params.id,
@@ -103,7 +117,8 @@ export const postHeartbeat = route(
         leaseMs: config.agents.leaseMs,
         signal: request.signal,
       }),
-    ),
+    );
+  },
 );
 
 export const postStop = route(
@@ -119,8 +134,10 @@ export const postStop = route(
       [404],
     ),
   },
-  async ({ db, params, body }) =>
-    json(200, { released: await stopAgent(db, params.id, body.release) }),
+  async ({ db, params, body, principal }) => {
+    await requireAgentOfCaller(db, params.id, principal);
+    return json(200, { released: await stopAgent(db, params.id, body.release) });
+  },
 );
 
 export const postReport = route(
@@ -136,8 +153,10 @@ export const postReport = route(
       [404, 409],
     ),
   },
-  async ({ db, params, body, config }) =>
-    json(200, await applyReport(db, params.id, body, { leaseMs: config.agents.leaseMs })),
+  async ({ db, params, body, config, principal }) => {
+    await requireRunOfCaller(db, params.id, principal);
+    return json(200, await applyReport(db, params.id, body, { leaseMs: config.agents.leaseMs }));
+  },
 );
 
 export const postCacheLookup = route(
@@ -153,5 +172,8 @@ export const postCacheLookup = route(
       [404, 409],
     ),
   },
-  async ({ db, params, body }) => json(200, await lookupCache(db, params.id, body)),
+  async ({ db, params, body, principal }) => {
+    await requireRunOfCaller(db, params.id, principal);
+    return json(200, await lookupCache(db, params.id, body));
+  },
 );

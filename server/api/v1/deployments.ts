@@ -18,7 +18,7 @@ const IdParams = z.object({ id: z.string().describe("The deployment's id") });
 
 export const postDeployment = route(
   {
-    access: "user",
+    access: "edit",
     body: CreateDeploymentRequestSchema,
     docs: {
       operationId: "createDeployment",
@@ -36,7 +36,7 @@ export const postDeployment = route(
 
 export const getDeployments = route(
   {
-    access: "user",
+    access: "read",
     query: z.object({
       flow: z.string().optional().describe("Only this flow's deployments"),
       name: z.string().optional().describe("Only deployments with this name"),
@@ -54,7 +54,7 @@ export const getDeployments = route(
 
 export const getDeploymentById = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     docs: {
       operationId: "getDeployment",
@@ -69,7 +69,7 @@ export const getDeploymentById = route(
 
 export const postFlowRun = route(
   {
-    access: "user",
+    access: "operate",
     params: IdParams,
     body: CreateFlowRunRequestSchema,
     docs: {

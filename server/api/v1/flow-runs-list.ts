@@ -6,7 +6,7 @@ import { json } from "../respond.ts";
 
 export const getFlowRuns = route(
   {
-    access: "user",
+    access: "read",
     query: ListFlowRunsQuerySchema,
     docs: {
       operationId: "listFlowRuns",

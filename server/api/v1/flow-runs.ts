@@ -17,7 +17,7 @@ const IdParams = z.object({ id: z.string().describe("The flow run's id") });
 
 export const getFlowRunById = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     docs: {
       operationId: "getFlowRun",
@@ -39,7 +39,7 @@ export const getFlowRunById = route(
 
 export const getFlowRunWait = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     query: z.object({
       timeoutSeconds: z.coerce
@@ -73,7 +73,7 @@ export const getFlowRunWait = route(
 
 export const getFlowRunHistory = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     query: z.object({
       after: z
@@ -98,7 +98,7 @@ export const getFlowRunHistory = route(
 
 export const postCancelFlowRun = route(
   {
-    access: "user",
+    access: "operate",
     params: IdParams,
     docs: {
       operationId: "cancelFlowRun",

@@ -30,7 +30,7 @@ function formatOf(contentType: string | null, text: string): FlowFileFormat {
 
 export const importFlow = route(
   {
-    access: "user",
+    access: "edit",
     docs: {
       operationId: "importFlow",
       summary: "Import a flow file: a new version when its content changed, else the same one",
@@ -61,7 +61,7 @@ export const importFlow = route(
 
 export const getFlows = route(
   {
-    access: "user",
+    access: "read",
     docs: {
       operationId: "listFlows",
       summary: "List flows with their latest version",

@@ -15,7 +15,7 @@ const IdParams = z.object({ id: z.string().describe("The flow run's id") });
 
 export const getFlowRunLogs = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     query: LogsQuerySchema,
     docs: {
@@ -34,7 +34,7 @@ export const getFlowRunLogs = route(
 
 export const getFlowRunLogDownload = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     query: LogFilterQuerySchema,
     docs: {

@@ -1,6 +1,7 @@
 // GET /api/v1/openapi.json: the public API described from the route table itself (server/api/
 // routes.ts) — each route's path, access, zod schemas and docs — so the document cannot drift
 // from what is served. Request and answer schemas become components, referenced by name.
+import { leastRoleFor } from "../../auth/permissions.ts";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { ApiErrorSchema } from "../../../contract/api-v1.ts";
@@ -117,7 +118,7 @@ function operation(
     };
   }
   const errors = new Set(docs.errors);
-  if (spec.access !== "public") errors.add(401);
+  if (spec.access !== "public") errors.add(401).add(403);
   // Every route refuses unknown query parameters (and bad path, query or body values).
   errors.add(400);
   for (const status of [...errors].sort()) {
@@ -147,10 +148,17 @@ function operation(
     };
   }
 
+  const needs =
+    spec.access === "public"
+      ? ""
+      : spec.access === "agent"
+        ? "Needs an agent key (or an admin's key)."
+        : `Needs the ${leastRoleFor(spec.access)} role or higher.`;
+  const description = [docs.description, needs].filter(Boolean).join("\n\n");
   return {
     operationId: docs.operationId,
     summary: docs.summary,
-    ...(docs.description ? { description: docs.description } : {}),
+    ...(description ? { description } : {}),
     tags: [docs.tag],
     ...(spec.access === "public" ? { security: [] } : {}),
     parameters: [...parametersOf(spec.params, "path"), ...parametersOf(spec.query, "query")],

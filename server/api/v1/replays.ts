@@ -41,7 +41,7 @@ const replay =
 
 export const postRetry = route(
   {
-    access: "user",
+    access: "operate",
     params: IdParams,
     body: ReplayRequestSchema,
     docs: created("retryFlowRun", "Retry: run the whole flow again", "Every task runs again."),
@@ -51,7 +51,7 @@ export const postRetry = route(
 
 export const postRetryFromFailure = route(
   {
-    access: "user",
+    access: "operate",
     params: IdParams,
     body: ReplayRequestSchema,
     docs: created(
@@ -65,7 +65,7 @@ export const postRetryFromFailure = route(
 
 export const postRunFromTask = route(
   {
-    access: "user",
+    access: "operate",
     params: IdParams,
     body: RunFromTaskRequestSchema,
     docs: created(
@@ -79,7 +79,7 @@ export const postRunFromTask = route(
 
 export const getReplayPlan = route(
   {
-    access: "user",
+    access: "read",
     params: IdParams,
     query: ReplayPlanQuerySchema,
     docs: {

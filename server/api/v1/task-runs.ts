@@ -14,7 +14,7 @@ const TaskParams = z.object({
 
 export const getTaskRun = route(
   {
-    access: "user",
+    access: "read",
     params: TaskParams,
     docs: {
       operationId: "getTaskRun",
@@ -29,7 +29,7 @@ export const getTaskRun = route(
 
 export const getTaskRunResult = route(
   {
-    access: "user",
+    access: "read",
     params: TaskParams,
     query: z.object({
       download: z

@@ -32,7 +32,7 @@ const docs = (operationId: string, summary: string, schema: z.ZodType, errors: n
 
 export const getWorkQueues = route(
   {
-    access: "user",
+    access: "read",
     docs: docs(
       "listWorkQueues",
       "List the work queues with their waiting and running runs and online agents",
@@ -46,7 +46,7 @@ export const getWorkQueues = route(
 
 export const getWorkQueueByName = route(
   {
-    access: "user",
+    access: "read",
     params: NameParams,
     docs: docs("getWorkQueue", "Read a work queue", WorkQueueSchema, [404]),
   },
@@ -56,7 +56,7 @@ export const getWorkQueueByName = route(
 
 export const getWorkQueuePreview = route(
   {
-    access: "user",
+    access: "read",
     params: NameParams,
     query: WorkQueuePreviewQuerySchema,
     docs: {
@@ -80,7 +80,7 @@ export const getWorkQueuePreview = route(
 const pauseRoute = (paused: boolean) =>
   route(
     {
-      access: "user",
+      access: "operate",
       params: NameParams,
       docs: {
         ...docs(

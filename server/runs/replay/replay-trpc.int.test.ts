@@ -2,7 +2,13 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../../test/support/database.ts";
-import { seedDeployment, seedFlow, threeTasks, uniqueName } from "../../../test/support/seed.ts";
+import {
+  principalOf,
+  seedDeployment,
+  seedFlow,
+  threeTasks,
+  uniqueName,
+} from "../../../test/support/seed.ts";
 import { testAgent } from "../../../test/support/simulated-agent.ts";
 import { loadConfig } from "../../config.ts";
 import { appRouter } from "../../trpc/root.ts";
@@ -17,13 +23,7 @@ async function caller() {
     runs: appRouter.createCaller({
       db: test.db,
       config: loadConfig({}),
-      principal: {
-        userId: user.id,
-        userName: user.name,
-        role: "member",
-        keyKind: "user",
-        via: "session",
-      },
+      principal: principalOf("operator", user),
     }).runs,
   };
 }

@@ -5,19 +5,19 @@ import { lateRuns } from "../../dashboard/late-runs.ts";
 import { recentFailures } from "../../dashboard/recent-failures.ts";
 import { runsByHour } from "../../dashboard/runs-by-hour.ts";
 import { slowestFlows } from "../../dashboard/slowest-flows.ts";
-import { router, userProcedure } from "../init.ts";
+import { readProcedure, router } from "../init.ts";
 
 export const dashboardRouter = router({
-  runsByHour: userProcedure.query(({ ctx }) =>
+  runsByHour: readProcedure.query(({ ctx }) =>
     runsByHour(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
   ),
-  recentFailures: userProcedure.query(({ ctx }) =>
+  recentFailures: readProcedure.query(({ ctx }) =>
     recentFailures(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
   ),
-  lateRuns: userProcedure.query(({ ctx }) =>
+  lateRuns: readProcedure.query(({ ctx }) =>
     lateRuns(ctx.db, { lateAfterMs: ctx.config.lateAfterMs }),
   ),
-  slowestFlows: userProcedure
+  slowestFlows: readProcedure
     .input(z.object({ days: z.int().min(1).max(90).default(7) }).default({ days: 7 }))
     .query(({ ctx, input }) => slowestFlows(ctx.db, { days: input.days })),
 });

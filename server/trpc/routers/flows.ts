@@ -7,36 +7,36 @@ import { listFlows } from "../../flows/list-flows.ts";
 import { deleteFlow } from "../../flows/delete-flow.ts";
 import { renameFlow } from "../../flows/rename-flow.ts";
 import { saveFlow } from "../../flows/save-flow.ts";
-import { router, userProcedure } from "../init.ts";
+import { editProcedure, readProcedure, router } from "../init.ts";
 
 const FlowName = z.object({ name: z.string().min(1).max(100) });
 const Format = z.enum(["yaml", "json"]);
 
 export const flowsRouter = router({
-  list: userProcedure.query(async ({ ctx }) =>
+  list: readProcedure.query(async ({ ctx }) =>
     (await listFlows(ctx.db, { lateAfterMs: ctx.config.lateAfterMs })).map((f) => ({
       ...f,
       updatedAt: f.updatedAt.toISOString(),
     })),
   ),
 
-  get: userProcedure
+  get: readProcedure
     .input(FlowName.extend({ version: z.int().positive().optional() }))
     .query(({ ctx, input }) => getFlowVersionView(ctx.db, input.name, input.version)),
 
-  versions: userProcedure
+  versions: readProcedure
     .input(FlowName)
     .query(({ ctx, input }) => listFlowVersions(ctx.db, input.name)),
 
   /** Saves the editor's flow file; refused with every issue located on its task and line. */
-  save: userProcedure
+  save: editProcedure
     .input(z.object({ flow: z.unknown() }))
     .mutation(({ ctx, input }) =>
       saveFlow(ctx.db, { check: checkFlowFile(input.flow), userId: ctx.principal.userId }),
     ),
 
   /** "New flow": an empty flow of that name (refused when the name is taken). */
-  create: userProcedure
+  create: editProcedure
     .input(z.object({ name: z.string(), description: z.string().max(10_000).default("") }))
     .mutation(async ({ ctx, input }) => {
       if (await ctx.db.flow.findUnique({ where: { name: input.name }, select: { id: true } })) {
@@ -51,7 +51,7 @@ export const flowsRouter = router({
       });
     }),
 
-  rename: userProcedure.input(FlowName.extend({ newName: z.string() })).mutation(({ ctx, input }) =>
+  rename: editProcedure.input(FlowName.extend({ newName: z.string() })).mutation(({ ctx, input }) =>
     renameFlow(ctx.db, {
       name: input.name,
       newName: input.newName,
@@ -59,11 +59,11 @@ export const flowsRouter = router({
     }),
   ),
 
-  delete: userProcedure
+  delete: editProcedure
     .input(FlowName)
     .mutation(({ ctx, input }) => deleteFlow(ctx.db, input.name)),
 
-  import: userProcedure
+  import: editProcedure
     .input(z.object({ text: z.string().max(10_000_000), format: Format.optional() }))
     .mutation(({ ctx, input }) => {
       const format = input.format ?? (input.text.trimStart().startsWith("{") ? "json" : "yaml");
@@ -73,7 +73,7 @@ export const flowsRouter = router({
       });
     }),
 
-  export: userProcedure
+  export: readProcedure
     .input(FlowName.extend({ version: z.int().positive().optional(), format: Format }))
     .query(async ({ ctx, input }) => {
       const view = await getFlowVersionView(ctx.db, input.name, input.version);

@@ -1,5 +1,6 @@
 // The log viewer's tRPC procedures over a real database: windows, filtered search, the tail, and
 // refusals as tRPC errors the studio can show.
+import { principalOf } from "../../../test/support/seed.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../../test/support/database.ts";
 import { block, heldRun, report, type HeldRun } from "../../../test/support/logs.ts";
@@ -11,7 +12,7 @@ const caller = () =>
   logsRouter.createCaller({
     db: test.db,
     config: getConfig(),
-    principal: { userId: "", userName: "test", role: "admin", keyKind: "user", via: "api-key" },
+    principal: principalOf("viewer"),
   });
 const texts = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix} ${i}`);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LogLevelSchema } from "../../../contract/api-v1.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { readLogWindow } from "../../runs/logs/read-logs.ts";
-import { router, userProcedure } from "../init.ts";
+import { readProcedure, router } from "../init.ts";
 
 const MAX_LINES = 5_000;
 const line = z.int().min(1);
@@ -16,7 +16,7 @@ const Filters = z.object({
 
 export const logsRouter = router({
   /** Lines [from, to) of the run (at most 5,000), with the run's line count. */
-  window: userProcedure
+  window: readProcedure
     .input(
       z
         .object({ runId: z.string().min(1), from: line, to: line })
@@ -27,7 +27,7 @@ export const logsRouter = router({
     .query(({ ctx, input }) => readLogWindow(ctx.db, input.runId, input)),
 
   /** Lines passing the filters: after a line (forwards) or before one (backwards). */
-  search: userProcedure
+  search: readProcedure
     .input(
       Filters.extend({
         runId: z.string().min(1),
@@ -39,7 +39,7 @@ export const logsRouter = router({
     .query(({ ctx, input }) => listFlowRunLogs(ctx.db, input.runId, input)),
 
   /** The last `limit` lines passing the filters; follow on with `search` from `next`. */
-  tail: userProcedure
+  tail: readProcedure
     .input(
       Filters.extend({
         runId: z.string().min(1),

@@ -3,7 +3,7 @@ import type { Config } from "../../config.ts";
 import { getWorkQueue, listWorkQueues } from "../../queues/list-work-queues.ts";
 import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";
 import { previewWorkQueue } from "../../queues/preview-work-queue.ts";
-import { router, userProcedure } from "../init.ts";
+import { operateProcedure, readProcedure, router } from "../init.ts";
 
 const Name = z.object({ name: z.string().min(1) });
 
@@ -13,21 +13,21 @@ const viewOptions = (config: Config) => ({
 });
 
 export const queuesRouter = router({
-  list: userProcedure.query(({ ctx }) => listWorkQueues(ctx.db, viewOptions(ctx.config))),
+  list: readProcedure.query(({ ctx }) => listWorkQueues(ctx.db, viewOptions(ctx.config))),
 
   /** The runs agents take next from the queue, in claim order (then the upcoming ones). */
-  preview: userProcedure
+  preview: readProcedure
     .input(Name.extend({ limit: z.int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) =>
       previewWorkQueue(ctx.db, input.name, { ...viewOptions(ctx.config), limit: input.limit }),
     ),
 
-  pause: userProcedure.input(Name).mutation(async ({ ctx, input }) => {
+  pause: operateProcedure.input(Name).mutation(async ({ ctx, input }) => {
     await setWorkQueuePaused(ctx.db, input.name, true);
     return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
   }),
 
-  resume: userProcedure.input(Name).mutation(async ({ ctx, input }) => {
+  resume: operateProcedure.input(Name).mutation(async ({ ctx, input }) => {
     await setWorkQueuePaused(ctx.db, input.name, false);
     return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
   }),

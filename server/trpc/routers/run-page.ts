@@ -6,13 +6,13 @@ import { z } from "zod";
 import { getRunPage } from "../../runs/run-page/get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
 import { watchRun } from "../../runs/run-page/watch-run.ts";
-import { router, userProcedure } from "../init.ts";
+import { readProcedure, router } from "../init.ts";
 
 const RunId = z.object({ id: z.string().min(1) });
 const TaskRef = z.object({ id: z.string().min(1), task: z.string().min(1) });
 
 export const runPageRouter = router({
-  get: userProcedure.input(RunId).query(({ ctx, input }) =>
+  get: readProcedure.input(RunId).query(({ ctx, input }) =>
     getRunPage(ctx.db, input.id, {
       lateAfterMs: ctx.config.lateAfterMs,
       leaseMs: ctx.config.agents.leaseMs,
@@ -23,7 +23,7 @@ export const runPageRouter = router({
    * What changed after `cursor` (from `get`), as it happens. Each message is tracked by its
    * cursor: a browser that reconnects resumes from the last one it received.
    */
-  live: userProcedure
+  live: readProcedure
     .input(RunId.extend({ cursor: z.string(), lastEventId: z.string().nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const changes = watchRun(ctx.db, input.id, input.lastEventId ?? input.cursor, {
@@ -34,11 +34,11 @@ export const runPageRouter = router({
       for await (const change of changes) yield tracked(change.cursor, change);
     }),
 
-  task: userProcedure
+  task: readProcedure
     .input(TaskRef)
     .query(({ ctx, input }) => getTaskDetail(ctx.db, input.id, input.task)),
 
-  taskResult: userProcedure
+  taskResult: readProcedure
     .input(TaskRef)
     .query(({ ctx, input }) => getTaskResult(ctx.db, input.id, input.task)),
 });

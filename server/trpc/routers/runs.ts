@@ -12,7 +12,7 @@ import { createFlowRun } from "../../runs/create-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { listFlowRuns, MAX_RUNS_PAGE } from "../../runs/list-flow-runs.ts";
 import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
-import { router, userProcedure } from "../init.ts";
+import { editProcedure, operateProcedure, readProcedure, router } from "../init.ts";
 
 const RunId = z.object({ id: z.string().min(1) });
 
@@ -27,7 +27,7 @@ const Replay = RunId.extend({
 
 export const runsRouter = router({
   /** The runs page: filtered, newest first, paged by cursor; counts on the first page only. */
-  list: userProcedure
+  list: readProcedure
     .input(
       z.object({
         states: z.array(FlowRunDisplayStateSchema).optional(),
@@ -63,14 +63,14 @@ export const runsRouter = router({
       ),
     ),
 
-  get: userProcedure.input(RunId).query(({ ctx, input }) =>
+  get: readProcedure.input(RunId).query(({ ctx, input }) =>
     getFlowRun(ctx.db, input.id, {
       lateAfterMs: ctx.config.lateAfterMs,
       leaseMs: ctx.config.agents.leaseMs,
     }),
   ),
 
-  create: userProcedure
+  create: operateProcedure
     .input(
       z.object({ deploymentId: z.string().min(1), parameters: ParameterValuesSchema.default({}) }),
     )
@@ -84,7 +84,7 @@ export const runsRouter = router({
     ),
 
   /** "Run cell": one task of a saved version, with its upstream results from earlier runs. */
-  runCell: userProcedure
+  runCell: editProcedure
     .input(
       z.object({
         flow: z.string().min(1),
@@ -97,15 +97,17 @@ export const runsRouter = router({
       createCellRun(ctx.db, { ...input, userId: ctx.principal.userId }),
     ),
 
-  cancel: userProcedure.input(RunId).mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id)),
+  cancel: operateProcedure
+    .input(RunId)
+    .mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id)),
 
   /** What a replay would re-run and reuse; creates nothing, refuses as the replay would. */
-  replayPlan: userProcedure
+  replayPlan: readProcedure
     .input(Replay)
     .query(({ ctx, input }) => planReplay(ctx.db, { ...input, runId: input.id })),
 
   /** Replays a finished run as a new, linked run; answers the new run's id with its plan. */
-  replay: userProcedure
+  replay: operateProcedure
     .input(Replay)
     .mutation(({ ctx, input }) =>
       replayFlowRun(ctx.db, { ...input, runId: input.id, userId: ctx.principal.userId }),

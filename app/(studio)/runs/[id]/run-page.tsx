@@ -2,6 +2,7 @@
 // A flow run, live: its header and actions, then the run as a graph, a timeline or its logs,
 // and the selected task's panel beside them. The view and the selected task are in the URL
 // (?view=timeline&task=load), so a link shows exactly this; Back returns to the previous view.
+import { useCan } from "@/app/_lib/viewer";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -42,6 +43,7 @@ export function RunPage({ id }: { id: string }) {
   const dark = useDarkMode();
   const trpc = useTRPC();
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+  const canOperate = useCan("operate");
   const [replay, setReplay] = useState<ReplayTarget | null>(null);
 
   const view: View = (VIEWS as readonly string[]).includes(params.get("view") ?? "")
@@ -103,7 +105,7 @@ export function RunPage({ id }: { id: string }) {
   const actions: ReactNode = (
     <>
       <LiveStatus status={final ? "ended" : live.status} />
-      {!final ? (
+      {!canOperate ? null : !final ? (
         <button
           type="button"
           className={buttonClass("secondary")}
@@ -221,7 +223,7 @@ export function RunPage({ id }: { id: string }) {
               </div>
             }
             actions={
-              final && !header.cellTask ? (
+              canOperate && final && !header.cellTask ? (
                 <button
                   type="button"
                   className={buttonClass("secondary")}

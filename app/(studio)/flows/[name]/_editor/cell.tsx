@@ -1,6 +1,7 @@
 "use client";
 // One notebook cell: the task's name, language and settings above its code, what saving found
 // wrong with it, and the output of its last "Run cell" below.
+import { useCan } from "@/app/_lib/viewer";
 import { Play, Settings2, Trash2 } from "lucide-react";
 import {
   memo,
@@ -60,6 +61,7 @@ export const Cell = memo(function Cell({
   const [editing, setEditing] = useState<string | null>(null);
   const name = editing ?? task.name;
   const [showSettings, setShowSettings] = useState(false);
+  const canEdit = useCan("edit");
 
   const nameProblem = !TASK_NAME_PATTERN.test(name)
     ? "use lowercase letters, digits and _ , starting with a letter (e.g. get_stars)"
@@ -155,16 +157,18 @@ export const Cell = memo(function Cell({
           </span>
         ) : null}
         <div className="ml-auto flex items-center gap-1">
-          <button
-            type="button"
-            onClick={() => onRunCell(task.key)}
-            disabled={runningCell}
-            title="Run this task with its upstream results (Shift+Enter)"
-            className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
-          >
-            <Play className="size-3.5" aria-hidden />
-            Run cell
-          </button>
+          {canEdit ? (
+            <button
+              type="button"
+              onClick={() => onRunCell(task.key)}
+              disabled={runningCell}
+              title="Run this task with its upstream results (Shift+Enter)"
+              className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
+            >
+              <Play className="size-3.5" aria-hidden />
+              Run cell
+            </button>
+          ) : null}
           <button
             type="button"
             aria-label={`Settings of ${task.name}`}
@@ -174,14 +178,16 @@ export const Cell = memo(function Cell({
           >
             <Settings2 className="size-4" aria-hidden />
           </button>
-          <button
-            type="button"
-            aria-label={`Delete task ${task.name}`}
-            onClick={() => onDelete(task.key)}
-            className="rounded p-1 text-zinc-500 hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950"
-          >
-            <Trash2 className="size-4" aria-hidden />
-          </button>
+          {canEdit ? (
+            <button
+              type="button"
+              aria-label={`Delete task ${task.name}`}
+              onClick={() => onDelete(task.key)}
+              className="rounded p-1 text-zinc-500 hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950"
+            >
+              <Trash2 className="size-4" aria-hidden />
+            </button>
+          ) : null}
         </div>
         {nameProblem ? (
           <p role="alert" className="w-full pl-9 text-xs text-red-600">

@@ -16,6 +16,7 @@ import type { Language } from "@/contract/flow-file/schema";
 import type { FlowIssue } from "@/contract/flow-file/issues";
 import { cellModelPath } from "./monaco/input-types";
 import { monaco } from "./monaco/setup";
+import { useCan } from "@/app/_lib/viewer";
 
 const MIN_HEIGHT = 58;
 const MAX_HEIGHT = 640;
@@ -35,6 +36,8 @@ const BASE_OPTIONS = {
   scrollbar: { alwaysConsumeMouseWheel: false },
   padding: { top: 6, bottom: 6 },
 } as const;
+// People whose role may not change flows read the code (contract/roles.ts).
+const READ_ONLY_OPTIONS = { ...BASE_OPTIONS, readOnly: true } as const;
 const TAB_SIZE: Record<Language, number> = { python: 4, typescript: 2, shell: 2 };
 // Escape leaves the editor (to the cell) only when Monaco has nothing of its own to close.
 const ESCAPE_WHEN =
@@ -81,6 +84,7 @@ function CodeEditorView({
   onEscape,
   handle,
 }: CodeEditorProps) {
+  const canEdit = useCan("edit");
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
   const [height, setHeight] = useState(() =>
     clampHeight(defaultValue.split("\n").length * 19 + 12),
@@ -160,7 +164,7 @@ function CodeEditorView({
         onMount={onMount}
         onChange={(value) => latest.current.onChange(value ?? "")}
         loading={<pre className="p-2 font-mono text-xs text-zinc-400">{defaultValue}</pre>}
-        options={BASE_OPTIONS}
+        options={canEdit ? BASE_OPTIONS : READ_ONLY_OPTIONS}
       />
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 // The editor's top bar (where the flow is, its version and save state, the actions) and the
 // banners under it (a restored draft, a refused save).
+import { useCan } from "@/app/_lib/viewer";
 import { Braces, Download, History, Play, Plus, Rocket, Save } from "lucide-react";
 import { StudioLink } from "@/app/_components/studio-link";
 import { Alert, buttonClass } from "@/app/_components/dialog";
@@ -29,6 +30,8 @@ export function EditorToolbar({
   onExport: () => void;
   onSave: () => void;
 }) {
+  const canEdit = useCan("edit");
+  const canOperate = useCan("operate");
   return (
     <header className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
       <StudioLink href="/flows" className="text-sm text-zinc-500 hover:underline">
@@ -45,10 +48,17 @@ export function EditorToolbar({
       <span className="text-xs text-zinc-500" aria-live="polite" data-testid="save-status">
         {status}
       </span>
+      {canEdit ? null : (
+        <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800 dark:bg-amber-900/40 dark:text-amber-200">
+          Read only
+        </span>
+      )}
       <div className="ml-auto flex flex-wrap items-center gap-2">
-        <button type="button" className={buttonClass()} onClick={onAddTask}>
-          <Plus className="size-4" aria-hidden /> Add task
-        </button>
+        {canEdit ? (
+          <button type="button" className={buttonClass()} onClick={onAddTask}>
+            <Plus className="size-4" aria-hidden /> Add task
+          </button>
+        ) : null}
         <button type="button" className={buttonClass()} onClick={() => onOpen("parameters")}>
           <Braces className="size-4" aria-hidden /> Parameters
         </button>
@@ -63,33 +73,39 @@ export function EditorToolbar({
         >
           <Download className="size-4" aria-hidden /> Export
         </button>
-        <button
-          type="button"
-          className={buttonClass("primary")}
-          onClick={onSave}
-          disabled={saving}
-          title="Save a new version (Ctrl+S)"
-        >
-          <Save className="size-4" aria-hidden /> Save
-        </button>
-        <button
-          type="button"
-          className={buttonClass()}
-          onClick={() => onOpen("deploy")}
-          disabled={dirty}
-          title={dirty ? "Save first: a deployment runs a saved version" : undefined}
-        >
-          <Rocket className="size-4" aria-hidden /> Deploy
-        </button>
-        <button
-          type="button"
-          className={buttonClass()}
-          onClick={() => onOpen("run")}
-          disabled={dirty}
-          title={dirty ? "Save first" : undefined}
-        >
-          <Play className="size-4" aria-hidden /> Run
-        </button>
+        {canEdit ? (
+          <>
+            <button
+              type="button"
+              className={buttonClass("primary")}
+              onClick={onSave}
+              disabled={saving}
+              title="Save a new version (Ctrl+S)"
+            >
+              <Save className="size-4" aria-hidden /> Save
+            </button>
+            <button
+              type="button"
+              className={buttonClass()}
+              onClick={() => onOpen("deploy")}
+              disabled={dirty}
+              title={dirty ? "Save first: a deployment runs a saved version" : undefined}
+            >
+              <Rocket className="size-4" aria-hidden /> Deploy
+            </button>
+          </>
+        ) : null}
+        {canOperate ? (
+          <button
+            type="button"
+            className={buttonClass()}
+            onClick={() => onOpen("run")}
+            disabled={dirty}
+            title={dirty ? "Save first" : undefined}
+          >
+            <Play className="size-4" aria-hidden /> Run
+          </button>
+        ) : null}
       </div>
     </header>
   );
