@@ -11,17 +11,21 @@ import { expect, flowYaml, test, uniqueName } from "./support/fixtures.ts";
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, "../bin/pipebook.mjs");
 
-const cliEnv = (baseURL: string) => ({
+const cliEnv = (baseURL: string, apiKey = E2E_API_KEY) => ({
   ...process.env,
   PIPEBOOK_API_URL: baseURL,
-  PIPEBOOK_API_KEY: E2E_API_KEY,
+  PIPEBOOK_API_KEY: apiKey,
 });
 
-async function pipebook(baseURL: string, args: string[], cwd?: string) {
+async function pipebook(
+  baseURL: string,
+  args: string[],
+  options: { cwd?: string; apiKey?: string } = {},
+) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: cliEnv(baseURL),
-      cwd,
+      env: cliEnv(baseURL, options.apiKey),
+      cwd: options.cwd,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -330,7 +334,7 @@ test("the README's CLI commands work as written", async ({ baseURL }) => {
   await agent.waitFor(/connected to/);
   for (const command of commands) {
     const args = shellWords(command.replace(/#.*$/, "")).slice(2);
-    const out = await pipebook(baseURL!, args, dir);
+    const out = await pipebook(baseURL!, args, { cwd: dir });
     expect(out, `${command}\n${out.stdout}${out.stderr}`).toMatchObject({ code: 0 });
   }
   await agent.stop();
@@ -362,4 +366,31 @@ test("--help documents every command", async ({ baseURL }) => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Usage: pipebook /);
   }
+});
+
+test("pipebook key: a read-only key reads but cannot deploy; revoked, it is refused", async ({
+  baseURL,
+}) => {
+  const created = await pipebook(baseURL!, ["key", "create", "dashboard", "--role", "viewer"]);
+  expect(created.code).toBe(0);
+  const key = created.stdout.trim();
+  expect(key).toMatch(/^pb_[\w-]{43}$/);
+  expect(created.stderr).toContain('Created user key "dashboard"');
+
+  expect((await pipebook(baseURL!, ["flows"], { apiKey: key })).code).toBe(0);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-key-")), "f.yaml");
+  fs.writeFileSync(file, flowYaml(uniqueName("ro")));
+  const refused = await pipebook(baseURL!, ["flow", "import", file], { apiKey: key });
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toContain("this needs the editor role or higher");
+
+  const listed = await pipebook(baseURL!, ["key", "ls", "--json"]);
+  type Listed = { apiKeys: { id: string; name: string; prefix: string }[] };
+  const row = (JSON.parse(listed.stdout) as Listed).apiKeys.find(
+    (k) => k.name === "dashboard" && key.startsWith(k.prefix),
+  )!;
+  expect((await pipebook(baseURL!, ["key", "revoke", row.id])).code).toBe(0);
+  const after = await pipebook(baseURL!, ["flows"], { apiKey: key });
+  expect(after.code).not.toBe(0);
+  expect(after.stderr).toContain("not valid");
 });
