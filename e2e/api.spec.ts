@@ -333,6 +333,29 @@ test.describe("bad input gets a 4xx that says what and where, and changes nothin
     );
   });
 
+  test("a docker image that docker would read as an option is refused: 400 naming image", async ({
+    api,
+  }) => {
+    const name = uniqueName("docker");
+    await importYaml(api, flowYaml(name));
+    for (const image of ["--volume=/:/host", "--privileged", "Python:3"]) {
+      const error = await refused(
+        await api.post("/api/v1/deployments", {
+          data: { flow: name, name: "d", runner: "docker", image },
+        }),
+        400,
+        "bad_request",
+      );
+      expect(error.message).toContain(`invalid body: image: image ${JSON.stringify(image)} `);
+      expect(error.message).toContain("[registry[:port]/]name[:tag][@digest]");
+    }
+    const good = await api.post("/api/v1/deployments", {
+      data: { flow: name, name: "d", runner: "docker", image: "ghcr.io/org/app:1.2" },
+    });
+    expect(good.status()).toBe(201);
+    expect(await good.json()).toMatchObject({ runner: "docker", image: "ghcr.io/org/app:1.2" });
+  });
+
   test("cancelling twice is harmless", async ({ api }) => {
     const name = uniqueName("ended");
     await importYaml(api, flowYaml(name));

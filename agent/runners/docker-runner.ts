@@ -13,6 +13,7 @@ import {
   type ClaimedRun,
   type TaskError,
 } from "../../contract/agent-protocol.ts";
+import { imageReferenceProblem } from "../../contract/image-reference.ts";
 import { now } from "../executor/events.ts";
 import type { FlowEnd } from "../executor/run-flow.ts";
 import type { RunRequest, Runner } from "./runner.ts";
@@ -21,11 +22,22 @@ export const CONTAINER_BUNDLE = "/opt/pipebook/pipebook-agent.mjs";
 
 export type DockerCommand = { command: string; args: string[]; containerName: string };
 
+/** The run's image cannot be used: the run fails with this, and docker is never started. */
+export class InvalidImageError extends Error {}
+
+/**
+ * The `docker run` command of a run. The image is checked again here, whatever the server said
+ * (a deployment saved before the server checked images, or a tampered database), and `--` ends
+ * docker's options before it: the image can never be read as an option.
+ */
 export function dockerRunCommand(
   run: ClaimedRun,
   options: { docker: string; bundlePath: string },
 ): DockerCommand {
-  if (!run.runner.image) throw new Error("the docker runner needs the deployment's image");
+  const image = run.runner.image;
+  if (!image) throw new InvalidImageError("the docker runner needs the deployment's image");
+  const problem = imageReferenceProblem(image);
+  if (problem) throw new InvalidImageError(`the docker runner refused the deployment's ${problem}`);
   const containerName = `pipebook-run-${run.flowRunId}`;
   return {
     command: options.docker,
@@ -44,7 +56,8 @@ export function dockerRunCommand(
       `${options.bundlePath}:${CONTAINER_BUNDLE}:ro`,
       "--workdir",
       "/tmp",
-      run.runner.image,
+      "--",
+      image,
       "node",
       CONTAINER_BUNDLE,
       "execute-run",
@@ -69,7 +82,13 @@ export class DockerRunner implements Runner {
     let end: FlowEnd | undefined;
     const states = new Map<string, string>();
     const stderrTail: string[] = [];
-    const docker = dockerRunCommand(run, this.options);
+    let docker: DockerCommand;
+    try {
+      docker = dockerRunCommand(run, this.options);
+    } catch (error) {
+      if (!(error instanceof InvalidImageError)) throw error;
+      return failRun(request, { type: "InvalidImage", message: error.message }, false, states);
+    }
     const child = spawn(docker.command, docker.args, { stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
     child.stdin.write(`${JSON.stringify(run)}\n`);
