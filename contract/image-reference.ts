@@ -48,7 +48,6 @@ function findProblem(image: string): string | null {
   if (image.startsWith("-")) {
     return 'must not start with "-": docker would read it as an option, not an image';
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(image)) return "must not hold spaces or control characters";
 
   let rest = image;

@@ -11,7 +11,10 @@ const run = {
   priorAttempts: {},
 } as unknown as ClaimedRun;
 
-const withImage = (image: string | null) => ({ ...run, runner: { kind: "docker" as const, image } });
+const withImage = (image: string | null) => ({
+  ...run,
+  runner: { kind: "docker" as const, image },
+});
 
 describe("the docker runner's command", () => {
   it("runs the whole flow run in one container of the image, with the agent bundle mounted", () => {
@@ -49,7 +52,9 @@ describe("the docker runner's command", () => {
   it.each(["--volume=/:/host", "--privileged", "-v/:/host", "python:3.12 --privileged", "Python"])(
     "refuses the image %j, whatever the server stored",
     (image) => {
-      expect(() => dockerRunCommand(withImage(image), { docker: "docker", bundlePath: "/a" })).toThrow(
+      expect(() =>
+        dockerRunCommand(withImage(image), { docker: "docker", bundlePath: "/a" }),
+      ).toThrow(
         /^the docker runner refused the deployment's image .* \(expected \[registry\[:port\]\/\]name/,
       );
     },
@@ -58,7 +63,11 @@ describe("the docker runner's command", () => {
   it("fails a run with such an image without starting docker: its tasks NotRun, the run Failed", async () => {
     const events: ReportEvent[] = [];
     // A docker that does not exist: were it started, the error would be RunnerUnavailable.
-    const runner = new DockerRunner({ docker: "/nonexistent/docker", bundlePath: "/a", log: () => {} });
+    const runner = new DockerRunner({
+      docker: "/nonexistent/docker",
+      bundlePath: "/a",
+      log: () => {},
+    });
     const end = await runner.execute({
       run: withImage("--privileged"),
       sink: { push: (event) => events.push(event) },
