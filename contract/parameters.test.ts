@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ParameterSchema } from "./flow-file/schema.ts";
-import { validateParameters } from "./parameters.ts";
+import { checkParameterSchema, validateParameters } from "./parameters.ts";
 
 const schema: ParameterSchema = {
   type: "object",
@@ -92,5 +92,96 @@ describe("validating run parameters", () => {
     const values = { limit: 3 };
     validateParameters(schema, values);
     expect(values).toEqual({ limit: 3 });
+  });
+});
+
+describe("parameter patterns (untrusted: matched in linear time, on the server and in the studio)", () => {
+  const nested: ParameterSchema = {
+    type: "object",
+    properties: { word: { type: "string", pattern: "^(a+)+$" } },
+  };
+
+  it("a pattern with nested quantifiers answers at once, where a backtracking engine took hours", () => {
+    const started = performance.now();
+    const result = validateParameters(nested, { word: `${"a".repeat(40)}!` });
+    const elapsed = performance.now() - started;
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ field: "word", message: 'parameter "word" must match pattern "^(a+)+$"' }],
+    });
+    // ~2 ms measured here (a cold first compile included); 30 characters took RegExp seconds.
+    expect(elapsed).toBeLessThan(1_000);
+    expect(validateParameters(nested, { word: "a".repeat(40) }).ok).toBe(true);
+  });
+
+  it("a long value costs time linear in its length", () => {
+    const started = performance.now();
+    expect(validateParameters(nested, { word: `${"a".repeat(100_000)}!` }).ok).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("keeps each schema's own patterns apart, and JavaScript's syntax works", () => {
+    const a = { type: "object", properties: { v: { type: "string", pattern: "^a$" } } } as const;
+    const b = { type: "object", properties: { v: { type: "string", pattern: "^b$" } } } as const;
+    expect(validateParameters(a, { v: "a" }).ok).toBe(true);
+    expect(validateParameters(b, { v: "b" }).ok).toBe(true);
+    expect(validateParameters(b, { v: "a" }).ok).toBe(false);
+    const js = {
+      type: "object",
+      properties: { d: { type: "string", pattern: "^(?<year>\\d{4})-\\d{2}\\u002d\\d{2}$" } },
+    } as const;
+    expect(validateParameters(js, { d: "2024-01-02" }).ok).toBe(true);
+    expect(validateParameters(js, { d: "2024-1-02" }).ok).toBe(false);
+  });
+
+  it("a stored schema whose pattern RE2 cannot run is refused with a reason, not a crash", () => {
+    const lookahead = {
+      type: "object",
+      properties: { p: { type: "string", pattern: "^(?=.*\\d).+$" } },
+    } as const;
+    expect(validateParameters(lookahead, { p: "a1" })).toMatchObject({
+      ok: false,
+      issues: [
+        {
+          field: "",
+          message: expect.stringMatching(
+            /^the flow's parameter schema cannot be used \(pattern "\^\(\?=\.\*\\\\d\)\.\+\$" cannot be used: .*\): save the flow again with it fixed$/,
+          ),
+        },
+      ],
+    });
+  });
+});
+
+describe("checking a parameter schema's patterns", () => {
+  const withPattern = (pattern: string) =>
+    checkParameterSchema({
+      type: "object",
+      properties: { tags: { type: "array", items: { type: "string", pattern } } },
+    }).map((i) => i.message);
+
+  it("refuses look-around and back-references, naming the parameter and why", () => {
+    expect(withPattern("^(?=a)b")).toEqual([
+      'parameter schema at properties.tags.items.pattern: the pattern "^(?=a)b" of parameter "tags[]" cannot be used: error parsing regexp: invalid or unsupported Perl syntax: `(?=`; patterns run on RE2, which matches in linear time: no look-ahead, look-behind or back-references',
+    ]);
+    expect(withPattern("(a)\\1")[0]).toContain("invalid escape sequence: `\\1`");
+    expect(withPattern("([")[0]).toContain("missing closing ]");
+  });
+
+  it("takes nested quantifiers, which RE2 runs in linear time", () => {
+    expect(withPattern("^(a+)+$")).toEqual([]);
+  });
+
+  it("refuses patterns past their length limits", () => {
+    expect(withPattern("a".repeat(1_001))[0]).toContain("is longer than 1000 characters");
+    const many: Record<string, ParameterSchema> = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [
+        `p${i}`,
+        { type: "string", pattern: "a".repeat(1_000) },
+      ]),
+    );
+    expect(
+      checkParameterSchema({ type: "object", properties: many }).map((i) => i.message),
+    ).toEqual(["parameter schema: its patterns hold 11000 characters together; at most 10000"]);
   });
 });

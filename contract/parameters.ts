@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { FlowIssue } from "./flow-file/issues.ts";
 import { describeValue, formatPath } from "./flow-file/issues.ts";
 import type { ParameterSchema } from "./flow-file/schema.ts";
+import { MAX_PATTERNS_LENGTH, linearRegExp, patternProblem } from "./parameter-pattern.ts";
 
 export type ParameterIssue = { field: string; message: string };
 
@@ -24,6 +25,8 @@ const ajv = new Ajv({
   allErrors: true,
   useDefaults: true,
   coerceTypes: false,
+  // Patterns are untrusted: matched by RE2 in linear time, never by a backtracking RegExp.
+  code: { regExp: linearRegExp },
 });
 
 /**
@@ -75,14 +78,24 @@ export function checkParameterSchema(schema: ParameterSchema): FlowIssue[] {
     at(["type"], `the root must be "type: object" (got ${describeValue(schema.type)})`);
     return issues;
   }
+  let patternsLength = 0;
   walk(schema, [], (node, path) => {
     if (node.pattern === undefined) return;
-    try {
-      new RegExp(node.pattern, "u");
-    } catch (error) {
-      at([...path, "pattern"], `not a valid regular expression: ${(error as Error).message}`);
+    patternsLength += node.pattern.length;
+    const problem = patternProblem(node.pattern);
+    if (problem) {
+      at(
+        [...path, "pattern"],
+        `the pattern ${JSON.stringify(node.pattern)} of ${parameterLabel(path)} ${problem}`,
+      );
     }
   });
+  if (patternsLength > MAX_PATTERNS_LENGTH) {
+    at(
+      [],
+      `its patterns hold ${patternsLength} characters together; at most ${MAX_PATTERNS_LENGTH}`,
+    );
+  }
   if (issues.length) return issues;
   try {
     validatorFor(schema);
@@ -114,6 +127,16 @@ export function checkParameterSchema(schema: ParameterSchema): FlowIssue[] {
     });
   });
   return issues;
+}
+
+/** `parameter "repos[]"` for the schema path properties.repos.items: what a node describes. */
+function parameterLabel(path: readonly (string | number)[]): string {
+  let name = "";
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === "items") name += "[]";
+    else if (path[i] === "properties") name += `${name ? "." : ""}${String(path[++i])}`;
+  }
+  return name ? `parameter "${name}"` : "the parameters";
 }
 
 function walk(
@@ -157,7 +180,21 @@ export function validateParameters(
       ],
     };
   }
-  const validate = validatorFor(schema);
+  let validate: ValidateFunction;
+  try {
+    validate = validatorFor(schema);
+  } catch (error) {
+    // A version saved before patterns ran on RE2 may hold one RE2 cannot run (a look-ahead).
+    return {
+      ok: false,
+      issues: [
+        {
+          field: "",
+          message: `the flow's parameter schema cannot be used (${(error as Error).message.replace(/^strict mode: /, "")}): save the flow again with it fixed`,
+        },
+      ],
+    };
+  }
   const candidate = structuredClone(values) as ParameterValues;
   if (validate(candidate)) {
     return { ok: true, values: options.partial ? (values as ParameterValues) : candidate };

@@ -7,6 +7,7 @@ import {
   displayStateOf,
   FLOW_RUN_DISPLAY_STATES,
   FLOW_RUN_STATES,
+  finalFlowRunStateProblem,
   flowRunOutcome,
   isFinalDisplayState,
   isFinalFlowRunState,
@@ -142,5 +143,49 @@ describe("the shown-state rule", () => {
     expect(
       displayFlowRunState({ state: "Scheduled", scheduledAt: new Date(at.getTime() - 1) }, ctx),
     ).toBe("Late");
+  });
+});
+
+describe("the rule a run's end is checked by, against its tasks", () => {
+  const tasks = (...states: TaskRunState[]) => states.map((state, i) => ({ name: `t${i}`, state }));
+
+  it("takes only ends its tasks bear out", () => {
+    expect(finalFlowRunStateProblem("Completed", tasks("Completed", "Cached"))).toBeNull();
+    expect(finalFlowRunStateProblem("Failed", tasks("Completed", "Failed", "NotRun"))).toBeNull();
+    expect(finalFlowRunStateProblem("Failed", tasks("Crashed"))).toBeNull();
+    expect(finalFlowRunStateProblem("Cancelled", tasks("Completed", "Cancelled"))).toBeNull();
+    expect(finalFlowRunStateProblem("Running", tasks("Pending", "Running"))).toBeNull();
+  });
+
+  it("refuses an end while a task has not ended, naming it", () => {
+    for (const open of ["Pending", "Running", "Retrying"] as const) {
+      for (const to of ["Completed", "Failed", "Cancelled"] as const) {
+        expect(finalFlowRunStateProblem(to, tasks("Failed", open))).toBe(
+          `task "t1" is still ${open} (a run ends only once all its tasks have)`,
+        );
+      }
+    }
+  });
+
+  it("refuses Completed with a task that did not complete, and Failed with none that failed", () => {
+    expect(finalFlowRunStateProblem("Completed", tasks("Completed", "NotRun"))).toBe(
+      'task "t1" ended NotRun (Completed needs every task Completed or Cached)',
+    );
+    expect(finalFlowRunStateProblem("Completed", tasks("Cancelled"))).toContain('task "t0" ended');
+    expect(finalFlowRunStateProblem("Failed", tasks("Completed", "Cancelled"))).toBe(
+      "no task ended Failed, Crashed or NotRun (Failed needs one that did)",
+    );
+  });
+
+  it("agrees with flowRunOutcome wherever every task completed or failed", () => {
+    const ended = ["Completed", "Cached", "Failed", "Crashed", "NotRun"] as const;
+    for (const a of ended) {
+      for (const b of ended) {
+        const outcome = flowRunOutcome([a, b]);
+        expect(finalFlowRunStateProblem(outcome, tasks(a, b))).toBeNull();
+        const other = outcome === "Completed" ? "Failed" : "Completed";
+        expect(finalFlowRunStateProblem(other, tasks(a, b))).not.toBeNull();
+      }
+    }
   });
 });

@@ -150,6 +150,54 @@ export function flowRunOutcome(taskStates: readonly TaskRunState[]): "Completed"
     : "Completed";
 }
 
+/**
+ * Why a flow run cannot end in `to` with its task runs in these states, or null when it can. An
+ * agent's word that a run ended is checked against its tasks, so no run reads Completed while a
+ * task still runs or failed:
+ * - a run ends only once every task has (none Pending, Running or Retrying);
+ * - Completed needs every task Completed or Cached;
+ * - Failed needs a task that ended Failed, Crashed or NotRun (flowRunOutcome's rule);
+ * - Cancelled and Crashed take any ended tasks (a cancel may come after some completed; the
+ *   server itself crashes a run whose lease expired, ending its tasks with it).
+ */
+export function finalFlowRunStateProblem(
+  to: FlowRunState,
+  tasks: readonly { name: string; state: TaskRunState }[],
+): string | null {
+  const open = tasks.find((t) => !isFinalTaskRunState(t.state));
+  const stillOpen = () =>
+    open
+      ? `task "${open.name}" is still ${open.state} (a run ends only once all its tasks have)`
+      : null;
+  switch (to) {
+    case "Scheduled":
+    case "Pending":
+    case "Running":
+    case "Cancelling":
+      return null;
+    case "Completed": {
+      const unsuccessful = tasks.find((t) => !isSuccessfulTaskRunState(t.state));
+      if (!unsuccessful) return null;
+      return (
+        stillOpen() ??
+        `task "${unsuccessful.name}" ended ${unsuccessful.state} (Completed needs every task Completed or Cached)`
+      );
+    }
+    case "Failed":
+      return (
+        stillOpen() ??
+        (flowRunOutcome(tasks.map((t) => t.state)) === "Failed"
+          ? null
+          : "no task ended Failed, Crashed or NotRun (Failed needs one that did)")
+      );
+    case "Cancelled":
+    case "Crashed":
+      return stillOpen();
+    default:
+      return assertNever(to);
+  }
+}
+
 /** Every state people see, in the order lists and charts show them. */
 export const FLOW_RUN_DISPLAY_STATES = [
   "Scheduled",

@@ -333,6 +333,62 @@ test.describe("bad input gets a 4xx that says what and where, and changes nothin
     );
   });
 
+  test("a docker image that docker would read as an option is refused: 400 naming image", async ({
+    api,
+  }) => {
+    const name = uniqueName("docker");
+    await importYaml(api, flowYaml(name));
+    for (const image of ["--volume=/:/host", "--privileged", "Python:3"]) {
+      const error = await refused(
+        await api.post("/api/v1/deployments", {
+          data: { flow: name, name: "d", runner: "docker", image },
+        }),
+        400,
+        "bad_request",
+      );
+      expect(error.message).toContain(`invalid body: image: image ${JSON.stringify(image)} `);
+      expect(error.message).toContain("[registry[:port]/]name[:tag][@digest]");
+    }
+    const good = await api.post("/api/v1/deployments", {
+      data: { flow: name, name: "d", runner: "docker", image: "ghcr.io/org/app:1.2" },
+    });
+    expect(good.status()).toBe(201);
+    expect(await good.json()).toMatchObject({ runner: "docker", image: "ghcr.io/org/app:1.2" });
+  });
+
+  test("parameter patterns cannot freeze the server; ones RE2 cannot run are refused", async ({
+    api,
+  }) => {
+    const flow = (pattern: string) => ({
+      name: uniqueName("pattern"),
+      parameters: { type: "object", properties: { word: { type: "string", pattern } } },
+      tasks: [{ name: "echo", language: "shell", code: "echo $WORD" }],
+    });
+    const lookahead = await refused(
+      await api.post("/api/v1/flows", { data: flow("^(?=a)a+$") }),
+      400,
+      "invalid_flow",
+    );
+    expect(lookahead.message).toContain(
+      'the pattern "^(?=a)a+$" of parameter "word" cannot be used: error parsing regexp',
+    );
+
+    const nested = flow("^(a+)+$");
+    expect((await api.post("/api/v1/flows", { data: nested })).status()).toBe(201);
+    const deployment = await deploy(api, nested.name);
+    const started = Date.now();
+    const error = await refused(
+      await api.post(`/api/v1/deployments/${deployment.id}/runs`, {
+        data: { parameters: { word: `${"a".repeat(40)}!` } },
+      }),
+      400,
+      "invalid_parameters",
+    );
+    expect(error.message).toContain('parameter "word" must match pattern "^(a+)+$"');
+    // Hours with a backtracking RegExp, during which the server answered nobody.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   test("cancelling twice is harmless", async ({ api }) => {
     const name = uniqueName("ended");
     await importYaml(api, flowYaml(name));

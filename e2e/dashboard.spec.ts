@@ -110,3 +110,31 @@ test("the deployments page links to the flow and its runs, shows the last run, a
   await expect(page).toHaveURL(new RegExp(`/flows/${flow}$`));
   await expect(page.getByRole("button", { name: "Add task" })).toBeVisible();
 });
+
+test("the run form checks an untrusted parameter pattern at once, as the server does", async ({
+  page,
+  api,
+}) => {
+  const flow = uniqueName("pattern");
+  const deployment = await deployFlow(api, {
+    name: flow,
+    parameters: { type: "object", properties: { word: { type: "string", pattern: "^(a+)+$" } } },
+    tasks: [{ name: "say", language: "shell", code: 'echo "$WORD"' }],
+  });
+  await signIn(page);
+  await page.goto("/deployments");
+  await page
+    .locator(`tr[data-deployment-id="${deployment.id}"]`)
+    .getByRole("button", { name: "Run" })
+    .click();
+  const dialog = page.getByRole("dialog", { name: `Run ${flow}` });
+  // A backtracking RegExp would hold the page for hours on this value (contract/parameter-pattern.ts).
+  await dialog.getByLabel("word").fill(`${"a".repeat(40)}!`);
+  const started = Date.now();
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(
+    'parameter "word" must match pattern "^(a+)+$"',
+  );
+  expect(Date.now() - started).toBeLessThan(5_000);
+  await expect(page).toHaveURL(/\/deployments$/);
+});

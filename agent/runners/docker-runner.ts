@@ -13,6 +13,12 @@ import {
   type ClaimedRun,
   type TaskError,
 } from "../../contract/agent-protocol.ts";
+import { imageReferenceProblem } from "../../contract/image-reference.ts";
+import {
+  finalFlowRunStateProblem,
+  isFinalFlowRunState,
+  type TaskRunState,
+} from "../../contract/run-states.ts";
 import { now } from "../executor/events.ts";
 import type { FlowEnd } from "../executor/run-flow.ts";
 import type { RunRequest, Runner } from "./runner.ts";
@@ -21,11 +27,22 @@ export const CONTAINER_BUNDLE = "/opt/pipebook/pipebook-agent.mjs";
 
 export type DockerCommand = { command: string; args: string[]; containerName: string };
 
+/** The run's image cannot be used: the run fails with this, and docker is never started. */
+export class InvalidImageError extends Error {}
+
+/**
+ * The `docker run` command of a run. The image is checked again here, whatever the server said
+ * (a deployment saved before the server checked images, or a tampered database), and `--` ends
+ * docker's options before it: the image can never be read as an option.
+ */
 export function dockerRunCommand(
   run: ClaimedRun,
   options: { docker: string; bundlePath: string },
 ): DockerCommand {
-  if (!run.runner.image) throw new Error("the docker runner needs the deployment's image");
+  const image = run.runner.image;
+  if (!image) throw new InvalidImageError("the docker runner needs the deployment's image");
+  const problem = imageReferenceProblem(image);
+  if (problem) throw new InvalidImageError(`the docker runner refused the deployment's ${problem}`);
   const containerName = `pipebook-run-${run.flowRunId}`;
   return {
     command: options.docker,
@@ -44,7 +61,8 @@ export function dockerRunCommand(
       `${options.bundlePath}:${CONTAINER_BUNDLE}:ro`,
       "--workdir",
       "/tmp",
-      run.runner.image,
+      "--",
+      image,
       "node",
       CONTAINER_BUNDLE,
       "execute-run",
@@ -67,9 +85,17 @@ export class DockerRunner implements Runner {
     const { run, sink } = request;
     let started = false;
     let end: FlowEnd | undefined;
-    const states = new Map<string, string>();
+    // The run's end as the container reported it, in case it died before saying "end".
+    let ended: FlowEnd | undefined;
+    const states = new Map<string, TaskRunState>();
     const stderrTail: string[] = [];
-    const docker = dockerRunCommand(run, this.options);
+    let docker: DockerCommand;
+    try {
+      docker = dockerRunCommand(run, this.options);
+    } catch (error) {
+      if (!(error instanceof InvalidImageError)) throw error;
+      return failRun(request, { type: "InvalidImage", message: error.message }, false, states);
+    }
     const child = spawn(docker.command, docker.args, { stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
     child.stdin.write(`${JSON.stringify(run)}\n`);
@@ -86,6 +112,9 @@ export class DockerRunner implements Runner {
         const event = ReportEventSchema.safeParse(message.event);
         if (!event.success) return;
         if (event.data.type === "flow" && event.data.state === "Running") started = true;
+        if (event.data.type === "flow" && isFinalFlowRunState(event.data.state)) {
+          ended = event.data.state as FlowEnd;
+        }
         if (event.data.type === "task") states.set(event.data.task, event.data.state);
         sink.push(event.data);
       } else if (message.$ === "cache") {
@@ -127,6 +156,7 @@ export class DockerRunner implements Runner {
     );
     request.signal.removeEventListener("abort", onAbort);
     if (end) return end;
+    if (ended) return ended;
 
     const error: TaskError =
       exit.error?.code === "ENOENT"
@@ -144,21 +174,33 @@ export class DockerRunner implements Runner {
 
 /**
  * The container went away without finishing the run: tasks it left running are Crashed, those it
- * never started NotRun, and the run Failed with the reason.
+ * never started NotRun, and the run Failed with the reason — unless every task had already ended
+ * without failing, when the run ends as its tasks say (the server checks the run's end against
+ * its tasks by the same rule, contract/run-states.ts).
  */
 function failRun(
   request: RunRequest,
   error: TaskError,
   started: boolean,
-  states: Map<string, string>,
+  states: Map<string, TaskRunState>,
 ): FlowEnd {
   const { sink, run } = request;
   if (!started) sink.push({ type: "flow", state: "Running", at: now() });
+  const ends: { name: string; state: TaskRunState }[] = [];
   for (const task of run.tasks) {
-    if (run.completed[task.name]) continue;
+    const completed = run.completed[task.name];
+    if (completed) {
+      ends.push({ name: task.name, state: completed.state });
+      continue;
+    }
     const state = states.get(task.name);
     const attempt = run.priorAttempts[task.name] ?? 0;
-    if (state === "Running" || state === "Retrying") {
+    const left = state === "Running" || state === "Retrying";
+    ends.push({
+      name: task.name,
+      state: state === undefined ? "NotRun" : left ? "Crashed" : state,
+    });
+    if (left) {
       sink.push({ type: "task", task: task.name, state: "Crashed", at: now(), attempt, error });
     } else if (state === undefined) {
       sink.push({
@@ -172,6 +214,11 @@ function failRun(
       });
     }
   }
-  sink.push({ type: "flow", state: "Failed", at: now(), message: error.message, error });
-  return "Failed";
+  const state = (["Failed", "Completed", "Cancelled"] as const).find(
+    (to) => finalFlowRunStateProblem(to, ends) === null,
+  )!;
+  const message =
+    state === "Failed" ? error.message : `${error.message}, after all its tasks had ended`;
+  sink.push({ type: "flow", state, at: now(), message, ...(state === "Failed" ? { error } : {}) });
+  return state;
 }

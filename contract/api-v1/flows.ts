@@ -1,5 +1,6 @@
 // /api/v1 shapes of flows and deployments.
 import { z } from "zod";
+import { ImageReferenceSchema } from "../image-reference.ts";
 import {
   DeploymentNameSchema,
   ParameterValuesSchema,
@@ -40,7 +41,8 @@ export const CreateDeploymentRequestSchema = z.strictObject({
   retries: z.int().min(0).max(100).default(0),
   retryDelaySeconds: z.int().min(0).max(86_400).default(0),
   runner: z.enum(["process", "docker"]).default("process"),
-  image: z.string().min(1).max(500).optional(),
+  /** For the docker runner; checked against Docker's reference grammar (never an option). */
+  image: ImageReferenceSchema.optional(),
 });
 export type CreateDeploymentRequest = z.input<typeof CreateDeploymentRequestSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
-import { redeploy, seedDeployment } from "../../test/support/seed.ts";
+import { redeploy, seedDeployment, threeTasks } from "../../test/support/seed.ts";
 import { createFlowRun } from "./create-flow-run.ts";
 import { getFlowRun } from "./get-flow-run.ts";
 
@@ -58,6 +58,35 @@ describe("creating flow runs", () => {
       details: { issues: [{ field: "n" }] },
     });
     expect(await test.db.flowRun.count()).toBe(before);
+  });
+
+  it("checks a run's parameters against an untrusted pattern in linear time", async () => {
+    const file = threeTasks();
+    file.parameters = {
+      type: "object",
+      properties: { word: { type: "string", pattern: "^(a+)+$" } },
+    };
+    const { deploymentId } = await seedDeployment(test.db, file);
+    const started = performance.now();
+    await expect(
+      createFlowRun(test.db, {
+        deploymentId,
+        parameters: { word: `${"a".repeat(40)}!` },
+        leaseMs: 15_000,
+      }),
+    ).rejects.toMatchObject({
+      code: "invalid_parameters",
+      message:
+        'invalid parameters for a run of deployment "test": parameter "word" must match pattern "^(a+)+$"',
+    });
+    // A backtracking RegExp took hours on this value, holding the whole server.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const ok = await createFlowRun(test.db, {
+      deploymentId,
+      parameters: { word: "aaaa" },
+      leaseMs: 15_000,
+    });
+    expect(ok.state).toBe("Scheduled");
   });
 
   it("refuses an unknown deployment", async () => {

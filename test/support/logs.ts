@@ -9,11 +9,19 @@ import { createFlowRun } from "../../server/runs/create-flow-run.ts";
 import { seedDeployment, threeTasks, uniqueName } from "./seed.ts";
 
 const LEASE_MS = 15_000;
+/** When heldRun's runs were claimed: before every time the fixtures below stamp lines with. */
+const FIXTURE_CLAIM = Date.UTC(2026, 10, 30, 11);
 
 export type HeldRun = { runId: string; leaseId: string; seq: number };
 
-/** A run of the three-task flow (extract, report, notify), claimed by an agent. */
-export async function heldRun(db: Db): Promise<HeldRun> {
+/**
+ * A run of the three-task flow (extract, report, notify), claimed by an agent — recorded as
+ * claimed at `claimedAt` (the fixtures' time by default; null: when it really was).
+ */
+export async function heldRun(
+  db: Db,
+  { claimedAt = FIXTURE_CLAIM }: { claimedAt?: number | null } = {},
+): Promise<HeldRun> {
   const queue = uniqueName("q");
   const { deploymentId } = await seedDeployment(db, threeTasks(), queue);
   const agent = await registerAgent(
@@ -29,7 +37,25 @@ export async function heldRun(db: Db): Promise<HeldRun> {
     leaseMs: LEASE_MS,
   });
   if (claimed?.flowRunId !== run.id) throw new Error("the seeded run was not claimed");
+  // The server keeps a report's times between the claim and now (report-times.ts): these tests'
+  // lines are stamped at fixed times of 2026-11-30, so the run was claimed before them.
+  if (claimedAt !== null) {
+    await db.$executeRaw`UPDATE "FlowRunStateEvent" SET at = ${new Date(claimedAt)}
+      WHERE "flowRunId" = ${run.id}::uuid AND "toState" = 'Pending'`;
+  }
   return { runId: run.id, leaseId: claimed.leaseId, seq: 0 };
+}
+
+/** The events that end a heldRun Completed: each of its three tasks runs and completes first. */
+export function completion(): ReportEvent[] {
+  const at = new Date().toISOString();
+  return [
+    ...["extract", "report", "notify"].flatMap((task): ReportEvent[] => [
+      { type: "task", task, state: "Running", attempt: 1, at },
+      { type: "task", task, state: "Completed", attempt: 1, at, result: null },
+    ]),
+    { type: "flow", state: "Completed", at },
+  ];
 }
 
 /** Sends the next numbered report of `held`. */

@@ -3,7 +3,7 @@
 // again, and a batch out of order is refused without storing anything.
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../../test/support/database.ts";
-import { block, heldRun, report } from "../../../test/support/logs.ts";
+import { block, completion, heldRun, report } from "../../../test/support/logs.ts";
 import { listFlowRunLogs } from "../list-logs.ts";
 import { readLogWindow } from "./read-logs.ts";
 
@@ -84,7 +84,7 @@ describe("storing a run's log lines from its agent's reports", () => {
     expect(running.next).toBe("1"); // running: more may come
     await report(test.db, held, {
       logs: [block("extract", ["last"])],
-      events: [{ type: "flow", state: "Completed", at: new Date().toISOString() }],
+      events: completion(),
     });
     const ended = await listFlowRunLogs(test.db, held.runId, { after: running.next!, limit: 100 });
     expect(ended.logs.map((l) => l.message)).toEqual(["last"]);

@@ -3,7 +3,7 @@
 // `previous` cursors that page on without gaps or repeats.
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../../test/support/database.ts";
-import { block, heldRun, report, type HeldRun } from "../../../test/support/logs.ts";
+import { block, completion, heldRun, report, type HeldRun } from "../../../test/support/logs.ts";
 import { listFlowRunLogs } from "../list-logs.ts";
 import { downloadRunLogs } from "./download-logs.ts";
 import { readLogWindow } from "./read-logs.ts";
@@ -150,7 +150,7 @@ describe("the end of a run", () => {
       logs: [block("extract", texts("x", 5))],
     });
     await report(test.db, run, {
-      events: [{ type: "flow", state: "Completed", at: new Date().toISOString() }],
+      events: completion(),
     });
     const page = await listFlowRunLogs(test.db, run.runId, { limit: 3 });
     expect(page.next).toBe("3"); // a full page: there may be more

@@ -1,14 +1,17 @@
 // Applying one report batch of an agent: the hot path of every run. One read takes the run and
-// its task runs (the run's row locked); every step is checked against the transition table in
-// memory; then ONE statement writes it all — the run's new state and lease, its history, the log
-// lines, the task runs' new states and history, and their results — each part passed as a single
-// JSON parameter. Measured on PGlite here: a 40-task batch in ~4 ms, where the same work as
-// separate Prisma calls took ~30 ms (docs/benchmarks.md). Log lines are stored as chunks
-// (../logs/chunks.ts): 20,000 lines are ~20 rows.
+// its task runs (the run's row locked) and the window its times must fall in; every step is
+// checked against the transition table in memory, and a run's end against its tasks (an agent
+// holds a lease, not the truth: report-times.ts, finalFlowRunStateProblem); then ONE statement
+// writes it all — the run's new state and lease, its history, the log lines, the task runs' new
+// states and history, and their results — each part passed as a single JSON parameter. Measured
+// on PGlite here: a 40-task batch in ~4 ms, where the same work as separate Prisma calls took
+// ~30 ms (docs/benchmarks.md). Log lines are stored as chunks (../logs/chunks.ts): 20,000 lines
+// are ~20 rows.
 import type { LogBlock, LogEvent, ReportEvent } from "../../../contract/agent-protocol.ts";
 import {
   canTransitionFlowRun,
   canTransitionTaskRun,
+  finalFlowRunStateProblem,
   isFinalFlowRunState,
   isFinalTaskRunState,
   type FlowRunState,
@@ -17,6 +20,7 @@ import {
 import type { Tx } from "../../db/client.ts";
 import { PipebookError } from "../../errors.ts";
 import { blocksOfEvents, planChunks } from "../logs/chunks.ts";
+import { boundReportTimes } from "./report-times.ts";
 import { ACTIVE_FLOW_RUN_STATES } from "./sql.ts";
 
 export type ReportBatch = {
@@ -51,6 +55,9 @@ type RunRow = {
   leaseId: string | null;
   reportSeq: number;
   logLines: number;
+  /** The database's clock now, and when this lease claimed the run: the window of its reports. */
+  serverNow: Date | string;
+  claimedAt: Date | string | null;
   tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
 };
 
@@ -60,6 +67,9 @@ const isActive = (state: FlowRunState) =>
 export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome> {
   const [run] = await tx.$queryRaw<RunRow[]>`
     SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq", f."logLines",
+      now() AS "serverNow",
+      (SELECT e.at FROM "FlowRunStateEvent" e WHERE e."flowRunId" = f.id AND e."toState" = 'Pending'
+        ORDER BY e.id DESC LIMIT 1) AS "claimedAt",
       COALESCE((
         SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'state', t.state,
           'attempts', t.attempts, 'startedAt', t."startedAt"))
@@ -74,7 +84,16 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     return { outcome: "refused", state: run.state, leaseHeld, reportSeq: run.reportSeq };
   }
 
-  // ---- every step, checked in memory
+  // ---- every step, checked in memory, at times the run's window allows (report-times.ts)
+  const serverNow = new Date(run.serverNow).getTime();
+  const bounded = boundReportTimes(
+    {
+      notBefore: run.claimedAt ? new Date(run.claimedAt).getTime() : serverNow,
+      notAfter: serverNow,
+    },
+    batch.events,
+    batch.logs ?? [],
+  );
   let flowState = run.state;
   let flowChange: {
     state: FlowRunState;
@@ -110,7 +129,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
   }[] = [];
   const logEvents: LogEvent[] = [];
 
-  for (const event of batch.events) {
+  for (const event of bounded.events) {
     if (event.type === "log") {
       logEvents.push(event);
     } else if (event.type === "flow") {
@@ -118,6 +137,14 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         throw new PipebookError(
           "invalid_state",
           `report moves flow run ${batch.flowRunId} from ${flowState} to ${event.state}, which is not a valid transition`,
+          { state: flowState },
+        );
+      }
+      const problem = finalFlowRunStateProblem(event.state, [...tasks.values()]);
+      if (problem) {
+        throw new PipebookError(
+          "invalid_state",
+          `report ends flow run ${batch.flowRunId} ${event.state}, but ${problem}`,
           { state: flowState },
         );
       }
@@ -190,10 +217,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     error: t.error,
     changed_at: t.changedAt,
   }));
-  const chunks = planChunks(run.logLines + 1, [
-    ...blocksOfEvents(logEvents),
-    ...(batch.logs ?? []),
-  ]);
+  const chunks = planChunks(run.logLines + 1, [...blocksOfEvents(logEvents), ...bounded.logs]);
   const lineCount = chunks.reduce((sum, c) => sum + c.count, 0);
   const f = flowChange;
   const endedAt = f && isFinalFlowRunState(f.state) ? f.at : null;
