@@ -1,10 +1,12 @@
 // Where a path of a JSON flow file sits in its text, and where its syntax breaks — found with
-// jsonc-parser's scanner, not by parsing the file again as YAML. YAML's parser builds a node,
-// a range and a source token per value: on a 6 MB JSON flow with 900,000 numbers it took 13.6 s
-// (7.6 MB of code cells: 1.3–2.1 s), all of it on the server's one thread, just in case an issue
-// needed a line number. jsonc-parser's tree of the same 6 MB file takes ~0.6 s, and it is built
-// only when an issue is to be located (a valid file pays nothing). Measured with yaml 2.9 and
-// jsonc-parser 3.3 on Node 20 (this repository's build machine, 2 cores).
+// jsonc-parser, not by parsing the file again as YAML. YAML's parser builds a node, a range and
+// source tokens per value, all on the server's one thread, just in case an issue needed a line
+// number. Measured on this repository's build machine (Node 20, 2 cores), with the storable
+// check's fix (storable-json.ts), checkFlowFileText before → after:
+//   6.2 MB JSON, a parameter default of 900,000 numbers, valid:         13.6 s → 0.2–0.4 s
+//   the same pretty-printed (11.6 MB) with one issue to locate:  18.7–34.6 s → 1.2–1.3 s
+//   7.6 MB JSON of 700 code cells, valid or with an issue:          1.3–2.1 s → 0.1–0.3 s
+// A valid file pays nothing here: the tree is built only when an issue is to be located.
 import { findNodeAtLocation, parseTree, visit, type Node } from "jsonc-parser";
 import type { Path, Position } from "./issues.ts";
 import type { Locator } from "./parse.ts";
