@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isBuildCurrent, sourceFingerprint, stampFile } from "../scripts/build-fingerprint.mjs";
+import { newNonce, securityHeaders } from "../server/boot/security-headers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -127,6 +128,10 @@ try {
 
 const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
+  const headers = securityHeaders({ nonce: newNonce(), dev: args.dev });
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  // Next.js takes the nonce for its inline scripts from the request's policy.
+  req.headers["content-security-policy"] = headers["Content-Security-Policy"];
   // The API (/api/v1, agents) is served straight from the server's route table; Next.js serves
   // the studio. In development Next.js serves both (same table, through its catch-all routes).
   const hooks = runtime();

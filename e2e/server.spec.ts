@@ -125,6 +125,61 @@ test("on 0.0.0.0 or ::, the banner gives every address it is reached at, each wi
   await one.stop();
 });
 
+test("beyond loopback it warns that it speaks plain HTTP and says what to do; on loopback not", async () => {
+  const wide = await startServer(["--port", "0", "--host", "0.0.0.0"], {
+    PIPEBOOK_HOME: tempHome(),
+  });
+  await expect
+    .poll(() => wide.output())
+    .toMatch(
+      /Warning: listening on 0\.0\.0\.0, beyond this machine, over plain HTTP \(no TLS\)[\s\S]*reverse proxy with TLS/,
+    );
+  await wide.stop();
+  const local = await startServer(["--port", "0", "--host", "127.0.0.1"], {
+    PIPEBOOK_HOME: tempHome(),
+  });
+  expect(local.output()).not.toContain("plain HTTP");
+  await local.stop();
+  expect(local.output()).not.toContain("plain HTTP");
+});
+
+test("the data folder and everything the server writes in it are private to its user", async () => {
+  test.setTimeout(120_000);
+  // A data folder as earlier versions left it: world-readable, with a world-readable file.
+  const home = tempHome();
+  fs.chmodSync(home, 0o755);
+  fs.writeFileSync(path.join(home, "notes"), "x", { mode: 0o644 });
+  fs.chmodSync(path.join(home, "notes"), 0o644);
+  const server = await startServer(["--port", "0"], {
+    PIPEBOOK_HOME: home,
+    PIPEBOOK_BOOTSTRAP_API_KEY: "",
+    PIPEBOOK_LOCAL_AGENT: "1",
+  });
+  expect(server.output()).toContain(`made private: the data folder ${home} was 0755, now 0700`);
+  expect(server.output()).toContain("made private: notes was 0644, now 0600");
+  // The database, the admin key and the local agent's folder were all written by this start.
+  await expect.poll(() => fs.existsSync(path.join(home, "agent"))).toBe(true);
+  await server.stop();
+  const open: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      const mode = fs.lstatSync(file).mode & 0o777;
+      if (mode & 0o077) open.push(`${path.relative(home, file)} ${mode.toString(8)}`);
+      if (entry.isDirectory()) walk(file);
+    }
+  };
+  expect(fs.statSync(home).mode & 0o777).toBe(0o700);
+  walk(home);
+  expect(fs.readdirSync(home).sort()).toEqual(expect.arrayContaining(["admin-api-key", "db"]));
+  expect(fs.readdirSync(path.join(home, "db")).length).toBeGreaterThan(10);
+  expect(open, "files and folders others could read").toEqual([]);
+  // A second start finds nothing to tighten and says nothing about it.
+  const again = await startServer(["--port", "0"], { PIPEBOOK_HOME: home });
+  expect(again.output()).not.toContain("made private");
+  await again.stop();
+});
+
 test("installing again, as the first `npx pipebook` does, leaves the studio's build current", () => {
   const root = path.resolve(import.meta.dirname, "..");
   const outputs = () =>

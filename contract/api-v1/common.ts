@@ -27,6 +27,30 @@ export const ParameterValuesSchema = z.record(z.string(), z.unknown());
 
 export const isoTime = z.iso.datetime();
 
+// ---------------------------------------------------------------- bounds of inputs
+// What callers send is bounded here by what the database can hold, so that an out-of-range value
+// is a clear 400 (BAD_REQUEST in tRPC), never a database error.
+
+/** The largest value of PostgreSQL's `integer`: flow versions and log line numbers are ones. */
+export const MAX_DB_INT = 2_147_483_647;
+
+export const FlowVersionNumberSchema = z
+  .int("a flow version is a whole number")
+  .min(1, "a flow version is a number from 1")
+  .max(MAX_DB_INT, `a flow version is at most ${MAX_DB_INT}`);
+
+/**
+ * A time a filter takes: ISO-8601 with an offset, in years 1 to 9999 (UTC). PostgreSQL cannot
+ * read year 0 or earlier as Prisma writes it, and JavaScript's dates end at 275760.
+ */
+export const TimeFilterSchema = z.iso.datetime({ offset: true }).refine(
+  (text) => {
+    const year = new Date(text).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  },
+  { message: "a time must fall in the years 1 to 9999" },
+);
+
 // ---------------------------------------------------------------- errors
 
 export const ApiErrorSchema = z

@@ -1,7 +1,7 @@
 // /api/v1 shapes of flow runs: one run, one task of a run, the runs list.
 import { z } from "zod";
 import { FLOW_RUN_STATES, TASK_RUN_STATES } from "../run-states.ts";
-import { ParameterValuesSchema, TagSchema, isoTime } from "./common.ts";
+import { ParameterValuesSchema, TagSchema, TimeFilterSchema, isoTime } from "./common.ts";
 
 // ---------------------------------------------------------------- flow runs
 
@@ -184,14 +184,10 @@ export const ListFlowRunsQuerySchema = z.object({
   tag: listOf(TagSchema)
     .optional()
     .describe("Runs carrying every one of these tags: comma-separated, or the parameter repeated"),
-  from: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe("Runs scheduled at or after this time (ISO-8601; a manual run's trigger time)"),
-  until: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe("Runs scheduled before this time (ISO-8601)"),
+  from: TimeFilterSchema.optional().describe(
+    "Runs scheduled at or after this time (ISO-8601; a manual run's trigger time)",
+  ),
+  until: TimeFilterSchema.optional().describe("Runs scheduled before this time (ISO-8601)"),
   cursor: z
     .string()
     .max(200)

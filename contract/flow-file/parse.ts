@@ -3,6 +3,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { checkParameterSchema } from "../parameters.ts";
 import { storableProblem } from "../storable-json.ts";
+import { jsonErrorPosition, jsonLocator } from "./json-locator.ts";
 import { validateDag } from "./dag.ts";
 import {
   FlowFileError,
@@ -38,8 +39,9 @@ const MAX_ALIASES = 100;
 export function checkFlowFileText(text: string, format: FlowFileFormat): FlowCheck {
   const tooDeep = nestingProblem(text);
   if (tooDeep) return { issues: [tooDeep] };
-  let raw: unknown;
+  // JSON is never parsed as YAML (see json-locator.ts for what that cost).
   if (format === "json") {
+    let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (error) {
@@ -48,36 +50,35 @@ export function checkFlowFileText(text: string, format: FlowFileFormat): FlowChe
           {
             path: [],
             message: `invalid JSON: ${(error as Error).message}`,
-            location: yamlErrorPosition(text),
+            location: jsonErrorPosition(text),
           },
         ],
       };
     }
+    return checkFlowFile(raw, jsonLocator(text));
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  if (format === "yaml") {
-    const error = doc.errors[0];
-    if (error) {
-      const pos = error.linePos?.[0];
-      return {
-        issues: [
-          {
-            path: [],
-            message: `invalid YAML: ${error.message.split("\n")[0]}`,
-            location: pos ? { line: pos.line, column: pos.col } : undefined,
-          },
-        ],
-      };
-    }
-    try {
-      raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch (error) {
-      return { issues: [{ path: [], message: `invalid YAML: ${(error as Error).message}` }] };
-    }
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    return {
+      issues: [
+        {
+          path: [],
+          message: `invalid YAML: ${error.message.split("\n")[0]}`,
+          location: pos ? { line: pos.line, column: pos.col } : undefined,
+        },
+      ],
+    };
   }
-  const locator = doc.errors.length ? undefined : yamlLocator(doc, lineCounter, text);
-  return checkFlowFile(raw, locator);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    return { issues: [{ path: [], message: `invalid YAML: ${(error as Error).message}` }] };
+  }
+  return checkFlowFile(raw, yamlLocator(doc, lineCounter, text));
 }
 
 /** Checks an already-parsed flow file (e.g. from the studio). Never throws. */
@@ -186,11 +187,6 @@ function tooDeep(line: number, column: number, what: string): FlowIssue {
     message: `the file is nested too deeply (${what}); a flow file needs only a few levels`,
     location: { line, column },
   };
-}
-
-function yamlErrorPosition(text: string): Position | undefined {
-  const pos = parseDocument(text, { prettyErrors: true }).errors[0]?.linePos?.[0];
-  return pos ? { line: pos.line, column: pos.col } : undefined;
 }
 
 function yamlLocator(doc: Document, lines: LineCounter, text: string): Locator {

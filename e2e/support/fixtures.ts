@@ -78,6 +78,23 @@ export async function deploy(
 }
 
 export const test = base.extend<{ api: APIRequestContext }>({
+  // Every studio test also checks that the page ran within the server's Content-Security-Policy:
+  // a blocked script, style, worker or connection fails the test that caused it.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        console.error(
+          `Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} (${event.sourceFile}:${event.lineNumber})`,
+        );
+      });
+    });
+    await use(page);
+    expect(violations, "the studio must run within its Content-Security-Policy").toEqual([]);
+  },
   api: async ({ playwright, baseURL }, use) => {
     const api = await playwright.request.newContext({
       baseURL,

@@ -9,7 +9,8 @@ import { PipebookError } from "../errors.ts";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
 import { requirePermission, type Permission } from "../auth/permissions.ts";
 import { requireAgentCaller } from "../agents/agent-access.ts";
-import { storableProblem } from "../../contract/storable-json.ts";
+import { refuseUnstorable } from "../db/refuse-unstorable.ts";
+import { limitedBody } from "./body-limit.ts";
 import { describeRequestIssues, errorResponse } from "./respond.ts";
 
 /**
@@ -91,8 +92,7 @@ export type DocumentedEndpoint = Endpoint & {
   spec: RouteSpec<unknown, unknown, unknown> & { docs: RouteDocs };
 };
 
-// Flow files with many cells are the largest bodies; 10 MB is far beyond any real one.
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export { MAX_BODY_BYTES } from "./body-limit.ts";
 
 export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
   spec: RouteSpec<P, Q, B> & { docs: RouteDocs },
@@ -166,30 +166,16 @@ function parse<T>(schema: Schema<T>, value: unknown, where: string): T {
 
 /** The body as text, refused past MAX_BODY_BYTES without reading it all. */
 export async function readText(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+  const body = limitedBody(request);
+  if (!body) return "";
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-function tooLarge() {
-  return new PipebookError(
-    "payload_too_large",
-    `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`,
-  );
 }
 
 async function readJson(request: Request): Promise<unknown> {
@@ -234,14 +220,5 @@ function refuseUnknownQuery(raw: Record<string, string>, schema: z.ZodType | und
         ? `unknown query parameter "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; this endpoint takes ${known.map((k) => `"${k}"`).join(", ")}`
         : `unknown query parameter "${name}": this endpoint takes none`,
     );
-  }
-}
-
-/** A NUL character or absurd nesting is refused here, before it reaches the database. */
-function refuseUnstorable(value: unknown, where: string) {
-  const problem = storableProblem(value);
-  if (problem) {
-    const at = problem.path.length ? ` at ${problem.path.join(".")}` : "";
-    throw new PipebookError("bad_request", `invalid ${where}: the value${at} ${problem.message}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from "node:os";
 import { describe, expect, it } from "vitest";
-import { networkUrls } from "./addresses.ts";
+import { isLoopbackHost, networkUrls, plainHttpWarning } from "./addresses.ts";
 
 const v4 = (address: string, internal = false) =>
   ({ address, family: "IPv4", internal }) as NetworkInterfaceInfo;
@@ -31,5 +31,21 @@ describe("the addresses a server on a wildcard address is reached at", () => {
   it("a named host is reached only there", () => {
     expect(networkUrls("127.0.0.1", 4200, interfaces)).toEqual([]);
     expect(networkUrls("192.0.2.2", 4200, interfaces)).toEqual([]);
+  });
+});
+
+describe("listening beyond this machine without TLS", () => {
+  it("warns for wildcard and network addresses, and says to put a TLS proxy in front", () => {
+    for (const host of ["0.0.0.0", "::", "[::]", "192.0.2.2", "pipebook.example.com"]) {
+      expect(isLoopbackHost(host)).toBe(false);
+      expect(plainHttpWarning(host)).toMatch(/plain HTTP[\s\S]*reverse proxy with TLS/);
+    }
+  });
+
+  it("is quiet on loopback", () => {
+    for (const host of ["127.0.0.1", "127.0.1.1", "localhost", "::1", "[::1]"]) {
+      expect(isLoopbackHost(host)).toBe(true);
+      expect(plainHttpWarning(host)).toBeUndefined();
+    }
   });
 });

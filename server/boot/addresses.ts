@@ -26,3 +26,28 @@ export function networkUrls(
   }
   return urls;
 }
+
+/** Whether only this machine can connect: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return (
+    bare === "localhost" ||
+    bare === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
+    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)
+  );
+}
+
+/**
+ * The warning for a server that other machines can reach: it speaks plain HTTP, so keys,
+ * session cookies, parameters and logs would cross the network readable by anyone on the path.
+ */
+export function plainHttpWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return [
+    `Warning: listening on ${host}, beyond this machine, over plain HTTP (no TLS): API keys, session`,
+    "cookies, parameters and logs cross the network unencrypted. Put a reverse proxy with TLS in",
+    "front (Caddy, nginx, a cloud load balancer with a certificate) and keep Pipebook on 127.0.0.1",
+    "behind it, or reach it only through an encrypted tunnel (SSH, a VPN).",
+  ].join("\n");
+}

@@ -15,7 +15,8 @@ import { startLeaseReaper } from "../services/lease-reaper.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { VERSION } from "../version.ts";
-import { networkUrls } from "./addresses.ts";
+import { networkUrls, plainHttpWarning } from "./addresses.ts";
+import { secureDataFolder } from "./data-folder.ts";
 import { registerRuntime } from "./runtime.ts";
 
 // A stopping server gives its local agent this long to finish the runs it is executing.
@@ -23,6 +24,10 @@ const LOCAL_AGENT_GRACE_MS = 20_000;
 
 export async function startServer(): Promise<void> {
   const config = getConfig();
+  // First: everything written from here on (the database's files included) is private.
+  const folder = secureDataFolder(config.home);
+  for (const line of folder.changed) log.info(`made private: ${line}`);
+  for (const line of folder.problems) log.warn(line);
   const where =
     config.database.kind === "pglite"
       ? `embedded PGlite in ${config.database.dataDir}`
@@ -74,6 +79,8 @@ export async function startServer(): Promise<void> {
       );
       // One write, so that whoever reads the output gets the banner whole.
       console.log(lines.join("\n"));
+      const warning = plainHttpWarning(config.host);
+      if (warning) log.warn(warning);
       if (config.localAgent) {
         localAgent = startLocalAgent({
           bundle: config.agentBundle,

@@ -1,11 +1,15 @@
 // tRPC for the studio: the context (database, config, who is asking) and procedures that require
 // a signed-in user. Domain errors become tRPC errors with the right code here, once.
 import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { describeRequestIssues } from "../api/respond.ts";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
 import { requirePermission, type Permission } from "../auth/permissions.ts";
 import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";
-import { isPipebookError, type ErrorCode } from "../errors.ts";
+import { refuseUnstorable } from "../db/refuse-unstorable.ts";
+import { isPipebookError, PipebookError, type ErrorCode } from "../errors.ts";
+import { log } from "../log.ts";
 
 export type TrpcContext = { db: Db; config: Config; principal: Principal | null };
 
@@ -14,6 +18,9 @@ export async function createTrpcContext(opts: { headers: Headers }): Promise<Trp
   const principal = await principalFromHeaders(db, opts.headers, { allowSession: true });
   return { db, config: getConfig(), principal };
 }
+
+/** What the caller hears of a failure that is not its own; the server's log has the rest. */
+export const INTERNAL_MESSAGE = "the server failed to answer this request; its log says why";
 
 const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
   bad_request: "BAD_REQUEST",
@@ -38,10 +45,14 @@ const t = initTRPC.context<TrpcContext>().create({
   },
   errorFormatter({ shape, error }) {
     const cause = error.cause as { code?: string; details?: unknown; issues?: unknown } | undefined;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
+      // Nothing of an unexpected failure reaches the browser (serve.ts and mapErrors log it).
+      message: internal ? INTERNAL_MESSAGE : shape.message,
       data: {
         ...shape.data,
+        stack: internal ? undefined : shape.data.stack,
         // The studio shows these on the cell and line at fault.
         pipebookCode: isPipebookError(cause) ? cause.code : cause?.issues ? "invalid_flow" : null,
         issues: (isPipebookError(cause) ? cause.details?.issues : cause?.issues) ?? null,
@@ -50,7 +61,7 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
@@ -60,24 +71,48 @@ const mapErrors = t.middleware(async ({ next }) => {
     if (cause instanceof Error && cause.name === "FlowFileError") {
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
     }
+    if (result.error.code === "BAD_REQUEST" && cause instanceof z.ZodError) {
+      // The input failed its schema: "field: what", as /api/v1 says it, not zod's JSON.
+      const error = new PipebookError(
+        "bad_request",
+        `invalid input: ${describeRequestIssues(cause)}`,
+      );
+      throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      // A bug or a database failure: its message (Prisma's, with the query) stays in the log.
+      log.error(`tRPC ${path} failed`, cause ?? result.error);
+      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE });
+    }
   }
   return result;
+});
+
+/** What the storage cannot hold is refused before any input schema or service sees it. */
+const refuseUnstorableInput = t.middleware(async ({ getRawInput, next }) => {
+  refuseUnstorable(await getRawInput(), "input");
+  return next();
 });
 
 export const router = t.router;
 
 /**
- * A procedure that needs a permission (server/auth/permissions.ts). The check runs before the
- * input is parsed, so a caller without the permission learns nothing from validation errors.
+ * A procedure that needs a permission (server/auth/permissions.ts): errors mapped (and masked
+ * when internal), the caller checked, then inputs refused when storage cannot hold them. The
+ * check runs before the input is read, so a caller without the permission learns nothing from
+ * validation errors.
  */
 export function procedure(permission: Permission) {
-  return t.procedure.use(mapErrors).use(({ ctx, next }) => {
-    if (!ctx.principal) {
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to use the studio" });
-    }
-    requirePermission(ctx.principal, permission);
-    return next({ ctx: { ...ctx, principal: ctx.principal } });
-  });
+  return t.procedure
+    .use(mapErrors)
+    .use(({ ctx, next }) => {
+      if (!ctx.principal) {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to use the studio" });
+      }
+      requirePermission(ctx.principal, permission);
+      return next({ ctx: { ...ctx, principal: ctx.principal } });
+    })
+    .use(refuseUnstorableInput);
 }
 
 export const readProcedure = procedure("read");

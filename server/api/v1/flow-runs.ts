@@ -8,7 +8,7 @@ import {
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { getFlowRun } from "../../runs/get-flow-run.ts";
 import { getRunHistory } from "../../runs/get-run-history.ts";
-import { HISTORY_CURSOR } from "../../runs/history-cursor.ts";
+import { HistoryCursorSchema } from "../../runs/history-cursor.ts";
 import { waitForFlowRun } from "../../runs/wait-for-run.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
@@ -76,11 +76,9 @@ export const getFlowRunHistory = route(
     access: "read",
     params: IdParams,
     query: z.object({
-      after: z
-        .string()
-        .regex(HISTORY_CURSOR, "after is a `next` of an earlier answer")
-        .optional()
-        .describe("Only the state changes after this cursor (`next` of an earlier answer)"),
+      after: HistoryCursorSchema.optional().describe(
+        "Only the state changes after this cursor (`next` of an earlier answer)",
+      ),
     }),
     docs: {
       operationId: "getFlowRunHistory",

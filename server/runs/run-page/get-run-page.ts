@@ -116,6 +116,8 @@ async function readHeader(db: Db, id: string, options: RunViewOptions) {
 }
 
 async function lastEventIds(db: Db, id: string) {
+  // Read before the run itself (see getRunPage): an id that is no UUID would fail the cast.
+  if (!isUuid(id)) throw new NotFoundError("flow run", id);
   const [row] = await db.$queryRaw<{ task: bigint | null; flow: bigint | null }[]>`
     SELECT (SELECT max(id) FROM "TaskRunStateEvent" WHERE "flowRunId" = ${id}::uuid) AS task,
            (SELECT max(id) FROM "FlowRunStateEvent" WHERE "flowRunId" = ${id}::uuid) AS flow`;

@@ -7,7 +7,7 @@ import { editProcedure, readProcedure, router } from "../init.ts";
 
 export const deploymentsRouter = router({
   list: readProcedure
-    .input(z.object({ flow: z.string().optional() }).default({}))
+    .input(z.object({ flow: z.string().max(100).optional() }).default({}))
     .query(({ ctx, input }) => listDeployments(ctx.db, input)),
 
   /** Each deployment's last run, by deployment id (the deployments page). */

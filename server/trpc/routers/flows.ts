@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FlowVersionNumberSchema } from "../../../contract/api-v1.ts";
 import { formatFlowFile } from "../../../contract/flow-file/export.ts";
 import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/parse.ts";
 import { PipebookError } from "../../errors.ts";
@@ -10,6 +11,7 @@ import { saveFlow } from "../../flows/save-flow.ts";
 import { editProcedure, readProcedure, router } from "../init.ts";
 
 const FlowName = z.object({ name: z.string().min(1).max(100) });
+const Version = FlowVersionNumberSchema.optional();
 const Format = z.enum(["yaml", "json"]);
 
 export const flowsRouter = router({
@@ -21,7 +23,7 @@ export const flowsRouter = router({
   ),
 
   get: readProcedure
-    .input(FlowName.extend({ version: z.int().positive().optional() }))
+    .input(FlowName.extend({ version: Version }))
     .query(({ ctx, input }) => getFlowVersionView(ctx.db, input.name, input.version)),
 
   versions: readProcedure
@@ -37,7 +39,7 @@ export const flowsRouter = router({
 
   /** "New flow": an empty flow of that name (refused when the name is taken). */
   create: editProcedure
-    .input(z.object({ name: z.string(), description: z.string().max(10_000).default("") }))
+    .input(z.object({ name: z.string().max(100), description: z.string().max(10_000).default("") }))
     .mutation(async ({ ctx, input }) => {
       if (await ctx.db.flow.findUnique({ where: { name: input.name }, select: { id: true } })) {
         throw new PipebookError(
@@ -51,13 +53,15 @@ export const flowsRouter = router({
       });
     }),
 
-  rename: editProcedure.input(FlowName.extend({ newName: z.string() })).mutation(({ ctx, input }) =>
-    renameFlow(ctx.db, {
-      name: input.name,
-      newName: input.newName,
-      userId: ctx.principal.userId,
-    }),
-  ),
+  rename: editProcedure
+    .input(FlowName.extend({ newName: z.string().max(100) }))
+    .mutation(({ ctx, input }) =>
+      renameFlow(ctx.db, {
+        name: input.name,
+        newName: input.newName,
+        userId: ctx.principal.userId,
+      }),
+    ),
 
   delete: editProcedure
     .input(FlowName)
@@ -74,7 +78,7 @@ export const flowsRouter = router({
     }),
 
   export: readProcedure
-    .input(FlowName.extend({ version: z.int().positive().optional(), format: Format }))
+    .input(FlowName.extend({ version: Version, format: Format }))
     .query(async ({ ctx, input }) => {
       const view = await getFlowVersionView(ctx.db, input.name, input.version);
       return {

@@ -1,15 +1,16 @@
 // The run page's log viewer: random access to lines by number (the unfiltered, virtualised view),
 // filtered pages forwards and backwards, and the tail — all read on the server.
 import { z } from "zod";
-import { LogLevelSchema } from "../../../contract/api-v1.ts";
+import { LogLevelSchema, MAX_DB_INT } from "../../../contract/api-v1.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { readLogWindow } from "../../runs/logs/read-logs.ts";
 import { readProcedure, router } from "../init.ts";
 
 const MAX_LINES = 5_000;
-const line = z.int().min(1);
+// Line numbers are PostgreSQL integers.
+const line = z.int().min(1).max(MAX_DB_INT);
 const Filters = z.object({
-  task: z.string().min(1).optional(),
+  task: z.string().min(1).max(200).optional(),
   levels: z.array(LogLevelSchema).max(4).optional(),
   q: z.string().min(1).max(200).optional(),
 });
@@ -31,7 +32,7 @@ export const logsRouter = router({
     .input(
       Filters.extend({
         runId: z.string().min(1),
-        after: z.int().min(0).optional(),
+        after: z.int().min(0).max(MAX_DB_INT).optional(),
         before: line.optional(),
         limit: z.int().min(1).max(MAX_LINES).default(200),
       }),

@@ -5,7 +5,7 @@ import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";
 import { previewWorkQueue } from "../../queues/preview-work-queue.ts";
 import { operateProcedure, readProcedure, router } from "../init.ts";
 
-const Name = z.object({ name: z.string().min(1) });
+const Name = z.object({ name: z.string().min(1).max(100) });
 
 const viewOptions = (config: Config) => ({
   leaseMs: config.agents.leaseMs,

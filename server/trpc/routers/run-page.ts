@@ -5,11 +5,12 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { getRunPage } from "../../runs/run-page/get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
+import { HistoryCursorSchema } from "../../runs/history-cursor.ts";
 import { watchRun } from "../../runs/run-page/watch-run.ts";
 import { readProcedure, router } from "../init.ts";
 
-const RunId = z.object({ id: z.string().min(1) });
-const TaskRef = z.object({ id: z.string().min(1), task: z.string().min(1) });
+const RunId = z.object({ id: z.string().min(1).max(100) });
+const TaskRef = RunId.extend({ task: z.string().min(1).max(100) });
 
 export const runPageRouter = router({
   get: readProcedure.input(RunId).query(({ ctx, input }) =>
@@ -24,7 +25,9 @@ export const runPageRouter = router({
    * cursor: a browser that reconnects resumes from the last one it received.
    */
   live: readProcedure
-    .input(RunId.extend({ cursor: z.string(), lastEventId: z.string().nullish() }))
+    .input(
+      RunId.extend({ cursor: HistoryCursorSchema, lastEventId: HistoryCursorSchema.nullish() }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
       const changes = watchRun(ctx.db, input.id, input.lastEventId ?? input.cursor, {
         lateAfterMs: ctx.config.lateAfterMs,

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import {
   FlowRunDisplayStateSchema,
+  FlowVersionNumberSchema,
   ParameterValuesSchema,
   ReplayKindSchema,
   ReplayVersionSchema,
   TagSchema,
+  TimeFilterSchema,
 } from "../../../contract/api-v1.ts";
 import { cancelFlowRun } from "../../runs/cancel-flow-run.ts";
 import { createCellRun } from "../../runs/create-cell-run.ts";
@@ -14,7 +16,9 @@ import { listFlowRuns, MAX_RUNS_PAGE } from "../../runs/list-flow-runs.ts";
 import { planReplay, replayFlowRun } from "../../runs/replay/replay-flow-run.ts";
 import { editProcedure, operateProcedure, readProcedure, router } from "../init.ts";
 
-const RunId = z.object({ id: z.string().min(1) });
+const RunId = z.object({ id: z.string().min(1).max(100) });
+// The widest "last …" window: a century (a date far before any run, and still a date).
+const MAX_SINCE_SECONDS = 100 * 366 * 86_400;
 
 /** Retry (kind retry), Retry from failure (fromFailure) or Run from here (fromTask + task). */
 const Replay = RunId.extend({
@@ -31,14 +35,14 @@ export const runsRouter = router({
     .input(
       z.object({
         states: z.array(FlowRunDisplayStateSchema).optional(),
-        flow: z.string().min(1).optional(),
-        deployment: z.string().min(1).optional(),
+        flow: z.string().min(1).max(200).optional(),
+        deployment: z.string().min(1).max(300).optional(),
         tags: z.array(TagSchema).optional(),
-        from: z.iso.datetime({ offset: true }).optional(),
-        until: z.iso.datetime({ offset: true }).optional(),
+        from: TimeFilterSchema.optional(),
+        until: TimeFilterSchema.optional(),
         /** A window ending now ("last 24 h"), measured on the server when each page is read. */
-        sinceSeconds: z.int().positive().optional(),
-        cursor: z.string().nullish(),
+        sinceSeconds: z.int().positive().max(MAX_SINCE_SECONDS).optional(),
+        cursor: z.string().max(200).nullish(),
         limit: z.int().min(1).max(MAX_RUNS_PAGE).default(50),
       }),
     )
@@ -87,9 +91,9 @@ export const runsRouter = router({
   runCell: editProcedure
     .input(
       z.object({
-        flow: z.string().min(1),
-        version: z.int().positive(),
-        task: z.string().min(1),
+        flow: z.string().min(1).max(100),
+        version: FlowVersionNumberSchema,
+        task: z.string().min(1).max(100),
         parameters: ParameterValuesSchema.optional(),
       }),
     )
