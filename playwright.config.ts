@@ -79,6 +79,7 @@ export default defineConfig({
         "queues-agents.spec.ts",
         "runs-page.spec.ts",
         "dashboard.spec.ts",
+        "xss.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
