@@ -80,6 +80,7 @@ export default defineConfig({
         "runs-page.spec.ts",
         "dashboard.spec.ts",
         "security.spec.ts",
+        "xss.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

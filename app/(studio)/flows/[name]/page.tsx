@@ -1,12 +1,23 @@
 import type { Metadata } from "next";
 import { EditorLoader } from "./editor-loader";
 
+// Next.js hands the segment over still percent-encoded. An address that is not valid encoding
+// ("/flows/%25", typed or pasted) is no flow's name: shown as typed, so the editor says it found
+// no such flow, where decodeURIComponent's URIError would have failed the whole page.
+function flowName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export async function generateMetadata({
   params,
 }: {
   params: Promise<{ name: string }>;
 }): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: flowName((await params).name) };
 }
 
 export default async function FlowEditorPage({
@@ -21,7 +32,7 @@ export default async function FlowEditorPage({
   const version = Number((await searchParams).version);
   return (
     <EditorLoader
-      name={decodeURIComponent(name)}
+      name={flowName(name)}
       showVersion={Number.isInteger(version) && version > 0 ? version : undefined}
     />
   );
