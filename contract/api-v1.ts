@@ -8,3 +8,4 @@ export * from "./api-v1/flow-runs.ts";
 export * from "./api-v1/logs.ts";
 export * from "./api-v1/replays.ts";
 export * from "./api-v1/queues.ts";
+export * from "./api-v1/secrets.ts";

@@ -1,5 +1,15 @@
 "use client";
-import { Boxes, House, ListOrdered, LogOut, Play, Rocket, Server, Workflow } from "lucide-react";
+import {
+  Boxes,
+  House,
+  KeyRound,
+  ListOrdered,
+  LogOut,
+  Play,
+  Rocket,
+  Server,
+  Workflow,
+} from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
@@ -12,6 +22,7 @@ const LINKS = [
   { href: "/runs", label: "Runs", icon: Play },
   { href: "/work-queues", label: "Work queues", icon: ListOrdered },
   { href: "/agents", label: "Agents", icon: Server },
+  { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
 ] as const;
 
 export function Sidebar({ userName }: { userName: string }) {

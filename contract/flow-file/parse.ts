@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { checkParameterSchema } from "../parameters.ts";
 import { storableProblem } from "../storable-json.ts";
 import { validateDag } from "./dag.ts";
+import { declaredNameIssues } from "./declared-names.ts";
 import {
   FlowFileError,
   formatPath,
@@ -104,7 +105,11 @@ export function checkFlowFile(raw: unknown, locator?: Locator): FlowCheck {
     return { locator, issues: locateIssues(fromZodIssues(parsed.error.issues, raw), locator) };
   }
   const flow = parsed.data;
-  const issues = [...validateDag(flow.tasks), ...checkParameterSchema(flow.parameters)];
+  const issues = [
+    ...validateDag(flow.tasks),
+    ...declaredNameIssues(flow.tasks),
+    ...checkParameterSchema(flow.parameters),
+  ];
   return { flow, locator, issues: locateIssues(issues, locator) };
 }
 

@@ -10,7 +10,11 @@ import { principalFromHeaders, type Principal } from "../auth/principal.ts";
 import { storableProblem } from "../../contract/storable-json.ts";
 import { describeRequestIssues, errorResponse } from "./respond.ts";
 
-export type Access = "public" | "user" | "agent";
+/**
+ * Who may call a route. "run": only a run token (server/run-context/run-token.ts), which the
+ * route checks itself — no API key or session opens it.
+ */
+export type Access = "public" | "user" | "agent" | "run";
 
 export type RouteContext<P, Q, B> = {
   request: Request;
@@ -32,6 +36,8 @@ export const API_TAGS = {
   "Work queues": "The queues runs wait in for an agent",
   Agents: "The agents that execute runs",
   "Agent protocol": "What agents call (agent keys may call only these)",
+  "Secrets and variables":
+    "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -126,7 +132,7 @@ const ANONYMOUS: Principal = {
 };
 
 async function authorize(db: Db, request: Request, access: Access): Promise<Principal> {
-  if (access === "public") return ANONYMOUS;
+  if (access === "public" || access === "run") return ANONYMOUS;
   // The studio's session cookie also opens reads (a download link in the studio: a result, a
   // log); writes need an API key, so no other site can make a signed-in browser change anything.
   const principal = await principalFromHeaders(db, request.headers, {

@@ -42,6 +42,15 @@ import {
   postResumeWorkQueue,
 } from "./v1/work-queues.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
+import { getRunTaskContext } from "./v1/run-context.ts";
+import { deleteSecretRoute, getSecret, getSecrets, putSecret } from "./v1/secrets.ts";
+import {
+  deleteVariableRoute,
+  getVariableHistoryRoute,
+  getVariableRoute,
+  getVariables,
+  putVariable,
+} from "./v1/variables.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -99,6 +108,16 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/agents/:id/claim", postClaim],
   ["POST", "/api/v1/agents/:id/heartbeat", postHeartbeat],
   ["POST", "/api/v1/agents/:id/stop", postStop],
+  ["GET", "/api/v1/run-context/tasks/:task", getRunTaskContext],
+  ["GET", "/api/v1/secrets", getSecrets],
+  ["GET", "/api/v1/secrets/:name", getSecret],
+  ["PUT", "/api/v1/secrets/:name", putSecret],
+  ["DELETE", "/api/v1/secrets/:name", deleteSecretRoute],
+  ["GET", "/api/v1/variables", getVariables],
+  ["GET", "/api/v1/variables/:name", getVariableRoute],
+  ["GET", "/api/v1/variables/:name/history", getVariableHistoryRoute],
+  ["PUT", "/api/v1/variables/:name", putVariable],
+  ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

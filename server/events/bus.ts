@@ -1,14 +1,14 @@
 // Wake-ups between requests: "a run was queued on queue q" wakes agents long-polling for work,
 // "cancel a run of agent a" wakes that agent's hanging heartbeat, "run r ended" wakes whoever
 // waits for its result, "run r changed" (any state, log line or replay of it) pushes the change
-// to the browsers watching that run. In one process this is an
-// EventEmitter (microseconds); with PostgreSQL, events also travel by NOTIFY to the other server
-// replicas, whose LISTEN connection re-emits them locally. Kept on globalThis: every bundle
-// Next.js makes of this file must share one emitter.
+// to the browsers watching that run, "secret s changed" makes runs mask its new value too. In
+// one process this is an EventEmitter (microseconds); with PostgreSQL, events also travel by
+// NOTIFY to the other server replicas, whose LISTEN connection re-emits them locally. Kept on
+// globalThis: every bundle Next.js makes of this file must share one emitter.
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
 
-export type Topic = "run-queued" | "run-cancel" | "run-ended" | "run-changed";
+export type Topic = "run-queued" | "run-cancel" | "run-ended" | "run-changed" | "secret-changed";
 
 type Bus = {
   emitter: EventEmitter;
@@ -60,6 +60,13 @@ export function connectRemote(send: (message: string) => Promise<void>): (messag
       // Not ours.
     }
   };
+}
+
+/** Calls `listener` with every payload of `topic` until the returned function is called. */
+export function subscribe(topic: Topic, listener: (payload: string) => void): () => void {
+  const { emitter } = bus();
+  emitter.on(topic, listener);
+  return () => emitter.off(topic, listener);
 }
 
 /**

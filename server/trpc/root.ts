@@ -8,6 +8,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
   flows: flowsRouter,
@@ -18,6 +19,8 @@ export const appRouter = router({
   agents: agentsRouter,
   logs: logsRouter,
   dashboard: dashboardRouter,
+  secrets: secretsRouter,
+  variables: variablesRouter,
 });
 
 export type AppRouter = typeof appRouter;

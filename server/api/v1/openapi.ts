@@ -153,6 +153,7 @@ function operation(
     ...(docs.description ? { description: docs.description } : {}),
     tags: [docs.tag],
     ...(spec.access === "public" ? { security: [] } : {}),
+    ...(spec.access === "run" ? { security: [{ runToken: [] }] } : {}),
     parameters: [...parametersOf(spec.params, "path"), ...parametersOf(spec.query, "query")],
     ...(requestBody ? { requestBody } : {}),
     responses,
@@ -224,6 +225,11 @@ export function buildOpenApiDocument(
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A Pipebook API key" },
+        runToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "The run token an agent receives with each claimed run (pbr_…)",
+        },
       },
       schemas,
     },
