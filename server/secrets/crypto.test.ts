@@ -6,7 +6,12 @@ const key = secretKey(crypto.randomBytes(32));
 
 describe("secrets at rest (AES-256-GCM)", () => {
   it("round-trips any value, with a fresh IV each time and nothing of the value in the bytes", () => {
-    for (const value of ["hunter22", "ünïcødé ✓ 🔑", "line one\nline two\n", "x".repeat(64 * 1024)]) {
+    for (const value of [
+      "hunter22",
+      "ünïcødé ✓ 🔑",
+      "line one\nline two\n",
+      "x".repeat(64 * 1024),
+    ]) {
       const stored = encryptSecret(key, "TOKEN", value);
       expect(decryptSecret(key, "TOKEN", stored)).toBe(value);
       expect(stored.includes(Buffer.from(value.slice(0, 64)))).toBe(false);
