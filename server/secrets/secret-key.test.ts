@@ -71,6 +71,7 @@ describe("the secret key", () => {
 
   it("never reaches the local agent (and so its tasks) through the environment", () => {
     const env = localAgentEnvironment("pb_agent", {
+      ...process.env,
       PIPEBOOK_SECRET_KEY: crypto.randomBytes(32).toString("hex"),
       PATH: "/usr/bin",
     });
