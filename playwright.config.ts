@@ -85,6 +85,9 @@ export default defineConfig({
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
-    { name: "server", testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts"] },
+    {
+      name: "server",
+      testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts", "secrets.spec.ts"],
+    },
   ],
 });

@@ -14,6 +14,7 @@ const integration = (database: "pglite" | "postgres") => ({
     include: ["**/*.int.test.ts"],
     exclude: ["agent/**", "**/node_modules/**"],
     globalSetup: ["test/setup/database.ts"],
+    setupFiles: ["test/setup/secret-key.ts"],
     provide: { testDatabase: { kind: database, adminUrl: postgresUrl } },
     testTimeout: 60_000,
     hookTimeout: 60_000,

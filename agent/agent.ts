@@ -184,6 +184,16 @@ export class Agent {
             ? { hit: true, result: answer.data.hits[key]!.result }
             : { hit: false };
         },
+        // The run token stays in this process: tasks get the values, never the token.
+        taskContext: async (task) => {
+          if (!run.runToken) {
+            return { ok: false, error: "the server sent no run token with this run (upgrade it)" };
+          }
+          const answer = await this.api.taskContext(run.runToken, task);
+          return answer.ok
+            ? { ok: true, context: answer.data }
+            : { ok: false, error: answer.error };
+        },
       })
       .then(async (end: FlowEnd) => {
         await reporter.flushed();

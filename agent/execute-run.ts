@@ -1,11 +1,14 @@
 // `pipebook-agent.mjs execute-run`: what runs inside a docker runner's container. It reads the
 // claimed run as the first line of stdin, executes it with the process runner, and speaks JSON
 // lines with the agent outside: events and cache questions on stdout, cache answers on stdin.
-// SIGTERM cancels the run (the outside agent sends it on a cancel).
+// A task's secrets and variables come the same way: asked on stdout, answered on stdin by the
+// agent outside, which alone holds the run token. SIGTERM cancels the run (the outside agent
+// sends it on a cancel).
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { ClaimedRunSchema } from "../contract/agent-protocol.ts";
+import type { TaskContextLookup } from "./executor/task-context.ts";
 import { taskEnvironment } from "./config.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
@@ -29,11 +32,19 @@ export async function executeRunFromStdin(options: {
   }
   const run = ClaimedRunSchema.parse(JSON.parse(first.value));
   const answers = new Map<number, (answer: { hit: boolean; result?: unknown }) => void>();
+  const contexts = new Map<number, (answer: Awaited<ReturnType<TaskContextLookup>>) => void>();
   lines.on("line", (line) => {
     try {
-      const message = JSON.parse(line) as { $: string; id: number; hit: boolean; result?: unknown };
+      const message = JSON.parse(line) as {
+        $: string;
+        id: number;
+        hit: boolean;
+        result?: unknown;
+        answer?: Awaited<ReturnType<TaskContextLookup>>;
+      };
       if (message.$ === "cache")
         answers.get(message.id)?.({ hit: message.hit, result: message.result });
+      if (message.$ === "context" && message.answer) contexts.get(message.id)?.(message.answer);
     } catch {
       // Not a message for us.
     }
@@ -72,6 +83,20 @@ export async function executeRunFromStdin(options: {
           resolve(answer);
         });
         send({ $: "cache", id, key });
+      }),
+    taskContext: (task) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        const timer = setTimeout(
+          () => resolve({ ok: false, error: "the agent outside the container did not answer" }),
+          30_000,
+        );
+        contexts.set(id, (answer) => {
+          clearTimeout(timer);
+          contexts.delete(id);
+          resolve(answer);
+        });
+        send({ $: "context", id, task });
       }),
   });
   send({ $: "end", state: end });

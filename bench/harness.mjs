@@ -115,6 +115,7 @@ export function client(url) {
       (await call("POST", `/api/v1/deployments/${deployment}/runs`, { parameters: {} })).id,
     wait: (id) => call("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`),
     get: (id) => call("GET", `/api/v1/flow-runs/${id}`),
+    setSecret: (name, value) => call("PUT", `/api/v1/secrets/${name}`, { value }),
   };
 }
 

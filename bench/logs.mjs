@@ -9,12 +9,13 @@ const SUMMARY_LINES = 1_000;
 
 // The printer is the measured task; `summary` after it gives the task and level filters
 // something to find (a warning every tenth line, on stderr).
-const flow = (language, lines) => ({
-  name: `bench-logs-${language}-${lines}`,
+const flow = (language, lines, secrets) => ({
+  name: `bench-logs-${language}-${lines}${secrets ? "-secret" : ""}`,
   tasks: [
     {
       name: "printer",
       language,
+      ...(secrets ? { secrets } : {}),
       code:
         language === "python"
           ? `def main():\n    for i in range(${lines}):\n        print(i)\n`
@@ -96,9 +97,31 @@ function expect(ok, what) {
   if (!ok) throw new Error(`bench logs: unexpected answer (${what})`);
 }
 
+/**
+ * Ingestion with and without masking: the same Python printer, once declaring a secret (so the
+ * agent and the server check every line against it; none holds it) and once not, alternately,
+ * `rounds` times each. `npm run bench -- logs-secret`.
+ */
+export async function benchLogSecrets(url, api, rounds = 2) {
+  const getJson = async (path) => {
+    const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  }; // prettier-ignore
+  await api.setSecret("BENCH_TOKEN", "bench-secret-value-never-printed");
+  await ingest(api, getJson, "python", 20_000, ["BENCH_TOKEN"]);
+  const plain = [];
+  const masked = [];
+  for (let i = 0; i < rounds; i++) {
+    plain.push(await ingest(api, getJson, "python", LINES));
+    masked.push(await ingest(api, getJson, "python", LINES, ["BENCH_TOKEN"]));
+  }
+  return { plain, masked };
+}
+
 /** Lines/s from the printer's first line (its timestamp) to its last line stored. */
-async function ingest(api, getJson, language, lines) {
-  const deployment = await api.deploy(flow(language, lines), "bench");
+async function ingest(api, getJson, language, lines, secrets) {
+  const deployment = await api.deploy(flow(language, lines, secrets), "bench");
   const id = await api.trigger(deployment);
   let t1 = 0;
   for (const deadline = now() + 600_000; now() < deadline;) {

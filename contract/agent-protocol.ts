@@ -8,6 +8,7 @@
 //   POST /api/v1/agents/{id}/stop            I am leaving: hand back what I did not start
 //   POST /api/v1/flow-runs/{id}/report       a batch of events of a run I hold (by lease)
 //   POST /api/v1/flow-runs/{id}/cache        results of earlier runs for these cache keys
+//   GET  /api/v1/run-context/tasks/{task}    a task's declared secrets and variables (by run token)
 import { z } from "zod";
 import { TagSchema, WorkQueueNameSchema } from "./api-v1.ts";
 import { TaskSchema } from "./flow-file/schema.ts";
@@ -94,11 +95,29 @@ export const ClaimedRunSchema = z.object({
   completed: z.record(z.string(), CompletedTaskSchema),
   /** Attempts each task made in earlier attempts of the flow run; numbering continues from there. */
   priorAttempts: z.record(z.string(), z.int()),
+  /**
+   * This claim's run token: it opens the run's task context (declared secrets and variables) and
+   * nothing else, and stops working when the run ends, its lease lapses or it is claimed again.
+   * The agent keeps it; tasks get the values, never the token. (Absent from older servers.)
+   */
+  runToken: z.string().optional(),
 });
 export type ClaimedRun = z.infer<typeof ClaimedRunSchema>;
 
 export const ClaimResponseSchema = z.object({ runs: z.array(ClaimedRunSchema) });
 export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
+
+// ---------------------------------------------------------------- task context
+
+/**
+ * GET /api/v1/run-context/tasks/{task}, with `Authorization: Bearer <run token>`: the secrets and
+ * variables the task declares, by name — asked by the agent as each attempt starts.
+ */
+export const TaskContextResponseSchema = z.object({
+  secrets: z.record(z.string(), z.string()),
+  variables: z.record(z.string(), z.unknown()),
+});
+export type TaskContext = z.infer<typeof TaskContextResponseSchema>;
 
 // ---------------------------------------------------------------- heartbeat
 

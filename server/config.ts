@@ -30,6 +30,18 @@ const EnvSchema = z.object({
   PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
   PIPEBOOK_CHECK_PYTHON: z.string().min(1).default("python3"),
+  PIPEBOOK_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const key = decodeSecretKey(v);
+      if (typeof key === "string") {
+        ctx.addIssue({ code: "custom", message: key });
+        return z.NEVER;
+      }
+      return key;
+    }),
 });
 
 export type Database = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
@@ -54,6 +66,11 @@ export type Config = {
   migrationsDir: string;
   /** The single-file agent that the server serves and runs as its local agent. */
   agentBundle: string;
+  /**
+   * The key secrets are encrypted with (AES-256-GCM): PIPEBOOK_SECRET_KEY, or else the file
+   * `<home>/secret-key`, made (0600) on first start (server/secrets/secret-key.ts).
+   */
+  secretKey: { source: "env"; key: Buffer } | { source: "file"; path: string };
   agents: {
     /** A run whose agent has not renewed its lease for this long is Crashed. */
     leaseMs: number;
@@ -91,6 +108,9 @@ export function loadConfig(
     logLevel: e.PIPEBOOK_LOG_LEVEL,
     lateAfterMs: e.PIPEBOOK_LATE_AFTER_SECONDS * 1000,
     checkPython: e.PIPEBOOK_CHECK_PYTHON === "off" ? null : e.PIPEBOOK_CHECK_PYTHON,
+    secretKey: e.PIPEBOOK_SECRET_KEY
+      ? { source: "env", key: e.PIPEBOOK_SECRET_KEY }
+      : { source: "file", path: path.join(home, "secret-key") },
     migrationsDir: path.resolve(cwd, "prisma/migrations"),
     agentBundle: path.resolve(cwd, "dist/pipebook-agent.mjs"),
     agents: {
@@ -100,6 +120,24 @@ export function loadConfig(
       claimWaitMs: 25_000,
     },
   };
+}
+
+const SECRET_KEY_BYTES = 32;
+
+/**
+ * A secret key as written in PIPEBOOK_SECRET_KEY or the key file: 32 bytes as 64 hex digits or
+ * as base64 (url-safe or not, padded or not). Returns the key, or what is wrong with the text —
+ * never the text itself, which must not reach a log.
+ */
+export function decodeSecretKey(text: string): Buffer | string {
+  const t = text.trim();
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]+$/.test(t) && t.length === SECRET_KEY_BYTES * 2) key = Buffer.from(t, "hex");
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) key = Buffer.from(t, "base64");
+  const how = `must be ${SECRET_KEY_BYTES} random bytes written as 64 hex digits or 44 base64 characters; make one with: openssl rand -base64 ${SECRET_KEY_BYTES}`;
+  if (!key) return `${how} (it holds characters that are neither)`;
+  if (key.length !== SECRET_KEY_BYTES) return `${how} (it decodes to ${key.length} bytes)`;
+  return key;
 }
 
 /**
@@ -113,6 +151,7 @@ export function localAgentEnvironment(
   const copy: NodeJS.ProcessEnv = { ...env, PIPEBOOK_API_KEY: apiKey };
   delete copy.DATABASE_URL;
   delete copy.PIPEBOOK_BOOTSTRAP_API_KEY;
+  delete copy.PIPEBOOK_SECRET_KEY;
   return copy;
 }
 

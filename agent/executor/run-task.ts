@@ -17,6 +17,7 @@ import { runShell } from "../kernels/shell.ts";
 import { shellVariables } from "./binding.ts";
 import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
+import { contextEnvironment, prepareTaskContext, type TaskContextLookup } from "./task-context.ts";
 
 export type TaskEnvironment = {
   run: ClaimedRun;
@@ -29,6 +30,8 @@ export type TaskEnvironment = {
   /** Aborts when the run is cancelled or its lease is lost. */
   signal: AbortSignal;
   cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+  /** Fetches a task's declared secrets and variables (./task-context.ts). */
+  taskContext?: TaskContextLookup;
 };
 
 export type TaskEnd =
@@ -195,13 +198,16 @@ async function runAttempt(
   inputs: Record<string, unknown>,
   attempt: number,
 ): Promise<Attempt> {
+  const ready = await prepareTaskContext(task, env.taskContext);
+  if (!ready.ok) return { ok: false, error: ready.error };
+  const { masker } = ready.prepared;
   const onOutput = (line: OutputLine) =>
     env.sink.push({
       type: "log",
       task: task.name,
       attempt,
       level: line.level,
-      message: line.message,
+      message: masker ? masker.text(line.message) : line.message,
       at: line.at.toISOString(),
     });
   const context = taskEnv(env, task, attempt);
@@ -213,7 +219,12 @@ async function runAttempt(
     const shell = runShell({
       task: task.name,
       code: task.code,
-      env: { ...env.env, ...context, ...shellVariables(inputs) },
+      env: {
+        ...env.env,
+        ...context,
+        ...shellVariables(inputs),
+        ...contextEnvironment(ready.prepared.context),
+      },
       cwd: env.cwd,
       onOutput,
     });
@@ -234,6 +245,7 @@ async function runAttempt(
       env: context,
       cwd: env.cwd,
     };
+    if (ready.prepared.context) command.context = ready.prepared.context;
     if (language === "python") command.code = task.code;
     else command.file = writeModule(env, task, attempt);
     kill = () => void kernel.kill();
@@ -270,6 +282,9 @@ async function runAttempt(
   const interrupted = "cancelled" in first || (!first.ok && first.error.type === "TimedOut");
   if (interrupted) await outcome.catch(() => undefined);
   release(!interrupted);
+  if (masker && !first.ok && "error" in first) {
+    return { ok: false, error: masker.value(first.error) as TaskError };
+  }
   return first;
 }
 

@@ -9,12 +9,14 @@ import {
   RegisterAgentResponseSchema,
   ReportResponseSchema,
   StopAgentResponseSchema,
+  TaskContextResponseSchema,
   type ClaimResponse,
   type HeartbeatResponse,
   type RegisterAgentRequest,
   type RegisterAgentResponse,
   type ReportRequest,
   type ReportResponse,
+  type TaskContext,
 } from "../../contract/agent-protocol.ts";
 import { ApiErrorSchema } from "../../contract/api-v1.ts";
 
@@ -42,16 +44,20 @@ export class AgentApi {
     path: string,
     body: unknown,
     schema: z.ZodType<T>,
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+    options: { timeoutMs?: number; signal?: AbortSignal; runToken?: string } = {},
   ): Promise<Result<T>> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     let response: Response;
     try {
+      // A run's task context opens with that run's token only (body undefined: a GET).
       response = await fetch(`${this.baseUrl}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
+        method: body === undefined ? "GET" : "POST",
+        headers: {
+          authorization: `Bearer ${options.runToken ?? this.apiKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
     } catch (error) {
@@ -138,6 +144,16 @@ export class AgentApi {
 
   report(flowRunId: string, report: ReportRequest): Promise<Result<ReportResponse>> {
     return this.call(`/api/v1/flow-runs/${flowRunId}/report`, report, ReportResponseSchema);
+  }
+
+  /** The secrets and variables a task declares, by the run's token (never the agent's key). */
+  taskContext(runToken: string, task: string): Promise<Result<TaskContext>> {
+    return this.call(
+      `/api/v1/run-context/tasks/${encodeURIComponent(task)}`,
+      undefined,
+      TaskContextResponseSchema,
+      { runToken },
+    );
   }
 
   cache(

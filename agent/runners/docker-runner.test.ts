@@ -73,6 +73,7 @@ describe("the docker runner's command", () => {
       sink: { push: (event) => events.push(event) },
       signal: new AbortController().signal,
       cacheLookup: async () => ({ hit: false }),
+      taskContext: async () => ({ ok: true, context: { secrets: {}, variables: {} } }),
     });
     expect(end).toBe("Failed");
     expect(events.map((e) => [e.type, "task" in e ? e.task : null, "state" in e ? e.state : null])).toEqual([

@@ -74,6 +74,7 @@ export function dockerRunCommand(
 export type ContainerMessage =
   | { $: "event"; event: unknown }
   | { $: "cache"; id: number; key: string }
+  | { $: "context"; id: number; task: string }
   | { $: "end"; state: FlowEnd };
 
 export class DockerRunner implements Runner {
@@ -98,7 +99,8 @@ export class DockerRunner implements Runner {
     }
     const child = spawn(docker.command, docker.args, { stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
-    child.stdin.write(`${JSON.stringify(run)}\n`);
+    // The run token stays out here: the container asks this agent for a task's context.
+    child.stdin.write(`${JSON.stringify({ ...run, runToken: undefined })}\n`);
 
     readline.createInterface({ input: child.stdout }).on("line", (line) => {
       let message: ContainerMessage;
@@ -123,6 +125,15 @@ export class DockerRunner implements Runner {
             child.stdin.write(`${JSON.stringify({ $: "cache", id: message.id, ...answer })}\n`),
           () =>
             child.stdin.write(`${JSON.stringify({ $: "cache", id: message.id, hit: false })}\n`),
+        );
+      } else if (message.$ === "context") {
+        void request.taskContext(message.task).then(
+          (answer) =>
+            child.stdin.write(`${JSON.stringify({ $: "context", id: message.id, answer })}\n`),
+          (error: unknown) =>
+            child.stdin.write(
+              `${JSON.stringify({ $: "context", id: message.id, answer: { ok: false, error: String(error) } })}\n`,
+            ),
         );
       } else if (message.$ === "end") {
         end = message.state;

@@ -27,6 +27,7 @@ export class ProcessRunner implements Runner {
         sink: request.sink,
         signal: request.signal,
         cacheLookup: request.cacheLookup,
+        taskContext: request.taskContext,
         pool: this.options.pool,
         files: this.options.files,
         cwd,

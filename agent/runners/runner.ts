@@ -2,6 +2,7 @@
 // its reporting and the server do not care which one ran the tasks.
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { EventSink } from "../executor/events.ts";
+import type { TaskContextLookup } from "../executor/task-context.ts";
 import type { FlowEnd } from "../executor/run-flow.ts";
 
 export type RunRequest = {
@@ -10,6 +11,8 @@ export type RunRequest = {
   /** Aborts on cancel (reason "cancel") or when the lease is lost (reason "lost"). */
   signal: AbortSignal;
   cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+  /** A task's declared secrets and variables, fetched with the run's token. */
+  taskContext: TaskContextLookup;
 };
 
 export type Runner = { execute(request: RunRequest): Promise<FlowEnd> };

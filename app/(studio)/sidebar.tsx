@@ -23,6 +23,7 @@ const LINKS = [
   { href: "/work-queues", label: "Work queues", icon: ListOrdered },
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
+  { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
 ] as const;
 
 export function Sidebar({ userName }: { userName: string }) {

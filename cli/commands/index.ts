@@ -10,6 +10,13 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
+import { secretLsCommand } from "./secret-ls.ts";
+import { secretRmCommand } from "./secret-rm.ts";
+import { secretSetCommand } from "./secret-set.ts";
+import { varGetCommand } from "./var-get.ts";
+import { varLsCommand } from "./var-ls.ts";
+import { varRmCommand } from "./var-rm.ts";
+import { varSetCommand } from "./var-set.ts";
 import { watchCommand } from "./watch-run.ts";
 import { workQueueLsCommand } from "./work-queue-ls.ts";
 import { workQueuePauseCommand } from "./work-queue-pause.ts";
@@ -34,4 +41,11 @@ export const COMMANDS: readonly Command[] = [
   keyCreateCommand,
   keyLsCommand,
   keyRevokeCommand,
+  secretSetCommand,
+  secretLsCommand,
+  secretRmCommand,
+  varSetCommand,
+  varGetCommand,
+  varLsCommand,
+  varRmCommand,
 ];

@@ -27,6 +27,8 @@ function compactTask(task: Task): NonNullable<FlowFileInput["tasks"]>[number] {
     ...(task.retryJitter !== undefined ? { retryJitter: task.retryJitter } : {}),
     ...(task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {}),
     ...(task.cache ? { cache: task.cache } : {}),
+    ...(task.secrets?.length ? { secrets: task.secrets } : {}),
+    ...(task.variables?.length ? { variables: task.variables } : {}),
     code: task.code,
   };
 }

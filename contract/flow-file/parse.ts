@@ -5,6 +5,7 @@ import { checkParameterSchema } from "../parameters.ts";
 import { storableProblem } from "../storable-json.ts";
 import { jsonErrorPosition, jsonLocator } from "./json-locator.ts";
 import { validateDag } from "./dag.ts";
+import { declaredNameIssues } from "./declared-names.ts";
 import {
   FlowFileError,
   formatPath,
@@ -105,7 +106,11 @@ export function checkFlowFile(raw: unknown, locator?: Locator): FlowCheck {
     return { locator, issues: locateIssues(fromZodIssues(parsed.error.issues, raw), locator) };
   }
   const flow = parsed.data;
-  const issues = [...validateDag(flow.tasks), ...checkParameterSchema(flow.parameters)];
+  const issues = [
+    ...validateDag(flow.tasks),
+    ...declaredNameIssues(flow.tasks),
+    ...checkParameterSchema(flow.parameters),
+  ];
   return { flow, locator, issues: locateIssues(issues, locator) };
 }
 

@@ -2,6 +2,7 @@
 // (../DESIGN.md "The flow file"). Structure is checked here; the rules that span tasks (names,
 // dependencies, cycles) live in dag.ts, and the parameter schema's meaning in parameter-schema.ts.
 import { z } from "zod";
+import { declaredNamesSchema } from "../secrets.ts";
 
 export const LANGUAGES = ["python", "typescript", "shell"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -52,6 +53,10 @@ export const TaskSchema = z.strictObject({
   retryJitter: z.number().min(0).max(1).optional(),
   timeoutSeconds: z.number().positive().max(MAX_SECONDS).optional(),
   cache: CachePolicySchema.optional(),
+  /** The secrets the task reads (Python get_secret, TypeScript secret(), shell $NAME); no others reach it. */
+  secrets: declaredNamesSchema("secret").optional(),
+  /** The variables the task reads (get_variable / variable(), shell $NAME). */
+  variables: declaredNamesSchema("variable").optional(),
 });
 
 // The JSON Schema subset that parameters may use. Recursive: items and properties hold schemas.

@@ -1,9 +1,14 @@
 // What an agent receives for each run it claims: everything needed to execute it without
 // another round trip — the tasks with runnable code, parameters, runner, and what an earlier
-// attempt already completed (or what a cell run or a replay reuses from earlier runs).
+// attempt already completed (or what a cell run or a replay reuses from earlier runs), and the
+// run token that fetches its tasks' declared secrets and variables.
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
+import { declaredNames } from "../../contract/flow-file/declared-names.ts";
 import type { Db } from "../db/client.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
+import { mintRunToken } from "../run-context/run-token.ts";
+import { primeRunMasks } from "../secrets/run-masks.ts";
+import { getSecretKey } from "../secrets/secret-key.ts";
 import type { ClaimedRow } from "../runs/state-machine/index.ts";
 
 export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<ClaimedRun[]> {
@@ -28,6 +33,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
     rows.map(async (row) => {
       const version = await getFlowVersion(db, row.flowVersionId);
       const mine = earlier.filter((t) => t.flowRunId === row.id);
+      primeRunMasks(row.id, declaredNames(version.spec.tasks, "secrets"));
       return {
         flowRunId: row.id,
         leaseId: row.leaseId,
@@ -50,6 +56,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
             ]),
         ),
         priorAttempts: Object.fromEntries(mine.map((t) => [t.name, t.attempts])),
+        runToken: mintRunToken(getSecretKey(), row.id, row.leaseId),
       };
     }),
   );

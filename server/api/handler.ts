@@ -15,9 +15,10 @@ import { describeRequestIssues, errorResponse } from "./respond.ts";
 
 /**
  * Who may call a route: anyone (`public`), the agent protocol (`agent`: agent keys, and admins'
- * keys), or a user with a permission (server/auth/permissions.ts).
+ * keys), a user with a permission (server/auth/permissions.ts), or only a run token (`run`:
+ * server/run-context/run-token.ts, which the route checks itself — no API key or session opens it).
  */
-export type Access = "public" | "agent" | Permission;
+export type Access = "public" | "agent" | "run" | Permission;
 
 export type RouteContext<P, Q, B> = {
   request: Request;
@@ -40,6 +41,8 @@ export const API_TAGS = {
   Agents: "The agents that execute runs",
   "API keys": "Keys for scripts, the CLI and agents",
   "Agent protocol": "What agents call (agent keys may call only these)",
+  "Secrets and variables":
+    "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -136,7 +139,7 @@ const ANONYMOUS: Principal = {
 };
 
 async function authorize(db: Db, request: Request, access: Access): Promise<Principal> {
-  if (access === "public") return ANONYMOUS;
+  if (access === "public" || access === "run") return ANONYMOUS;
   // The studio's session cookie also opens reads (a download link in the studio: a result, a
   // log); writes need an API key, so no other site can make a signed-in browser change anything.
   const principal = await principalFromHeaders(db, request.headers, {

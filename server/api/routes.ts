@@ -43,6 +43,15 @@ import {
   postResumeWorkQueue,
 } from "./v1/work-queues.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
+import { getRunTaskContext } from "./v1/run-context.ts";
+import { deleteSecretRoute, getSecret, getSecrets, putSecret } from "./v1/secrets.ts";
+import {
+  deleteVariableRoute,
+  getVariableHistoryRoute,
+  getVariableRoute,
+  getVariables,
+  putVariable,
+} from "./v1/variables.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -103,6 +112,16 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/api-keys", getApiKeys],
   ["POST", "/api/v1/api-keys", postApiKey],
   ["POST", "/api/v1/api-keys/:id/revoke", postRevokeApiKey],
+  ["GET", "/api/v1/run-context/tasks/:task", getRunTaskContext],
+  ["GET", "/api/v1/secrets", getSecrets],
+  ["GET", "/api/v1/secrets/:name", getSecret],
+  ["PUT", "/api/v1/secrets/:name", putSecret],
+  ["DELETE", "/api/v1/secrets/:name", deleteSecretRoute],
+  ["GET", "/api/v1/variables", getVariables],
+  ["GET", "/api/v1/variables/:name", getVariableRoute],
+  ["GET", "/api/v1/variables/:name/history", getVariableHistoryRoute],
+  ["PUT", "/api/v1/variables/:name", putVariable],
+  ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

@@ -14,6 +14,7 @@ import { log } from "../log.ts";
 import { startLeaseReaper } from "../services/lease-reaper.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
+import { prepareSecretKey } from "../secrets/startup.ts";
 import { VERSION } from "../version.ts";
 import { networkUrls, plainHttpWarning } from "./addresses.ts";
 import { secureDataFolder } from "./data-folder.ts";
@@ -39,6 +40,8 @@ export async function startServer(): Promise<void> {
   log.info(
     applied.length ? `applied ${applied.length} migration(s)` : "database schema is up to date",
   );
+
+  await prepareSecretKey(handle.prisma, config, log);
 
   const auth = await bootstrapAuth(handle, {
     home: config.home,

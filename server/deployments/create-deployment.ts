@@ -13,6 +13,7 @@ import { toJson } from "../db/json.ts";
 import { PipebookError } from "../errors.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
+import { checkDeclaredNamesExist } from "../secrets/check-declared.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import { forgetDeployments } from "./deployment-cache.ts";
 import { getDeployment } from "./get-deployment.ts";
@@ -65,6 +66,7 @@ export async function createDeployment(
   if (input.runner === "docker" && !input.image) {
     throw new PipebookError("bad_request", `the docker runner needs an "image" to run the flow in`);
   }
+  await checkDeclaredNamesExist(db, input.flow, spec.tasks);
 
   for (let attempt = 1; ; attempt++) {
     try {

@@ -2,14 +2,15 @@
 // "cancel a run of agent a" wakes that agent's hanging heartbeat, "run r ended" wakes whoever
 // waits for its result, "run r changed" (any state, log line or replay of it) pushes the change
 // to the browsers watching that run, "key revoked" makes every replica forget a key it had
-// verified. In one process this is an
+// verified, "secret s changed" makes runs mask its new value too. In one process this is an
 // EventEmitter (microseconds); with PostgreSQL, events also travel by NOTIFY to the other server
 // replicas, whose LISTEN connection re-emits them locally. Kept on globalThis: every bundle
 // Next.js makes of this file must share one emitter.
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
 
-export type Topic = "run-queued" | "run-cancel" | "run-ended" | "run-changed" | "key-revoked";
+export type Topic =
+  "run-queued" | "run-cancel" | "run-ended" | "run-changed" | "key-revoked" | "secret-changed";
 
 type Bus = {
   emitter: EventEmitter;
@@ -63,7 +64,7 @@ export function connectRemote(send: (message: string) => Promise<void>): (messag
   };
 }
 
-/** Calls `listener` with every payload of `topic` (for process-wide caches); returns an off switch. */
+/** Calls `listener` with every payload of `topic` until the returned function is called. */
 export function subscribe(topic: Topic, listener: (payload: string) => void): () => void {
   const { emitter } = bus();
   emitter.on(topic, listener);

@@ -1,13 +1,16 @@
 // Applying an agent's batch of events for a run it holds: log lines, task state changes with
 // their results, and the run's own state — behind the lease fence, so a batch counts exactly
 // once (re-sends are acknowledged, not re-applied) and a batch from an agent that lost its lease
-// changes nothing. A run that Failed with deployment retries left is queued again.
+// changes nothing. A run that Failed with deployment retries left is queued again. The values of
+// the secrets the run declares are masked first: no log line or result is stored with one.
 import type { ReportRequest, ReportResponse } from "../../contract/agent-protocol.ts";
 import { isFinalFlowRunState } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
+import { runMasker } from "../secrets/run-masks.ts";
+import { getSecretKey } from "../secrets/secret-key.ts";
 import { applyReportBatch, retryFlowRun } from "./state-machine/index.ts";
 
 export async function applyReport(
@@ -17,8 +20,10 @@ export async function applyReport(
   options: { leaseMs: number },
 ): Promise<ReportResponse> {
   if (!isUuid(flowRunId)) throw new NotFoundError("flow run", flowRunId);
+  const masker = await runMasker(db, getSecretKey, flowRunId);
+  const stored = masker ? masker.report(report) : report;
   const outcome = await db.$transaction(async (tx) => {
-    const batch = await applyReportBatch(tx, { flowRunId, leaseMs: options.leaseMs, ...report });
+    const batch = await applyReportBatch(tx, { flowRunId, leaseMs: options.leaseMs, ...stored });
     if (batch.outcome === "refused") {
       if (batch.state === null) throw new NotFoundError("flow run", flowRunId);
       if (!batch.leaseHeld || !["Pending", "Running", "Cancelling"].includes(batch.state)) {

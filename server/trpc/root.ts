@@ -9,6 +9,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
   flows: flowsRouter,
@@ -20,6 +21,8 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   logs: logsRouter,
   dashboard: dashboardRouter,
+  secrets: secretsRouter,
+  variables: variablesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { topologicalOrder } from "../../contract/flow-file/dag.ts";
 import { validateFlowFile } from "../../contract/flow-file/parse.ts";
 import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
 import { executeFlowRun, type FlowEnd } from "../../agent/executor/run-flow.ts";
+import type { TaskContextLookup } from "../../agent/executor/task-context.ts";
 import { installKernelFiles, type KernelFiles } from "../../agent/kernels/kernel-files.ts";
 import { KernelPool } from "../../agent/kernels/kernel-pool.ts";
 import { compileTasks } from "../../server/flows/compile-tasks.ts";
@@ -71,7 +72,12 @@ export async function claimedRun(
 export async function execute(
   kernels: Kernels,
   run: ClaimedRun,
-  options: { signal?: AbortSignal; taskConcurrency?: number; cache?: Map<string, unknown> } = {},
+  options: {
+    signal?: AbortSignal;
+    taskConcurrency?: number;
+    cache?: Map<string, unknown>;
+    taskContext?: TaskContextLookup;
+  } = {},
 ): Promise<{ end: FlowEnd; events: ReportEvent[] }> {
   const events: ReportEvent[] = [];
   const cwd = path.join(kernels.workDir, "runs", run.flowRunId);
@@ -87,6 +93,7 @@ export async function execute(
     cwd,
     env: process.env,
     taskConcurrency: options.taskConcurrency ?? 4,
+    taskContext: options.taskContext,
   });
   return { end, events };
 }

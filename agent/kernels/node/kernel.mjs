@@ -17,12 +17,16 @@ function send(message) {
   fs.writeSync(4, `${JSON.stringify(message)}\n`);
 }
 
-// The "pipebook" module's logger reaches the agent through this.
-globalThis[Symbol.for("pipebook.kernel")] = {
+// The "pipebook" module's logger reaches the agent through this, and its secret() and variable()
+// read the running task's declared secrets and variables from it.
+const kernelApi = {
   log(level, message) {
     send({ type: "log", level, message: String(message) });
   },
+  task: null,
+  context: null,
 };
+globalThis[Symbol.for("pipebook.kernel")] = kernelApi;
 
 // If the agent dies (even by SIGKILL), take this kernel and whatever its task started along. A
 // worker thread watches, because a busy task would keep the main thread from ever looking.
@@ -90,6 +94,8 @@ async function run(command) {
   const savedEnv = { ...process.env };
   Object.assign(process.env, command.env ?? {});
   process.chdir(command.cwd);
+  kernelApi.task = command.task;
+  kernelApi.context = command.context ?? {};
   let outcome;
   try {
     const taskModule = await import(pathToFileURL(command.file).href);
@@ -115,6 +121,7 @@ async function run(command) {
   } catch (error) {
     outcome = { type: "done", ok: false, error: describe(error, command) };
   } finally {
+    kernelApi.task = kernelApi.context = null;
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
   }

@@ -1,10 +1,12 @@
 // The "pipebook" module for TypeScript task cells:
 //
-//   import { logger } from "pipebook";
+//   import { logger, secret, variable } from "pipebook";
 //   logger.info("fetched", n, "repositories");
+//   const token = secret("GITHUB_TOKEN");   // the task declares secrets: [GITHUB_TOKEN]
+//   const repos = variable("REPOS");        // the task declares variables: [REPOS]
 //
 // Lines logged here appear in the run's logs with their level (console.log lines are "info",
-// console.error lines "warning").
+// console.error lines "warning"). A secret's value is masked as *** in stored logs and results.
 import { format } from "node:util";
 
 const kernel = () => globalThis[Symbol.for("pipebook.kernel")];
@@ -24,5 +26,37 @@ export const logger = {
   error: (...args) => emit("error", args),
 };
 
-const pipebook = { logger };
+function declared(kind, name) {
+  const k = kernel();
+  if (!k) {
+    // Outside Pipebook (trying a cell on one's own machine): the environment variable.
+    const value = process.env[name];
+    if (value === undefined) {
+      throw notDeclared(
+        `${name} is not set: outside a Pipebook task, ${kind}() reads the environment variable of that name`,
+      );
+    }
+    return value;
+  }
+  if (!k.task) throw notDeclared(`${kind}("${name}") was called when no task was running`);
+  const values = k.context?.[`${kind}s`] ?? {};
+  if (!Object.hasOwn(values, name)) {
+    throw notDeclared(
+      `task "${k.task}" does not declare ${kind} "${name}": add it to the task in the flow file (${kind}s: [${name}]); a task reads only the ${kind}s it declares`,
+    );
+  }
+  return values[name];
+}
+
+function notDeclared(message) {
+  return Object.assign(new Error(message), { name: "NotDeclaredError" });
+}
+
+/** The value of a secret the task declares (`secrets: [NAME]` in the flow file). */
+export const secret = (name) => declared("secret", name);
+
+/** The value of a variable the task declares (`variables: [NAME]`): any JSON value. */
+export const variable = (name) => declared("variable", name);
+
+const pipebook = { logger, secret, variable };
 export default pipebook;

@@ -20,7 +20,8 @@ commands = os.fdopen(3, "r", encoding="utf-8", newline="\n")
 answers = os.fdopen(4, "w", encoding="utf-8", buffering=1)
 sys.stdin = open(os.devnull, "r")
 
-current = {"task": None, "attempt": None}
+# The running task; "context" holds the secrets and variables it declares (read by pipebook.py).
+current = {"task": None, "attempt": None, "context": {}}
 
 
 def send(message):
@@ -79,6 +80,7 @@ def run(command):
     # Named like Python's own "<string>": tracebacks read File "<task transform>", line 3.
     filename = f"<task {task}>"
     current["task"], current["attempt"] = task, command["attempt"]
+    current["context"] = command.get("context") or {}
     saved_env = dict(os.environ)
     os.environ.update(command.get("env", {}))
     os.chdir(command["cwd"])
@@ -126,6 +128,7 @@ def run(command):
         os.environ.update(saved_env)
         linecache.cache.pop(filename, None)
         current["task"] = current["attempt"] = None
+        current["context"] = {}
         sys.stdout.flush()
         sys.stderr.flush()
         os.write(1, MARK.encode())

@@ -1,13 +1,16 @@
 """Pipebook helpers for Python task cells.
 
-    from pipebook import get_logger
+    from pipebook import get_logger, get_secret, get_variable
     log = get_logger()
     log.info("fetched %d repositories", n)
+    token = get_secret("GITHUB_TOKEN")      # the task declares secrets: [GITHUB_TOKEN]
+    repos = get_variable("REPOS")           # the task declares variables: [REPOS]
 
 Lines logged here appear in the run's logs with their level (print() lines are "info", stderr
-lines "warning").
+lines "warning"). A secret's value is masked as *** in the run's stored logs and results.
 """
 import logging
+import os
 import sys
 
 _LEVELS = {
@@ -43,3 +46,38 @@ def get_logger(name="task"):
         logger.propagate = False
     logger.setLevel(logging.DEBUG)
     return logger
+
+
+class NotDeclaredError(LookupError):
+    """A task asked for a secret or variable it does not declare in the flow file."""
+
+
+def _declared(kind, name):
+    kernel = sys.modules.get("pipebook_kernel")
+    if kernel is None:
+        # Outside Pipebook (trying a cell on one's own machine): the environment variable.
+        if name not in os.environ:
+            raise NotDeclaredError(
+                f"{name} is not set: outside a Pipebook task, get_{kind}() reads the environment variable of that name"
+            )
+        return os.environ[name]
+    task = kernel.current.get("task")
+    values = (kernel.current.get("context") or {}).get(f"{kind}s") or {}
+    if task is None:
+        raise NotDeclaredError(f"get_{kind}({name!r}) was called when no task was running")
+    if name not in values:
+        raise NotDeclaredError(
+            f'task "{task}" does not declare {kind} "{name}": add it to the task in the flow file '
+            f"({kind}s: [{name}]); a task reads only the {kind}s it declares"
+        )
+    return values[name]
+
+
+def get_secret(name):
+    """The value of a secret the task declares (`secrets: [NAME]` in the flow file), a string."""
+    return _declared("secret", name)
+
+
+def get_variable(name):
+    """The value of a variable the task declares (`variables: [NAME]`): any JSON value."""
+    return _declared("variable", name)

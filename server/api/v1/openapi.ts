@@ -153,7 +153,9 @@ function operation(
       ? ""
       : spec.access === "agent"
         ? "Needs an agent key (or an admin's key)."
-        : `Needs the ${leastRoleFor(spec.access)} role or higher.`;
+        : spec.access === "run"
+          ? "Needs the run token of a running flow run (tasks get it from their agent)."
+          : `Needs the ${leastRoleFor(spec.access)} role or higher.`;
   const description = [docs.description, needs].filter(Boolean).join("\n\n");
   return {
     operationId: docs.operationId,
@@ -161,6 +163,7 @@ function operation(
     ...(description ? { description } : {}),
     tags: [docs.tag],
     ...(spec.access === "public" ? { security: [] } : {}),
+    ...(spec.access === "run" ? { security: [{ runToken: [] }] } : {}),
     parameters: [...parametersOf(spec.params, "path"), ...parametersOf(spec.query, "query")],
     ...(requestBody ? { requestBody } : {}),
     responses,
@@ -232,6 +235,11 @@ export function buildOpenApiDocument(
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A Pipebook API key" },
+        runToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "The run token an agent receives with each claimed run (pbr_…)",
+        },
       },
       schemas,
     },

@@ -72,6 +72,18 @@ export function TaskPanel({ runId, task, actions, logs, onClose, onSelectTask }:
           </dd>
           <dt className="text-zinc-500">Timeout</dt>
           <dd>{task.timeoutSeconds ? `${task.timeoutSeconds} s` : "none"}</dd>
+          {d?.spec.secrets?.length ? (
+            <>
+              <dt className="text-zinc-500">Secrets</dt>
+              <dd className="font-mono">{d.spec.secrets.join(", ")}</dd>
+            </>
+          ) : null}
+          {d?.spec.variables?.length ? (
+            <>
+              <dt className="text-zinc-500">Variables</dt>
+              <dd className="font-mono">{d.spec.variables.join(", ")}</dd>
+            </>
+          ) : null}
           {task.dependsOn.length ? (
             <>
               <dt className="text-zinc-500">After</dt>

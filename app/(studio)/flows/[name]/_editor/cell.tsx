@@ -323,6 +323,49 @@ function TaskSettings({
           />
         </span>
       </label>
+      <NamesField
+        label="Secrets it reads"
+        placeholder="GITHUB_TOKEN, …"
+        names={task.secrets}
+        onChange={(secrets) => update({ secrets })}
+      />
+      <NamesField
+        label="Variables it reads"
+        placeholder="REGION, …"
+        names={task.variables}
+        onChange={(variables) => update({ variables })}
+      />
     </div>
+  );
+}
+
+/** A task's declared secrets or variables, typed comma-separated (checked when the flow saves). */
+function NamesField({
+  label,
+  placeholder,
+  names,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  names: readonly string[] | undefined;
+  onChange: (names: string[] | undefined) => void;
+}) {
+  return (
+    <label className="flex flex-col gap-1">
+      {label}
+      <input
+        className={`${inputClass} font-mono`}
+        placeholder={placeholder}
+        defaultValue={(names ?? []).join(", ")}
+        onChange={(e) => {
+          const list = e.target.value
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean);
+          onChange(list.length ? list : undefined);
+        }}
+      />
+    </label>
   );
 }

@@ -58,7 +58,13 @@ export function toFlowFile(draft: Draft): FlowFileInput {
     parameters: draft.parameters,
     tasks: draft.tasks.map(({ key: _key, ...task }) => {
       const out: Record<string, unknown> = { ...task };
-      for (const field of ["retryJitter", "timeoutSeconds", "cache"] as const) {
+      for (const field of [
+        "retryJitter",
+        "timeoutSeconds",
+        "cache",
+        "secrets",
+        "variables",
+      ] as const) {
         if (out[field] === undefined || out[field] === null) delete out[field];
       }
       return out as NonNullable<FlowFileInput["tasks"]>[number];

@@ -87,7 +87,11 @@ ${entries.join("\n")}
   type Log = (...args: unknown[]) => void;
   /** Lines logged here appear in the run's logs with their level. */
   export const logger: { debug: Log; info: Log; warn: Log; warning: Log; error: Log };
-  const pipebook: { logger: typeof logger };
+  /** The value of a secret the task declares (secrets: [NAME] in its settings). */
+  export function secret(name: string): string;
+  /** The value of a variable the task declares (variables: [NAME] in its settings). */
+  export function variable(name: string): any;
+  const pipebook: { logger: typeof logger; secret: typeof secret; variable: typeof variable };
   export default pipebook;
 }
 declare const process: { env: Record<string, string | undefined>; argv: string[]; exit(code?: number): never; cwd(): string };

@@ -1,0 +1,28 @@
+// Setting a variable: the new value becomes its next version, and the version row keeps it with
+// who set it and when. Setting the value it already has changes nothing (no new version).
+import type { SetVariableResponseSchema } from "../../contract/api-v1.ts";
+import type { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { getVariable } from "./list-variables.ts";
+
+export async function setVariable(
+  db: Db,
+  input: { name: string; value: unknown; userId: string | null },
+): Promise<z.infer<typeof SetVariableResponseSchema>> {
+  const json = JSON.stringify(input.value);
+  // One statement: the upsert only touches the row when the value differs (jsonb compares
+  // values, not text), and the history row hangs off what it returned.
+  const changed = await db.$queryRaw<{ version: number }[]>`
+    WITH v AS (
+      INSERT INTO "Variable" (name, value) VALUES (${input.name}, ${json}::jsonb)
+      ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value,
+        version = "Variable".version + 1, "updatedAt" = now()
+      WHERE "Variable".value IS DISTINCT FROM EXCLUDED.value
+      RETURNING id, version, value, "updatedAt"
+    ), history AS (
+      INSERT INTO "VariableVersion" ("variableId", version, value, "createdAt", "createdById")
+      SELECT id, version, value, "updatedAt", ${input.userId}::uuid FROM v
+    )
+    SELECT version FROM v`;
+  return { ...(await getVariable(db, input.name)), changed: changed.length > 0 };
+}
