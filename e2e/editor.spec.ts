@@ -229,6 +229,55 @@ test("Run cell runs one task with its upstream results and shows its result", as
   await expect(output.getByTestId("cell-result")).toHaveText("42");
 });
 
+test("a cell run that ends while the cell's first read is on its way still shows its end", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("late-read");
+  await deployFlow(api, {
+    name,
+    tasks: [
+      {
+        name: "a",
+        language: "python",
+        code: 'import time\n\ndef main():\n    print("hello")\n    time.sleep(1)\n    return 20\n',
+      },
+    ],
+  });
+  await signIn(page);
+  await openEditor(page, name);
+  // The order a busy server or browser can produce (CI did): the cell's first read (the run and
+  // its log tail, one batch) is answered while the task still runs, but reaches the page only
+  // after the live subscription told of the run's end. The cell must still read the end.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  let toldEnd!: () => void;
+  const endTold = new Promise<void>((resolve) => (toldEnd = resolve));
+  cdp.on("Network.eventSourceMessageReceived", ({ data }) => {
+    try {
+      if ((JSON.parse(data) as { header?: { endedAt?: string } }).header?.endedAt) toldEnd();
+    } catch {
+      // pings and the connection message are not changes
+    }
+  });
+  let held = false;
+  await page.route(
+    (url) => decodeURIComponent(url.pathname).includes("runs.get"),
+    async (route) => {
+      if (held) return route.continue();
+      held = true;
+      const response = await route.fetch();
+      await endTold;
+      await route.fulfill({ response });
+    },
+  );
+  await cell(page, "a").getByRole("button", { name: "Run cell" }).click();
+  const output = cell(page, "a").getByTestId("cell-output");
+  await expect(output.getByTestId("cell-result")).toHaveText("20", { timeout: 30_000 });
+  await expect(output).toContainText("hello");
+  expect(held).toBe(true);
+});
+
 test("unsaved changes survive a reload as a draft; history restores an older version", async ({
   page,
   api,

@@ -1,10 +1,12 @@
 "use client";
 // A small run as it happens (a notebook cell's run): its states and results, and its last log
 // lines, read again whenever the run changes — the run page's live subscription says when, so
-// nothing polls. (The run page itself receives the changes themselves; see runs/[id].)
+// nothing polls (read-again.ts: a read under way may predate the change). (The run page itself
+// receives the changes themselves; see runs/[id].)
 import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import type { FlowRunView, LogLineView } from "@/contract/api-v1";
+import { readAgain } from "./read-again";
 import { useTRPC } from "./trpc";
 
 /** A cell shows the end of its log; the run page has all of it. */
@@ -28,8 +30,8 @@ export function useLiveRun(id: string | null): LiveRun {
   useSubscription(
     trpc.runPage.live.subscriptionOptions(id ? { id, cursor: "0.0" } : skipToken, {
       onData: () => {
-        void queryClient.invalidateQueries({ queryKey: runQuery.queryKey });
-        void queryClient.invalidateQueries({ queryKey: logsQuery.queryKey });
+        readAgain(queryClient, runQuery.queryKey);
+        readAgain(queryClient, logsQuery.queryKey);
       },
     }),
   );

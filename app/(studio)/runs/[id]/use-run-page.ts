@@ -6,6 +6,7 @@
 import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
+import { readAgain } from "@/app/_lib/read-again";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { AppRouter } from "@/server/trpc/root";
 import type { inferRouterOutputs } from "@trpc/server";
@@ -60,9 +61,7 @@ export function useRunPage(id: string) {
         );
         // An open task panel reads its task's detail (attempts' errors, result): read it again.
         for (const task of changes.tasks) {
-          void queryClient.invalidateQueries({
-            queryKey: trpc.runPage.task.queryKey({ id, task: task.name }),
-          });
+          readAgain(queryClient, trpc.runPage.task.queryKey({ id, task: task.name }));
         }
       },
     }),
