@@ -10,7 +10,7 @@ import {
   Server,
   Workflow,
 } from "lucide-react";
-import { usePathname, useRouter } from "next/navigation";
+import { usePathname } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { confirmLeaving } from "@/app/_lib/leave-guard";
@@ -28,11 +28,14 @@ const LINKS = [
 
 export function Sidebar({ userName }: { userName: string }) {
   const pathname = usePathname();
-  const router = useRouter();
   async function signOut() {
     if (!confirmLeaving()) return;
     await fetch("/api/auth/session", { method: "DELETE" });
-    router.replace("/login");
+    // A full load, not a client navigation: it drops every cached query of the signed-in user,
+    // and Next's router cannot bring back the sign-in page as it first loaded. It did: a client
+    // navigation to /login restored "/login#key=…" from the router's cache, and the form signed
+    // straight back in (CI, studio.spec "signing out").
+    window.location.replace("/login");
   }
   return (
     <nav
