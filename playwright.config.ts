@@ -23,6 +23,7 @@ const API_SPECS = [
   "queues-agents.spec.ts",
   "logs.spec.ts",
   "flow-runs-list.spec.ts",
+  "schedules.spec.ts",
 ];
 
 export default defineConfig({

@@ -52,6 +52,7 @@ import {
   getVariables,
   putVariable,
 } from "./v1/variables.ts";
+import { postSchedulePreview } from "./v1/schedules.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -122,6 +123,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/variables/:name/history", getVariableHistoryRoute],
   ["PUT", "/api/v1/variables/:name", putVariable],
   ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
+  ["POST", "/api/v1/schedules/preview", postSchedulePreview],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

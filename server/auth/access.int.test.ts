@@ -65,6 +65,7 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/variables/:name/history": "read",
   "PUT /api/v1/variables/:name": "edit",
   "DELETE /api/v1/variables/:name": "edit",
+  "POST /api/v1/schedules/preview": "read",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -106,6 +107,7 @@ const PROCEDURES: Record<string, Permission> = {
   "variables.history": "read",
   "variables.set": "edit",
   "variables.remove": "edit",
+  "schedules.preview": "read",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

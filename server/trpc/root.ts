@@ -9,6 +9,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { schedulesRouter } from "./routers/schedules.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   secrets: secretsRouter,
   variables: variablesRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
