@@ -155,6 +155,37 @@ describe("rrule", () => {
   });
 });
 
+describe("the last slots at or before an instant (for catch-up)", () => {
+  const previous = (spec: ScheduleSpecInput, until: string, count: number) =>
+    scheduleRule(ScheduleSpecSchema.parse(spec))
+      .previous(new Date(until), count)
+      .map((d) => d.toISOString().replace(".000Z", "Z"));
+
+  it.each([
+    {
+      why: "cron, `until` itself included",
+      spec: { cron: "0 * * * *", timezone: "Europe/Paris" },
+      until: "2026-10-25T02:00:00Z",
+      want: ["2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z"],
+    },
+    {
+      why: "interval, never before its anchor",
+      spec: { interval: "10m", anchor: "2026-11-30T10:00:00Z" },
+      until: "2026-11-30T10:25:00Z",
+      want: ["2026-11-30T10:00:00Z", "2026-11-30T10:10:00Z", "2026-11-30T10:20:00Z"],
+      count: 5,
+    },
+    {
+      why: "rrule across Paris's clocks forward",
+      spec: { rrule: "FREQ=DAILY;BYHOUR=2;BYMINUTE=30", timezone: "Europe/Paris" },
+      until: "2026-03-30T12:00:00Z",
+      want: ["2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z"],
+    },
+  ])("$why", ({ spec, until, want, count }) => {
+    expect(previous(spec, until, count ?? want.length)).toEqual(want);
+  });
+});
+
 describe("bad schedules are refused, saying what and how to fix it", () => {
   it.each([
     [{}, 'give one of "cron", "interval" or "rrule"'],

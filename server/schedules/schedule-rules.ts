@@ -16,6 +16,8 @@ import { PipebookError } from "../errors.ts";
 export type ScheduleRule = {
   /** The first `count` slots strictly after `after`, in order. */
   next(after: Date, count: number): Date[];
+  /** The last `count` slots at or before `until`, in order (oldest first). */
+  previous(until: Date, count: number): Date[];
   /** In words: "every 15m", "cron 0 9 * * 1-5 (Europe/Paris)". */
   description: string;
   timezone: string;
@@ -71,6 +73,13 @@ function cronRule(expression: string, timezone: string): ScheduleRule {
       while (out.length < count && it.hasNext()) out.push(it.next().toDate());
       return out;
     },
+    previous(until, count) {
+      // prev() is strictly before its start: start a millisecond after `until` to include it.
+      const it = parse(new Date(until.getTime() + 1));
+      const out: Date[] = [];
+      while (out.length < count && it.hasPrev()) out.unshift(it.prev().toDate());
+      return out;
+    },
   };
 }
 
@@ -87,6 +96,13 @@ function intervalRule(text: string, anchorIso: string | undefined, timezone: str
       let first = anchor.getTime() + steps * every;
       if (first <= after.getTime()) first += every;
       return Array.from({ length: count }, (_, i) => new Date(first + i * every));
+    },
+    previous(until, count) {
+      const steps = Math.floor((until.getTime() - anchor.getTime()) / every);
+      const out: Date[] = [];
+      for (let k = steps; k > steps - count && k >= 0; k--)
+        out.unshift(new Date(anchor.getTime() + k * every));
+      return out;
     },
   };
 }
@@ -153,6 +169,18 @@ function rruleRule(text: string, timezone: string): ScheduleRule {
         const at = placed(slot, timezone);
         // Two wall-clock times in a skipped hour can land on one instant: keep it once.
         if (at > after && at.getTime() !== out.at(-1)?.getTime()) out.push(at);
+      }
+      return out;
+    },
+    previous(until, count) {
+      const out: Date[] = [];
+      let cursor = floating(DateTime.fromJSDate(until, { zone: timezone }).plus({ days: 1 }));
+      while (out.length < count) {
+        const slot = rule.before(cursor, false);
+        if (!slot) break;
+        cursor = slot;
+        const at = placed(slot, timezone);
+        if (at <= until && at.getTime() !== out[0]?.getTime()) out.unshift(at);
       }
       return out;
     },
