@@ -82,6 +82,7 @@ export default defineConfig({
         "dashboard.spec.ts",
         "security.spec.ts",
         "xss.spec.ts",
+        "schedules-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
