@@ -80,14 +80,12 @@ export class KernelPool {
 
   async acquire(language: KernelLanguage, group: KernelGroup): Promise<KernelProcess> {
     const slot = `${language} ${group.key}`;
-    let kernel: KernelProcess | undefined;
-    for (let i = this.idle.length - 1; i >= 0 && !kernel; i--) {
-      const entry = this.idle[i]!;
-      if (entry.slot !== slot) continue;
-      this.idle.splice(i, 1);
-      if (entry.kernel.alive) kernel = entry.kernel;
-    }
-    kernel ??= await this.start(language, group);
+    this.idle = this.idle.filter((e) => e.kernel.alive);
+    // A kernel that ran the group's tasks already has their imports loaded: it goes first.
+    const mine = this.idle.filter((e) => e.slot === slot);
+    const best = mine.findLast((e) => e.kernel.tasksRun > 0) ?? mine.at(-1);
+    if (best) this.idle.splice(this.idle.indexOf(best), 1);
+    const kernel = best?.kernel ?? (await this.start(language, group));
     this.warm(language, group);
     return kernel;
   }
