@@ -113,15 +113,18 @@ const ISOLATION_MODES: IsolationMode[] = ["auto", "bwrap", "none"];
  * is closed once read, so no task inherits it.
  */
 function readKeyFile(file: string, problems: string[]): string {
+  const fd = /^\/dev\/fd\/(\d+)$/.exec(file)?.[1];
   try {
-    const key = fs.readFileSync(file, "utf8").trim();
-    const fd = /^\/dev\/fd\/(\d+)$/.exec(file)?.[1];
-    if (fd) fs.closeSync(Number(fd));
+    // An inherited descriptor is read as it is: a socket (what Node hands a child for an extra
+    // "pipe") cannot be opened again through /dev/fd.
+    const key = (fd ? fs.readFileSync(Number(fd), "utf8") : fs.readFileSync(file, "utf8")).trim();
     if (!key) problems.push(`--api-key-file ${file} is empty`);
     return key;
   } catch (error) {
     problems.push(`--api-key-file: cannot read ${file}: ${(error as Error).message}`);
     return "";
+  } finally {
+    if (fd) fs.close(Number(fd), () => undefined);
   }
 }
 

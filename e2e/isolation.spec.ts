@@ -73,7 +73,8 @@ const PYTHON_PROBE = [
   "    out['data folder'] = attempt(lambda: os.listdir(t['home']))",
   "    for name in ['sdk', 'kernel']:",
   "        out['write ' + name] = attempt(lambda: append(t[name]))",
-  "    out['env'] = sorted(k for k in os.environ if k.startswith('PIPEBOOK_') or k == 'DATABASE_URL')",
+  "    secret = ['PIPEBOOK_HOME', 'PIPEBOOK_API_KEY', 'PIPEBOOK_BOOTSTRAP_API_KEY', 'PIPEBOOK_SECRET_KEY', 'DATABASE_URL']",
+  "    out['env'] = [k for k in secret if k in os.environ]",
   "    return out",
 ].join("\n");
 
@@ -203,7 +204,7 @@ test("a task sees neither the server nor the agent nor another run, and cannot t
       "other-run-data",
       "SDK-WRITTEN",
       "--api-url",
-      "PIPEBOOK_",
+      "PIPEBOOK_HOME=",
     ])
       expect(shell, `the shell task read ${leak}`).not.toContain(leak);
     expect(fs.readFileSync(sdk, "utf8")).not.toContain("hooked");
