@@ -3,7 +3,7 @@
 // A kernel never serves another group: a task can hook its interpreter (wrap a module, patch
 // builtins), and that must not reach another flow's runs and their parameters. Each group keeps
 // one idle kernel ready, so a run's next task pays no interpreter start-up (measured here:
-// ~40 ms for python3, ~50 ms for node, plus ~20 ms for the bwrap sandbox).
+// ~40 ms for python3, ~50 ms for node, plus ~5–7 ms for the bwrap sandbox).
 import { execFileSync } from "node:child_process";
 import { NO_SANDBOX, type Sandbox } from "../isolation/sandbox.ts";
 import type { KernelGroup } from "../runners/run-folders.ts";

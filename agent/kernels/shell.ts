@@ -11,7 +11,7 @@ export type ShellTask = {
   code: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Only the run's folder is writable in it (the cost, ~20 ms a task here, is bwrap's start). */
+  /** Only the run's folder is writable in it (the cost: bwrap's start, ~5–7 ms a task here). */
   sandbox: Sandbox;
   onOutput: (line: OutputLine) => void;
 };
