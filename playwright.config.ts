@@ -89,7 +89,13 @@ export default defineConfig({
     },
     {
       name: "server",
-      testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts", "secrets.spec.ts"],
+      testMatch: [
+        "server.spec.ts",
+        "resilience.spec.ts",
+        "replicas.spec.ts",
+        "secrets.spec.ts",
+        "isolation.spec.ts",
+      ],
     },
   ],
 });
