@@ -89,6 +89,8 @@ export const ClaimedRunSchema = z.object({
     image: z.string().nullable(),
   }),
   parameters: z.record(z.string(), z.unknown()),
+  /** When the run was to start: its slot for a scheduled run. (Absent from older servers.) */
+  scheduledAt: isoTime.optional(),
   /** In topological order. */
   tasks: z.array(ExecutableTaskSchema),
   /** Tasks that completed in an earlier attempt: not run again, their results reused. */

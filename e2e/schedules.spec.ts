@@ -1,7 +1,7 @@
 // Schedules through the public API and the CLI: the next times of a cron schedule with a time
 // zone, computed before anything is saved, clear refusals of bad schedules, and a schedule
 // whose runs a real agent executes on their slots.
-import { startAgent, stopAllAgents } from "./support/agents.ts";
+import { startAgent, stopAllAgents, type RunView } from "./support/agents.ts";
 import { pipebook } from "./support/cli.ts";
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
 
@@ -88,7 +88,7 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
         properties: { region: { type: "string" } },
         required: ["region"],
       },
-      tasks: [{ name: "a", language: "shell", code: "echo scheduled" }],
+      tasks: [{ name: "a", language: "shell", code: 'echo "$PIPEBOOK_SCHEDULED_AT"' }],
     },
     { workQueue: queue },
   );
@@ -125,6 +125,9 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
     .toBeGreaterThanOrEqual(2);
   const done = (await runs()).filter((r) => r.state === "Completed");
   for (const run of done) expect(Date.parse(run.scheduledAt) % 2000).toBe(0);
+  // Each task knows its run's slot.
+  const detail = (await (await api.get(`/api/v1/flow-runs/${done[0]!.id}`)).json()) as RunView;
+  expect(detail.taskRuns[0]!.result).toBe(done[0]!.scheduledAt);
   expect(new Set(done.map((r) => r.scheduledAt)).size).toBe(done.length);
 
   const listed = await pipebook(baseURL!, ["schedule", "ls", `${flow}/e2e`]);

@@ -191,6 +191,7 @@ function taskEnv(
     PIPEBOOK_DEPLOYMENT: env.run.deployment.name,
     PIPEBOOK_TASK: task.name,
     PIPEBOOK_ATTEMPT: String(attempt),
+    ...(env.run.scheduledAt ? { PIPEBOOK_SCHEDULED_AT: env.run.scheduledAt } : {}),
   };
 }
 

@@ -43,6 +43,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         deployment: { id: row.deploymentId, name: row.deploymentName },
         runner: { kind: row.runner, image: row.image },
         parameters: row.parameters as Record<string, unknown>,
+        scheduledAt: row.scheduledAt.toISOString(),
         // A cell run executes only the tasks it was created with (see runs/create-cell-run.ts).
         tasks: row.cellTask
           ? version.executable.filter((t) => mine.some((m) => m.name === t.name))

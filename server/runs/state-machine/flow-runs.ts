@@ -170,7 +170,7 @@ export async function insertClaimedFlowRun(
         'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
         now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
       RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
-        "parentRunId", parameters
+        "parentRunId", parameters, "scheduledAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
       SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
@@ -183,7 +183,7 @@ export async function insertClaimedFlowRun(
     )
     SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
       "parentRunId", ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
-      ${claim.image}::text AS image, parameters
+      ${claim.image}::text AS image, parameters, "scheduledAt"
     FROM run`;
   return created!;
 }

@@ -23,6 +23,8 @@ export type ClaimedRow = {
   runner: "process" | "docker" | "kubernetes";
   image: string | null;
   parameters: Json;
+  /** When the run was to start: now for a trigger, its slot for a scheduled run. */
+  scheduledAt: Date;
 };
 
 /** A flow run `r` an agent may take now: waiting, and its start time has come. */
@@ -77,14 +79,15 @@ export async function claimFlowRuns(
         "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
       RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId",
-        f."cellTask", f."parentRunId", f.parameters
+        f."cellTask", f."parentRunId", f.parameters, f."scheduledAt"
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
-      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c."parentRunId", c.parameters
+      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c."parentRunId", c.parameters,
+      c."scheduledAt"
     FROM claimed c LEFT JOIN "Deployment" d ON d.id = c."deploymentId"`;
 }
 
