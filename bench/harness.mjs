@@ -69,6 +69,7 @@ export async function startServer(options = {}) {
   return {
     url,
     home,
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
@@ -101,6 +102,7 @@ export function client(url) {
     return json;
   };
   return {
+    call,
     async deploy(flow, queue) {
       await call("POST", "/api/v1/flows", flow);
       return (

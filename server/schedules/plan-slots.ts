@@ -10,6 +10,8 @@ import type { ScheduleRule } from "./schedule-rules.ts";
 export const ON_TIME_GRACE_MS = 30_000;
 /** Runs are created up to this far ahead, so they show as Scheduled with their time. */
 export const HORIZON_MS = 5 * 60_000;
+/** How far a step looks for a schedule's next slot; one with none that soon is looked at again then. */
+const LOOKAHEAD_MS = 86_400_000;
 /** At most this many runs of a schedule wait for their slot at once: "1s" does not flood. */
 export const AHEAD = 10;
 
@@ -38,12 +40,15 @@ export function planSlots(
       keep > 0 ? rule.previous(onTimeFrom, keep).filter((s) => s > state.scheduledUntil) : [];
   }
   const from = state.scheduledUntil < onTimeFrom ? onTimeFrom : state.scheduledUntil;
-  const upcoming = rule.next(now, AHEAD);
-  const limit = Math.min(now.getTime() + HORIZON_MS, upcoming.at(-1)?.getTime() ?? Infinity);
-  const ahead = rule.next(from, AHEAD).filter((s) => s.getTime() <= limit);
+  const horizon = new Date(now.getTime() + HORIZON_MS);
+  const upcoming = rule.next(now, AHEAD, horizon);
+  const limit = upcoming.length === AHEAD ? upcoming.at(-1)! : horizon;
+  const ahead = rule.next(from, AHEAD, limit);
   const until = ahead.at(-1) ?? from;
-  const next = rule.next(until, 1)[0];
-  let dueAt: Date | null = null;
+  // The next slot, looked for a day ahead at most (rules that never end: look again then).
+  const lookahead = new Date(now.getTime() + LOOKAHEAD_MS);
+  const next = rule.next(until, 1, rule.mayEnd ? undefined : lookahead)[0];
+  let dueAt: Date | null = rule.mayEnd ? null : new Date(lookahead.getTime() - HORIZON_MS);
   if (next) {
     const entersHorizon = next.getTime() - HORIZON_MS;
     dueAt = entersHorizon > now.getTime() ? new Date(entersHorizon) : (upcoming[0] ?? next);

@@ -3,6 +3,7 @@
 // step that handles it, its runs and its new watermark are one transaction, and the unique
 // index on (scheduleId, scheduledAt) refuses a second run for a slot should anything else fail.
 import type { Db, Tx } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { toJson } from "../db/json.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { log } from "../log.ts";
@@ -16,27 +17,29 @@ const BATCH = 200;
 
 export type CreatedRun = { id: string; queue: string; scheduledAt: Date };
 
-async function scheduleOne(tx: Tx, id: string, now: Date): Promise<CreatedRun[]> {
-  const schedule = await tx.schedule.findUniqueOrThrow({
-    where: { id },
-    include: {
-      deployment: {
-        select: {
-          id: true,
-          name: true,
-          flowId: true,
-          flowVersionId: true,
-          workQueueId: true,
-          workQueue: { select: { name: true } },
-          tags: true,
-          parameters: true,
-          retries: true,
-          catchup: true,
-          catchupMax: true,
-        },
+const DUE_SCHEDULE = {
+  include: {
+    deployment: {
+      select: {
+        id: true,
+        name: true,
+        flowId: true,
+        flowVersionId: true,
+        workQueueId: true,
+        workQueue: { select: { name: true } },
+        tags: true,
+        parameters: true,
+        retries: true,
+        catchup: true,
+        catchupMax: true,
       },
     },
-  });
+  },
+} as const;
+type DueSchedule = Prisma.ScheduleGetPayload<typeof DUE_SCHEDULE>;
+
+async function scheduleOne(tx: Tx, schedule: DueSchedule, now: Date): Promise<CreatedRun[]> {
+  const { id } = schedule;
   const { deployment } = schedule;
   const rule = ruleOfRow(schedule as ScheduleRow);
   const plan = planSlots(rule, { scheduledUntil: schedule.scheduledUntil, ...deployment }, now);
@@ -94,8 +97,13 @@ export async function scheduleDueRuns(db: Db, now = new Date()): Promise<Created
         ORDER BY "dueAt"
         LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED`;
+      // One read for the whole batch: with 1,000 due at once, a read each cost ~1 s on PGlite.
+      const rows = await tx.schedule.findMany({
+        where: { id: { in: due.map((d) => d.id) } },
+        ...DUE_SCHEDULE,
+      });
       const runs: CreatedRun[] = [];
-      for (const { id } of due) runs.push(...(await scheduleOne(tx, id, now)));
+      for (const row of rows) runs.push(...(await scheduleOne(tx, row, now)));
       return { due: due.length, runs };
     });
     created.push(...batch.runs);

