@@ -174,7 +174,7 @@ function rruleRule(text: string, timezone: string): ScheduleRule {
   return {
     timezone,
     description: `rrule ${text.trim()} (${timezone})`,
-    mayEnd: options.count != null || options.until != null,
+    mayEnd: (options.count ?? null) !== null || (options.until ?? null) !== null,
     next(after, count, until) {
       const out: Date[] = [];
       // A day earlier in wall-clock time covers any offset; slots at or before `after` drop out.
