@@ -10,6 +10,7 @@ import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
+import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
   flows: flowsRouter,
@@ -23,6 +24,9 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   secrets: secretsRouter,
   variables: variablesRouter,
+  users: usersRouter,
+  invites: invitesRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;
