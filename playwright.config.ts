@@ -81,6 +81,7 @@ export default defineConfig({
         "dashboard.spec.ts",
         "security.spec.ts",
         "xss.spec.ts",
+        "accounts.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
