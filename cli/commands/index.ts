@@ -11,6 +11,13 @@ import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
 import { secretLsCommand } from "./secret-ls.ts";
+import {
+  userDisableCommand,
+  userEnableCommand,
+  userInviteCommand,
+  userLsCommand,
+  userRoleCommand,
+} from "./user.ts";
 import { secretRmCommand } from "./secret-rm.ts";
 import { secretSetCommand } from "./secret-set.ts";
 import { varGetCommand } from "./var-get.ts";
@@ -41,6 +48,11 @@ export const COMMANDS: readonly Command[] = [
   keyCreateCommand,
   keyLsCommand,
   keyRevokeCommand,
+  userLsCommand,
+  userInviteCommand,
+  userRoleCommand,
+  userDisableCommand,
+  userEnableCommand,
   secretSetCommand,
   secretLsCommand,
   secretRmCommand,
