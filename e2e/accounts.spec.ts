@@ -110,6 +110,14 @@ test("an invited viewer joins through the link, sees no edit controls, and a for
     await page.reload();
     await expect(page.locator(`tr[data-user="${email}"]`)).toContainText("viewer");
     await expect(page.locator(`tr[data-invite="${email}"]`)).toHaveCount(0);
+
+    // An email holding markup is shown as text in the list of invitations.
+    const markup = `<img/src=x/onerror=document.title='owned'>${crypto.randomBytes(2).toString("hex")}@example.org`;
+    expect((await api.post("/api/v1/invites", { data: { email: markup } })).status()).toBe(201);
+    await page.reload();
+    await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(markup);
+    await expect(page.locator("main img")).toHaveCount(0);
+    expect(await page.title()).not.toBe("owned");
   } finally {
     await context.close();
   }
