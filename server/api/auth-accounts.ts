@@ -5,18 +5,22 @@ import { acceptInvite } from "../accounts/invites.ts";
 import { completeSetup } from "../accounts/setup.ts";
 import { createSession } from "../auth/sessions.ts";
 import { route } from "./handler.ts";
-import { signedIn } from "./session-cookie.ts";
+import { refuseFormPosts, signedIn } from "./session-cookie.ts";
 
 const postSetupEndpoint = route(
   { access: "public", body: SetupRequestSchema },
-  async ({ request, db, body }) =>
-    signedIn(request, await createSession(db, await completeSetup(db, body)), 201),
+  async ({ request, db, body }) => {
+    refuseFormPosts(request);
+    return signedIn(request, await createSession(db, await completeSetup(db, body)), 201);
+  },
 );
 
 const postAcceptInviteEndpoint = route(
   { access: "public", body: AcceptInviteRequestSchema },
-  async ({ request, db, body }) =>
-    signedIn(request, await createSession(db, await acceptInvite(db, body)), 201),
+  async ({ request, db, body }) => {
+    refuseFormPosts(request);
+    return signedIn(request, await createSession(db, await acceptInvite(db, body)), 201);
+  },
 );
 
 // Next.js route handlers (app/api/auth/…/route.ts): not part of the /api/v1 table.

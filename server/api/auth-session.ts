@@ -8,7 +8,7 @@ import { signInWithApiKey, signInWithPassword, signOut } from "../auth/sessions.
 import { PipebookError } from "../errors.ts";
 import { route } from "./handler.ts";
 import { describeRequestIssues, json } from "./respond.ts";
-import { sessionCookie, signedIn } from "./session-cookie.ts";
+import { refuseFormPosts, sessionCookie, signedIn } from "./session-cookie.ts";
 
 const SignInBodySchema = z.strictObject({
   email: z.string().optional(),
@@ -19,6 +19,7 @@ const SignInBodySchema = z.strictObject({
 const postSessionEndpoint = route(
   { access: "public", body: SignInBodySchema },
   async ({ request, db, body }) => {
+    refuseFormPosts(request);
     const address = clientAddress(request.headers);
     if (body.apiKey !== undefined) {
       if (!body.apiKey.trim()) throw new PipebookError("bad_request", "paste an API key");

@@ -129,3 +129,27 @@ describe("the session cookie", () => {
     expect(tls.headers.getSetCookie()[0]).toMatch(/; HttpOnly; SameSite=Lax; .*; Secure$/);
   });
 });
+
+describe("login CSRF by a form of another site", () => {
+  it("a text/plain post whose body parses as JSON signs nobody in (415)", async () => {
+    const key = generateApiKey();
+    const user = await seedPerson(test.db, "viewer");
+    await test.db.apiKey.create({
+      data: { name: "k", prefix: keyPrefix(key), hash: hashSecret(key), userId: user.id },
+    });
+    // What <form enctype="text/plain"> with a field named `{"apiKey":"…","email":"` sends.
+    const forged = await postSession(
+      ...authRequest(
+        "/api/auth/session",
+        { apiKey: key, email: "=" },
+        {
+          headers: { "content-type": "text/plain" },
+        },
+      ),
+    );
+    expect(forged.status).toBe(415);
+    expect(forged.headers.getSetCookie()).toEqual([]);
+    const real = await signIn({ apiKey: key }, "10.0.7.7");
+    expect(real.status).toBe(200);
+  });
+});
