@@ -7,6 +7,7 @@ import { startServer, tempHome } from "./support/server-process.ts";
 import { signIn } from "./support/studio.ts";
 
 const PASSWORD = "a long enough password";
+const NEW_PASSWORD = "another long password";
 
 test("the first admin is made from the setup link the first start prints, and signs in later", async ({
   page,
@@ -35,6 +36,19 @@ test("the first admin is made from the setup link the first start prints, and si
     await expect(sidebar.getByRole("link", { name: "Ada" })).toBeVisible();
     await expect(sidebar.getByRole("link", { name: "Users" })).toBeVisible();
 
+    // Ada changes her password on her Account page (from her name in the sidebar).
+    await sidebar.getByRole("link", { name: "Ada" }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    const change = page.getByRole("form", { name: "Change password" });
+    await change.getByLabel("Current password").fill("not her password");
+    await change.getByLabel(/^New password/).fill(NEW_PASSWORD);
+    await change.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
+    await change.getByRole("button", { name: "Change password" }).click();
+    await expect(change.getByRole("alert")).toHaveText("the current password is wrong");
+    await change.getByLabel("Current password").fill(PASSWORD);
+    await change.getByRole("button", { name: "Change password" }).click();
+    await expect(change.getByRole("status")).toContainText("Password changed.");
+
     // The link worked once.
     await page.context().clearCookies();
     await page.goto(link!);
@@ -54,7 +68,7 @@ test("the first admin is made from the setup link the first start prints, and si
     expect(restarted.output()).not.toContain("Create the first admin");
     await page.goto(`${restarted.url}/login`);
     await page.getByLabel("Email").fill("ada@example.org");
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/flows$/);
   } finally {
