@@ -23,6 +23,7 @@ const API_SPECS = [
   "queues-agents.spec.ts",
   "logs.spec.ts",
   "flow-runs-list.spec.ts",
+  "schedules.spec.ts",
 ];
 
 export default defineConfig({
@@ -82,13 +83,20 @@ export default defineConfig({
         "security.spec.ts",
         "xss.spec.ts",
         "accounts.spec.ts",
+        "schedules-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "server",
-      testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts", "secrets.spec.ts"],
+      testMatch: [
+        "server.spec.ts",
+        "resilience.spec.ts",
+        "replicas.spec.ts",
+        "secrets.spec.ts",
+        "isolation.spec.ts",
+      ],
     },
   ],
 });

@@ -10,6 +10,14 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
+import { schedulePreviewCommand } from "./schedule-preview.ts";
+import {
+  scheduleAddCommand,
+  scheduleLsCommand,
+  schedulePauseCommand,
+  scheduleResumeCommand,
+  scheduleRmCommand,
+} from "./schedule.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import {
   userDisableCommand,
@@ -40,6 +48,12 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   cancelCommand,
   retryCommand,
+  schedulePreviewCommand,
+  scheduleAddCommand,
+  scheduleLsCommand,
+  schedulePauseCommand,
+  scheduleResumeCommand,
+  scheduleRmCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

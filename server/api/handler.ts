@@ -44,6 +44,7 @@ export const API_TAGS = {
   "Agent protocol": "What agents call (agent keys may call only these)",
   "Secrets and variables":
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
+  Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

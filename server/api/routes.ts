@@ -60,6 +60,15 @@ import {
   getVariables,
   putVariable,
 } from "./v1/variables.ts";
+import {
+  deleteScheduleRoute,
+  getDeploymentSchedules,
+  postDeploymentSchedule,
+  postPauseSchedule,
+  postResumeSchedule,
+  postSchedulePreview,
+  putSchedule,
+} from "./v1/schedules.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -136,6 +145,13 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/variables/:name/history", getVariableHistoryRoute],
   ["PUT", "/api/v1/variables/:name", putVariable],
   ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
+  ["POST", "/api/v1/schedules/preview", postSchedulePreview],
+  ["GET", "/api/v1/deployments/:id/schedules", getDeploymentSchedules],
+  ["POST", "/api/v1/deployments/:id/schedules", postDeploymentSchedule],
+  ["PUT", "/api/v1/schedules/:id", putSchedule],
+  ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
+  ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
+  ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

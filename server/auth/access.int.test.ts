@@ -72,6 +72,13 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/variables/:name/history": "read",
   "PUT /api/v1/variables/:name": "edit",
   "DELETE /api/v1/variables/:name": "edit",
+  "POST /api/v1/schedules/preview": "read",
+  "GET /api/v1/deployments/:id/schedules": "read",
+  "POST /api/v1/deployments/:id/schedules": "edit",
+  "PUT /api/v1/schedules/:id": "edit",
+  "POST /api/v1/schedules/:id/pause": "operate",
+  "POST /api/v1/schedules/:id/resume": "operate",
+  "DELETE /api/v1/schedules/:id": "edit",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -120,6 +127,12 @@ const PROCEDURES: Record<string, Permission> = {
   "variables.history": "read",
   "variables.set": "edit",
   "variables.remove": "edit",
+  "schedules.preview": "read",
+  "schedules.list": "read",
+  "schedules.create": "edit",
+  "schedules.update": "edit",
+  "schedules.setActive": "operate",
+  "schedules.remove": "edit",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

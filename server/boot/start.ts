@@ -2,7 +2,6 @@
 // open the database, apply pending migrations, make sure someone can sign in, start the
 // background services; once listening, start the local agent.
 import os from "node:os";
-import path from "node:path";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
 import { bootstrapAuth } from "../auth/bootstrap.ts";
@@ -12,6 +11,7 @@ import { closeDatabase, getDatabase, redact } from "../db/client.ts";
 import { applyMigrations, readMigrations } from "../db/migrate.ts";
 import { log } from "../log.ts";
 import { startLeaseReaper } from "../services/lease-reaper.ts";
+import { startScheduler } from "../services/scheduler.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -50,6 +50,7 @@ export async function startServer(): Promise<void> {
   const services = [
     startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
     startReplicaEvents(handle),
+    startScheduler(handle),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());
@@ -94,7 +95,7 @@ export async function startServer(): Promise<void> {
           bundle: config.agentBundle,
           apiUrl: url,
           apiKey: await issueLocalAgentKey(handle.prisma),
-          workDir: path.join(config.home, "agent"),
+          home: config.home,
           graceMs: LOCAL_AGENT_GRACE_MS,
         });
       }

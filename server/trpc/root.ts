@@ -9,6 +9,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { schedulesRouter } from "./routers/schedules.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
@@ -27,6 +28,7 @@ export const appRouter = router({
   users: usersRouter,
   invites: invitesRouter,
   account: accountRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
