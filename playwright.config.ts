@@ -82,6 +82,7 @@ export default defineConfig({
         "dashboard.spec.ts",
         "security.spec.ts",
         "xss.spec.ts",
+        "accounts.spec.ts",
         "schedules-studio.spec.ts",
       ],
       grepInvert: /@api/,

@@ -132,6 +132,9 @@ const server = http.createServer((req, res) => {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   // Next.js takes the nonce for its inline scripts from the request's policy.
   req.headers["content-security-policy"] = headers["Content-Security-Policy"];
+  // Who is calling, for the per-address limits on sign-in and API keys
+  // (server/auth/rate-limit.ts); this replaces any copy of the header a client sent.
+  req.headers["x-pipebook-client-address"] = req.socket.remoteAddress ?? "unknown";
   // The API (/api/v1, agents) is served straight from the server's route table; Next.js serves
   // the studio. In development Next.js serves both (same table, through its catch-all routes).
   const hooks = runtime();

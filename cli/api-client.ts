@@ -8,7 +8,7 @@ export type Failure = { ok: false; error: string; status?: number; body?: ApiErr
 export type Result<T> = { ok: true; data: T } | Failure;
 
 export type RequestOptions = {
-  method?: "GET" | "POST" | "PUT" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: string;
   contentType?: string;
   query?: Record<string, string | undefined>;

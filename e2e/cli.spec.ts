@@ -394,3 +394,41 @@ test("pipebook key: a read-only key reads but cannot deploy; revoked, it is refu
   expect(after.code).not.toBe(0);
   expect(after.stderr).toContain("not valid");
 });
+
+test("user invite prints a one-time link; user ls, user role and user disable manage people", async ({
+  baseURL,
+  playwright,
+}) => {
+  const email = `${uniqueName("cli")}@example.org`;
+  const invited = await pipebook(baseURL!, ["user", "invite", email, "--role", "operator"]);
+  expect(invited.code, invited.stderr).toBe(0);
+  const link = invited.stdout.trim();
+  expect(link).toMatch(new RegExp(`^${baseURL}/invite#token=[A-Za-z0-9_-]{43}$`));
+  expect(invited.stderr).toContain(`Invited ${email} as operator; the link works once`);
+  const again = await pipebook(baseURL!, ["user", "invite", email]);
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain(`${email} has a pending invitation`);
+
+  // The person joins through the link (as the studio's page posts it).
+  const browser = await playwright.request.newContext({ baseURL });
+  const joined = await browser.post("/api/auth/invite", {
+    data: {
+      token: link.split("#token=")[1],
+      name: uniqueName("Op"),
+      password: "a long enough password",
+    },
+  });
+  expect(joined.status(), await joined.text()).toBe(201);
+  await browser.dispose();
+
+  const ls = await pipebook(baseURL!, ["user", "ls"]);
+  expect(ls.stdout).toMatch(new RegExp(`${email}\\s+\\S+\\s+operator\\s+`));
+  const demoted = await pipebook(baseURL!, ["user", "role", email, "viewer"]);
+  expect(demoted.stdout).toContain("is now viewer");
+  const disabled = await pipebook(baseURL!, ["user", "disable", email]);
+  expect(disabled.stdout).toContain("Disabled");
+  const bad = await pipebook(baseURL!, ["user", "role", email, "boss"]);
+  expect(bad.stderr).toContain('ROLE must be one of viewer, operator, editor, admin (got "boss")');
+  const missing = await pipebook(baseURL!, ["user", "role", "nobody@example.org", "viewer"]);
+  expect(missing.stderr).toContain('user "nobody@example.org" was not found');
+});

@@ -5,6 +5,7 @@ import pg from "pg";
 import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
 import { startServer, tempHome, type ServerProcess } from "./support/server-process.ts";
+import { signIn } from "./support/studio.ts";
 
 const KEY = "replicas-spec-bootstrap-key-0123456789";
 const adminUrl =
@@ -52,8 +53,7 @@ test("the run page follows a run live through another replica", async ({ page, p
     );
     const runId = await trigger(api, deployment.id);
 
-    await page.goto(`${browserSide.url}/login#key=${KEY}`);
-    await expect(page).toHaveURL(/\/flows$/);
+    await signIn(page, { url: browserSide.url, key: KEY });
     await page.goto(`${browserSide.url}/runs/${runId}`);
     const node = (task: string) => page.locator(`[data-testid="run-graph"] [data-task="${task}"]`);
     await expect(node("slow")).toHaveAttribute("data-state", "Pending");

@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import type { APIRequestContext, APIResponse, PlaywrightWorkerArgs } from "@playwright/test";
 import pg from "pg";
 import { expect, test, uniqueName } from "./support/fixtures.ts";
+import { signIn } from "./support/studio.ts";
 import {
   startFailing,
   startServer,
@@ -403,8 +404,7 @@ test("the Secrets & variables page sets, lists and deletes; a secret's value is 
   });
   try {
     const secret = `page-${crypto.randomBytes(8).toString("hex")}`;
-    await page.goto(`${server.url}/login#key=${KEY}`);
-    await expect(page).toHaveURL(/\/flows$/);
+    await signIn(page, { url: server.url, key: KEY });
     await page.getByRole("link", { name: "Secrets & variables" }).click();
     await expect(page).toHaveURL(/\/secrets$/);
     await expect(page.getByText("No secrets yet")).toBeVisible();

@@ -70,7 +70,16 @@ test("the studio's pages, the editor and a run's graph run within the policy", a
   const runId = await trigger(api, deployment.id);
 
   await signIn(page);
-  for (const path of ["/", "/flows", "/deployments", "/runs", "/work-queues", "/agents"]) {
+  for (const path of [
+    "/",
+    "/flows",
+    "/deployments",
+    "/runs",
+    "/work-queues",
+    "/agents",
+    "/users",
+    "/account",
+  ]) {
     await page.goto(path);
     await expect(page.getByRole("navigation").first()).toBeVisible();
   }

@@ -40,26 +40,34 @@ test("a restart keeps flows, deployments and runs (PGlite data under PIPEBOOK_HO
   await second.stop();
 });
 
-test("a first start without a bootstrap key makes an admin key and prints a sign-in link", async ({
+test("a first start prints a one-time setup link, never the admin key (written to a file for the CLI)", async ({
   playwright,
 }) => {
   const home = tempHome();
-  const server = await startServer(["--port", "0"], {
-    PIPEBOOK_HOME: home,
-    PIPEBOOK_BOOTSTRAP_API_KEY: "",
-  });
+  const env = { PIPEBOOK_HOME: home, PIPEBOOK_BOOTSTRAP_API_KEY: "" };
+  const server = await startServer(["--port", "0"], env);
   expect(server.output()).toContain(
     `Created the admin API key (for the CLI and scripts) in ${home}/admin-api-key`,
   );
-  const link = /Sign in to the studio: (\S+)#key=(pb_\S+)/.exec(server.output());
-  expect(link?.[1]).toBe(`${server.url}/login`);
+  const key = fs.readFileSync(path.join(home, "admin-api-key"), "utf8").trim();
+  expect(key).toMatch(/^pb_/);
+  expect(server.output()).not.toContain(key);
+  expect(server.output()).not.toContain("#key=");
+  const link = /Create the first admin: (\S+)#token=(\S+)\n/.exec(server.output());
+  expect(link?.[1]).toBe(`${server.url}/setup`);
+  // The key file is for the CLI on this machine: it works as a bearer key.
   const api = await playwright.request.newContext({ baseURL: server.url });
-  const flows = await api.get("/api/v1/flows", {
-    headers: { authorization: `Bearer ${link![2]}` },
-  });
+  const flows = await api.get("/api/v1/flows", { headers: { authorization: `Bearer ${key}` } });
   expect(flows.status()).toBe(200);
   await api.dispose();
   await server.stop();
+  // While no admin exists, each start prints a fresh link (and still not the key).
+  const again = await startServer(["--port", "0"], env);
+  const second = /Create the first admin: \S+#token=(\S+)\n/.exec(again.output());
+  expect(second?.[1]).toBeTruthy();
+  expect(second?.[1]).not.toBe(link?.[2]);
+  expect(again.output()).not.toContain(key);
+  await again.stop();
 });
 
 test("--port and --host choose where it listens; PORT and HOST too", async ({ playwright }) => {
@@ -82,7 +90,7 @@ test("--port and --host choose where it listens; PORT and HOST too", async ({ pl
   await viaEnv.stop();
 });
 
-test("on 0.0.0.0 or ::, the banner gives every address it is reached at, each with a sign-in link", async ({
+test("on 0.0.0.0 or ::, the banner gives every address it is reached at, each with the setup link", async ({
   playwright,
 }) => {
   test.setTimeout(120_000);
@@ -103,13 +111,15 @@ test("on 0.0.0.0 or ::, the banner gives every address it is reached at, each wi
     });
     const port = new URL(server.url).port;
     expect(server.url).toBe(`http://${local}:${port}`);
-    const key = /Sign in to the studio: \S+#key=(pb_\S+)/.exec(server.output())![1]!;
+    const token = /Create the first admin: \S+#token=(\S+)/.exec(server.output())![1]!;
     const expected = families.flatMap((family) => networkAddresses(family));
     const api = await playwright.request.newContext();
     for (const { name, host: address } of expected) {
       const url = `http://${address}:${port}`;
       expect(server.output()).toContain(`On the network (${name}): ${url}\n`);
-      expect(server.output()).toContain(`Sign in from the network: ${url}/login#key=${key}\n`);
+      expect(server.output()).toContain(
+        `Create the first admin from the network: ${url}/setup#token=${token}\n`,
+      );
       // Each address really answers.
       expect((await api.get(`${url}/api/health`)).status()).toBe(200);
     }
@@ -220,9 +230,9 @@ test("refuses to start, saying why: bad settings, a busy port, a database in use
 
   const badEnv = await startFailing([], {
     PIPEBOOK_HOME: tempHome(),
-    PIPEBOOK_BOOTSTRAP_API_KEY: "short",
+    PIPEBOOK_BOOTSTRAP_API_KEY: "a-16-char-key-00",
   });
-  expect(badEnv.output).toContain("PIPEBOOK_BOOTSTRAP_API_KEY: must be at least 16 characters");
+  expect(badEnv.output).toContain("PIPEBOOK_BOOTSTRAP_API_KEY: must be at least 32 characters");
 
   const home = tempHome();
   const running = await startServer(["--port", "0"], { PIPEBOOK_HOME: home });

@@ -21,6 +21,7 @@ test("signing in with an API key opens the flows list, which shows an imported f
 
   await page.goto("/flows");
   await expect(page).toHaveURL(/\/login$/);
+  await page.getByRole("button", { name: "Use an API key instead" }).click();
   await page.getByLabel("API key").fill("pb_wrong");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("that API key is not valid")).toBeVisible();
@@ -33,10 +34,17 @@ test("signing in with an API key opens the flows list, which shows an imported f
   await expect(row).toContainText("v1");
 });
 
-test("the sign-in link with the key in its fragment signs in at once", async ({ page }) => {
+test("a link with a key in its fragment does not sign in without a click (no login CSRF)", async ({
+  page,
+}) => {
   await page.goto(`/login#key=${E2E_API_KEY}`);
-  await expect(page).toHaveURL(/\/flows$/);
-  await expect(page.getByRole("heading", { name: "Flows" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  // The key is taken out of the address bar, and nothing was sent with it.
+  await expect(page).toHaveURL(/\/login$/);
+  await page.waitForTimeout(1000);
+  expect((await page.context().cookies()).map((c) => c.name)).not.toContain("pipebook_session");
+  await page.goto("/flows");
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("navigation reaches deployments and runs, which list what the API made", async ({
@@ -50,8 +58,7 @@ test("navigation reaches deployments and runs, which list what the API made", as
     await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
   ).json();
 
-  await page.goto(`/login#key=${E2E_API_KEY}`);
-  await expect(page).toHaveURL(/\/flows$/);
+  await signIn(page);
   await page.getByRole("link", { name: "Deployments" }).click();
   await expect(page.locator("tr[data-deployment='e2e']").filter({ hasText: name })).toBeVisible();
   await page.getByRole("link", { name: "Runs" }).click();
@@ -64,8 +71,7 @@ test("navigation reaches deployments and runs, which list what the API made", as
 });
 
 test("signing out returns to the sign-in page and locks the studio", async ({ page }) => {
-  await page.goto(`/login#key=${E2E_API_KEY}`);
-  await expect(page).toHaveURL(/\/flows$/);
+  await signIn(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/runs");

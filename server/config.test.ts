@@ -41,4 +41,14 @@ describe("configuration", () => {
       expect((error as Error).message).toContain("DATABASE_URL: must be a postgresql:// URL");
     }
   });
+
+  it("refuses a bootstrap key shorter than 32 characters, saying how to make one", () => {
+    const short = "a-key-of-31-characters-00000000";
+    expect(short).toHaveLength(31);
+    expect(() => loadConfig({ PIPEBOOK_BOOTSTRAP_API_KEY: short })).toThrow(
+      "PIPEBOOK_BOOTSTRAP_API_KEY: must be at least 32 characters (it is an admin key, and a short one can be guessed); make one with: openssl rand -base64 32",
+    );
+    const long = `${short}0`;
+    expect(loadConfig({ PIPEBOOK_BOOTSTRAP_API_KEY: long }).bootstrapApiKey).toBe(long);
+  });
 });

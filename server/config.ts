@@ -22,7 +22,12 @@ const EnvSchema = z.object({
   PIPEBOOK_LOCAL_AGENT: flag.default(true),
   PIPEBOOK_BOOTSTRAP_API_KEY: z
     .string()
-    .min(16, "must be at least 16 characters (it guards the whole server)")
+    // Stored as a fast hash like every key: safe only for a long random value. Make one with
+    // `openssl rand -base64 32`.
+    .min(
+      32,
+      "must be at least 32 characters (it is an admin key, and a short one can be guessed); make one with: openssl rand -base64 32",
+    )
     .optional()
     .or(z.literal("").transform(() => undefined)),
   PIPEBOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -13,7 +13,8 @@ export type ErrorCode =
   | "invalid_state"
   | "lease_lost"
   | "unsupported_media_type"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "rate_limited";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -27,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   lease_lost: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  rate_limited: 429,
 };
 
 export class PipebookError extends Error {

@@ -8,12 +8,14 @@ import {
   Play,
   Rocket,
   Server,
+  Users,
   Workflow,
 } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { confirmLeaving } from "@/app/_lib/leave-guard";
+import { useCan } from "@/app/_lib/viewer";
 
 const LINKS = [
   { href: "/", label: "Home", icon: House },
@@ -24,17 +26,18 @@ const LINKS = [
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
+  { href: "/users", label: "Users", icon: Users, admin: true },
 ] as const;
 
 export function Sidebar({ userName }: { userName: string }) {
   const pathname = usePathname();
+  const isAdmin = useCan("admin");
   async function signOut() {
     if (!confirmLeaving()) return;
     await fetch("/api/auth/session", { method: "DELETE" });
     // A full load, not a client navigation: it drops every cached query of the signed-in user,
     // and Next's router cannot bring back the sign-in page as it first loaded. It did: a client
-    // navigation to /login restored "/login#key=…" from the router's cache, and the form signed
-    // straight back in (CI, studio.spec "signing out").
+    // navigation to /login restored the page of an earlier sign-in from the router's cache.
     window.location.replace("/login");
   }
   return (
@@ -51,31 +54,37 @@ export function Sidebar({ userName }: { userName: string }) {
         Pipebook
       </StudioLink>
       <ul className="flex flex-col gap-1">
-        {LINKS.map(({ href, label, icon: Icon }) => {
-          const active = pathname === href || pathname.startsWith(`${href}/`);
-          return (
-            <li key={href}>
-              <StudioLink
-                href={href}
+        {LINKS.filter((link) => isAdmin || !("admin" in link)).map(
+          ({ href, label, icon: Icon }) => {
+            const active = pathname === href || pathname.startsWith(`${href}/`);
+            return (
+              <li key={href}>
+                <StudioLink
+                  href={href}
 
-                aria-current={active ? "page" : undefined}
-                className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
-                  active
-                    ? "bg-white font-medium shadow-sm dark:bg-zinc-800"
-                    : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
-                }`}
-              >
-                <Icon className="size-4" aria-hidden />
-                {label}
-              </StudioLink>
-            </li>
-          );
-        })}
+                  aria-current={active ? "page" : undefined}
+                  className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
+                    active
+                      ? "bg-white font-medium shadow-sm dark:bg-zinc-800"
+                      : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                  }`}
+                >
+                  <Icon className="size-4" aria-hidden />
+                  {label}
+                </StudioLink>
+              </li>
+            );
+          },
+        )}
       </ul>
       <div className="mt-auto flex items-center gap-1 px-2 text-sm text-zinc-500">
-        <span title="Signed in as" className="truncate">
+        <StudioLink
+          href="/account"
+          title="Your account: password, sessions"
+          className="truncate rounded px-1 hover:bg-zinc-200 dark:hover:bg-zinc-800"
+        >
           {userName}
-        </span>
+        </StudioLink>
         <span className="ml-auto" />
         <ThemeToggle />
         <button

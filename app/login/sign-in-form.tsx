@@ -1,76 +1,102 @@
 "use client";
+// Email and password; or, for scripts' users and automation, an API key. Nothing signs in from
+// the address: a link cannot sign a browser in without the person's click (no login CSRF).
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type FormEvent } from "react";
-
-async function signIn(apiKey: string): Promise<string | null> {
-  const response = await fetch("/api/auth/session", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ apiKey }),
-  });
-  if (response.ok) return null;
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? `sign-in failed (HTTP ${response.status})`;
-}
+import { useEffect, useState, type FormEvent } from "react";
+import { authButtonClass, authInputClass } from "@/app/_components/auth-card";
+import { postAuth } from "@/app/_lib/auth-post";
 
 export function SignInForm() {
   const router = useRouter();
+  const [withKey, setWithKey] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const started = useRef(false);
 
-  async function submit(apiKey: string) {
+  // Earlier versions printed links with the admin key in the fragment (/login#key=…): such a
+  // link is no longer used, and the key is taken out of the address bar and history.
+  useEffect(() => {
+    if (/(^#|&)key=/.test(window.location.hash)) {
+      window.history.replaceState(null, "", window.location.pathname);
+    }
+  }, []);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const field = (name: string) => String(form.get(name) ?? "");
+    if (withKey && !field("apiKey").trim()) return setError("paste an API key");
     setBusy(true);
     setError(null);
-    const problem = await signIn(apiKey);
+    const problem = await postAuth(
+      "/api/auth/session",
+      withKey
+        ? { apiKey: field("apiKey").trim() }
+        : { email: field("email"), password: field("password") },
+    );
     setBusy(false);
     if (problem) setError(problem);
     else router.replace("/flows");
   }
 
-  // The sign-in link printed by the server carries the key in the URL fragment (#key=…),
-  // which never reaches a server log; use it once and drop it from the address bar.
-  useEffect(() => {
-    const key = new URLSearchParams(window.location.hash.slice(1)).get("key");
-    if (key && !started.current) {
-      started.current = true;
-      window.history.replaceState(null, "", window.location.pathname);
-      void submit(key);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const key = new FormData(event.currentTarget).get("apiKey");
-    if (typeof key === "string" && key.trim()) void submit(key.trim());
-    else setError("paste an API key");
-  }
-
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-3">
-      <label htmlFor="apiKey" className="text-sm font-medium">
-        API key
-      </label>
-      <input
-        id="apiKey"
-        name="apiKey"
-        type="password"
-        autoComplete="off"
-        placeholder="pb_…"
-        className="rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 dark:border-zinc-700 dark:bg-zinc-950"
-      />
+      {withKey ? (
+        <>
+          <label htmlFor="apiKey" className="text-sm font-medium">
+            API key
+          </label>
+          <input
+            id="apiKey"
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            placeholder="pb_…"
+            className={`${authInputClass} font-mono`}
+          />
+        </>
+      ) : (
+        <>
+          <label htmlFor="email" className="text-sm font-medium">
+            Email
+          </label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            className={authInputClass}
+          />
+          <label htmlFor="password" className="text-sm font-medium">
+            Password
+          </label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className={authInputClass}
+          />
+        </>
+      )}
       {error ? (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       ) : null}
-      <button
-        type="submit"
-        disabled={busy}
-        className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
+      <button type="submit" disabled={busy} className={authButtonClass}>
         {busy ? "Signing in…" : "Sign in"}
+      </button>
+      <button
+        type="button"
+        className="self-start text-xs text-indigo-600 hover:underline dark:text-indigo-400"
+        onClick={() => {
+          setWithKey(!withKey);
+          setError(null);
+        }}
+      >
+        {withKey ? "Use email and password instead" : "Use an API key instead"}
       </button>
     </form>
   );

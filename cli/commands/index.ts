@@ -19,6 +19,13 @@ import {
   scheduleRmCommand,
 } from "./schedule.ts";
 import { secretLsCommand } from "./secret-ls.ts";
+import {
+  userDisableCommand,
+  userEnableCommand,
+  userInviteCommand,
+  userLsCommand,
+  userRoleCommand,
+} from "./user.ts";
 import { secretRmCommand } from "./secret-rm.ts";
 import { secretSetCommand } from "./secret-set.ts";
 import { varGetCommand } from "./var-get.ts";
@@ -55,6 +62,11 @@ export const COMMANDS: readonly Command[] = [
   keyCreateCommand,
   keyLsCommand,
   keyRevokeCommand,
+  userLsCommand,
+  userInviteCommand,
+  userRoleCommand,
+  userDisableCommand,
+  userEnableCommand,
   secretSetCommand,
   secretLsCommand,
   secretRmCommand,

@@ -1,32 +1,45 @@
-// /api/auth/session: the studio's sign-in (an API key in, an httpOnly session cookie out) and
-// sign-out. The cookie is SameSite=Lax, so other sites cannot make the browser use it on writes.
+// /api/auth/session: the studio's sign-in (an email and password, or an API key, in; an httpOnly
+// session cookie out) and sign-out. Not part of the /api/v1 table: scripts use keys, not
+// sessions.
 import { z } from "zod";
-import { SESSION_COOKIE } from "../auth/principal.ts";
-import { SESSION_TTL_MS, signInWithApiKey, signOut } from "../auth/sessions.ts";
+import { PasswordSignInRequestSchema } from "../../contract/api-v1/users.ts";
+import { clientAddress } from "../auth/rate-limit.ts";
+import { signInWithApiKey, signInWithPassword, signOut } from "../auth/sessions.ts";
+import { PipebookError } from "../errors.ts";
 import { route } from "./handler.ts";
-import { json } from "./respond.ts";
+import { describeRequestIssues, json } from "./respond.ts";
+import { refuseFormPosts, sessionCookie, signedIn } from "./session-cookie.ts";
 
-function cookie(request: Request, value: string, maxAgeSeconds: number): string {
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
-}
+const SignInBodySchema = z.strictObject({
+  email: z.string().optional(),
+  password: z.string().optional(),
+  apiKey: z.string().max(200).optional(),
+});
 
 const postSessionEndpoint = route(
-  { access: "public", body: z.strictObject({ apiKey: z.string().min(1, "paste an API key") }) },
+  { access: "public", body: SignInBodySchema },
   async ({ request, db, body }) => {
-    const session = await signInWithApiKey(db, body.apiKey);
-    return json(
-      200,
-      { user: session.userName, expiresAt: session.expiresAt.toISOString() },
-      { "set-cookie": cookie(request, session.token, SESSION_TTL_MS / 1000) },
-    );
+    refuseFormPosts(request);
+    const address = clientAddress(request.headers);
+    if (body.apiKey !== undefined) {
+      if (!body.apiKey.trim()) throw new PipebookError("bad_request", "paste an API key");
+      return signedIn(request, await signInWithApiKey(db, body.apiKey, address));
+    }
+    const parsed = PasswordSignInRequestSchema.safeParse({
+      email: body.email ?? "",
+      password: body.password ?? "",
+    });
+    if (!parsed.success) {
+      throw new PipebookError("bad_request", describeRequestIssues(parsed.error));
+    }
+    return signedIn(request, await signInWithPassword(db, parsed.data, address));
   },
 );
 
 const deleteSessionEndpoint = route({ access: "public" }, async ({ request, db }) => {
   const token = /(?:^|;\s*)pipebook_session=([^;]+)/.exec(request.headers.get("cookie") ?? "")?.[1];
   if (token) await signOut(db, decodeURIComponent(token));
-  return json(200, { signedOut: true }, { "set-cookie": cookie(request, "", 0) });
+  return json(200, { signedOut: true }, { "set-cookie": sessionCookie(request, "", 0) });
 });
 
 // Next.js route handlers (app/api/auth/session/route.ts): not part of the /api/v1 table.

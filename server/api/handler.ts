@@ -40,6 +40,7 @@ export const API_TAGS = {
   "Work queues": "The queues runs wait in for an agent",
   Agents: "The agents that execute runs",
   "API keys": "Keys for scripts, the CLI and agents",
+  Users: "People: accounts, roles, invitations, passwords",
   "Agent protocol": "What agents call (agent keys may call only these)",
   "Secrets and variables":
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",

@@ -43,7 +43,11 @@ export function describeRequestIssues(error: z.ZodError): string {
 export function errorResponse(error: unknown): Response {
   if (isPipebookError(error)) {
     const headers: HeadersInit | undefined =
-      error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="pipebook"' } : undefined;
+      error.code === "unauthorized"
+        ? { "www-authenticate": 'Bearer realm="pipebook"' }
+        : error.code === "rate_limited"
+          ? { "retry-after": String(error.details?.retryAfterSeconds ?? 60) }
+          : undefined;
     return json(
       HTTP_STATUS[error.code],
       errorBody(error.code, error.message, error.details),

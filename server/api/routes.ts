@@ -36,6 +36,14 @@ import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from 
 import { getAgents } from "./v1/agents-admin.ts";
 import { getApiKeys, postApiKey, postRevokeApiKey } from "./v1/api-keys.ts";
 import {
+  getInvites,
+  getUsers,
+  patchUser,
+  postChangePassword,
+  postInvite,
+  postRevokeInvite,
+} from "./v1/users.ts";
+import {
   getWorkQueueByName,
   getWorkQueuePreview,
   getWorkQueues,
@@ -121,6 +129,12 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/api-keys", getApiKeys],
   ["POST", "/api/v1/api-keys", postApiKey],
   ["POST", "/api/v1/api-keys/:id/revoke", postRevokeApiKey],
+  ["GET", "/api/v1/users", getUsers],
+  ["PATCH", "/api/v1/users/:id", patchUser],
+  ["GET", "/api/v1/invites", getInvites],
+  ["POST", "/api/v1/invites", postInvite],
+  ["POST", "/api/v1/invites/:id/revoke", postRevokeInvite],
+  ["POST", "/api/v1/account/password", postChangePassword],
   ["GET", "/api/v1/run-context/tasks/:task", getRunTaskContext],
   ["GET", "/api/v1/secrets", getSecrets],
   ["GET", "/api/v1/secrets/:name", getSecret],

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
-import { bootstrapAuth, readAdminKey } from "./bootstrap.ts";
+import { bootstrapAuth } from "./bootstrap.ts";
 import {
   authenticateApiKey,
   authenticateSession,
@@ -21,14 +21,18 @@ describe("API keys and sessions", () => {
     const result = await bootstrapAuth(test.handle, { home });
     expect(result.createdKeyFile).toBe(path.join(home, "admin-api-key"));
     expect(fs.statSync(result.createdKeyFile!).mode & 0o777).toBe(0o600);
-    const key = readAdminKey(home)!;
+    const key = fs.readFileSync(result.createdKeyFile!, "utf8").trim();
     expect(key).toMatch(/^pb_[A-Za-z0-9_-]{43}$/);
     expect(await authenticateApiKey(test.db, key)).toMatchObject({
       userName: "admin",
       role: "admin",
       keyKind: "user",
     });
-    expect(await bootstrapAuth(test.handle, { home })).toEqual({});
+    // No admin has a password yet: each start makes a fresh one-time setup link.
+    const again = await bootstrapAuth(test.handle, { home });
+    expect(again.createdKeyFile).toBeUndefined();
+    expect(again.setupToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(again.setupToken).not.toBe(result.setupToken);
   });
 
   it("PIPEBOOK_BOOTSTRAP_API_KEY becomes a working admin key, stored only as a hash", async () => {

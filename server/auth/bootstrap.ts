@@ -1,10 +1,13 @@
-// Making a fresh server usable without a browser: PIPEBOOK_BOOTSTRAP_API_KEY becomes an admin
-// key (for scripts and tests), and a server with no admin at all gets one whose key is written,
-// readable only by its owner, to <PIPEBOOK_HOME>/admin-api-key for the local CLI and sign-in.
+// Making a fresh server usable: PIPEBOOK_BOOTSTRAP_API_KEY becomes an admin key (for scripts and
+// tests); without it, the first admin's key is written, readable only by its owner, to
+// <PIPEBOOK_HOME>/admin-api-key for the CLI on this machine — never printed — and while no admin
+// has a password each start makes a one-time setup link (server/accounts/setup.ts) for the
+// browser.
 import fs from "node:fs";
 import path from "node:path";
 import type { DatabaseHandle } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
+import { issueSetupToken, needsFirstAdmin } from "../accounts/setup.ts";
 import { generateApiKey, hashSecret, keyPrefix } from "./secrets.ts";
 
 const BOOTSTRAP_LOCK_KEY = 72_707_371;
@@ -13,6 +16,8 @@ const ADMIN_NAME = "admin";
 export type BootstrapResult = {
   /** Set when this start created the admin key file (first start). */
   createdKeyFile?: string;
+  /** The secret of the one-time link that creates the first admin (while none has a password). */
+  setupToken?: string;
 };
 
 export function adminKeyFile(home: string): string {
@@ -41,8 +46,10 @@ export async function bootstrapAuth(
       }
       return {};
     }
+    const result: BootstrapResult = {};
+    if (await needsFirstAdmin(db)) result.setupToken = await issueSetupToken(db);
     const keys = await db.apiKey.count({ where: { userId: admin.id, revokedAt: null } });
-    if (keys > 0) return {};
+    if (keys > 0) return result;
     const key = generateApiKey();
     await db.apiKey.create({
       data: {
@@ -55,7 +62,7 @@ export async function bootstrapAuth(
     const file = adminKeyFile(options.home);
     fs.mkdirSync(options.home, { recursive: true });
     fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
-    return { createdKeyFile: file };
+    return { ...result, createdKeyFile: file };
   });
 }
 
@@ -75,14 +82,5 @@ async function ensureAdmin(handle: DatabaseHandle): Promise<{ id: string }> {
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return db.user.findUniqueOrThrow({ where: { name: ADMIN_NAME }, select: { id: true } });
-  }
-}
-
-/** The local admin key, if this machine's data folder holds one (for the sign-in link). */
-export function readAdminKey(home: string): string | undefined {
-  try {
-    return fs.readFileSync(adminKeyFile(home), "utf8").trim() || undefined;
-  } catch {
-    return undefined;
   }
 }

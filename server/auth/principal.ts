@@ -3,6 +3,7 @@
 import type { Db } from "../db/client.ts";
 import { subscribe } from "../events/bus.ts";
 import { lesserRole, type Role } from "./permissions.ts";
+import { clientAddress, rateLimits } from "./rate-limit.ts";
 import { hashSecret } from "./secrets.ts";
 
 export type Principal = {
@@ -19,6 +20,8 @@ export type Principal = {
   keyRole: Role | null;
   /** The work queues an agent key serves (empty for user keys). */
   queues: string[];
+  /** The session's id, when signed in by cookie (changing a password ends the others). */
+  sessionId?: string;
 };
 
 export const SESSION_COOKIE = "pipebook_session";
@@ -46,6 +49,18 @@ function keyCache(): Map<string, CachedKey> {
 }
 
 export async function authenticateApiKey(db: Db, key: string): Promise<Principal | null> {
+  const found = await resolveApiKey(db, key);
+  return typeof found === "string" ? null : found;
+}
+
+/**
+ * A key's principal, or why there is none: "unknown" (no such key: perhaps a guess) or
+ * "invalid" (revoked, expired, or its user disabled).
+ */
+export async function resolveApiKey(
+  db: Db,
+  key: string,
+): Promise<Principal | "unknown" | "invalid"> {
   const hash = hashSecret(key);
   const cache = keyCache();
   const cached = cache.get(hash);
@@ -60,13 +75,14 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
       revokedAt: true,
       expiresAt: true,
       lastUsedAt: true,
-      user: { select: { id: true, name: true, role: true } },
+      user: { select: { id: true, name: true, role: true, disabledAt: true } },
     },
   });
   const now = new Date();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) {
+  if (!row) return "unknown";
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabledAt) {
     cache.delete(hash);
-    return null;
+    return "invalid";
   }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
@@ -96,13 +112,14 @@ export async function authenticateSession(db: Db, token: string): Promise<Princi
   const row = await db.session.findUnique({
     where: { tokenHash: hashSecret(token) },
     select: {
+      id: true,
       expiresAt: true,
-      user: { select: { id: true, name: true, role: true } },
+      user: { select: { id: true, name: true, role: true, disabledAt: true } },
       apiKey: { select: { id: true, role: true, revokedAt: true, expiresAt: true } },
     },
   });
   const now = new Date();
-  if (!row || row.expiresAt <= now) return null;
+  if (!row || row.expiresAt <= now || row.user.disabledAt) return null;
   // Revoking a key deletes its sessions; this check also covers a key that expired since.
   const key = row.apiKey;
   if (key && (key.revokedAt || (key.expiresAt && key.expiresAt <= now))) return null;
@@ -115,6 +132,7 @@ export async function authenticateSession(db: Db, token: string): Promise<Princi
     keyId: key?.id ?? null,
     keyRole: key?.role ?? null,
     queues: [],
+    sessionId: row.id,
   };
 }
 
@@ -140,7 +158,19 @@ export async function principalFromHeaders(
   options: { allowSession: boolean },
 ): Promise<Principal | null> {
   const bearer = bearerToken(headers);
-  if (bearer) return authenticateApiKey(db, bearer);
+  if (bearer) return authenticateBearer(db, bearer, clientAddress(headers));
   const session = options.allowSession ? cookieValue(headers, SESSION_COOKIE) : undefined;
   return session ? authenticateSession(db, session) : null;
+}
+
+/**
+ * A bearer key, checked only while its address has not sent too many unknown keys (429 then, for
+ * every key it sends, until the window passes: a guesser must not learn which guess was right).
+ */
+async function authenticateBearer(db: Db, key: string, address: string): Promise<Principal | null> {
+  const unknownKeys = rateLimits().keys;
+  unknownKeys.check(address);
+  const found = await resolveApiKey(db, key);
+  if (found === "unknown") unknownKeys.fail(address);
+  return typeof found === "string" ? null : found;
 }

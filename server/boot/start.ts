@@ -4,7 +4,7 @@
 import os from "node:os";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
-import { bootstrapAuth, readAdminKey } from "../auth/bootstrap.ts";
+import { bootstrapAuth } from "../auth/bootstrap.ts";
 import { issueLocalAgentKey } from "../auth/local-agent-key.ts";
 import { getConfig } from "../config.ts";
 import { closeDatabase, getDatabase, redact } from "../db/client.ts";
@@ -64,16 +64,21 @@ export async function startServer(): Promise<void> {
       const network = networkUrls(config.host, Number(new URL(url).port), os.networkInterfaces());
       const lines = [`Pipebook is ready: ${url}`];
       for (const n of network) lines.push(`On the network (${n.interface}): ${n.url}`);
-      const key = readAdminKey(config.home);
       if (auth.createdKeyFile) {
         lines.push(`Created the admin API key (for the CLI and scripts) in ${auth.createdKeyFile}`);
       }
-      if (key) {
-        // The key rides in the fragment, which browsers never send to the server or its logs.
-        lines.push(`Sign in to the studio: ${url}/login#key=${key}`);
-        for (const n of network) lines.push(`Sign in from the network: ${n.url}/login#key=${key}`);
+      // Never the admin key: the output goes to logs and terminals others may read. The setup
+      // link is one-time, expires within the hour and rides in the fragment, which browsers never
+      // send to a server or its logs.
+      if (auth.setupToken) {
+        lines.push(`Create the first admin: ${url}/setup#token=${auth.setupToken}`);
+        for (const n of network) {
+          lines.push(
+            `Create the first admin from the network: ${n.url}/setup#token=${auth.setupToken}`,
+          );
+        }
       } else {
-        lines.push(`Sign in to the studio at ${url}/login with an API key`);
+        lines.push(`Sign in to the studio: ${url}/login`);
       }
       lines.push(`API: ${url}/api/v1 (OpenAPI at ${url}/api/v1/openapi.json)`);
       lines.push(

@@ -15,8 +15,16 @@ export type TrpcContext = { db: Db; config: Config; principal: Principal | null 
 
 export async function createTrpcContext(opts: { headers: Headers }): Promise<TrpcContext> {
   const db = await getDb();
-  const principal = await principalFromHeaders(db, opts.headers, { allowSession: true });
-  return { db, config: getConfig(), principal };
+  try {
+    const principal = await principalFromHeaders(db, opts.headers, { allowSession: true });
+    return { db, config: getConfig(), principal };
+  } catch (error) {
+    // Too many unknown bearer keys from this address (server/auth/rate-limit.ts).
+    if (isPipebookError(error) && error.code === "rate_limited") {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
+    }
+    throw error;
+  }
 }
 
 /** What the caller hears of a failure that is not its own; the server's log has the rest. */
@@ -34,6 +42,7 @@ const TRPC_CODE: Record<ErrorCode, TRPCError["code"]> = {
   lease_lost: "CONFLICT",
   unsupported_media_type: "UNSUPPORTED_MEDIA_TYPE",
   payload_too_large: "PAYLOAD_TOO_LARGE",
+  rate_limited: "TOO_MANY_REQUESTS",
 };
 
 const t = initTRPC.context<TrpcContext>().create({

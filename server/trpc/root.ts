@@ -11,6 +11,7 @@ import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
+import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
   flows: flowsRouter,
@@ -24,6 +25,9 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   secrets: secretsRouter,
   variables: variablesRouter,
+  users: usersRouter,
+  invites: invitesRouter,
+  account: accountRouter,
   schedules: schedulesRouter,
 });
 

@@ -25,6 +25,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: "The run (or queue) is in a state that does not allow this",
   413: "Body too large",
   415: "Unsupported content type",
+  429: "Too many failed attempts (unknown API keys, wrong passwords) from this address or for this account; the Retry-After header says when to try again",
 };
 
 const COMPONENT = "#/components/schemas/";
@@ -118,7 +119,7 @@ function operation(
     };
   }
   const errors = new Set(docs.errors);
-  if (spec.access !== "public") errors.add(401).add(403);
+  if (spec.access !== "public") errors.add(401).add(403).add(429);
   // Every route refuses unknown query parameters (and bad path, query or body values).
   errors.add(400);
   for (const status of [...errors].sort()) {

@@ -1,0 +1,1 @@
+export { postAcceptInvite as POST } from "@/server/api/auth-accounts";

@@ -1,0 +1,1 @@
+export { postSetup as POST } from "@/server/api/auth-accounts";
