@@ -65,6 +65,7 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/variables/:name/history": "read",
   "PUT /api/v1/variables/:name": "edit",
   "DELETE /api/v1/variables/:name": "edit",
+  "GET /api/v1/audit-events": "admin",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -113,6 +114,7 @@ const PROCEDURES: Record<string, Permission> = {
   "dashboard.recentFailures": "read",
   "dashboard.lateRuns": "read",
   "dashboard.slowestFlows": "read",
+  "audit.list": "admin",
 };
 
 const allowed = (access: Access, role: Role | "agent-key"): boolean => {
