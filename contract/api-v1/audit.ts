@@ -10,7 +10,7 @@ import { isoTime, TimeFilterSchema } from "./common.ts";
  */
 export const AUDIT_ACTIONS = [
   "flow.create",
-  "flowVersion.create",
+  "flow.update",
   "flow.rename",
   "flow.delete",
   "deployment.create",

@@ -82,7 +82,7 @@ export async function saveFlow(
         await audit(
           tx,
           actor,
-          latest ? "flowVersion.create" : "flow.create",
+          latest ? "flow.update" : "flow.create",
           { type: "flow", id: row.id, name: flow.name },
           { version: version.version },
         );
