@@ -53,28 +53,26 @@ export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;
 export const AUDIT_VIAS = ["session", "key", "agent", "system"] as const;
 export type AuditVia = (typeof AUDIT_VIAS)[number];
 
-export const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    at: isoTime,
-    actor: z.object({
-      /** Null for the server itself, or a user deleted since. */
-      userId: z.string().nullable(),
-      name: z.string(),
-      via: z.enum(AUDIT_VIAS),
-      /** The API key used (or the one the session was signed in with). */
-      key: z.object({ id: z.string(), name: z.string() }).nullable(),
-    }),
-    action: AuditActionSchema,
-    target: z.object({
-      type: AuditTargetTypeSchema,
-      id: z.string().nullable(),
-      name: z.string().nullable(),
-    }),
-    /** Small facts about the change (a version, a replay's kind); never a secret. */
-    details: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: "AuditEvent" });
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  at: isoTime,
+  actor: z.object({
+    /** Null for the server itself, or a user deleted since. */
+    userId: z.string().nullable(),
+    name: z.string(),
+    via: z.enum(AUDIT_VIAS),
+    /** The API key used (or the one the session was signed in with). */
+    key: z.object({ id: z.string(), name: z.string() }).nullable(),
+  }),
+  action: AuditActionSchema,
+  target: z.object({
+    type: AuditTargetTypeSchema,
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+  }),
+  /** Small facts about the change (a version, a replay's kind); never a secret. */
+  details: z.record(z.string(), z.unknown()),
+});
 export type AuditEventView = z.infer<typeof AuditEventSchema>;
 
 /**
