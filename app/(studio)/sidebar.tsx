@@ -7,6 +7,7 @@ import {
   LogOut,
   Play,
   Rocket,
+  ScrollText,
   Server,
   Workflow,
 } from "lucide-react";
@@ -14,6 +15,8 @@ import { usePathname } from "next/navigation";
 import { StudioLink } from "@/app/_components/studio-link";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { confirmLeaving } from "@/app/_lib/leave-guard";
+import { useViewer } from "@/app/_lib/viewer";
+import { hasPermission, type Permission } from "@/contract/roles";
 
 const LINKS = [
   { href: "/", label: "Home", icon: House },
@@ -24,10 +27,21 @@ const LINKS = [
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
-] as const;
+  { href: "/audit", label: "Audit log", icon: ScrollText, permission: "admin" },
+] as const satisfies readonly {
+  href: string;
+  label: string;
+  icon: unknown;
+  permission?: Permission;
+}[];
 
 export function Sidebar({ userName }: { userName: string }) {
   const pathname = usePathname();
+  // Pages a role may not use are not offered (their procedures refuse it anyway).
+  const { role } = useViewer();
+  const links = LINKS.filter(
+    (link) => !("permission" in link) || hasPermission(role, link.permission),
+  );
   async function signOut() {
     if (!confirmLeaving()) return;
     await fetch("/api/auth/session", { method: "DELETE" });
@@ -51,7 +65,7 @@ export function Sidebar({ userName }: { userName: string }) {
         Pipebook
       </StudioLink>
       <ul className="flex flex-col gap-1">
-        {LINKS.map(({ href, label, icon: Icon }) => {
+        {links.map(({ href, label, icon: Icon }) => {
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={href}>
