@@ -23,6 +23,7 @@ const API_SPECS = [
   "queues-agents.spec.ts",
   "logs.spec.ts",
   "flow-runs-list.spec.ts",
+  "audit.spec.ts",
 ];
 
 export default defineConfig({
@@ -81,6 +82,7 @@ export default defineConfig({
         "dashboard.spec.ts",
         "security.spec.ts",
         "xss.spec.ts",
+        "audit.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

@@ -72,7 +72,12 @@ function EventRow({ event: e }: { event: AuditEventView }) {
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
     .join(" · ");
   return (
-    <tr data-audit-event={e.id} data-action={e.action} style={{ height: ROW_HEIGHT }}>
+    <tr
+      data-audit-event={e.id}
+      data-action={e.action}
+      data-target={e.target.id ?? undefined}
+      style={{ height: ROW_HEIGHT }}
+    >
       <td className="pl-8 tabular-nums text-zinc-500">{formatTime(e.at)}</td>
       <td className="truncate pr-2 font-medium" title={e.actor.userId ?? undefined}>
         {e.actor.name}
