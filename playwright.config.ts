@@ -24,6 +24,7 @@ const API_SPECS = [
   "logs.spec.ts",
   "flow-runs-list.spec.ts",
   "audit.spec.ts",
+  "schedules.spec.ts",
 ];
 
 export default defineConfig({

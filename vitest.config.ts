@@ -24,6 +24,9 @@ const integration = (database: "pglite" | "postgres") => ({
 export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
+    // rrule's CommonJS build has no named exports for Node; its ES build is what Next.js and
+    // esbuild bundle, so tests load that one too.
+    server: { deps: { inline: ["rrule"] } },
     exclude: ["**/node_modules/**", ".next/**", "dist/**", "e2e/**", ".pipebook/**"],
     reporters: ["default", path.join(root, "test/support/tier-summary-reporter.ts")],
     projects: [

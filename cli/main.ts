@@ -117,14 +117,24 @@ async function main(argv: string[]): Promise<number> {
   return code ?? 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof CliError) {
-      warn(`pipebook: ${error.message}`);
-      process.exit(error.exitCode);
-    }
-    warn(`pipebook: ${(error as Error).stack ?? String(error)}`);
-    process.exit(1);
-  },
-);
+// Exit once stdout and stderr have flushed: into a pipe their writes are asynchronous, and an
+// immediate process.exit cut `pipebook logs` of 200,000 lines short by ~800 (logs.spec, under
+// load). The empty writes' callbacks run after every write queued before them.
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  if (error instanceof CliError) {
+    warn(`pipebook: ${error.message}`);
+    exitAfterFlush(error.exitCode);
+    return;
+  }
+  warn(`pipebook: ${(error as Error).stack ?? String(error)}`);
+  exitAfterFlush(1);
+});

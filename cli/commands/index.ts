@@ -11,6 +11,7 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
+import { schedulePreviewCommand } from "./schedule-preview.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import { secretRmCommand } from "./secret-rm.ts";
 import { secretSetCommand } from "./secret-set.ts";
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   cancelCommand,
   retryCommand,
+  schedulePreviewCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

@@ -14,6 +14,14 @@ export type ServerProcess = {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 };
 
+// A test that times out never reaches its server.stop(): when the worker exits, stop whatever it
+// left running (SIGTERM, so each server also stops its local agent), instead of leaking servers
+// that hold ports and CPU for the rest of the suite.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) if (child.exitCode === null) child.kill("SIGTERM");
+});
+
 export function tempHome(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-server-"));
 }
@@ -32,8 +40,14 @@ export function startServer(
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  running.add(child);
   let output = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     if (child.exitCode === null) child.kill(signal);
     return exited;

@@ -47,6 +47,7 @@ export const API_TAGS = {
   "Secrets and variables":
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
+  Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -53,6 +53,7 @@ import {
   getVariables,
   putVariable,
 } from "./v1/variables.ts";
+import { postSchedulePreview } from "./v1/schedules.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -124,6 +125,7 @@ export const TABLE: RouteEntry[] = [
   ["PUT", "/api/v1/variables/:name", putVariable],
   ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
   ["GET", "/api/v1/audit-events", getAuditEvents],
+  ["POST", "/api/v1/schedules/preview", postSchedulePreview],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

@@ -66,6 +66,7 @@ const ROUTES: Record<string, Access> = {
   "PUT /api/v1/variables/:name": "edit",
   "DELETE /api/v1/variables/:name": "edit",
   "GET /api/v1/audit-events": "admin",
+  "POST /api/v1/schedules/preview": "read",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -107,6 +108,7 @@ const PROCEDURES: Record<string, Permission> = {
   "variables.history": "read",
   "variables.set": "edit",
   "variables.remove": "edit",
+  "schedules.preview": "read",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

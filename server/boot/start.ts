@@ -12,6 +12,7 @@ import { closeDatabase, getDatabase, redact } from "../db/client.ts";
 import { applyMigrations, readMigrations } from "../db/migrate.ts";
 import { log } from "../log.ts";
 import { startLeaseReaper } from "../services/lease-reaper.ts";
+import { startScheduler } from "../services/scheduler.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -50,6 +51,7 @@ export async function startServer(): Promise<void> {
   const services = [
     startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
     startReplicaEvents(handle),
+    startScheduler(handle),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());

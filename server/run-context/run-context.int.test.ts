@@ -118,6 +118,11 @@ describe("a run's task context", () => {
     await send(run, {
       events: [
         { type: "flow", state: "Running", at: at() },
+        { type: "task", task: "fetch", state: "Running", attempt: 1, at: at() },
+        { type: "task", task: "fetch", state: "Failed", attempt: 1, at: at() },
+        { type: "task", task: "notify", state: "NotRun", attempt: 1, at: at() },
+        { type: "task", task: "plain", state: "Running", attempt: 1, at: at() },
+        { type: "task", task: "plain", state: "Completed", attempt: 1, at: at() },
         { type: "flow", state: "Failed", at: at(), message: "stopped" },
       ],
     });
@@ -184,6 +189,8 @@ describe("reports of a run that declared secrets", () => {
           at: at(),
           error: { type: "Error", message: `bad ${values.b}`, traceback: `at line 1\n${values.b}` },
         },
+        { type: "task", task: "plain", state: "Running", attempt: 1, at: at() },
+        { type: "task", task: "plain", state: "Completed", attempt: 1, at: at() },
         { type: "flow", state: "Failed", at: at(), message: `failed: ${values.a}` },
       ],
       logs: [

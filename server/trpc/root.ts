@@ -10,6 +10,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { schedulesRouter } from "./routers/schedules.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   secrets: secretsRouter,
   variables: variablesRouter,
   audit: auditRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -157,6 +157,8 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/agents/:id/claim": "agent protocol",
   "POST /api/v1/agents/:id/heartbeat": "agent protocol",
   "POST /api/v1/agents/:id/stop": "agent protocol",
+  // A POST only because its input is a body: it computes the next times and stores nothing.
+  "POST /api/v1/schedules/preview": "changes nothing",
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {

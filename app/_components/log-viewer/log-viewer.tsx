@@ -25,13 +25,15 @@ type Props = {
   task?: string;
   /** Controlled filters (the run page keeps them in its address); else kept here. */
   filters?: LogFilters;
-  onFiltersChange?: (filters: LogFilters) => void;
+  /** Gets only what changed: two quick changes must not each carry the other's old value. */
+  onFiltersChange?: (change: Partial<LogFilters>) => void;
 };
 
 export function LogViewer({ runId, total, ended, tasks, task, filters, onFiltersChange }: Props) {
   const [own, setOwn] = useState<LogFilters>({});
   const current: LogFilters = { ...(filters ?? own), ...(task ? { task } : {}) };
-  const setFilters = (next: LogFilters) => (onFiltersChange ?? setOwn)(next);
+  const setFilters = (change: Partial<LogFilters>) =>
+    onFiltersChange ? onFiltersChange(change) : setOwn((was) => ({ ...was, ...change }));
   const [follow, setFollow] = useState(!ended);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const handle = useRef<ListHandle | null>(null);
@@ -70,7 +72,7 @@ export function LogViewer({ runId, total, ended, tasks, task, filters, onFilters
             aria-label="Task"
             className={`${inputClass} !w-40`}
             value={current.task ?? ""}
-            onChange={(e) => setFilters({ ...current, task: e.target.value || undefined })}
+            onChange={(e) => setFilters({ task: e.target.value || undefined })}
           >
             <option value="">All tasks</option>
             {tasks.map((name) => (
@@ -92,10 +94,7 @@ export function LogViewer({ runId, total, ended, tasks, task, filters, onFilters
                   const levels = on
                     ? (current.levels ?? []).filter((l) => l !== level)
                     : [...(current.levels ?? []), level];
-                  setFilters({
-                    ...current,
-                    levels: levels.length ? (levels as LogLevel[]) : undefined,
-                  });
+                  setFilters({ levels: levels.length ? (levels as LogLevel[]) : undefined });
                 }}
                 className={`rounded-full border px-2 py-0.5 ${
                   on
@@ -108,10 +107,7 @@ export function LogViewer({ runId, total, ended, tasks, task, filters, onFilters
             );
           })}
         </fieldset>
-        <SearchBox
-          value={current.q ?? ""}
-          onSearch={(q) => setFilters({ ...current, q: q || undefined })}
-        />
+        <SearchBox value={current.q ?? ""} onSearch={(q) => setFilters({ q: q || undefined })} />
         <span className="ml-auto tabular-nums text-zinc-500" data-testid="log-count">
           {total.toLocaleString()} line{total === 1 ? "" : "s"}
         </span>

@@ -105,6 +105,8 @@ export type NewFlowRun = {
   parentRunId?: string | null;
   replayKind?: "retry" | "fromFailure" | "fromTask" | null;
   replayTask?: string | null;
+  /** For a scheduled run: its schedule (scheduledAt is the slot; one run per schedule and slot). */
+  scheduleId?: string | null;
 };
 
 /**
@@ -120,12 +122,12 @@ export async function insertScheduledFlowRun(
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
-        state, "stateChangedAt", "createdAt")
+        "scheduleId", state, "stateChangedAt", "createdAt")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
-        'Scheduled', now(), now())
+        ${run.scheduleId ?? null}::uuid, 'Scheduled', now(), now())
       RETURNING id, "createdAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")

@@ -6,7 +6,7 @@ import { useCan } from "@/app/_lib/viewer";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { memo, useCallback, useMemo, useState, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import { blockWindow } from "@/app/_components/log-viewer/all-lines";
 import { LogViewer, type LogFilters } from "@/app/_components/log-viewer/log-viewer";
@@ -50,20 +50,28 @@ export function RunPage({ id }: { id: string }) {
     ? (params.get("view") as View)
     : "graph";
   const selected = params.get("task");
+  // Each change starts from the last one asked for, not from the rendered params nor the
+  // address: both lag a navigation until it commits, so two quick changes (un-toggle a level,
+  // then search) each started from the same old query and the second undid the first
+  // (run-page.spec, flaky in CI).
+  const query = useRef(params.toString());
+  useEffect(() => {
+    query.current = params.toString();
+  }, [params]);
   // A new view is a step Back returns from; selecting a task only replaces the address.
   const navigate = useCallback(
     (changes: Record<string, string | null>, push = false) => {
-      const next = new URLSearchParams(params);
+      const next = new URLSearchParams(query.current);
       for (const [key, value] of Object.entries(changes)) {
         if (value === null) next.delete(key);
         else next.set(key, value);
       }
-      const query = next.toString();
-      const url = query ? `${pathname}?${query}` : pathname;
+      query.current = next.toString();
+      const url = query.current ? `${pathname}?${query.current}` : pathname;
       if (push) router.push(url, { scroll: false });
       else router.replace(url, { scroll: false });
     },
-    [params, pathname, router],
+    [pathname, router],
   );
   const selectTask = useCallback((name: string | null) => navigate({ task: name }), [navigate]);
   // A run's tasks never change (only their states do): their names, once.
@@ -88,12 +96,13 @@ export function RunPage({ id }: { id: string }) {
       .filter((l): l is LogLevel => (LOG_LEVELS as readonly string[]).includes(l)),
     q: params.get("q") ?? undefined,
   };
-  const setLogFilters = (f: LogFilters) =>
-    navigate({
-      logTask: f.task ?? null,
-      level: f.levels?.length ? f.levels.join(",") : null,
-      q: f.q ?? null,
-    });
+  const setLogFilters = (change: Partial<LogFilters>) => {
+    const changes: Record<string, string | null> = {};
+    if ("task" in change) changes.logTask = change.task ?? null;
+    if ("levels" in change) changes.level = change.levels?.length ? change.levels.join(",") : null;
+    if ("q" in change) changes.q = change.q ?? null;
+    navigate(changes);
+  };
 
   if (page.isPending) return <p className="px-6 py-4 text-sm text-zinc-500">Loading the run…</p>;
   if (page.isError) return <ErrorState message={`Could not load the run: ${page.error.message}`} />;

@@ -1,0 +1,69 @@
+// Schedules through the public API and the CLI: the next times of a cron schedule with a time
+// zone, computed before anything is saved, and clear refusals of bad schedules.
+import { pipebook } from "./support/cli.ts";
+import { expect, test } from "./support/fixtures.ts";
+
+test("POST /api/v1/schedules/preview gives the next times of a cron schedule in its time zone", async ({
+  api,
+}) => {
+  const response = await api.post("/api/v1/schedules/preview", {
+    data: {
+      schedule: { cron: "30 2 * * *", timezone: "Europe/Paris" },
+      after: "2026-03-27T12:00:00Z",
+      count: 3,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  expect(await response.json()).toEqual({
+    // 29 March: 02:30 does not exist in Paris (clocks go forward), so it fires at 03:30.
+    times: ["2026-03-28T01:30:00.000Z", "2026-03-29T01:30:00.000Z", "2026-03-30T00:30:00.000Z"],
+    local: ["2026-03-28T02:30:00+01:00", "2026-03-29T03:30:00+02:00", "2026-03-30T02:30:00+02:00"],
+    timezone: "Europe/Paris",
+    description: "cron 30 2 * * * (Europe/Paris)",
+  });
+  const interval = await api.post("/api/v1/schedules/preview", {
+    data: { schedule: { interval: "15m" } },
+  });
+  const { times } = (await interval.json()) as { times: string[] };
+  expect(times).toHaveLength(10);
+  expect(Date.parse(times[1]!) - Date.parse(times[0]!)).toBe(15 * 60_000);
+});
+
+test("bad schedules are refused with what is wrong and how to fix it", async ({ api }) => {
+  const cases: [unknown, string][] = [
+    [{ cron: "0 9 * *" }, 'schedule.cron: "0 9 * *" has 4 fields: write 5'],
+    [{ cron: "0 9 * * *", timezone: "Europe/Pariss" }, '"Europe/Pariss" is not an IANA time zone'],
+    [{ interval: "fortnightly" }, 'write a number and a unit, e.g. "30s"'],
+    [{ cron: "0 9 * * *", rrule: "FREQ=DAILY" }, 'give only one of "cron", "interval" or "rrule"'],
+    [{ rrule: "FREQ=MINUTELY" }, "use a cron or an interval schedule"],
+  ];
+  for (const [schedule, message] of cases) {
+    const response = await api.post("/api/v1/schedules/preview", { data: { schedule } });
+    expect(response.status(), JSON.stringify(schedule)).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain(JSON.stringify(message).slice(1, -1));
+  }
+});
+
+test("pipebook schedule preview prints the next times, local and UTC", async ({ baseURL }) => {
+  const ok = await pipebook(baseURL!, [
+    "schedule",
+    "preview",
+    "--cron",
+    "0 9 * * 1-5",
+    "--timezone",
+    "America/New_York",
+    "--after",
+    "2026-11-27T15:00:00Z",
+    "--count",
+    "2",
+  ]);
+  expect(ok.stderr).toBe("");
+  expect(ok.stdout.trimEnd().split("\n")).toEqual([
+    "cron 0 9 * * 1-5 (America/New_York): the next 2 times",
+    "  2026-11-30T09:00:00-05:00   2026-11-30T14:00:00.000Z",
+    "  2026-12-01T09:00:00-05:00   2026-12-01T14:00:00.000Z",
+  ]);
+  const bad = await pipebook(baseURL!, ["schedule", "preview", "--interval", "5 minutes"]);
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr).toContain('write a number and a unit, e.g. "30s"');
+});

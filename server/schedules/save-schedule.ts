@@ -1,0 +1,141 @@
+// Adding, changing, pausing and removing a deployment's schedules. A schedule starts from now
+// (no run for a slot before it existed), and any change withdraws the runs it had created ahead
+// of time that no agent has taken yet, so the next step creates them by the new rule.
+import type { ScheduleInput, ScheduleView } from "../../contract/schedules.ts";
+import type { Db, Tx } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { toJson } from "../db/json.ts";
+import { NotFoundError } from "../errors.ts";
+import { publish } from "../events/bus.ts";
+import { getFlowVersion } from "../flows/version-cache.ts";
+import { checkParameters } from "../parameters/check-parameters.ts";
+import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
+import { scheduleRule } from "./schedule-rules.ts";
+import { scheduleView } from "./schedule-row.ts";
+
+async function checkedColumns(db: Db | Tx, deploymentId: string, input: ScheduleInput, now: Date) {
+  scheduleRule(input);
+  const deployment = await db.deployment.findUnique({
+    where: { id: deploymentId },
+    select: { name: true, flowVersionId: true, parameters: true },
+  });
+  if (!deployment) throw new NotFoundError("deployment", deploymentId);
+  const version = await getFlowVersion(db, deployment.flowVersionId);
+  // Nobody gives parameters to a scheduled run: with the deployment's defaults they must be whole.
+  checkParameters(
+    version.spec.parameters,
+    { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
+    { context: `for the runs of a schedule of deployment "${deployment.name}"` },
+  );
+  return {
+    cron: input.cron ?? null,
+    interval: input.interval ?? null,
+    anchor: input.anchor ? new Date(input.anchor) : null,
+    rrule: input.rrule ?? null,
+    timezone: input.timezone,
+    active: input.active,
+    parameters: toJson(input.parameters),
+    scheduledUntil: now,
+    // The next step plans it (its runs within the horizon at once).
+    dueAt: input.active ? now : null,
+  };
+}
+
+/** Cancels the runs a schedule created ahead of time that are still waiting for their slot. */
+async function withdrawUpcomingRuns(tx: Tx, scheduleId: string, now: Date): Promise<string[]> {
+  const upcoming = await tx.flowRun.findMany({
+    where: { scheduleId, state: "Scheduled", scheduledAt: { gt: now } },
+    select: { id: true },
+  });
+  const withdrawn: string[] = [];
+  for (const { id } of upcoming) {
+    const message = "The schedule that created it was changed, paused or removed";
+    if (await transitionFlowRun(tx, { id, from: ["Scheduled"], to: "Cancelled", message })) {
+      await transitionTaskRuns(tx, { flowRunId: id, from: ["Pending"], to: "Cancelled", message });
+      withdrawn.push(id);
+    }
+  }
+  // They no longer hold their slots: the new rule may create a run for the same time again.
+  await tx.flowRun.updateMany({ where: { id: { in: withdrawn } }, data: { scheduleId: null } });
+  return withdrawn;
+}
+
+function announce(withdrawn: string[]) {
+  for (const id of withdrawn) {
+    publish("run-changed", id);
+    publish("run-ended", id);
+  }
+}
+
+export async function listSchedules(db: Db, deploymentId: string): Promise<ScheduleView[]> {
+  if (!isUuid(deploymentId)) throw new NotFoundError("deployment", deploymentId);
+  const exists = await db.deployment.count({ where: { id: deploymentId } });
+  if (!exists) throw new NotFoundError("deployment", deploymentId);
+  const rows = await db.schedule.findMany({
+    where: { deploymentId },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map(scheduleView);
+}
+
+export async function createSchedule(
+  db: Db,
+  deploymentId: string,
+  input: ScheduleInput,
+  now = new Date(),
+): Promise<ScheduleView> {
+  if (!isUuid(deploymentId)) throw new NotFoundError("deployment", deploymentId);
+  const data = await checkedColumns(db, deploymentId, input, now);
+  return scheduleView(await db.schedule.create({ data: { deploymentId, ...data } }));
+}
+
+/** Replaces a schedule's rule, parameters and on/off state. */
+export async function updateSchedule(
+  db: Db,
+  id: string,
+  input: ScheduleInput,
+  now = new Date(),
+): Promise<ScheduleView> {
+  const existing = isUuid(id)
+    ? await db.schedule.findUnique({ where: { id }, select: { deploymentId: true } })
+    : null;
+  if (!existing) throw new NotFoundError("schedule", id);
+  const data = await checkedColumns(db, existing.deploymentId, input, now);
+  const { row, withdrawn } = await db.$transaction(async (tx) => ({
+    withdrawn: await withdrawUpcomingRuns(tx, id, now),
+    row: await tx.schedule.update({ where: { id }, data }),
+  }));
+  announce(withdrawn);
+  return scheduleView(row);
+}
+
+/** Pauses (no runs; missed slots are not caught up) or resumes a schedule from now. */
+export async function setScheduleActive(
+  db: Db,
+  id: string,
+  active: boolean,
+  now = new Date(),
+): Promise<ScheduleView> {
+  const existing = isUuid(id) ? await db.schedule.findUnique({ where: { id } }) : null;
+  if (!existing) throw new NotFoundError("schedule", id);
+  const { row, withdrawn } = await db.$transaction(async (tx) => ({
+    withdrawn: active ? [] : await withdrawUpcomingRuns(tx, id, now),
+    row: await tx.schedule.update({
+      where: { id },
+      data: active ? { active, scheduledUntil: now, dueAt: now } : { active, dueAt: null },
+    }),
+  }));
+  announce(withdrawn);
+  return scheduleView(row);
+}
+
+export async function deleteSchedule(db: Db, id: string, now = new Date()): Promise<void> {
+  const exists = isUuid(id) ? await db.schedule.count({ where: { id } }) : 0;
+  if (!exists) throw new NotFoundError("schedule", id);
+  const withdrawn = await db.$transaction(async (tx) => {
+    const runs = await withdrawUpcomingRuns(tx, id, now);
+    await tx.schedule.delete({ where: { id } });
+    return runs;
+  });
+  announce(withdrawn);
+}

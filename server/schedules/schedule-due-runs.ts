@@ -1,0 +1,104 @@
+// One scheduler step: every schedule due within the horizon gets the runs of its slots, each
+// exactly once. Safe with several replicas: a schedule's row is locked (SKIP LOCKED) for the
+// step that handles it, its runs and its new watermark are one transaction, and the unique
+// index on (scheduleId, scheduledAt) refuses a second run for a slot should anything else fail.
+import type { Db, Tx } from "../db/client.ts";
+import { toJson } from "../db/json.ts";
+import { getFlowVersion } from "../flows/version-cache.ts";
+import { log } from "../log.ts";
+import { checkParameters } from "../parameters/check-parameters.ts";
+import { insertScheduledFlowRun } from "../runs/state-machine/index.ts";
+import { planSlots } from "./plan-slots.ts";
+import { ruleOfRow, type ScheduleRow } from "./schedule-row.ts";
+
+/** Schedules handled per transaction: bounds a step's lock time when many are due at once. */
+const BATCH = 200;
+
+export type CreatedRun = { id: string; queue: string; scheduledAt: Date };
+
+async function scheduleOne(tx: Tx, id: string, now: Date): Promise<CreatedRun[]> {
+  const schedule = await tx.schedule.findUniqueOrThrow({
+    where: { id },
+    include: {
+      deployment: {
+        select: {
+          id: true,
+          name: true,
+          flowId: true,
+          flowVersionId: true,
+          workQueueId: true,
+          workQueue: { select: { name: true } },
+          tags: true,
+          parameters: true,
+          retries: true,
+          catchup: true,
+          catchupMax: true,
+        },
+      },
+    },
+  });
+  const { deployment } = schedule;
+  const rule = ruleOfRow(schedule as ScheduleRow);
+  const plan = planSlots(rule, { scheduledUntil: schedule.scheduledUntil, ...deployment }, now);
+  const created: CreatedRun[] = [];
+  if (plan.slots.length) {
+    const version = await getFlowVersion(tx, deployment.flowVersionId);
+    let parameters: Record<string, unknown> | null = null;
+    try {
+      parameters = checkParameters(
+        version.spec.parameters,
+        {
+          ...(deployment.parameters as Record<string, unknown>),
+          ...(schedule.parameters as Record<string, unknown>),
+        },
+        { context: `for the runs of a schedule of deployment "${deployment.name}"` },
+      );
+    } catch (error) {
+      // The deployment changed under the schedule: its slots pass without runs until fixed.
+      log.warn(`schedule ${schedule.id}: no run created: ${(error as Error).message}`);
+    }
+    for (const slot of parameters ? plan.slots : []) {
+      const run = await insertScheduledFlowRun(
+        tx,
+        {
+          flowId: deployment.flowId,
+          flowVersionId: deployment.flowVersionId,
+          deploymentId: deployment.id,
+          workQueueId: deployment.workQueueId,
+          tags: deployment.tags,
+          parameters: toJson(parameters),
+          maxRetries: deployment.retries,
+          scheduledAt: slot,
+          scheduleId: schedule.id,
+        },
+        version.executable.map((t) => t.name),
+      );
+      created.push({ id: run.id, queue: deployment.workQueue.name, scheduledAt: slot });
+    }
+  }
+  await tx.schedule.update({
+    where: { id },
+    data: { scheduledUntil: plan.until, dueAt: plan.dueAt },
+  });
+  return created;
+}
+
+/** Creates the runs of every schedule due by `now`; returns them. */
+export async function scheduleDueRuns(db: Db, now = new Date()): Promise<CreatedRun[]> {
+  const created: CreatedRun[] = [];
+  for (;;) {
+    const batch = await db.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Schedule"
+        WHERE "dueAt" <= ${now}::timestamptz AND active
+        ORDER BY "dueAt"
+        LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED`;
+      const runs: CreatedRun[] = [];
+      for (const { id } of due) runs.push(...(await scheduleOne(tx, id, now)));
+      return { due: due.length, runs };
+    });
+    created.push(...batch.runs);
+    if (batch.due < BATCH) return created;
+  }
+}
