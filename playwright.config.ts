@@ -84,13 +84,20 @@ export default defineConfig({
         "security.spec.ts",
         "xss.spec.ts",
         "audit.spec.ts",
+        "schedules-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
     },
     {
       name: "server",
-      testMatch: ["server.spec.ts", "resilience.spec.ts", "replicas.spec.ts", "secrets.spec.ts"],
+      testMatch: [
+        "server.spec.ts",
+        "resilience.spec.ts",
+        "replicas.spec.ts",
+        "secrets.spec.ts",
+        "isolation.spec.ts",
+      ],
     },
   ],
 });

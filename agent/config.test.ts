@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AgentConfigError, loadAgentConfig } from "./config.ts";
 
@@ -43,10 +46,59 @@ describe("agent configuration", () => {
     } catch (error) {
       expect((error as Error).message.split("\n")).toEqual([
         '--api-url must be an http(s) URL (got "ftp://x")',
-        "--api-key (or PIPEBOOK_API_KEY) is required",
+        "an API key is required: PIPEBOOK_API_KEY, --api-key-file PATH or --api-key",
         '--concurrency must be a whole number ≥ 1 (got "zero")',
       ]);
     }
     expect(() => loadAgentConfig(["--bogus"], {})).toThrow(/bogus/);
+  });
+
+  it("reads the key from a file (--api-key-file or PIPEBOOK_API_KEY_FILE), trimmed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-agent-key-"));
+    const file = path.join(dir, "key");
+    fs.writeFileSync(file, "pb_agent_from_file\n", { mode: 0o600 });
+    const url = ["--api-url", "http://s:1"];
+    expect(loadAgentConfig([...url, "--api-key-file", file], {}).apiKey).toBe("pb_agent_from_file");
+    expect(loadAgentConfig(url, { PIPEBOOK_API_KEY_FILE: file }).apiKey).toBe("pb_agent_from_file");
+    // The file wins over a key in the environment (the local agent's parent may carry one).
+    expect(loadAgentConfig([...url, "--api-key-file", file], { PIPEBOOK_API_KEY: "other" }).apiKey).toBe("pb_agent_from_file"); // prettier-ignore
+    expect(() => loadAgentConfig([...url, "--api-key-file", path.join(dir, "nope")], {})).toThrow(
+      /--api-key-file: cannot read .*nope/,
+    );
+    fs.writeFileSync(file, "  \n");
+    expect(() => loadAgentConfig([...url, "--api-key-file", file], {})).toThrow(/is empty/);
+    expect(() => loadAgentConfig([...url, "--api-key-file", file, "--api-key", "k"], {})).toThrow(
+      /not both/,
+    );
+  });
+
+  it("isolates tasks by default; --isolation and PIPEBOOK_ISOLATION choose", () => {
+    const base = ["--api-url", "http://s:1", "--api-key", "k"];
+    expect(loadAgentConfig(base, {}).isolation).toBe("auto");
+    expect(loadAgentConfig([...base, "--isolation", "none"], {}).isolation).toBe("none");
+    expect(loadAgentConfig(base, { PIPEBOOK_ISOLATION: "bwrap" }).isolation).toBe("bwrap");
+    expect(() => loadAgentConfig([...base, "--isolation", "docker"], {})).toThrow(
+      '--isolation must be one of auto, bwrap, none (got "docker")',
+    );
+  });
+
+  it("takes folders to hide from tasks and extra variables for them", () => {
+    const base = ["--api-url", "http://s:1", "--api-key", "k"];
+    const config = loadAgentConfig([...base, "--hide", "/srv/pipebook", "--hide", "rel"], {
+      PATH: "/usr/bin",
+      AWS_PROFILE: "prod",
+      PIPEBOOK_HOME: "/srv/pipebook",
+      PIPEBOOK_API_KEY: "k2",
+    });
+    expect(config.hide).toEqual(["/srv/pipebook", path.resolve("rel")]);
+    expect(config.taskEnv).toEqual({ PATH: "/usr/bin" });
+    const env = { PIPEBOOK_HIDE: "/a:/b", PIPEBOOK_TASK_ENV: "AWS_PROFILE", AWS_PROFILE: "prod" };
+    expect(loadAgentConfig(base, env)).toMatchObject({
+      hide: ["/a", "/b"],
+      taskEnv: { AWS_PROFILE: "prod" },
+    });
+    expect(() =>
+      loadAgentConfig([...base, "--task-env", "PIPEBOOK_API_KEY,DATABASE_URL"], {}),
+    ).toThrow(/PIPEBOOK_API_KEY is never given to tasks[\s\S]*DATABASE_URL is never given/);
   });
 });

@@ -1,7 +1,10 @@
 // The agent's settings, from its flags and environment (the one place the agent reads them).
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { IsolationMode } from "./isolation/sandbox.ts";
+import { forbiddenTaskVariable, taskEnvironment } from "./isolation/task-env.ts";
 
 export type AgentConfig = {
   apiUrl: string;
@@ -17,6 +20,12 @@ export type AgentConfig = {
   gracePeriodMs: number;
   python: string;
   node: string;
+  /** How tasks are sandboxed (agent/isolation/). */
+  isolation: IsolationMode;
+  /** Folders (or files) tasks must not see, besides the agent's own work folder. */
+  hide: string[];
+  /** The environment tasks start with. */
+  taskEnv: NodeJS.ProcessEnv;
 };
 
 export class AgentConfigError extends Error {
@@ -32,7 +41,9 @@ outbound HTTP(S) connections to the server.
 
 Options (environment variable in brackets):
   --api-url URL          the Pipebook server, e.g. http://pipebook:4200      [PIPEBOOK_API_URL]
-  --api-key KEY          an API key (an agent key is enough)                 [PIPEBOOK_API_KEY]
+  --api-key-file PATH    a file holding the API key (an agent key is enough) [PIPEBOOK_API_KEY_FILE]
+                         or the key itself in PIPEBOOK_API_KEY; --api-key KEY works too, but
+                         every process on the host can read a command line
   --queue NAME           a work queue to serve; repeat or comma-separate     [PIPEBOOK_QUEUES]
                          (default: default)
   --tags T1,T2           tags this agent carries: deployments tagged gpu      [PIPEBOOK_TAGS]
@@ -44,11 +55,18 @@ Options (environment variable in brackets):
   --grace-period SECONDS on SIGTERM, how long running flows may finish (default 30);
                          a second SIGTERM or Ctrl-C stops at once
   --python PATH          the Python for Python tasks (default: python3)
+  --isolation MODE       auto (default): each task in a bubblewrap sandbox when bwrap works
+                         here, else a warning; bwrap: refuse to start without it; none: tasks
+                         see what the agent sees (not advised)                [PIPEBOOK_ISOLATION]
+  --hide PATH            a folder tasks must not see (e.g. a server's data folder on this host);
+                         repeat, or separate with ":"                          [PIPEBOOK_HIDE]
+  --task-env NAMES       the agent's environment variables tasks also get (comma-separated;
+                         beyond PATH, HOME, LANG, proxies and the like)       [PIPEBOOK_TASK_ENV]
   -h, --help             this help
 
 Example:
   curl -fsSLO http://SERVER:4200/agent/pipebook-agent.mjs
-  node pipebook-agent.mjs start --api-url http://SERVER:4200 --api-key KEY --queue gpu-jobs --tags gpu`;
+  PIPEBOOK_API_KEY=KEY node pipebook-agent.mjs start --api-url http://SERVER:4200 --queue gpu-jobs --tags gpu`;
 
 function list(value: string | string[] | undefined): string[] {
   const items = Array.isArray(value) ? value : value ? [value] : [];
@@ -77,24 +95,37 @@ function positiveInt(
   return n;
 }
 
-/**
- * The environment tasks run with: the agent's own, without its credentials. Their output goes to
- * logs, not a terminal, so a FORCE_COLOR inherited from whoever started the agent (test runners
- * set it) is dropped too: it would fill log lines with escape codes.
- */
-export function taskEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  delete copy.PIPEBOOK_API_KEY;
-  delete copy.FORCE_COLOR;
-  return copy;
-}
-
 /** Settings of `execute-run` (inside a container): it talks to its parent agent, not the server. */
 export function loadExecuteRunConfig(env: Record<string, string | undefined> = process.env) {
   return {
     python: env.PIPEBOOK_PYTHON || "python3",
     taskConcurrency: Math.max(2, os.cpus().length),
+    // The container is the sandbox; tasks still get only the allow-listed variables.
+    taskEnv: taskEnvironment(env),
   };
+}
+
+const ISOLATION_MODES: IsolationMode[] = ["auto", "bwrap", "none"];
+
+/**
+ * The key in a file: a path, or /dev/fd/N for a key the parent hands over on an inherited pipe
+ * (the local agent), so it is in neither the command line nor the environment. That descriptor
+ * is closed once read, so no task inherits it.
+ */
+function readKeyFile(file: string, problems: string[]): string {
+  const fd = /^\/dev\/fd\/(\d+)$/.exec(file)?.[1];
+  try {
+    // An inherited descriptor is read as it is: a socket (what Node hands a child for an extra
+    // "pipe") cannot be opened again through /dev/fd.
+    const key = (fd ? fs.readFileSync(Number(fd), "utf8") : fs.readFileSync(file, "utf8")).trim();
+    if (!key) problems.push(`--api-key-file ${file} is empty`);
+    return key;
+  } catch (error) {
+    problems.push(`--api-key-file: cannot read ${file}: ${(error as Error).message}`);
+    return "";
+  } finally {
+    if (fd) fs.close(Number(fd), () => undefined);
+  }
 }
 
 export function loadAgentConfig(
@@ -108,6 +139,10 @@ export function loadAgentConfig(
       options: {
         "api-url": { type: "string" },
         "api-key": { type: "string" },
+        "api-key-file": { type: "string" },
+        isolation: { type: "string" },
+        hide: { type: "string", multiple: true },
+        "task-env": { type: "string", multiple: true },
         queue: { type: "string", multiple: true },
         tags: { type: "string", multiple: true },
         tag: { type: "string", multiple: true },
@@ -129,8 +164,21 @@ export function loadAgentConfig(
   if (!apiUrl) problems.push("--api-url (or PIPEBOOK_API_URL) is required");
   else if (!/^https?:\/\/[^/]+/.test(apiUrl))
     problems.push(`--api-url must be an http(s) URL (got "${apiUrl}")`);
-  const apiKey = values["api-key"] ?? env.PIPEBOOK_API_KEY ?? "";
-  if (!apiKey) problems.push("--api-key (or PIPEBOOK_API_KEY) is required");
+  const keyFile = values["api-key-file"] ?? env.PIPEBOOK_API_KEY_FILE;
+  if (keyFile && values["api-key"]) problems.push("give --api-key or --api-key-file, not both");
+  const apiKey =
+    values["api-key"] ?? (keyFile ? readKeyFile(keyFile, problems) : env.PIPEBOOK_API_KEY) ?? "";
+  if (!apiKey && !keyFile)
+    problems.push("an API key is required: PIPEBOOK_API_KEY, --api-key-file PATH or --api-key");
+  const isolation = (values.isolation ?? env.PIPEBOOK_ISOLATION ?? "auto") as IsolationMode;
+  if (!ISOLATION_MODES.includes(isolation))
+    problems.push(`--isolation must be one of ${ISOLATION_MODES.join(", ")} (got "${isolation}")`);
+  const hide = (values.hide ?? env.PIPEBOOK_HIDE?.split(":") ?? [])
+    .filter(Boolean)
+    .map((p) => path.resolve(p));
+  const extraTaskEnv = list(values["task-env"] ?? env.PIPEBOOK_TASK_ENV);
+  for (const name of extraTaskEnv.filter(forbiddenTaskVariable))
+    problems.push(`--task-env: ${name} is never given to tasks (no PIPEBOOK_* nor DATABASE_URL)`);
   const queues = list(values.queue ?? env.PIPEBOOK_QUEUES);
   const tags = list(
     [...(values.tags ?? []), ...(values.tag ?? [])].length
@@ -168,5 +216,8 @@ export function loadAgentConfig(
     gracePeriodMs: Number(graceSeconds) * 1000,
     python: values.python || env.PIPEBOOK_PYTHON || "python3",
     node: process.execPath,
+    isolation,
+    hide,
+    taskEnv: taskEnvironment(env, extraTaskEnv),
   };
 }

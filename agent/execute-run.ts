@@ -9,7 +9,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { ClaimedRunSchema } from "../contract/agent-protocol.ts";
 import type { TaskContextLookup } from "./executor/task-context.ts";
-import { taskEnvironment } from "./config.ts";
+import { NO_SANDBOX } from "./isolation/sandbox.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
@@ -22,6 +22,7 @@ function send(message: ContainerMessage): void {
 export async function executeRunFromStdin(options: {
   python: string;
   taskConcurrency: number;
+  taskEnv: NodeJS.ProcessEnv;
 }): Promise<number> {
   const lines = readline.createInterface({ input: process.stdin });
   const iterator = lines[Symbol.asyncIterator]();
@@ -55,18 +56,15 @@ export async function executeRunFromStdin(options: {
 
   const workDir = path.join(os.tmpdir(), "pipebook");
   const files = installKernelFiles(path.join(workDir, "kernels"));
-  const env = taskEnvironment();
-  const pool = new KernelPool(files, {
-    python: options.python,
-    node: process.execPath,
-    env,
-    cwd: workDir,
-  });
+  const env = options.taskEnv;
+  // The container is this run's sandbox: one run, nothing else of the host inside it.
+  const pool = new KernelPool(files, { python: options.python, node: process.execPath, env });
   const runner = new ProcessRunner({
     pool,
     files,
     workDir,
     env,
+    sandbox: NO_SANDBOX,
     taskConcurrency: options.taskConcurrency,
   });
   const end = await runner.execute({

@@ -4,15 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, AGENT_VERSION } from "./agent.ts";
-import {
-  AGENT_HELP,
-  AgentConfigError,
-  loadAgentConfig,
-  loadExecuteRunConfig,
-  taskEnvironment,
-} from "./config.ts";
+import { AGENT_HELP, AgentConfigError, loadAgentConfig, loadExecuteRunConfig } from "./config.ts";
 import { executeRunFromStdin } from "./execute-run.ts";
 import { AgentApi } from "./http/client.ts";
+import { chooseSandbox } from "./isolation/probe.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
 import { log } from "./log.ts";
@@ -21,19 +16,22 @@ import { ProcessRunner } from "./runners/process-runner.ts";
 
 async function start(args: string[]): Promise<number> {
   const config = loadAgentConfig(args);
-  fs.mkdirSync(config.workDir, { recursive: true });
+  // Hidden inside the sandbox: the agent's own state (kernels, every run's folder) and whatever
+  // --hide names (the local agent: the server's data folder).
+  const choice = chooseSandbox(config.isolation, [config.workDir, ...config.hide]);
+  if (choice.error) {
+    log(`cannot start: ${choice.error}`);
+    return 1;
+  }
+  if (choice.warning) log(choice.warning);
+  else log("tasks run isolated (bubblewrap sandbox; --isolation none turns it off)");
+  fs.mkdirSync(config.workDir, { recursive: true, mode: 0o700 });
   const files = installKernelFiles(path.join(config.workDir, `kernels-${AGENT_VERSION}`));
-  const env = taskEnvironment();
-  const pool = new KernelPool(files, {
-    python: config.python,
-    node: config.node,
-    env,
-    cwd: config.workDir,
-  });
+  const env = config.taskEnv;
+  const { sandbox } = choice;
+  const pool = new KernelPool(files, { python: config.python, node: config.node, env, sandbox });
   const noPython = pool.checkPython();
   if (noPython) log(`warning: ${noPython}; Python tasks will fail on this agent`);
-  else pool.warm("python");
-  pool.warm("typescript");
   const api = new AgentApi(config.apiUrl, config.apiKey);
   const agent = new Agent(config, api, {
     process: new ProcessRunner({
@@ -41,6 +39,7 @@ async function start(args: string[]): Promise<number> {
       files,
       workDir: config.workDir,
       env,
+      sandbox,
       taskConcurrency: config.taskConcurrency,
     }),
     docker: new DockerRunner({ docker: "docker", bundlePath: fileURLToPath(import.meta.url), log }),

@@ -119,7 +119,9 @@ test("a Crashed run is queued again when its deployment has retries, and another
     },
     { workQueue: queue, retries: 1 },
   );
-  const doomed = startAgent({ apiUrl: baseURL!, queues: [queue] });
+  // The marker in /tmp must outlive the first agent: a sandboxed task's /tmp is its own.
+  const unsandboxed = ["--isolation", "none"];
+  const doomed = startAgent({ apiUrl: baseURL!, queues: [queue], extraArgs: unsandboxed });
   const id = await trigger(api, deployment.id);
   await expect
     .poll(async () => (await waitForRun(api, id, { states: ["Running"] })).taskRuns[1]!.state, {
@@ -127,7 +129,7 @@ test("a Crashed run is queued again when its deployment has retries, and another
     })
     .toBe("Running");
   doomed.child.kill("SIGKILL");
-  startAgent({ apiUrl: baseURL!, queues: [queue] });
+  startAgent({ apiUrl: baseURL!, queues: [queue], extraArgs: unsandboxed });
   const run = await waitForRun(api, id, { timeoutMs: 30_000 });
   expect(run).toMatchObject({ state: "Completed", attempt: 2 });
   // The retry resumed: the first task kept its result and ran once.
@@ -176,8 +178,14 @@ test("10 agents racing for 200 queued runs: every run executed exactly once", as
   );
   const ids: string[] = [];
   for (let i = 0; i < 200; i++) ids.push(await trigger(api, deployment.id));
+  // The ledger is a host file: the tasks run unsandboxed to write it.
   const agents = Array.from({ length: 10 }, () =>
-    startAgent({ apiUrl: baseURL!, queues: [queue], concurrency: 4 }),
+    startAgent({
+      apiUrl: baseURL!,
+      queues: [queue],
+      concurrency: 4,
+      extraArgs: ["--isolation", "none"],
+    }),
   );
   for (const id of ids)
     expect((await waitForRun(api, id, { timeoutMs: 120_000 })).state).toBe("Completed");

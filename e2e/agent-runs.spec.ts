@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isRunning } from "../test/support/processes.ts";
+import { isRunning, processesWith } from "../test/support/processes.ts";
 import { allLogs, history, startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
 
@@ -114,25 +114,28 @@ test("a task failing twice then succeeding shows 3 attempts and the delays betwe
 
 test("a timeout kills the attempt's process tree", async ({ api, baseURL }) => {
   const queue = uniqueName("q");
-  const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pb-timeout-")), "child.pid");
+  // Found from outside the task's sandbox by its command line (a unique duration).
+  const marker = `60.${Date.now() % 1_000_000}`;
   const deployment = await deployFlow(
     api,
     {
       name: uniqueName("timeout"),
-      tasks: [shell("slow", `sleep 60 &\necho $! > ${pidFile}\nwait`, { timeoutSeconds: 1 })],
+      tasks: [shell("slow", `sleep ${marker} &\nwait`, { timeoutSeconds: 1 })],
     },
     { workQueue: queue },
   );
   startAgent({ apiUrl: baseURL!, queues: [queue] });
   const id = await trigger(api, deployment.id);
+  await expect
+    .poll(() => processesWith(`sleep ${marker}`).length, { timeout: 15_000 })
+    .toBeGreaterThan(0);
   const run = await waitForRun(api, id);
   expect(run.state).toBe("Failed");
   expect(run.taskRuns[0]!.error).toMatchObject({
     type: "TimedOut",
     message: "the attempt timed out after 1 s and was killed",
   });
-  const pid = Number(fs.readFileSync(pidFile, "utf8"));
-  await expect.poll(() => isRunning(pid)).toBe(false);
+  await expect.poll(() => processesWith(`sleep ${marker}`)).toEqual([]);
 });
 
 test("an upstream failure: downstream tasks NotRun with the cause, the independent branch Completed", async ({
@@ -179,7 +182,8 @@ test("cancel: the run is Cancelled within 2 s and its task processes are gone", 
   baseURL,
 }) => {
   const queue = uniqueName("q");
-  const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pb-cancel-")), "task.pid");
+  // Found from outside the task's sandbox by its command line (a unique duration).
+  const marker = `120.${Date.now() % 1_000_000}`;
   const deployment = await deployFlow(
     api,
     {
@@ -188,7 +192,7 @@ test("cancel: the run is Cancelled within 2 s and its task processes are gone", 
         {
           name: "long",
           language: "python",
-          code: `import os, time\ndef main():\n    open(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\n    time.sleep(120)\n`,
+          code: `import subprocess\ndef main():\n    subprocess.run(["sleep", "${marker}"])\n`,
         },
         shell("after", "echo never", { dependsOn: ["long"] }),
       ],
@@ -197,8 +201,11 @@ test("cancel: the run is Cancelled within 2 s and its task processes are gone", 
   );
   startAgent({ apiUrl: baseURL!, queues: [queue] });
   const id = await trigger(api, deployment.id);
-  await expect.poll(() => fs.existsSync(pidFile), { timeout: 15_000 }).toBe(true);
-  const pid = Number(fs.readFileSync(pidFile, "utf8"));
+  await expect.poll(() => processesWith(`sleep ${marker}`).length, { timeout: 15_000 }).toBe(1);
+  // The task's process (its kernel) is the parent of that sleep.
+  const [{ pid: sleepPid, ppid: pid }] = processesWith(`sleep ${marker}`) as [
+    { pid: number; ppid: number },
+  ];
   const asked = Date.now();
   const cancel = await api.post(`/api/v1/flow-runs/${id}/cancel`);
   expect(await cancel.json()).toMatchObject({ state: "Cancelling" });
@@ -207,6 +214,7 @@ test("cancel: the run is Cancelled within 2 s and its task processes are gone", 
   expect(Date.now() - asked).toBeLessThan(2_000);
   expect(run.taskRuns.map((t) => t.state)).toEqual(["Cancelled", "Cancelled"]);
   await expect.poll(() => isRunning(pid)).toBe(false);
+  await expect.poll(() => isRunning(sleepPid)).toBe(false);
   // A run that ended cannot be cancelled again: 409 that says how it ended.
   const again = await api.post(`/api/v1/flow-runs/${id}/cancel`);
   expect(again.status()).toBe(202);

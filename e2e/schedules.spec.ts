@@ -1,7 +1,11 @@
 // Schedules through the public API and the CLI: the next times of a cron schedule with a time
-// zone, computed before anything is saved, and clear refusals of bad schedules.
+// zone, computed before anything is saved, clear refusals of bad schedules, and a schedule
+// whose runs a real agent executes on their slots.
+import { startAgent, stopAllAgents } from "./support/agents.ts";
 import { pipebook } from "./support/cli.ts";
-import { expect, test } from "./support/fixtures.ts";
+import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
+
+test.afterEach(stopAllAgents);
 
 test("POST /api/v1/schedules/preview gives the next times of a cron schedule in its time zone", async ({
   api,
@@ -66,4 +70,75 @@ test("pipebook schedule preview prints the next times, local and UTC", async ({ 
   const bad = await pipebook(baseURL!, ["schedule", "preview", "--interval", "5 minutes"]);
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toContain('write a number and a unit, e.g. "30s"');
+});
+
+test("a deployment on a 2-second schedule runs on its slots through a real agent; paused, it stops", async ({
+  api,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const queue = uniqueName("q");
+  const flow = uniqueName("every2s");
+  const deployment = await deployFlow(
+    api,
+    {
+      name: flow,
+      parameters: {
+        type: "object",
+        properties: { region: { type: "string" } },
+        required: ["region"],
+      },
+      tasks: [{ name: "a", language: "shell", code: "echo scheduled" }],
+    },
+    { workQueue: queue },
+  );
+  const added = await pipebook(baseURL!, [
+    "schedule",
+    "add",
+    `${flow}/e2e`,
+    "--interval",
+    "2s",
+    "--param",
+    "region=eu",
+    "--json",
+  ]);
+  expect(added.stderr).toBe("");
+  const schedule = JSON.parse(added.stdout) as {
+    id: string;
+    description: string;
+    nextRunAt: string;
+  };
+  expect(schedule.description).toBe("every 2s");
+  startAgent({ apiUrl: baseURL!, queues: [queue] });
+
+  type Page = { runs: { id: string; state: string; scheduledAt: string; parameters?: unknown }[] };
+  const runs = async () =>
+    (
+      (await (
+        await api.get(`/api/v1/flow-runs?deployment=${deployment.id}&limit=100`)
+      ).json()) as Page
+    ).runs;
+  await expect
+    .poll(async () => (await runs()).filter((r) => r.state === "Completed").length, {
+      timeout: 30_000,
+    })
+    .toBeGreaterThanOrEqual(2);
+  const done = (await runs()).filter((r) => r.state === "Completed");
+  for (const run of done) expect(Date.parse(run.scheduledAt) % 2000).toBe(0);
+  expect(new Set(done.map((r) => r.scheduledAt)).size).toBe(done.length);
+
+  const listed = await pipebook(baseURL!, ["schedule", "ls", `${flow}/e2e`]);
+  expect(listed.stdout).toContain(schedule.id);
+  expect(listed.stdout).toContain('{"region":"eu"}');
+
+  const paused = await pipebook(baseURL!, ["schedule", "pause", schedule.id]);
+  expect(paused.stdout).toContain(`Paused schedule ${schedule.id}: every 2s (paused)`);
+  // Paused: nothing waits any more, and no run is created for the next slots.
+  await expect
+    .poll(async () => (await runs()).filter((r) => r.state === "Scheduled").length)
+    .toBe(0);
+  const count = (await runs()).length;
+  await new Promise((resolve) => setTimeout(resolve, 4000)); // two slots' worth, to see none come
+  expect((await runs()).length).toBe(count);
+  expect((await pipebook(baseURL!, ["schedule", "rm", schedule.id])).stdout).toContain("Removed");
 });

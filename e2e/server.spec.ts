@@ -157,8 +157,10 @@ test("the data folder and everything the server writes in it are private to its 
   });
   expect(server.output()).toContain(`made private: the data folder ${home} was 0755, now 0700`);
   expect(server.output()).toContain("made private: notes was 0644, now 0600");
-  // The database, the admin key and the local agent's folder were all written by this start.
-  await expect.poll(() => fs.existsSync(path.join(home, "agent"))).toBe(true);
+  // The database and the admin key were written by this start; the local agent works in a
+  // private folder outside the data folder (its tasks must not see the data folder).
+  await expect.poll(() => server.output()).toMatch(/\[agent\] .*connected to/);
+  expect(fs.existsSync(path.join(home, "agent"))).toBe(false);
   await server.stop();
   const open: string[] = [];
   const walk = (dir: string) => {

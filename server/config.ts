@@ -141,14 +141,14 @@ export function decodeSecretKey(text: string): Buffer | string {
 }
 
 /**
- * The environment of the local agent (and so of the tasks it runs): the server's own, without
- * the server's secrets, and with the agent's key.
+ * The environment of the local agent: the server's own, without the server's secrets. Its key
+ * reaches it on a pipe (server/services/local-agent.ts), not here: an environment can be read in
+ * /proc by processes of the same user. (Its tasks get an allow-list of it: agent/isolation/.)
  */
-export function localAgentEnvironment(
-  apiKey: string,
-  env: NodeJS.ProcessEnv = process.env,
-): NodeJS.ProcessEnv {
-  const copy: NodeJS.ProcessEnv = { ...env, PIPEBOOK_API_KEY: apiKey };
+export function localAgentEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const copy: NodeJS.ProcessEnv = { ...env };
+  delete copy.PIPEBOOK_API_KEY;
+  delete copy.PIPEBOOK_HOME;
   delete copy.DATABASE_URL;
   delete copy.PIPEBOOK_BOOTSTRAP_API_KEY;
   delete copy.PIPEBOOK_SECRET_KEY;

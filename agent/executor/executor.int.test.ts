@@ -175,7 +175,7 @@ describe("executing a flow run", () => {
       ],
     });
     const started = Date.now();
-    const { end, events } = await execute(kernels, run);
+    const { end, events, cwd: folder } = await execute(kernels, run);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(end).toBe("Failed");
     for (const task of ["slow_shell", "slow_python"]) {
@@ -185,7 +185,6 @@ describe("executing a flow run", () => {
       });
     }
     // The run folder is gone with the run in a real agent; here it is kept for the pids.
-    const folder = path.join(kernels.workDir, "runs", run.flowRunId);
     await new Promise((r) => setTimeout(r, 200));
     for (const file of ["shell-child.pid", "python-child.pid"]) {
       const pid = Number(fs.readFileSync(path.join(folder, file), "utf8"));

@@ -10,10 +10,11 @@ import {
   type TaskError,
 } from "../../contract/agent-protocol.ts";
 import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
-import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
 import type { OutputLine, TaskOutcome } from "../kernels/output.ts";
 import { runShell } from "../kernels/shell.ts";
+import type { Sandbox } from "../isolation/sandbox.ts";
+import type { RunFolders } from "../runners/run-folders.ts";
 import { shellVariables } from "./binding.ts";
 import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
@@ -23,9 +24,10 @@ export type TaskEnvironment = {
   run: ClaimedRun;
   sink: EventSink;
   pool: KernelPool;
-  files: KernelFiles;
-  /** The run's folder: every task of the run works in it. */
-  cwd: string;
+  /** The run's folders: every task of the run works in the same one. */
+  folders: RunFolders;
+  /** Shell tasks run in it (kernels get theirs from the pool). */
+  sandbox: Sandbox;
   env: NodeJS.ProcessEnv;
   /** Aborts when the run is cancelled or its lease is lost. */
   signal: AbortSignal;
@@ -225,7 +227,8 @@ async function runAttempt(
         ...shellVariables(inputs),
         ...contextEnvironment(ready.prepared.context),
       },
-      cwd: env.cwd,
+      cwd: env.folders.cwd,
+      sandbox: env.sandbox,
       onOutput,
     });
     kill = shell.kill;
@@ -234,7 +237,7 @@ async function runAttempt(
     const language: KernelLanguage = task.language;
     let kernel;
     try {
-      kernel = await env.pool.acquire(language);
+      kernel = await env.pool.acquire(language, env.folders.group);
     } catch (error) {
       return { ok: false, error: { type: "KernelUnavailable", message: (error as Error).message } };
     }
@@ -243,13 +246,13 @@ async function runAttempt(
       attempt,
       inputs,
       env: context,
-      cwd: env.cwd,
+      cwd: env.folders.cwd,
     };
     if (ready.prepared.context) command.context = ready.prepared.context;
     if (language === "python") command.code = task.code;
     else command.file = writeModule(env, task, attempt);
     kill = () => void kernel.kill();
-    release = (healthy) => env.pool.release(language, kernel, healthy);
+    release = (healthy) => env.pool.release(language, env.folders.group, kernel, healthy);
     outcome = kernel.run(command, onOutput);
   }
 
@@ -290,9 +293,7 @@ async function runAttempt(
 
 /** TypeScript cells run as ES modules; each attempt gets its own file (ESM caches by URL). */
 function writeModule(env: TaskEnvironment, task: ExecutableTask, attempt: number): string {
-  const dir = path.join(env.files.nodeTasks, env.run.flowRunId);
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${task.name}.${attempt}.mjs`);
+  const file = path.join(env.folders.modules, `${task.name}.${attempt}.mjs`);
   fs.writeFileSync(file, task.code);
   return file;
 }

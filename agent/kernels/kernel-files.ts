@@ -8,12 +8,14 @@ import pythonKernel from "./python/kernel.py?raw";
 import pythonSdk from "./python/pipebook.py?raw";
 
 export type KernelFiles = {
+  /** Holds all of them: read-only inside a task's sandbox. */
+  dir: string;
   pythonKernel: string;
   /** Put on PYTHONPATH: holds pipebook.py. */
   pythonPath: string;
   nodeKernel: string;
-  /** Task modules are written below this folder, which resolves `import … from "pipebook"`. */
-  nodeTasks: string;
+  /** Holds the `pipebook` package: linked from each run group's folder (see run-folders.ts). */
+  nodeModules: string;
 };
 
 function write(file: string, text: string) {
@@ -27,20 +29,20 @@ function write(file: string, text: string) {
 
 export function installKernelFiles(dir: string): KernelFiles {
   const files: KernelFiles = {
+    dir,
     pythonKernel: path.join(dir, "python", "pipebook_kernel.py"),
     pythonPath: path.join(dir, "python"),
     nodeKernel: path.join(dir, "node", "kernel.mjs"),
-    nodeTasks: path.join(dir, "node", "tasks"),
+    nodeModules: path.join(dir, "node", "node_modules"),
   };
   write(files.pythonKernel, pythonKernel);
   write(path.join(files.pythonPath, "pipebook.py"), pythonSdk);
   write(files.nodeKernel, nodeKernel);
-  const sdk = path.join(dir, "node", "node_modules", "pipebook");
+  const sdk = path.join(files.nodeModules, "pipebook");
   write(path.join(sdk, "index.mjs"), nodeSdk);
   write(
     path.join(sdk, "package.json"),
     JSON.stringify({ name: "pipebook", type: "module", exports: "./index.mjs" }, null, 2),
   );
-  fs.mkdirSync(files.nodeTasks, { recursive: true });
   return files;
 }

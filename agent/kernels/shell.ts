@@ -2,6 +2,7 @@
 // Inputs arrive as environment variables; the result is stdout's last line, parsed as JSON when
 // it parses, else the text; a non-zero exit fails the attempt.
 import { spawn } from "node:child_process";
+import type { Sandbox } from "../isolation/sandbox.ts";
 import { killTree } from "./process-tree.ts";
 import { readLines, type OutputLine, type TaskOutcome } from "./output.ts";
 
@@ -10,12 +11,19 @@ export type ShellTask = {
   code: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Only the run's folder is writable in it (the cost: bwrap's start, ~5–7 ms a task here). */
+  sandbox: Sandbox;
   onOutput: (line: OutputLine) => void;
 };
 
 export function runShell(task: ShellTask): { outcome: Promise<TaskOutcome>; kill: () => void } {
   // $0 is the task's name, so bash's own errors read "notify: line 3: …".
-  const child = spawn("bash", ["-c", task.code, task.task], {
+  const { command, args } = task.sandbox.wrap("bash", ["-c", task.code, task.task], {
+    writable: [task.cwd],
+    readable: [],
+    cwd: task.cwd,
+  });
+  const child = spawn(command, args, {
     cwd: task.cwd,
     env: task.env,
     stdio: ["ignore", "pipe", "pipe"],

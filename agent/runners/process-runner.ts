@@ -1,10 +1,10 @@
 // The default runner: tasks run as child processes of the agent, on the agent's host, each in
-// the run's own folder (removed when the run ends).
-import fs from "node:fs";
-import path from "node:path";
+// the run's own folder (removed when the run ends), each in the sandbox (agent/isolation/).
 import { executeFlowRun, type FlowEnd } from "../executor/run-flow.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { KernelPool } from "../kernels/kernel-pool.ts";
+import type { Sandbox } from "../isolation/sandbox.ts";
+import { prepareRunFolders, removeRunFolders } from "./run-folders.ts";
 import type { RunRequest, Runner } from "./runner.ts";
 
 export class ProcessRunner implements Runner {
@@ -14,13 +14,13 @@ export class ProcessRunner implements Runner {
       files: KernelFiles;
       workDir: string;
       env: NodeJS.ProcessEnv;
+      sandbox: Sandbox;
       taskConcurrency: number;
     },
   ) {}
 
   async execute(request: RunRequest): Promise<FlowEnd> {
-    const cwd = path.join(this.options.workDir, "runs", request.run.flowRunId);
-    fs.mkdirSync(cwd, { recursive: true });
+    const folders = prepareRunFolders(this.options.workDir, request.run, this.options.files);
     try {
       return await executeFlowRun({
         run: request.run,
@@ -29,17 +29,13 @@ export class ProcessRunner implements Runner {
         cacheLookup: request.cacheLookup,
         taskContext: request.taskContext,
         pool: this.options.pool,
-        files: this.options.files,
-        cwd,
+        folders,
+        sandbox: this.options.sandbox,
         env: this.options.env,
         taskConcurrency: this.options.taskConcurrency,
       });
     } finally {
-      fs.rmSync(cwd, { recursive: true, force: true });
-      fs.rmSync(path.join(this.options.files.nodeTasks, request.run.flowRunId), {
-        recursive: true,
-        force: true,
-      });
+      removeRunFolders(folders);
     }
   }
 }

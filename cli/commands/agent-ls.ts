@@ -27,7 +27,7 @@ Options:
     const { agents, now } = result.data;
     if (agents.length === 0) {
       say(
-        `No agents${values.all ? "" : " seen in the last day"}: start one with node pipebook-agent.mjs start --api-url URL --api-key KEY --queue QUEUE`,
+        `No agents${values.all ? "" : " seen in the last day"}: start one with PIPEBOOK_API_KEY=KEY node pipebook-agent.mjs start --api-url URL --queue QUEUE`,
       );
       return;
     }

@@ -12,6 +12,13 @@ import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
 import { schedulePreviewCommand } from "./schedule-preview.ts";
+import {
+  scheduleAddCommand,
+  scheduleLsCommand,
+  schedulePauseCommand,
+  scheduleResumeCommand,
+  scheduleRmCommand,
+} from "./schedule.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import { secretRmCommand } from "./secret-rm.ts";
 import { secretSetCommand } from "./secret-set.ts";
@@ -36,6 +43,11 @@ export const COMMANDS: readonly Command[] = [
   cancelCommand,
   retryCommand,
   schedulePreviewCommand,
+  scheduleAddCommand,
+  scheduleLsCommand,
+  schedulePauseCommand,
+  scheduleResumeCommand,
+  scheduleRmCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

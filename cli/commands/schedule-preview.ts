@@ -3,6 +3,7 @@
 import { SchedulePreviewResponseSchema } from "../../contract/api-v1.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";
+import { RULE_HELP, RULE_OPTIONS, ruleOf } from "./schedule.ts";
 
 export const schedulePreviewCommand = defineCommand({
   name: "schedule preview",
@@ -18,19 +19,11 @@ Examples:
   pipebook schedule preview --rrule "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1;BYHOUR=18" --timezone America/New_York
 
 Options:
-  --cron EXPR          5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first
-  --interval EVERY     "30s", "15m", "2h", "1d"
-  --anchor TIME        interval schedules: slots are anchor + k × interval (ISO 8601)
-  --rrule RULE         an iCalendar RRULE (FREQ=HOURLY or slower)
-  --timezone ZONE      IANA time zone for cron and RRULE times (default UTC)
+${RULE_HELP}
   --count N            how many times (default 10, at most 100)
   --after TIME         the times after this instant (ISO 8601; default now)`,
   options: {
-    cron: { type: "string" },
-    interval: { type: "string" },
-    anchor: { type: "string" },
-    rrule: { type: "string" },
-    timezone: { type: "string" },
+    ...RULE_OPTIONS,
     count: { type: "string" },
     after: { type: "string" },
   },
@@ -39,13 +32,8 @@ Options:
     if (!/^[1-9]\d{0,2}$/.test(count) || Number(count) > 100) {
       throw new CliError(`--count must be a whole number from 1 to 100 (got "${count}")`);
     }
-    const schedule = Object.fromEntries(
-      (["cron", "interval", "anchor", "rrule", "timezone"] as const)
-        .filter((k) => values[k] !== undefined)
-        .map((k) => [k, values[k]]),
-    );
     const result = await api().post("/api/v1/schedules/preview", SchedulePreviewResponseSchema, {
-      schedule,
+      schedule: ruleOf(values),
       count: Number(count),
       ...(values.after ? { after: values.after } : {}),
     });

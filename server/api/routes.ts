@@ -53,7 +53,15 @@ import {
   getVariables,
   putVariable,
 } from "./v1/variables.ts";
-import { postSchedulePreview } from "./v1/schedules.ts";
+import {
+  deleteScheduleRoute,
+  getDeploymentSchedules,
+  postDeploymentSchedule,
+  postPauseSchedule,
+  postResumeSchedule,
+  postSchedulePreview,
+  putSchedule,
+} from "./v1/schedules.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -126,6 +134,12 @@ export const TABLE: RouteEntry[] = [
   ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
   ["GET", "/api/v1/audit-events", getAuditEvents],
   ["POST", "/api/v1/schedules/preview", postSchedulePreview],
+  ["GET", "/api/v1/deployments/:id/schedules", getDeploymentSchedules],
+  ["POST", "/api/v1/deployments/:id/schedules", postDeploymentSchedule],
+  ["PUT", "/api/v1/schedules/:id", putSchedule],
+  ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
+  ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
+  ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

@@ -67,6 +67,12 @@ const ROUTES: Record<string, Access> = {
   "DELETE /api/v1/variables/:name": "edit",
   "GET /api/v1/audit-events": "admin",
   "POST /api/v1/schedules/preview": "read",
+  "GET /api/v1/deployments/:id/schedules": "read",
+  "POST /api/v1/deployments/:id/schedules": "edit",
+  "PUT /api/v1/schedules/:id": "edit",
+  "POST /api/v1/schedules/:id/pause": "operate",
+  "POST /api/v1/schedules/:id/resume": "operate",
+  "DELETE /api/v1/schedules/:id": "edit",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -109,6 +115,11 @@ const PROCEDURES: Record<string, Permission> = {
   "variables.set": "edit",
   "variables.remove": "edit",
   "schedules.preview": "read",
+  "schedules.list": "read",
+  "schedules.create": "edit",
+  "schedules.update": "edit",
+  "schedules.setActive": "operate",
+  "schedules.remove": "edit",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

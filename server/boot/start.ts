@@ -2,7 +2,6 @@
 // open the database, apply pending migrations, make sure someone can sign in, start the
 // background services; once listening, start the local agent.
 import os from "node:os";
-import path from "node:path";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
 import { bootstrapAuth, readAdminKey } from "../auth/bootstrap.ts";
@@ -91,7 +90,7 @@ export async function startServer(): Promise<void> {
           bundle: config.agentBundle,
           apiUrl: url,
           apiKey: await issueLocalAgentKey(handle.prisma),
-          workDir: path.join(config.home, "agent"),
+          home: config.home,
           graceMs: LOCAL_AGENT_GRACE_MS,
         });
       }

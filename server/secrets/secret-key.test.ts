@@ -70,12 +70,17 @@ describe("the secret key", () => {
   });
 
   it("never reaches the local agent (and so its tasks) through the environment", () => {
-    const env = localAgentEnvironment("pb_agent", {
+    const env = localAgentEnvironment({
       ...process.env,
+      PIPEBOOK_API_KEY: "pb_someone_elses",
+      PIPEBOOK_HOME: "/srv/pipebook",
       PIPEBOOK_SECRET_KEY: crypto.randomBytes(32).toString("hex"),
       PATH: "/usr/bin",
     });
     expect(env.PIPEBOOK_SECRET_KEY).toBeUndefined();
+    // Nor the agent's key (it arrives on a pipe) nor where the data folder is.
+    expect(env.PIPEBOOK_API_KEY).toBeUndefined();
+    expect(env.PIPEBOOK_HOME).toBeUndefined();
     expect(env.PATH).toBe("/usr/bin");
   });
 });

@@ -1,9 +1,14 @@
 // `npm start` runs one agent next to the server (queue "default"), so a run created through the
 // API executes with no further setup. It is the same single-file agent a remote VM downloads,
 // run as a child process: tasks never run inside the server. If it dies, it is started again.
+// Its key arrives on an inherited pipe (fd 3), so it is on no command line and in no environment;
+// its work folder is a private temporary folder outside the data folder, which its tasks cannot
+// see (the agent hides it with --hide, see agent/isolation/).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import type { Writable } from "node:stream";
 import readline from "node:readline";
 import { localAgentEnvironment } from "../config.ts";
 import { log } from "../log.ts";
@@ -12,7 +17,8 @@ export type LocalAgentOptions = {
   bundle: string;
   apiUrl: string;
   apiKey: string;
-  workDir: string;
+  /** The server's data folder: out of sight for tasks. */
+  home: string;
   /** How long a stopping agent may take to finish its runs before it is killed. */
   graceMs: number;
 };
@@ -30,7 +36,7 @@ export function startLocalAgent(options: LocalAgentOptions) {
       );
       return;
     }
-    const env = localAgentEnvironment(options.apiKey);
+    const env = localAgentEnvironment();
     const started = Date.now();
     child = spawn(
       process.execPath,
@@ -43,13 +49,21 @@ export function startLocalAgent(options: LocalAgentOptions) {
         "default",
         "--name",
         "local",
+        "--api-key-file",
+        "/dev/fd/3",
+        "--hide",
+        path.resolve(options.home),
         "--work-dir",
-        options.workDir,
+        workDir,
         "--grace-period",
         String(Math.floor(options.graceMs / 1000)),
       ],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
+      { env, stdio: ["ignore", "pipe", "pipe", "pipe"] },
     );
+    const keyPipe = child.stdio[3] as Writable;
+    // The agent may die before reading it; that shows in its exit, not as an unhandled error.
+    keyPipe.on("error", () => undefined);
+    keyPipe.end(options.apiKey);
     for (const stream of [child.stdout!, child.stderr!]) {
       readline
         .createInterface({ input: stream })
@@ -67,7 +81,9 @@ export function startLocalAgent(options: LocalAgentOptions) {
     });
   }
 
-  fs.mkdirSync(path.resolve(options.workDir), { recursive: true });
+  // mkdtemp makes it 0700: other users of the host cannot read the runs' files either.
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-local-agent-"));
+  const removeWorkDir = () => fs.rmSync(workDir, { recursive: true, force: true });
   launch();
 
   return {
@@ -76,17 +92,20 @@ export function startLocalAgent(options: LocalAgentOptions) {
       stopping = true;
       clearTimeout(restartTimer);
       const running = child;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-      running.kill("SIGTERM");
-      const timer = setTimeout(() => running.kill("SIGKILL"), options.graceMs + 2_000);
-      await exited;
-      clearTimeout(timer);
+      if (running && running.exitCode === null) {
+        const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+        running.kill("SIGTERM");
+        const timer = setTimeout(() => running.kill("SIGKILL"), options.graceMs + 2_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      removeWorkDir();
     },
     /** For an exit that cannot wait (a second signal): kill it now. */
     kill() {
       stopping = true;
       child?.kill("SIGKILL");
+      removeWorkDir();
     },
   };
 }

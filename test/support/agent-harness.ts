@@ -12,28 +12,34 @@ import { executeFlowRun, type FlowEnd } from "../../agent/executor/run-flow.ts";
 import type { TaskContextLookup } from "../../agent/executor/task-context.ts";
 import { installKernelFiles, type KernelFiles } from "../../agent/kernels/kernel-files.ts";
 import { KernelPool } from "../../agent/kernels/kernel-pool.ts";
+import { NO_SANDBOX, type Sandbox } from "../../agent/isolation/sandbox.ts";
+import { prepareRunFolders } from "../../agent/runners/run-folders.ts";
 import { compileTasks } from "../../server/flows/compile-tasks.ts";
 
 export type Kernels = {
   pool: KernelPool;
   files: KernelFiles;
   workDir: string;
+  sandbox: Sandbox;
   close(): Promise<void>;
 };
 
-export function startKernels(): Kernels {
+/** `sandbox` makes one from the work folder (e.g. `(dir) => bwrapSandbox("bwrap", [dir])`). */
+export function startKernels(options: { sandbox?: (workDir: string) => Sandbox } = {}): Kernels {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-agent-test-"));
   const files = installKernelFiles(path.join(workDir, "kernels"));
+  const sandbox = options.sandbox?.(workDir) ?? NO_SANDBOX;
   const pool = new KernelPool(files, {
     python: "python3",
     node: process.execPath,
     env: process.env,
-    cwd: workDir,
+    sandbox,
   });
   return {
     pool,
     files,
     workDir,
+    sandbox,
     async close() {
       await pool.close();
       fs.rmSync(workDir, { recursive: true, force: true });
@@ -78,10 +84,9 @@ export async function execute(
     cache?: Map<string, unknown>;
     taskContext?: TaskContextLookup;
   } = {},
-): Promise<{ end: FlowEnd; events: ReportEvent[] }> {
+): Promise<{ end: FlowEnd; events: ReportEvent[]; cwd: string }> {
   const events: ReportEvent[] = [];
-  const cwd = path.join(kernels.workDir, "runs", run.flowRunId);
-  fs.mkdirSync(cwd, { recursive: true });
+  const folders = prepareRunFolders(kernels.workDir, run, kernels.files);
   const end = await executeFlowRun({
     run,
     sink: { push: (e) => events.push(e) },
@@ -89,13 +94,14 @@ export async function execute(
     cacheLookup: async (key) =>
       options.cache?.has(key) ? { hit: true, result: options.cache.get(key) } : { hit: false },
     pool: kernels.pool,
-    files: kernels.files,
-    cwd,
+    folders,
+    sandbox: kernels.sandbox,
     env: process.env,
     taskConcurrency: options.taskConcurrency ?? 4,
     taskContext: options.taskContext,
   });
-  return { end, events };
+  // The run's folder is kept (a real agent removes it) for the test to look into.
+  return { end, events, cwd: folders.cwd };
 }
 
 /** The task state changes of `events`, as "task:State" strings in order. */

@@ -1,9 +1,10 @@
 "use client";
 // The deployments page: each deployment with its flow (opens the editor), its runs (the runs
-// page filtered to it), its last run, and Run (the editor's run dialog, on this deployment).
+// page filtered to it), its last run, its schedules (a dialog), and Run (the editor's run
+// dialog, on this deployment).
 import { useCan } from "@/app/_lib/viewer";
 import { useQuery } from "@tanstack/react-query";
-import { Play } from "lucide-react";
+import { CalendarClock, Play } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -14,6 +15,7 @@ import { StateBadge } from "@/app/_components/state-badge";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { runsHref } from "../runs/runs-url";
+import { SchedulesDialog } from "./schedules-dialog";
 
 export function DeploymentsList() {
   const trpc = useTRPC();
@@ -25,6 +27,7 @@ export function DeploymentsList() {
     refetchInterval: 3_000,
   });
   const [running, setRunning] = useState<{ flow: string; id: string } | null>(null);
+  const [scheduling, setScheduling] = useState<{ id: string; label: string } | null>(null);
   const canOperate = useCan("operate");
   return (
     <>
@@ -86,6 +89,14 @@ export function DeploymentsList() {
                     >
                       Run history
                     </Link>
+                    <button
+                      type="button"
+                      className={`${buttonClass()} mr-2`}
+                      onClick={() => setScheduling({ id: d.id, label: `${d.flow}/${d.name}` })}
+                    >
+                      <CalendarClock className="size-3.5" aria-hidden />
+                      Schedules
+                    </button>
                     {canOperate ? (
                       <button
                         type="button"
@@ -103,6 +114,7 @@ export function DeploymentsList() {
           </DataTable>
         )}
       </QueryView>
+      <SchedulesDialog deployment={scheduling} onClose={() => setScheduling(null)} />
       <RunDialog
         open={running !== null}
         flow={running?.flow ?? ""}
