@@ -4,6 +4,7 @@ import type { AuditAction } from "../../contract/api-v1/audit.ts";
 import { SYSTEM_ACTOR } from "../../server/audit/actor.ts";
 import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
+import { createSchedule } from "../../server/schedules/save-schedule.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -57,6 +58,18 @@ const newSecretName = async (): Promise<Made> => ({
 const newVariableName = async (): Promise<Made> => ({
   variable: `v_${uniqueName("v").replace("-", "_")}`,
 });
+const EVERY_HOUR = { interval: "1h" };
+const schedule = async (db: Db): Promise<Made> => {
+  const made = await deployment(db);
+  const { id } = await createSchedule(db, made.deployment!, {
+    ...EVERY_HOUR,
+    active: true,
+    parameters: {},
+    timezone: "UTC",
+  });
+  return { ...made, schedule: id };
+};
+
 /** `key` is filled in by the test: a key of the calling user, to revoke. */
 const ownKey = async (): Promise<Made> => ({ key: "" });
 
@@ -138,6 +151,33 @@ export const REST_CASES: Record<string, RestCase> = {
     path: (m) => `/api/v1/variables/${m.variable}`,
     body: () => ({ value: "eu-west-1" }),
   },
+  "POST /api/v1/deployments/:id/schedules": {
+    action: "schedule.create",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/schedules`,
+    body: () => EVERY_HOUR,
+  },
+  "PUT /api/v1/schedules/:id": {
+    action: "schedule.update",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}`,
+    body: () => ({ interval: "2h" }),
+  },
+  "POST /api/v1/schedules/:id/pause": {
+    action: "schedule.pause",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}/pause`,
+  },
+  "POST /api/v1/schedules/:id/resume": {
+    action: "schedule.resume",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}/resume`,
+  },
+  "DELETE /api/v1/schedules/:id": {
+    action: "schedule.delete",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -213,6 +253,26 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "variable.set",
     setup: newVariableName,
     input: (m) => ({ name: m.variable, value: 2 }),
+  },
+  "schedules.create": {
+    action: "schedule.create",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment, schedule: EVERY_HOUR }),
+  },
+  "schedules.update": {
+    action: "schedule.update",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule, schedule: { cron: "0 * * * *" } }),
+  },
+  "schedules.setActive": {
+    action: "schedule.pause",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule, active: false }),
+  },
+  "schedules.remove": {
+    action: "schedule.delete",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule }),
   },
   "variables.remove": {
     action: "variable.delete",
