@@ -23,6 +23,7 @@ const API_SPECS = [
   "queues-agents.spec.ts",
   "logs.spec.ts",
   "flow-runs-list.spec.ts",
+  "audit.spec.ts",
   "schedules.spec.ts",
 ];
 
@@ -83,6 +84,7 @@ export default defineConfig({
         "security.spec.ts",
         "xss.spec.ts",
         "accounts.spec.ts",
+        "audit.spec.ts",
         "schedules-studio.spec.ts",
       ],
       grepInvert: /@api/,

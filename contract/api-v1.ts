@@ -11,4 +11,5 @@ export * from "./api-v1/queues.ts";
 export * from "./api-v1/api-keys.ts";
 export * from "./api-v1/secrets.ts";
 export * from "./api-v1/users.ts";
+export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";

@@ -436,7 +436,7 @@ test("the run page: header, graph, timeline, each task's panel, and the logs sea
   await expectInert(page, watched, "an opened traceback");
 });
 
-test("work queues and their preview, agents, and API keys show the payloads as text", async ({
+test("work queues and their preview, agents, API keys and the audit log show the payloads as text", async ({
   page,
 }) => {
   const watched = await watchedPage(page);
@@ -471,6 +471,12 @@ test("work queues and their preview, agents, and API keys show the payloads as t
     page.locator("tr[data-key] td").getByText(IMG, { exact: true }).first(),
   ).toBeVisible();
   await expectInert(page, watched, "API keys");
+
+  // The audit log names that key (and everything else the seed changed) as text too.
+  await page.goto("/audit");
+  const made = page.locator('tr[data-action="apiKey.create"]').filter({ hasText: IMG });
+  await expect(made.first()).toBeVisible();
+  await expectInert(page, watched, "Audit log");
 });
 
 test("payloads in the address (paths and filters) are shown as text", async ({ page }) => {

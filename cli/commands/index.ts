@@ -1,6 +1,7 @@
 // Every command of `npx pipebook`, in the order `pipebook --help` lists them.
 import type { Command } from "../command.ts";
 import { agentLsCommand } from "./agent-ls.ts";
+import { auditCommand } from "./audit.ts";
 import { cancelCommand } from "./cancel.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
@@ -74,4 +75,5 @@ export const COMMANDS: readonly Command[] = [
   varGetCommand,
   varLsCommand,
   varRmCommand,
+  auditCommand,
 ];

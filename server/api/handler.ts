@@ -10,6 +10,7 @@ import { principalFromHeaders, type Principal } from "../auth/principal.ts";
 import { requirePermission, type Permission } from "../auth/permissions.ts";
 import { requireAgentCaller } from "../agents/agent-access.ts";
 import { refuseUnstorable } from "../db/refuse-unstorable.ts";
+import { actorOf, type Actor } from "../audit/actor.ts";
 import { limitedBody } from "./body-limit.ts";
 import { describeRequestIssues, errorResponse } from "./respond.ts";
 
@@ -25,6 +26,8 @@ export type RouteContext<P, Q, B> = {
   db: Db;
   config: Config;
   principal: Principal;
+  /** The caller as the audit log names them (server/audit/). */
+  actor: Actor;
   params: P;
   query: Q;
   body: B;
@@ -44,6 +47,7 @@ export const API_TAGS = {
   "Agent protocol": "What agents call (agent keys may call only these)",
   "Secrets and variables":
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
+  "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
   Server: "Health and this document",
 } as const;
@@ -121,7 +125,9 @@ export function route<P, Q, B>(
       refuseUnknownQuery(rawQuery, spec.query);
       const query = spec.query ? parse(spec.query, rawQuery, "query") : ({} as Q);
       const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as B);
-      return await handler({ request, db, config: getConfig(), principal, params, query, body });
+      const actor = actorOf(principal);
+      const config = getConfig();
+      return await handler({ request, db, config, principal, actor, params, query, body });
     } catch (error) {
       return errorResponse(error);
     }

@@ -35,6 +35,7 @@ import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
 import { getAgents } from "./v1/agents-admin.ts";
 import { getApiKeys, postApiKey, postRevokeApiKey } from "./v1/api-keys.ts";
+import { getAuditEvents } from "./v1/audit.ts";
 import {
   getInvites,
   getUsers,
@@ -145,6 +146,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/variables/:name/history", getVariableHistoryRoute],
   ["PUT", "/api/v1/variables/:name", putVariable],
   ["DELETE", "/api/v1/variables/:name", deleteVariableRoute],
+  ["GET", "/api/v1/audit-events", getAuditEvents],
   ["POST", "/api/v1/schedules/preview", postSchedulePreview],
   ["GET", "/api/v1/deployments/:id/schedules", getDeploymentSchedules],
   ["POST", "/api/v1/deployments/:id/schedules", postDeploymentSchedule],

@@ -72,6 +72,7 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/variables/:name/history": "read",
   "PUT /api/v1/variables/:name": "edit",
   "DELETE /api/v1/variables/:name": "edit",
+  "GET /api/v1/audit-events": "admin",
   "POST /api/v1/schedules/preview": "read",
   "GET /api/v1/deployments/:id/schedules": "read",
   "POST /api/v1/deployments/:id/schedules": "edit",
@@ -140,6 +141,7 @@ const PROCEDURES: Record<string, Permission> = {
   "dashboard.recentFailures": "read",
   "dashboard.lateRuns": "read",
   "dashboard.slowestFlows": "read",
+  "audit.list": "admin",
 };
 
 const allowed = (access: Access, role: Role | "agent-key"): boolean => {

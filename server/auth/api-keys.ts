@@ -14,6 +14,8 @@ import { publish } from "../events/bus.ts";
 import { hasPermission, requirePermission, roleRank } from "./permissions.ts";
 import { forgetApiKeys, type Principal } from "./principal.ts";
 import { generateApiKey, hashSecret, keyPrefix } from "./secrets.ts";
+import { actorOf } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -81,21 +83,37 @@ export async function createApiKey(
     );
   }
   const key = generateApiKey();
-  const row = await db.apiKey.create({
-    data: {
-      name: request.name,
-      kind: request.kind,
-      // A key made through a key with its own lower role keeps that limit.
-      role: request.role ?? principal.keyRole,
-      queues: [...new Set(request.queues)],
-      prefix: keyPrefix(key),
-      hash: hashSecret(key),
-      userId: principal.userId,
-      expiresAt: request.expiresInDays
-        ? new Date(Date.now() + request.expiresInDays * DAY_MS)
-        : null,
-    },
-    select: SELECT,
+  const row = await db.$transaction(async (tx) => {
+    const row = await tx.apiKey.create({
+      data: {
+        name: request.name,
+        kind: request.kind,
+        // A key made through a key with its own lower role keeps that limit.
+        role: request.role ?? principal.keyRole,
+        queues: [...new Set(request.queues)],
+        prefix: keyPrefix(key),
+        hash: hashSecret(key),
+        userId: principal.userId,
+        expiresAt: request.expiresInDays
+          ? new Date(Date.now() + request.expiresInDays * DAY_MS)
+          : null,
+      },
+      select: SELECT,
+    });
+    // What kind of key and what it may do; never the key.
+    await audit(
+      tx,
+      actorOf(principal),
+      "apiKey.create",
+      { type: "apiKey", id: row.id, name: row.name },
+      {
+        kind: row.kind,
+        role: row.role,
+        queues: row.queues,
+        expiresAt: row.expiresAt?.toISOString() ?? null,
+      },
+    );
+    return row;
   });
   return { apiKey: view(row), key };
 }
@@ -121,14 +139,19 @@ export async function revokeApiKey(db: Db, principal: Principal, id: string): Pr
   const mayRevoke =
     found && (found.userId === principal.userId || hasPermission(principal.role, "admin"));
   if (!found || !mayRevoke) throw new NotFoundError("API key", id);
-  const [row] = await db.$transaction([
-    db.apiKey.update({
+  const row = await db.$transaction(async (tx) => {
+    const row = await tx.apiKey.update({
       where: { id },
       data: { revokedAt: found.revokedAt ?? new Date() },
       select: SELECT,
-    }),
-    db.session.deleteMany({ where: { apiKeyId: id } }),
-  ]);
+    });
+    await tx.session.deleteMany({ where: { apiKeyId: id } });
+    if (!found.revokedAt) {
+      const target = { type: "apiKey", id, name: row.name } as const;
+      await audit(tx, actorOf(principal), "apiKey.revoke", target, { owner: row.user.name });
+    }
+    return row;
+  });
   forgetApiKeys();
   publish("key-revoked", id);
   return view(row);

@@ -17,6 +17,8 @@ import { checkDeclaredNamesExist } from "../secrets/check-declared.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import { forgetDeployments } from "./deployment-cache.ts";
 import { getDeployment } from "./get-deployment.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchema>;
 
@@ -28,9 +30,9 @@ export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchem
 export async function deploy(
   db: Db,
   input: CreateDeploymentInput,
-  options: { leaseMs: number },
+  options: { leaseMs: number; actor?: Actor },
 ): Promise<CreateDeploymentResponse> {
-  const { id, created } = await createDeployment(db, input);
+  const { id, created } = await createDeployment(db, input, options.actor);
   const deployment = await getDeployment(db, id);
   const warnings = await agentCoverageWarnings(db, {
     queue: deployment.workQueue,
@@ -43,12 +45,17 @@ export async function deploy(
 export async function createDeployment(
   db: Db,
   input: CreateDeploymentInput,
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<{ id: string; created: boolean }> {
   const flow = await db.flow.findUnique({
     where: { name: input.flow },
     select: {
       id: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, spec: true } },
+      versions: {
+        orderBy: { version: "desc" },
+        take: 1,
+        select: { id: true, version: true, spec: true },
+      },
     },
   });
   const version = flow?.versions[0];
@@ -87,8 +94,16 @@ export async function createDeployment(
           where: { flowId_name: { flowId: flow.id, name: input.name } },
           select: { id: true },
         });
+        const details = {
+          flow: input.flow,
+          version: version.version,
+          workQueue: queue.name,
+          runner: input.runner,
+        };
+        const target = { type: "deployment", name: `${input.flow}/${input.name}` } as const;
         if (existing) {
           await tx.deployment.update({ where: { id: existing.id }, data });
+          await audit(tx, actor, "deployment.update", { ...target, id: existing.id }, details);
           forgetDeployments(db, existing.id);
           return { id: existing.id, created: false };
         }
@@ -96,6 +111,7 @@ export async function createDeployment(
           data: { ...data, flowId: flow.id, name: input.name },
           select: { id: true },
         });
+        await audit(tx, actor, "deployment.create", { ...target, id: created.id }, details);
         return { id: created.id, created: true };
       });
     } catch (error) {

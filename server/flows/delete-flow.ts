@@ -3,12 +3,18 @@ import type { Db } from "../db/client.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { forgetDeployments } from "../deployments/deployment-cache.ts";
 import { ACTIVE_FLOW_RUN_STATES } from "../runs/state-machine/sql.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 /**
  * Deletes a flow with its versions, deployments and runs. Refused while a run of it is active:
  * an agent is executing it, and pulling the rows from under it would lose its logs.
  */
-export async function deleteFlow(db: Db, name: string): Promise<{ id: string }> {
+export async function deleteFlow(
+  db: Db,
+  name: string,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<{ id: string }> {
   const deleted = await db.$transaction(async (tx) => {
     const flow = await tx.flow.findUnique({ where: { name }, select: { id: true } });
     if (!flow) throw new NotFoundError("flow", name);
@@ -22,6 +28,7 @@ export async function deleteFlow(db: Db, name: string): Promise<{ id: string }> 
       );
     }
     await tx.flow.delete({ where: { id: flow.id } });
+    await audit(tx, actor, "flow.delete", { type: "flow", id: flow.id, name });
     return { id: flow.id };
   });
   forgetDeployments(db);

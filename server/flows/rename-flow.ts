@@ -8,10 +8,12 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 export async function renameFlow(
   db: Db,
-  input: { name: string; newName: string; userId?: string | null },
+  input: { name: string; newName: string; actor?: Actor },
 ): Promise<{ id: string; name: string; version: number }> {
   if (!FLOW_NAME_PATTERN.test(input.newName) || input.newName.length > 100) {
     throw new PipebookError(
@@ -49,10 +51,17 @@ export async function renameFlow(
           contentHash: contentHash(spec),
           spec: toJson(spec),
           compiled: latest.compiled ?? {},
-          createdById: input.userId ?? null,
+          createdById: input.actor?.userId ?? null,
         },
         select: { version: true },
       });
+      await audit(
+        tx,
+        input.actor ?? SYSTEM_ACTOR,
+        "flow.rename",
+        { type: "flow", id: flow.id, name: input.newName },
+        { from: input.name, version: created.version },
+      );
       return { id: flow.id, name: input.newName, version: created.version };
     });
   } catch (error) {

@@ -15,6 +15,8 @@ import { toJson } from "../db/json.ts";
 import { compileTasks } from "./compile-tasks.ts";
 import { contentHash } from "../../contract/content-hash.ts";
 import { getConfig } from "../config.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 export type SavedFlow = {
   id: string;
@@ -27,8 +29,9 @@ export type SavedFlow = {
 
 export async function saveFlow(
   db: Db,
-  input: { check: FlowCheck; userId?: string | null },
+  input: { check: FlowCheck; actor?: Actor },
 ): Promise<SavedFlow> {
+  const actor = input.actor ?? SYSTEM_ACTOR;
   const { flow, locator } = input.check;
   // Code problems are reported together with the rest (a cycle and a syntax error at once),
   // whenever the structure is sound enough to compile.
@@ -72,10 +75,17 @@ export async function saveFlow(
             contentHash: hash,
             spec: toJson(flow),
             compiled: toJson(compiled.compiled),
-            createdById: input.userId ?? null,
+            createdById: actor.userId,
           },
           select: { id: true, version: true },
         });
+        await audit(
+          tx,
+          actor,
+          latest ? "flow.update" : "flow.create",
+          { type: "flow", id: row.id, name: flow.name },
+          { version: version.version },
+        );
         await tx.flow.update({
           where: { id: row.id },
           data: { description: flow.description, updatedAt: new Date() },
@@ -98,7 +108,7 @@ export async function saveFlow(
 /** Imports a flow file's text (JSON or YAML): parse, validate, compile, save. */
 export async function importFlowFile(
   db: Db,
-  input: { text: string; format: FlowFileFormat; userId?: string | null },
+  input: { text: string; format: FlowFileFormat; actor?: Actor },
 ): Promise<SavedFlow> {
-  return saveFlow(db, { check: checkFlowFileText(input.text, input.format), userId: input.userId });
+  return saveFlow(db, { check: checkFlowFileText(input.text, input.format), actor: input.actor });
 }

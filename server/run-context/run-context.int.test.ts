@@ -27,9 +27,9 @@ const value = () => `sv-${crypto.randomBytes(12).toString("base64url")}`;
 async function claimedRun() {
   const names = { a: `A_${hex()}`, b: `B_${hex()}`, region: `REGION_${hex()}` };
   const values = { a: value(), b: value() };
-  await setSecret(test.db, getSecretKey(), { name: names.a, value: values.a, userId: null });
-  await setSecret(test.db, getSecretKey(), { name: names.b, value: values.b, userId: null });
-  await setVariable(test.db, { name: names.region, value: { name: "eu" }, userId: null });
+  await setSecret(test.db, getSecretKey(), { name: names.a, value: values.a });
+  await setSecret(test.db, getSecretKey(), { name: names.b, value: values.b });
+  await setVariable(test.db, { name: names.region, value: { name: "eu" } });
   const queue = uniqueName("q");
   const { deploymentId } = await seedDeployment(
     test.db,
@@ -236,7 +236,7 @@ describe("reports of a run that declared secrets", () => {
       ],
     });
     const changed = value();
-    await setSecret(test.db, getSecretKey(), { name: names.a, value: changed, userId: null });
+    await setSecret(test.db, getSecretKey(), { name: names.a, value: changed });
     await send(run, {
       logs: [
         {

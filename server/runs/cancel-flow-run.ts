@@ -3,17 +3,23 @@
 // heartbeat, kills the task processes and confirms Cancelled (or the lease expiry forces it).
 import type { FlowRunState } from "../../contract/run-states.ts";
 import { assertNever } from "../../contract/run-states.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { transitionFlowRun, transitionTaskRuns } from "./state-machine/index.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 export async function cancelFlowRun(
   db: Db,
   id: string,
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<{ id: string; state: FlowRunState }> {
   if (!isUuid(id)) throw new NotFoundError("flow run", id);
+  // Only the call that moves the run records it: a second cancel changes nothing.
+  const recordCancel = (tx: Tx, from: FlowRunState) =>
+    audit(tx, actor, "run.cancel", { type: "flowRun", id }, { from });
   // Each pass reads the state and tries the transition it calls for; losing a race to another
   // writer (the agent claiming or finishing the run) just means reading again.
   for (let pass = 0; pass < 5; pass++) {
@@ -35,6 +41,7 @@ export async function cancelFlowRun(
             to: "Cancelled",
             message: "The flow run was cancelled",
           });
+          await recordCancel(tx, "Scheduled");
           return true;
         });
         if (cancelled) {
@@ -47,11 +54,15 @@ export async function cancelFlowRun(
       case "Pending":
       case "Running": {
         const holder = await db.flowRun.findUnique({ where: { id }, select: { agentId: true } });
-        const from = await transitionFlowRun(db, {
-          id,
-          from: ["Pending", "Running"],
-          to: "Cancelling",
-          message: "Cancel requested; waiting for the agent to stop the tasks",
+        const from = await db.$transaction(async (tx) => {
+          const moved = await transitionFlowRun(tx, {
+            id,
+            from: ["Pending", "Running"],
+            to: "Cancelling",
+            message: "Cancel requested; waiting for the agent to stop the tasks",
+          });
+          if (moved) await recordCancel(tx, moved);
+          return moved;
         });
         if (from) {
           publish("run-changed", id);

@@ -19,6 +19,8 @@ import { textArray } from "./state-machine/sql.ts";
 import { planCellRun } from "./plan-cell-run.ts";
 import { reuseResults } from "./replay/reuse-results.ts";
 import { sameTask } from "./replay/task-changes.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 
 export type CellRunInput = {
   flow: string;
@@ -26,7 +28,7 @@ export type CellRunInput = {
   version: number;
   task: string;
   parameters?: Record<string, unknown>;
-  userId?: string | null;
+  actor?: Actor;
 };
 
 export type CreatedCellRun = {
@@ -123,9 +125,16 @@ export async function createCellRun(db: Db, input: CellRunInput): Promise<Create
         parameters: toJson(parameters),
         maxRetries: 0,
         scheduledAt: new Date(),
-        createdById: input.userId ?? null,
+        createdById: input.actor?.userId ?? null,
       },
       names,
+    );
+    await audit(
+      tx,
+      input.actor ?? SYSTEM_ACTOR,
+      "run.cell",
+      { type: "flowRun", id: run.id, name: `${input.flow}:${input.task}` },
+      { flow: input.flow, version: input.version, task: input.task },
     );
     await reuseResults(
       tx,

@@ -2,7 +2,7 @@
 // validated strictly against the version's schema (defaults filled in). The run starts
 // Scheduled with one Pending task run per task, in the flow's topological order — or, when an
 // agent of its queue is waiting in this process, already claimed by it (see waiting-claims.ts).
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
@@ -11,11 +11,14 @@ import { checkParameters } from "../parameters/check-parameters.ts";
 import { takeWaiter } from "../agents/waiting-claims.ts";
 import { deploymentForRun } from "../deployments/deployment-cache.ts";
 import { insertClaimedFlowRun, insertScheduledFlowRun } from "./state-machine/index.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit, type AuditDetails } from "../audit/record.ts";
 
 export type CreateFlowRunInput = {
   deploymentId: string;
   parameters: Record<string, unknown>;
-  userId?: string | null;
+  /** Who triggered it (the server itself for a schedule or a test's seed). */
+  actor?: Actor;
   scheduledAt?: Date;
   /** The lease a waiting agent gets when the run is handed straight to it. */
   leaseMs: number;
@@ -35,6 +38,11 @@ export async function createFlowRun(
     { context: `for a run of deployment "${deployment.name}"` },
   );
   const scheduledAt = input.scheduledAt ?? new Date();
+  const actor = input.actor ?? SYSTEM_ACTOR;
+  const details: AuditDetails = {
+    deploymentId: deployment.id,
+    parameters: Object.keys(input.parameters),
+  };
   const run = {
     flowId: deployment.flowId,
     flowVersionId: deployment.flowVersionId,
@@ -44,8 +52,10 @@ export async function createFlowRun(
     parameters: toJson(parameters),
     maxRetries: deployment.retries,
     scheduledAt,
-    createdById: input.userId ?? null,
+    createdById: actor.userId,
   };
+  const recordRun = (tx: Tx, id: string) =>
+    audit(tx, actor, "run.create", { type: "flowRun", id, name: deployment.name }, details);
   const taskNames = version.executable.map((t) => t.name);
 
   const queue = deployment.workQueue;
@@ -55,12 +65,16 @@ export async function createFlowRun(
       : undefined;
   if (waiter) {
     try {
-      const claimed = await insertClaimedFlowRun(db, run, taskNames, {
-        agentId: waiter.agentId,
-        leaseMs: input.leaseMs,
-        deploymentName: deployment.name,
-        runner: deployment.runner,
-        image: deployment.image,
+      const claimed = await db.$transaction(async (tx) => {
+        const row = await insertClaimedFlowRun(tx, run, taskNames, {
+          agentId: waiter.agentId,
+          leaseMs: input.leaseMs,
+          deploymentName: deployment.name,
+          runner: deployment.runner,
+          image: deployment.image,
+        });
+        await recordRun(tx, row.id);
+        return row;
       });
       waiter.deliver({ rows: [claimed] });
       return { id: claimed.id, state: "Pending" };
@@ -69,7 +83,11 @@ export async function createFlowRun(
       throw error;
     }
   }
-  const created = await insertScheduledFlowRun(db, run, taskNames);
+  const created = await db.$transaction(async (tx) => {
+    const row = await insertScheduledFlowRun(tx, run, taskNames);
+    await recordRun(tx, row.id);
+    return row;
+  });
   // Wakes agents long-polling this queue on every replica: the run starts without a polling tick.
   publish("run-queued", queue.name);
   return { id: created.id, state: created.state };

@@ -12,6 +12,11 @@ import { checkParameters } from "../parameters/check-parameters.ts";
 import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
 import { scheduleRule } from "./schedule-rules.ts";
 import { scheduleView } from "./schedule-row.ts";
+import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
+
+/** When the change happens (tests pin it) and who makes it (the audit log names them). */
+type ChangeOptions = { now?: Date; actor?: Actor };
 
 async function checkedColumns(db: Db | Tx, deploymentId: string, input: ScheduleInput, now: Date) {
   scheduleRule(input);
@@ -82,11 +87,40 @@ export async function createSchedule(
   db: Db,
   deploymentId: string,
   input: ScheduleInput,
-  now = new Date(),
+  { now = new Date(), actor = SYSTEM_ACTOR }: ChangeOptions = {},
 ): Promise<ScheduleView> {
   if (!isUuid(deploymentId)) throw new NotFoundError("deployment", deploymentId);
   const data = await checkedColumns(db, deploymentId, input, now);
-  return scheduleView(await db.schedule.create({ data: { deploymentId, ...data } }));
+  const row = await db.$transaction(async (tx) => {
+    const row = await tx.schedule.create({ data: { deploymentId, ...data } });
+    await record(tx, actor, "schedule.create", row);
+    return row;
+  });
+  return scheduleView(row);
+}
+
+function record(
+  tx: Tx,
+  actor: Actor,
+  action: "schedule.create" | "schedule.update" | "schedule.pause" | "schedule.resume",
+  row: {
+    id: string;
+    deploymentId: string;
+    cron: string | null;
+    interval: string | null;
+    rrule: string | null;
+  },
+) {
+  const rule = row.cron ?? row.interval ?? row.rrule;
+  return audit(
+    tx,
+    actor,
+    action,
+    { type: "schedule", id: row.id, name: rule },
+    {
+      deploymentId: row.deploymentId,
+    },
+  );
 }
 
 /** Replaces a schedule's rule, parameters and on/off state. */
@@ -94,17 +128,19 @@ export async function updateSchedule(
   db: Db,
   id: string,
   input: ScheduleInput,
-  now = new Date(),
+  { now = new Date(), actor = SYSTEM_ACTOR }: ChangeOptions = {},
 ): Promise<ScheduleView> {
   const existing = isUuid(id)
     ? await db.schedule.findUnique({ where: { id }, select: { deploymentId: true } })
     : null;
   if (!existing) throw new NotFoundError("schedule", id);
   const data = await checkedColumns(db, existing.deploymentId, input, now);
-  const { row, withdrawn } = await db.$transaction(async (tx) => ({
-    withdrawn: await withdrawUpcomingRuns(tx, id, now),
-    row: await tx.schedule.update({ where: { id }, data }),
-  }));
+  const { row, withdrawn } = await db.$transaction(async (tx) => {
+    const withdrawn = await withdrawUpcomingRuns(tx, id, now);
+    const row = await tx.schedule.update({ where: { id }, data });
+    await record(tx, actor, "schedule.update", row);
+    return { row, withdrawn };
+  });
   announce(withdrawn);
   return scheduleView(row);
 }
@@ -114,27 +150,40 @@ export async function setScheduleActive(
   db: Db,
   id: string,
   active: boolean,
-  now = new Date(),
+  { now = new Date(), actor = SYSTEM_ACTOR }: ChangeOptions = {},
 ): Promise<ScheduleView> {
   const existing = isUuid(id) ? await db.schedule.findUnique({ where: { id } }) : null;
   if (!existing) throw new NotFoundError("schedule", id);
-  const { row, withdrawn } = await db.$transaction(async (tx) => ({
-    withdrawn: active ? [] : await withdrawUpcomingRuns(tx, id, now),
-    row: await tx.schedule.update({
+  const { row, withdrawn } = await db.$transaction(async (tx) => {
+    const withdrawn = active ? [] : await withdrawUpcomingRuns(tx, id, now);
+    const row = await tx.schedule.update({
       where: { id },
       data: active ? { active, scheduledUntil: now, dueAt: now } : { active, dueAt: null },
-    }),
-  }));
+    });
+    await record(tx, actor, active ? "schedule.resume" : "schedule.pause", row);
+    return { row, withdrawn };
+  });
   announce(withdrawn);
   return scheduleView(row);
 }
 
-export async function deleteSchedule(db: Db, id: string, now = new Date()): Promise<void> {
+export async function deleteSchedule(
+  db: Db,
+  id: string,
+  { now = new Date(), actor = SYSTEM_ACTOR }: ChangeOptions = {},
+): Promise<void> {
   const exists = isUuid(id) ? await db.schedule.count({ where: { id } }) : 0;
   if (!exists) throw new NotFoundError("schedule", id);
   const withdrawn = await db.$transaction(async (tx) => {
     const runs = await withdrawUpcomingRuns(tx, id, now);
-    await tx.schedule.delete({ where: { id } });
+    const row = await tx.schedule.delete({ where: { id } });
+    await audit(
+      tx,
+      actor,
+      "schedule.delete",
+      { type: "schedule", id, name: row.cron ?? row.interval ?? row.rrule },
+      { deploymentId: row.deploymentId },
+    );
     return runs;
   });
   announce(withdrawn);

@@ -58,7 +58,7 @@ describe("the scheduler", () => {
       test.db,
       id,
       input({ interval: "2s", parameters: { region: "eu" } }),
-      T0,
+      { now: T0 },
     );
     await scheduleDueRuns(test.db, T0);
     expect(await slots(schedule.id)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
@@ -77,7 +77,9 @@ describe("the scheduler", () => {
     const id = await deployment();
     const schedules = await Promise.all(
       Array.from({ length: 5 }, () =>
-        createSchedule(test.db, id, input({ interval: "1s", parameters: { region: "x" } }), T0),
+        createSchedule(test.db, id, input({ interval: "1s", parameters: { region: "x" } }), {
+          now: T0,
+        }),
       ),
     );
     for (let s = 1; s <= 30; s++) {
@@ -101,7 +103,7 @@ describe("the scheduler", () => {
         test.db,
         id,
         input({ cron: "*/15 * * * *", parameters: { region: "eu" } }),
-        T0,
+        { now: T0 },
       );
       await scheduleDueRuns(test.db, T0);
       expect(await slots(schedule.id)).toEqual([]);
@@ -113,11 +115,11 @@ describe("the scheduler", () => {
 
   it("changing, pausing and removing a schedule withdraws its waiting runs; resuming starts from now", async () => {
     const id = await deployment({ parameters: { region: "us" } });
-    const schedule = await createSchedule(test.db, id, input({ interval: "10s" }), T0);
+    const schedule = await createSchedule(test.db, id, input({ interval: "10s" }), { now: T0 });
     await scheduleDueRuns(test.db, T0);
     expect(await slots(schedule.id)).toHaveLength(10);
 
-    await updateSchedule(test.db, schedule.id, input({ interval: "20s" }), at(5));
+    await updateSchedule(test.db, schedule.id, input({ interval: "20s" }), { now: at(5) });
     expect(await slots(schedule.id)).toEqual([]);
     const withdrawn = { deploymentId: id, state: "Cancelled" as const, scheduleId: null };
     expect(await test.db.flowRun.count({ where: withdrawn })).toBe(10);
@@ -126,7 +128,7 @@ describe("the scheduler", () => {
       20, 40, 60, 80, 100, 120, 140, 160, 180, 200,
     ]);
 
-    await setScheduleActive(test.db, schedule.id, false, at(25));
+    await setScheduleActive(test.db, schedule.id, false, { now: at(25) });
     expect(await slots(schedule.id, "Scheduled")).toEqual([20]);
     await scheduleDueRuns(test.db, at(600));
     expect(await slots(schedule.id, "Scheduled")).toEqual([20]);
@@ -134,11 +136,11 @@ describe("the scheduler", () => {
     expect(paused).toMatchObject({ active: false, nextRunAt: null, description: "every 20s" });
 
     // Resumed at 10:10:00: no catch-up of the paused time.
-    await setScheduleActive(test.db, schedule.id, true, at(600));
+    await setScheduleActive(test.db, schedule.id, true, { now: at(600) });
     await scheduleDueRuns(test.db, at(600));
     expect((await slots(schedule.id, "Scheduled")).slice(0, 3)).toEqual([20, 620, 640]);
 
-    await deleteSchedule(test.db, schedule.id, at(600));
+    await deleteSchedule(test.db, schedule.id, { now: at(600) });
     expect(await test.db.schedule.count({ where: { id: schedule.id } })).toBe(0);
     expect(
       await test.db.flowRun.count({
@@ -149,19 +151,21 @@ describe("the scheduler", () => {
 
   it("refuses a schedule whose runs would miss a required parameter, or of an unknown deployment", async () => {
     const id = await deployment();
-    await expect(createSchedule(test.db, id, input({ cron: "0 * * * *" }), T0)).rejects.toThrow(
-      /region/,
-    );
+    await expect(
+      createSchedule(test.db, id, input({ cron: "0 * * * *" }), { now: T0 }),
+    ).rejects.toThrow(/region/);
     await expect(
       createSchedule(
         test.db,
         "7f1c2c3e-0000-4000-8000-000000000000",
         input({ cron: "0 * * * *" }),
-        T0,
+        { now: T0 },
       ),
     ).rejects.toMatchObject({ code: "not_found" });
     await expect(
-      createSchedule(test.db, id, input({ cron: "0 25 * * *", parameters: { region: "eu" } }), T0),
+      createSchedule(test.db, id, input({ cron: "0 25 * * *", parameters: { region: "eu" } }), {
+        now: T0,
+      }),
     ).rejects.toThrow('schedule.cron: "0 25 * * *" is not a valid cron expression');
   });
 });

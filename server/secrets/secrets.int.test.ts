@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { clearForms, databaseText } from "../../test/support/database-text.ts";
 import { freshDatabase } from "../../test/support/database.ts";
-import { principalOf, seedFlow, uniqueName } from "../../test/support/seed.ts";
+import { actorOf, principalOf, seedFlow, uniqueName } from "../../test/support/seed.ts";
 import { loadConfig } from "../config.ts";
 import { createDeployment } from "../deployments/create-deployment.ts";
 import { appRouter } from "../trpc/root.ts";
@@ -35,13 +35,13 @@ describe("secrets", () => {
     const created = await setSecret(test.db, getSecretKey(), {
       name,
       value: first,
-      userId: alice.id,
+      actor: actorOf(alice),
     });
     expect(created).toMatchObject({ name, created: true, updatedBy: alice.name });
     const replaced = await setSecret(test.db, getSecretKey(), {
       name,
       value: second,
-      userId: bob.id,
+      actor: actorOf(bob),
     });
     expect(replaced).toMatchObject({ name, created: false, updatedBy: bob.name });
     expect(Date.parse(replaced.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
@@ -73,8 +73,8 @@ describe("secrets", () => {
 
   it("a value moved to another secret's row does not decrypt, and says which secret", async () => {
     const [a, b] = [secretName(), secretName()];
-    await setSecret(test.db, getSecretKey(), { name: a, value: secretValue(), userId: null });
-    await setSecret(test.db, getSecretKey(), { name: b, value: secretValue(), userId: null });
+    await setSecret(test.db, getSecretKey(), { name: a, value: secretValue() });
+    await setSecret(test.db, getSecretKey(), { name: b, value: secretValue() });
     const rowA = await test.db.secret.findUniqueOrThrow({ where: { name: a } });
     await test.db.secret.update({ where: { name: b }, data: { ciphertext: rowA.ciphertext } });
     const found = await readSecretValues(test.db, getSecretKey(), [a, b]);
@@ -123,7 +123,7 @@ describe("variables", () => {
   it("keep every version with who set it and when; the same value again changes nothing", async () => {
     const [alice, bob] = [await user(), await user()];
     const name = `V_${crypto.randomBytes(4).toString("hex")}`;
-    const v1 = await setVariable(test.db, { name, value: "eu-west-1", userId: alice.id });
+    const v1 = await setVariable(test.db, { name, value: "eu-west-1", actor: actorOf(alice) });
     expect(v1).toMatchObject({
       name,
       value: "eu-west-1",
@@ -134,17 +134,17 @@ describe("variables", () => {
     const v2 = await setVariable(test.db, {
       name,
       value: { rows: 1000, on: true },
-      userId: bob.id,
+      actor: actorOf(bob),
     });
     expect(v2).toMatchObject({ version: 2, value: { rows: 1000, on: true }, updatedBy: bob.name });
     // The same JSON value, keys in another order: not a change.
     const same = await setVariable(test.db, {
       name,
       value: { on: true, rows: 1000 },
-      userId: alice.id,
+      actor: actorOf(alice),
     });
     expect(same).toMatchObject({ version: 2, changed: false, updatedBy: bob.name });
-    const v3 = await setVariable(test.db, { name, value: "42", userId: alice.id });
+    const v3 = await setVariable(test.db, { name, value: "42", actor: actorOf(alice) });
     expect(v3).toMatchObject({ version: 3, value: "42" });
     expect((await getVariable(test.db, name)).value).toBe("42");
 
@@ -186,8 +186,8 @@ describe("deploying a flow whose tasks declare secrets and variables", () => {
     await expect(deploy()).rejects.toThrow(
       `cannot deploy flow "${flow.name}": task "a" declares secret "${token}", which does not exist; task "a" declares variable "${region}", which does not exist; task "b" declares secret "${token}", which does not exist — set them first`,
     );
-    await setSecret(test.db, getSecretKey(), { name: token, value: secretValue(), userId: null });
-    await setVariable(test.db, { name: region, value: "eu", userId: null });
+    await setSecret(test.db, getSecretKey(), { name: token, value: secretValue() });
+    await setVariable(test.db, { name: region, value: "eu" });
     await expect(deploy()).resolves.toMatchObject({ created: true });
   });
 });

@@ -10,6 +10,7 @@ import { getDb, type Db } from "../db/client.ts";
 import { refuseUnstorable } from "../db/refuse-unstorable.ts";
 import { isPipebookError, PipebookError, type ErrorCode } from "../errors.ts";
 import { log } from "../log.ts";
+import { actorOf } from "../audit/actor.ts";
 
 export type TrpcContext = { db: Db; config: Config; principal: Principal | null };
 
@@ -119,7 +120,7 @@ export function procedure(permission: Permission) {
         throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in to use the studio" });
       }
       requirePermission(ctx.principal, permission);
-      return next({ ctx: { ...ctx, principal: ctx.principal } });
+      return next({ ctx: { ...ctx, principal: ctx.principal, actor: actorOf(ctx.principal) } });
     })
     .use(refuseUnstorableInput);
 }

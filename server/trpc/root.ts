@@ -2,6 +2,7 @@
 import { router } from "./init.ts";
 import { agentsRouter } from "./routers/agents.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { flowsRouter } from "./routers/flows.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   users: usersRouter,
   invites: invitesRouter,
   account: accountRouter,
+  audit: auditRouter,
   schedules: schedulesRouter,
 });
 

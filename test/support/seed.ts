@@ -4,6 +4,7 @@ import { checkFlowFile } from "../../contract/flow-file/parse.ts";
 import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
 import type { Role } from "../../server/auth/permissions.ts";
 import type { Principal } from "../../server/auth/principal.ts";
+import type { Actor } from "../../server/audit/actor.ts";
 import type { Db } from "../../server/db/client.ts";
 import { createDeployment } from "../../server/deployments/create-deployment.ts";
 import { saveFlow } from "../../server/flows/save-flow.ts";
@@ -141,4 +142,9 @@ export function principalOf(
     keyRole: null,
     queues: [],
   };
+}
+
+/** A user as the audit log names them, for services called directly in tests. */
+export function actorOf(user: { id: string; name: string }): Actor {
+  return { userId: user.id, userName: user.name, keyId: null, via: "key" };
 }

@@ -30,8 +30,8 @@ export const postDeployment = route(
       errors: [404],
     },
   },
-  async ({ db, body, config }) =>
-    json(201, await deploy(db, body, { leaseMs: config.agents.leaseMs })),
+  async ({ db, body, config, actor }) =>
+    json(201, await deploy(db, body, { leaseMs: config.agents.leaseMs, actor })),
 );
 
 export const getDeployments = route(
@@ -82,11 +82,11 @@ export const postFlowRun = route(
       errors: [404],
     },
   },
-  async ({ db, params, body, principal, config }) => {
+  async ({ db, params, body, actor, config }) => {
     const run = await createFlowRun(db, {
       deploymentId: params.id,
       parameters: body.parameters,
-      userId: principal.userId,
+      actor,
       leaseMs: config.agents.leaseMs,
     });
     return json(201, { id: run.id, state: run.state });

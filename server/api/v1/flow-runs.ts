@@ -111,5 +111,5 @@ export const postCancelFlowRun = route(
       errors: [404, 409],
     },
   },
-  async ({ db, params }) => json(202, await cancelFlowRun(db, params.id)),
+  async ({ db, params, actor }) => json(202, await cancelFlowRun(db, params.id, actor)),
 );

@@ -45,11 +45,11 @@ export const importFlow = route(
       errors: [400, 413, 415],
     },
   },
-  async ({ request, db, principal }) => {
+  async ({ request, db, actor }) => {
     const text = await readText(request);
     if (!text.trim()) throw new PipebookError("bad_request", "the body is empty: send a flow file");
     const format = formatOf(request.headers.get("content-type"), text);
-    const saved = await importFlowFile(db, { text, format, userId: principal.userId });
+    const saved = await importFlowFile(db, { text, format, actor });
     return json(201, {
       id: saved.id,
       name: saved.name,

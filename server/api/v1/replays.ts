@@ -33,11 +33,8 @@ type ReplayBody = { version: ReplayVersion; parameters?: Record<string, unknown>
 
 const replay =
   (kind: ReplayKind) =>
-  async ({ db, params, body, principal }: RouteContext<{ id: string }, unknown, ReplayBody>) =>
-    json(
-      201,
-      await replayFlowRun(db, { runId: params.id, kind, ...body, userId: principal.userId }),
-    );
+  async ({ db, params, body, actor }: RouteContext<{ id: string }, unknown, ReplayBody>) =>
+    json(201, await replayFlowRun(db, { runId: params.id, kind, ...body, actor }));
 
 export const postRetry = route(
   {

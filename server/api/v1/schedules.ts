@@ -72,7 +72,8 @@ export const postDeploymentSchedule = route(
       errors: [404],
     },
   },
-  async ({ db, params, body }) => json(201, await createSchedule(db, params.id, body)),
+  async ({ db, params, body, actor }) =>
+    json(201, await createSchedule(db, params.id, body, { actor })),
 );
 
 export const putSchedule = route(
@@ -90,7 +91,8 @@ export const putSchedule = route(
       errors: [404],
     },
   },
-  async ({ db, params, body }) => json(200, await updateSchedule(db, params.id, body)),
+  async ({ db, params, body, actor }) =>
+    json(200, await updateSchedule(db, params.id, body, { actor })),
 );
 
 const pauseOrResume = (active: boolean) =>
@@ -108,7 +110,8 @@ const pauseOrResume = (active: boolean) =>
         errors: [404],
       },
     },
-    async ({ db, params }) => json(200, await setScheduleActive(db, params.id, active)),
+    async ({ db, params, actor }) =>
+      json(200, await setScheduleActive(db, params.id, active, { actor })),
   );
 export const postPauseSchedule = pauseOrResume(false);
 export const postResumeSchedule = pauseOrResume(true);
@@ -125,8 +128,8 @@ export const deleteScheduleRoute = route(
       errors: [404],
     },
   },
-  async ({ db, params }) => {
-    await deleteSchedule(db, params.id);
+  async ({ db, params, actor }) => {
+    await deleteSchedule(db, params.id, { actor });
     return new Response(null, { status: 204 });
   },
 );

@@ -64,11 +64,11 @@ export const putSecret = route(
       errors: [],
     },
   },
-  async ({ db, params, body, principal }) => {
+  async ({ db, params, body, actor }) => {
     const secret = await setSecret(db, getSecretKey(), {
       name: params.name,
       value: body.value,
-      userId: principal.userId || null,
+      actor,
     });
     return json(secret.created ? 201 : 200, secret);
   },
@@ -86,8 +86,8 @@ export const deleteSecretRoute = route(
       errors: [404],
     },
   },
-  async ({ db, params }) => {
-    await deleteSecret(db, params.name);
+  async ({ db, params, actor }) => {
+    await deleteSecret(db, params.name, actor);
     return new Response(null, { status: 204 });
   },
 );

@@ -80,13 +80,13 @@ export const putVariable = route(
       errors: [],
     },
   },
-  async ({ db, params, body, principal }) =>
+  async ({ db, params, body, actor }) =>
     json(
       200,
       await setVariable(db, {
         name: params.name,
         value: body.value,
-        userId: principal.userId || null,
+        actor,
       }),
     ),
 );
@@ -103,8 +103,8 @@ export const deleteVariableRoute = route(
       errors: [404],
     },
   },
-  async ({ db, params }) => {
-    await deleteVariable(db, params.name);
+  async ({ db, params, actor }) => {
+    await deleteVariable(db, params.name, actor);
     return new Response(null, { status: 204 });
   },
 );

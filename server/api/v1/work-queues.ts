@@ -96,8 +96,8 @@ const pauseRoute = (paused: boolean) =>
           : "Idempotent. Agents serving the queue claim its due runs at once.",
       },
     },
-    async ({ db, params, config }) => {
-      await setWorkQueuePaused(db, params.name, paused);
+    async ({ db, params, config, actor }) => {
+      await setWorkQueuePaused(db, params.name, paused, actor);
       return json(200, await getWorkQueue(db, params.name, viewOptions(config)));
     },
   );

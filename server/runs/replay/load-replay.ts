@@ -22,7 +22,7 @@ export type ReplayInput = {
 export type LoadedReplay = {
   plan: ReplayPlanView;
   source: { flowId: string; workQueueId: string; queue: string; tags: string[] };
-  deployment: { id: string; retries: number } | null;
+  deployment: { id: string; name: string; retries: number } | null;
   target: { id: string; version: CachedVersion };
   /** Per task run of the replayed run that a reused task copies: its id. */
   sourceTaskRunIds: Map<string, string>;
@@ -47,7 +47,7 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
           tags: true,
           workQueueId: true,
           workQueue: { select: { name: true } },
-          deployment: { select: { id: true, retries: true } },
+          deployment: { select: { id: true, name: true, retries: true } },
           taskRuns: {
             select: {
               id: true,

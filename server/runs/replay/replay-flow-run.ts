@@ -16,12 +16,14 @@ import { publish } from "../../events/bus.ts";
 import { insertScheduledFlowRun } from "../state-machine/index.ts";
 import { loadReplay, type ReplayInput } from "./load-replay.ts";
 import { reuseResults } from "./reuse-results.ts";
+import { SYSTEM_ACTOR, type Actor } from "../../audit/actor.ts";
+import { audit } from "../../audit/record.ts";
 
 export { planReplay, type ReplayInput } from "./load-replay.ts";
 
 export async function replayFlowRun(
   db: Db,
-  input: ReplayInput & { userId?: string | null },
+  input: ReplayInput & { actor?: Actor },
 ): Promise<ReplayView> {
   if (!isUuid(input.runId)) throw new NotFoundError("flow run", input.runId);
   const { id, loaded } = await db.$transaction(async (tx) => {
@@ -43,7 +45,7 @@ export async function replayFlowRun(
         parameters: toJson(plan.parameters),
         maxRetries: loaded.deployment?.retries ?? 0,
         scheduledAt: new Date(),
-        createdById: input.userId ?? null,
+        createdById: input.actor?.userId ?? null,
         parentRunId: plan.replayOf.id,
         replayKind: plan.replayOf.kind,
         replayTask: plan.replayOf.task,
@@ -58,6 +60,13 @@ export async function replayFlowRun(
         sourceTaskRunId: loaded.sourceTaskRunIds.get(r.task)!,
         fromRunId: r.fromRun,
       })),
+    );
+    await audit(
+      tx,
+      input.actor ?? SYSTEM_ACTOR,
+      "run.replay",
+      { type: "flowRun", id: run.id, name: loaded.deployment?.name ?? null },
+      { kind: plan.replayOf.kind, task: plan.replayOf.task, replayOf: plan.replayOf.id },
     );
     return { id: run.id, loaded };
   });

@@ -21,5 +21,7 @@ export const deploymentsRouter = router({
    */
   create: editProcedure
     .input(CreateDeploymentRequestSchema)
-    .mutation(({ ctx, input }) => deploy(ctx.db, input, { leaseMs: ctx.config.agents.leaseMs })),
+    .mutation(({ ctx, input }) =>
+      deploy(ctx.db, input, { leaseMs: ctx.config.agents.leaseMs, actor: ctx.actor }),
+    ),
 });

@@ -34,7 +34,7 @@ export const flowsRouter = router({
   save: editProcedure
     .input(z.object({ flow: z.unknown() }))
     .mutation(({ ctx, input }) =>
-      saveFlow(ctx.db, { check: checkFlowFile(input.flow), userId: ctx.principal.userId }),
+      saveFlow(ctx.db, { check: checkFlowFile(input.flow), actor: ctx.actor }),
     ),
 
   /** "New flow": an empty flow of that name (refused when the name is taken). */
@@ -49,7 +49,7 @@ export const flowsRouter = router({
       }
       return saveFlow(ctx.db, {
         check: checkFlowFile({ name: input.name, description: input.description, tasks: [] }),
-        userId: ctx.principal.userId,
+        actor: ctx.actor,
       });
     }),
 
@@ -59,13 +59,13 @@ export const flowsRouter = router({
       renameFlow(ctx.db, {
         name: input.name,
         newName: input.newName,
-        userId: ctx.principal.userId,
+        actor: ctx.actor,
       }),
     ),
 
   delete: editProcedure
     .input(FlowName)
-    .mutation(({ ctx, input }) => deleteFlow(ctx.db, input.name)),
+    .mutation(({ ctx, input }) => deleteFlow(ctx.db, input.name, ctx.actor)),
 
   import: editProcedure
     .input(z.object({ text: z.string().max(10_000_000), format: Format.optional() }))
@@ -73,7 +73,7 @@ export const flowsRouter = router({
       const format = input.format ?? (input.text.trimStart().startsWith("{") ? "json" : "yaml");
       return saveFlow(ctx.db, {
         check: checkFlowFileText(input.text, format),
-        userId: ctx.principal.userId,
+        actor: ctx.actor,
       });
     }),
 

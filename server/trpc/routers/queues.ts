@@ -23,12 +23,12 @@ export const queuesRouter = router({
     ),
 
   pause: operateProcedure.input(Name).mutation(async ({ ctx, input }) => {
-    await setWorkQueuePaused(ctx.db, input.name, true);
+    await setWorkQueuePaused(ctx.db, input.name, true, ctx.actor);
     return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
   }),
 
   resume: operateProcedure.input(Name).mutation(async ({ ctx, input }) => {
-    await setWorkQueuePaused(ctx.db, input.name, false);
+    await setWorkQueuePaused(ctx.db, input.name, false, ctx.actor);
     return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
   }),
 });

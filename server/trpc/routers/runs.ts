@@ -82,7 +82,7 @@ export const runsRouter = router({
       createFlowRun(ctx.db, {
         deploymentId: input.deploymentId,
         parameters: input.parameters,
-        userId: ctx.principal.userId,
+        actor: ctx.actor,
         leaseMs: ctx.config.agents.leaseMs,
       }),
     ),
@@ -97,13 +97,11 @@ export const runsRouter = router({
         parameters: ParameterValuesSchema.optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      createCellRun(ctx.db, { ...input, userId: ctx.principal.userId }),
-    ),
+    .mutation(({ ctx, input }) => createCellRun(ctx.db, { ...input, actor: ctx.actor })),
 
   cancel: operateProcedure
     .input(RunId)
-    .mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => cancelFlowRun(ctx.db, input.id, ctx.actor)),
 
   /** What a replay would re-run and reuse; creates nothing, refuses as the replay would. */
   replayPlan: readProcedure
@@ -114,6 +112,6 @@ export const runsRouter = router({
   replay: operateProcedure
     .input(Replay)
     .mutation(({ ctx, input }) =>
-      replayFlowRun(ctx.db, { ...input, runId: input.id, userId: ctx.principal.userId }),
+      replayFlowRun(ctx.db, { ...input, runId: input.id, actor: ctx.actor }),
     ),
 });

@@ -25,17 +25,23 @@ export const schedulesRouter = router({
 
   create: editProcedure
     .input(z.object({ deploymentId: Id, schedule: ScheduleInputSchema }))
-    .mutation(({ ctx, input }) => createSchedule(ctx.db, input.deploymentId, input.schedule)),
+    .mutation(({ ctx, input }) =>
+      createSchedule(ctx.db, input.deploymentId, input.schedule, { actor: ctx.actor }),
+    ),
 
   update: editProcedure
     .input(z.object({ id: Id, schedule: ScheduleInputSchema }))
-    .mutation(({ ctx, input }) => updateSchedule(ctx.db, input.id, input.schedule)),
+    .mutation(({ ctx, input }) =>
+      updateSchedule(ctx.db, input.id, input.schedule, { actor: ctx.actor }),
+    ),
 
   setActive: operateProcedure
     .input(z.object({ id: Id, active: z.boolean() }))
-    .mutation(({ ctx, input }) => setScheduleActive(ctx.db, input.id, input.active)),
+    .mutation(({ ctx, input }) =>
+      setScheduleActive(ctx.db, input.id, input.active, { actor: ctx.actor }),
+    ),
 
   remove: editProcedure
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => deleteSchedule(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => deleteSchedule(ctx.db, input.id, { actor: ctx.actor })),
 });

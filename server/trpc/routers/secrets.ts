@@ -19,12 +19,12 @@ export const secretsRouter = router({
   set: editProcedure
     .input(z.object({ name: SecretNameSchema, value: SecretValueSchema }))
     .mutation(({ ctx, input }) =>
-      setSecret(ctx.db, getSecretKey(), { ...input, userId: ctx.principal.userId || null }),
+      setSecret(ctx.db, getSecretKey(), { ...input, actor: ctx.actor }),
     ),
 
   remove: editProcedure
     .input(z.object({ name: SecretNameSchema }))
-    .mutation(({ ctx, input }) => deleteSecret(ctx.db, input.name)),
+    .mutation(({ ctx, input }) => deleteSecret(ctx.db, input.name, ctx.actor)),
 });
 
 export const variablesRouter = router({
@@ -40,11 +40,11 @@ export const variablesRouter = router({
       setVariable(ctx.db, {
         name: input.name,
         value: input.value,
-        userId: ctx.principal.userId || null,
+        actor: ctx.actor,
       }),
     ),
 
   remove: editProcedure
     .input(z.object({ name: VariableNameSchema }))
-    .mutation(({ ctx, input }) => deleteVariable(ctx.db, input.name)),
+    .mutation(({ ctx, input }) => deleteVariable(ctx.db, input.name, ctx.actor)),
 });

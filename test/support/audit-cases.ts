@@ -1,0 +1,286 @@
+// For server/audit/audit.int.test.ts: how to make each state-changing /api/v1 route and tRPC
+// mutation succeed once, from data made fresh for it, and the audit action it must record.
+import type { AuditAction } from "../../contract/api-v1/audit.ts";
+import { SYSTEM_ACTOR } from "../../server/audit/actor.ts";
+import type { Db } from "../../server/db/client.ts";
+import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
+import { createSchedule } from "../../server/schedules/save-schedule.ts";
+import { getSecretKey } from "../../server/secrets/secret-key.ts";
+import { setSecret } from "../../server/secrets/set-secret.ts";
+import { setVariable } from "../../server/variables/set-variable.ts";
+import { seedDeployment, seedFlow, seedRun, seedRunIn, threeTasks, uniqueName } from "./seed.ts";
+
+/** What a case's setup made: ids and names the call fills in. */
+export type Made = Record<string, string>;
+
+export type RestCase = {
+  action: AuditAction;
+  setup?: (db: Db) => Promise<Made>;
+  path: (made: Made) => string;
+  body?: (made: Made) => unknown;
+};
+
+export type TrpcCase = {
+  action: AuditAction;
+  setup?: (db: Db) => Promise<Made>;
+  input: (made: Made) => unknown;
+};
+
+const flow = async (db: Db): Promise<Made> => ({ flow: (await seedFlow(db)).name });
+const deployment = async (db: Db): Promise<Made> => {
+  const { flow, deploymentId } = await seedDeployment(db, threeTasks(), uniqueName("q"));
+  return { flow: flow.name, deployment: deploymentId };
+};
+const scheduledRun = async (db: Db): Promise<Made> => ({ run: (await seedRun(db)).runId });
+const failedRun = async (db: Db): Promise<Made> => {
+  const { deploymentId } = await seedDeployment(db);
+  return { run: await seedRunIn(db, deploymentId, "Failed") };
+};
+const queue = (paused: boolean) => async (db: Db) => {
+  const queue = uniqueName("q");
+  await seedDeployment(db, threeTasks(), queue);
+  if (paused) await setWorkQueuePaused(db, queue, true, SYSTEM_ACTOR);
+  return { queue };
+};
+const secret = async (db: Db): Promise<Made> => {
+  const name = `S_${uniqueName("s").slice(2).toUpperCase().replace("-", "_")}`;
+  await setSecret(db, getSecretKey(), { name, value: "a-secret-value" });
+  return { secret: name };
+};
+const variable = async (db: Db): Promise<Made> => {
+  const name = `v_${uniqueName("v").replace("-", "_")}`;
+  await setVariable(db, { name, value: 1 });
+  return { variable: name };
+};
+const newSecretName = async (): Promise<Made> => ({
+  secret: `S_${uniqueName("s").slice(2).toUpperCase().replace("-", "_")}`,
+});
+const newVariableName = async (): Promise<Made> => ({
+  variable: `v_${uniqueName("v").replace("-", "_")}`,
+});
+const EVERY_HOUR = { interval: "1h" };
+const schedule = async (db: Db): Promise<Made> => {
+  const made = await deployment(db);
+  const { id } = await createSchedule(db, made.deployment!, {
+    ...EVERY_HOUR,
+    active: true,
+    parameters: {},
+    timezone: "UTC",
+  });
+  return { ...made, schedule: id };
+};
+
+/** `key` is filled in by the test: a key of the calling user, to revoke. */
+const ownKey = async (): Promise<Made> => ({ key: "" });
+
+const deploymentBody = (m: Made) => ({ flow: m.flow, name: uniqueName("d"), workQueue: "default" });
+
+export const REST_CASES: Record<string, RestCase> = {
+  "POST /api/v1/flows": {
+    action: "flow.create",
+    path: () => "/api/v1/flows",
+    body: threeTasksBody,
+  },
+  "POST /api/v1/deployments": {
+    action: "deployment.create",
+    setup: flow,
+    path: () => "/api/v1/deployments",
+    body: deploymentBody,
+  },
+  "POST /api/v1/deployments/:id/runs": {
+    action: "run.create",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/runs`,
+    body: () => ({}),
+  },
+  "POST /api/v1/flow-runs/:id/cancel": {
+    action: "run.cancel",
+    setup: scheduledRun,
+    path: (m) => `/api/v1/flow-runs/${m.run}/cancel`,
+  },
+  "POST /api/v1/flow-runs/:id/retry": {
+    action: "run.replay",
+    setup: failedRun,
+    path: (m) => `/api/v1/flow-runs/${m.run}/retry`,
+  },
+  "POST /api/v1/flow-runs/:id/retry-from-failure": {
+    action: "run.replay",
+    setup: failedRun,
+    path: (m) => `/api/v1/flow-runs/${m.run}/retry-from-failure`,
+  },
+  "POST /api/v1/flow-runs/:id/run-from-task": {
+    action: "run.replay",
+    setup: failedRun,
+    path: (m) => `/api/v1/flow-runs/${m.run}/run-from-task`,
+    body: () => ({ task: "report" }),
+  },
+  "POST /api/v1/work-queues/:name/pause": {
+    action: "workQueue.pause",
+    setup: queue(false),
+    path: (m) => `/api/v1/work-queues/${m.queue}/pause`,
+  },
+  "POST /api/v1/work-queues/:name/resume": {
+    action: "workQueue.resume",
+    setup: queue(true),
+    path: (m) => `/api/v1/work-queues/${m.queue}/resume`,
+  },
+  "POST /api/v1/api-keys": {
+    action: "apiKey.create",
+    path: () => "/api/v1/api-keys",
+    body: () => ({ name: uniqueName("key") }),
+  },
+  "POST /api/v1/api-keys/:id/revoke": {
+    action: "apiKey.revoke",
+    setup: ownKey,
+    path: (m) => `/api/v1/api-keys/${m.key}/revoke`,
+  },
+  "PUT /api/v1/secrets/:name": {
+    action: "secret.set",
+    setup: newSecretName,
+    path: (m) => `/api/v1/secrets/${m.secret}`,
+    body: () => ({ value: "never-in-the-audit-log" }),
+  },
+  "DELETE /api/v1/secrets/:name": {
+    action: "secret.delete",
+    setup: secret,
+    path: (m) => `/api/v1/secrets/${m.secret}`,
+  },
+  "PUT /api/v1/variables/:name": {
+    action: "variable.set",
+    setup: newVariableName,
+    path: (m) => `/api/v1/variables/${m.variable}`,
+    body: () => ({ value: "eu-west-1" }),
+  },
+  "POST /api/v1/deployments/:id/schedules": {
+    action: "schedule.create",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/schedules`,
+    body: () => EVERY_HOUR,
+  },
+  "PUT /api/v1/schedules/:id": {
+    action: "schedule.update",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}`,
+    body: () => ({ interval: "2h" }),
+  },
+  "POST /api/v1/schedules/:id/pause": {
+    action: "schedule.pause",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}/pause`,
+  },
+  "POST /api/v1/schedules/:id/resume": {
+    action: "schedule.resume",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}/resume`,
+  },
+  "DELETE /api/v1/schedules/:id": {
+    action: "schedule.delete",
+    setup: schedule,
+    path: (m) => `/api/v1/schedules/${m.schedule}`,
+  },
+  "DELETE /api/v1/variables/:name": {
+    action: "variable.delete",
+    setup: variable,
+    path: (m) => `/api/v1/variables/${m.variable}`,
+  },
+};
+
+/**
+ * State-changing routes that are not audited, and why. The agent protocol records what agents
+ * do in the runs' own state history and logs: it is a machine reporting, not a person changing
+ * anything, and an event per heartbeat would drown the log.
+ */
+export const REST_EXEMPT: Record<string, string> = {
+  "POST /api/v1/flow-runs/:id/report": "agent protocol",
+  "POST /api/v1/flow-runs/:id/cache": "agent protocol (a read of cached results)",
+  "POST /api/v1/agents": "agent protocol",
+  "POST /api/v1/agents/:id/claim": "agent protocol",
+  "POST /api/v1/agents/:id/heartbeat": "agent protocol",
+  "POST /api/v1/agents/:id/stop": "agent protocol",
+  // A POST only because its input is a body: it computes the next times and stores nothing.
+  "POST /api/v1/schedules/preview": "changes nothing",
+};
+
+export const TRPC_CASES: Record<string, TrpcCase> = {
+  "flows.save": { action: "flow.create", input: () => ({ flow: threeTasks() }) },
+  "flows.create": { action: "flow.create", input: () => ({ name: uniqueName() }) },
+  "flows.rename": {
+    action: "flow.rename",
+    setup: flow,
+    input: (m) => ({ name: m.flow, newName: uniqueName() }),
+  },
+  "flows.delete": { action: "flow.delete", setup: flow, input: (m) => ({ name: m.flow }) },
+  "flows.import": {
+    action: "flow.create",
+    input: () => ({ text: JSON.stringify(threeTasks()), format: "json" }),
+  },
+  "deployments.create": { action: "deployment.create", setup: flow, input: deploymentBody },
+  "runs.create": {
+    action: "run.create",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment }),
+  },
+  "runs.runCell": {
+    action: "run.cell",
+    setup: flow,
+    input: (m) => ({ flow: m.flow, version: 1, task: "extract" }),
+  },
+  "runs.cancel": { action: "run.cancel", setup: scheduledRun, input: (m) => ({ id: m.run }) },
+  "runs.replay": {
+    action: "run.replay",
+    setup: failedRun,
+    input: (m) => ({ id: m.run, kind: "retry" }),
+  },
+  "queues.pause": {
+    action: "workQueue.pause",
+    setup: queue(false),
+    input: (m) => ({ name: m.queue }),
+  },
+  "queues.resume": {
+    action: "workQueue.resume",
+    setup: queue(true),
+    input: (m) => ({ name: m.queue }),
+  },
+  "apiKeys.create": { action: "apiKey.create", input: () => ({ name: uniqueName("key") }) },
+  "apiKeys.revoke": { action: "apiKey.revoke", setup: ownKey, input: (m) => ({ id: m.key }) },
+  "secrets.set": {
+    action: "secret.set",
+    setup: newSecretName,
+    input: (m) => ({ name: m.secret, value: "never-in-the-audit-log" }),
+  },
+  "secrets.remove": { action: "secret.delete", setup: secret, input: (m) => ({ name: m.secret }) },
+  "variables.set": {
+    action: "variable.set",
+    setup: newVariableName,
+    input: (m) => ({ name: m.variable, value: 2 }),
+  },
+  "schedules.create": {
+    action: "schedule.create",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment, schedule: EVERY_HOUR }),
+  },
+  "schedules.update": {
+    action: "schedule.update",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule, schedule: { cron: "0 * * * *" } }),
+  },
+  "schedules.setActive": {
+    action: "schedule.pause",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule, active: false }),
+  },
+  "schedules.remove": {
+    action: "schedule.delete",
+    setup: schedule,
+    input: (m) => ({ id: m.schedule }),
+  },
+  "variables.remove": {
+    action: "variable.delete",
+    setup: variable,
+    input: (m) => ({ name: m.variable }),
+  },
+};
+
+function threeTasksBody() {
+  return threeTasks();
+}
