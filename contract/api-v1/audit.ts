@@ -34,9 +34,11 @@ export const AUDIT_ACTIONS = [
   "variable.delete",
   "user.create",
   "user.invite",
+  "user.inviteRevoke",
   "user.role",
+  "user.disable",
+  "user.enable",
   "user.password",
-  "user.delete",
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -5,6 +5,8 @@ import type { ChangePasswordRequestSchema } from "../../contract/api-v1/users.ts
 import type { Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { actorOf } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 import type { Principal } from "../auth/principal.ts";
 import { rateLimits } from "../auth/rate-limit.ts";
 
@@ -31,14 +33,17 @@ export async function changePassword(
     throw new PipebookError("bad_request", "the current password is wrong");
   }
   const passwordHash = await hashPassword(request.newPassword);
-  const [, ended] = await db.$transaction([
-    db.user.update({ where: { id: principal.userId }, data: { passwordHash } }),
-    db.session.deleteMany({
+  const ended = await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: principal.userId }, data: { passwordHash } });
+    const sessions = await tx.session.deleteMany({
       where: {
         userId: principal.userId,
         ...(principal.sessionId ? { id: { not: principal.sessionId } } : {}),
       },
-    }),
-  ]);
+    });
+    const target = { type: "user", id: principal.userId, name: principal.userName } as const;
+    await audit(tx, actorOf(principal), "user.password", target, { endedSessions: sessions.count });
+    return sessions;
+  });
   return { changed: true, endedSessions: ended.count };
 }

@@ -13,6 +13,8 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation, isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { hashPassword } from "../auth/passwords.ts";
+import { actorOf } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 import type { Principal } from "../auth/principal.ts";
 import { generateToken, hashSecret } from "../auth/secrets.ts";
 import { takenMessage } from "./user-view.ts";
@@ -83,15 +85,27 @@ export async function createInvite(
     );
   }
   const token = generateToken();
-  const row = await db.invite.create({
-    data: {
-      email,
-      role: request.role,
-      tokenHash: hashSecret(token),
-      createdById: principal.userId || null,
-      expiresAt: new Date(Date.now() + request.expiresInDays * DAY_MS),
-    },
-    select: SELECT,
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.invite.create({
+      data: {
+        email,
+        role: request.role,
+        tokenHash: hashSecret(token),
+        createdById: principal.userId || null,
+        expiresAt: new Date(Date.now() + request.expiresInDays * DAY_MS),
+      },
+      select: SELECT,
+    });
+    await audit(
+      tx,
+      actorOf(principal),
+      "user.invite",
+      { type: "user", id: created.id, name: email },
+      {
+        role: request.role,
+      },
+    );
+    return created;
   });
   // The token rides in the fragment, which browsers never send to servers or their logs.
   return { invite: view(row), link: `${origin}/invite#token=${token}` };
@@ -111,11 +125,22 @@ export async function listInvites(db: Db): Promise<InviteView[]> {
   ];
 }
 
-export async function revokeInvite(db: Db, id: string): Promise<InviteView> {
+export async function revokeInvite(db: Db, principal: Principal, id: string): Promise<InviteView> {
   if (!isUuid(id)) throw new NotFoundError("invitation", id);
-  const revoked = await db.invite.updateMany({
-    where: { id, acceptedAt: null, revokedAt: null },
-    data: { revokedAt: new Date() },
+  const revoked = await db.$transaction(async (tx) => {
+    const done = await tx.invite.updateMany({
+      where: { id, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (done.count) {
+      const invite = await tx.invite.findUniqueOrThrow({ where: { id }, select: { email: true } });
+      await audit(tx, actorOf(principal), "user.inviteRevoke", {
+        type: "user",
+        id,
+        name: invite.email,
+      });
+    }
+    return done;
   });
   const row = await db.invite.findUnique({ where: { id }, select: SELECT });
   if (!row) throw new NotFoundError("invitation", id);
@@ -144,10 +169,19 @@ export async function acceptInvite(
       });
       const invite = await tx.invite.findUnique({ where: { tokenHash }, select: SELECT });
       if (used.count !== 1 || !invite) throw new PipebookError("forbidden", unusable(invite));
-      return tx.user.create({
+      const user = await tx.user.create({
         data: { email: invite.email, name: request.name, role: invite.role, passwordHash },
         select: { id: true, name: true },
       });
+      // The new person made their own account, through the link an admin sent (the invite event).
+      await audit(
+        tx,
+        { userId: user.id, userName: user.name, keyId: null, via: "session" },
+        "user.create",
+        { type: "user", ...user },
+        { role: invite.role, invite: invite.id },
+      );
+      return user;
     });
   } catch (error) {
     const taken = isUniqueViolation(error) && takenMessage(error, request.name, "this email");

@@ -43,6 +43,13 @@ describe("the first admin, from the setup link", () => {
     expect(await test.db.user.findUnique({ where: { email: "ann@example.org" } })).toMatchObject({
       role: "admin",
     });
+    // The audit log names Ann as the one who made her account, from the setup link.
+    expect(
+      await test.db.auditEvent.findMany({
+        where: { action: "user.create", targetName: "Ann" },
+        select: { actorName: true, via: true, details: true },
+      }),
+    ).toEqual([{ actorName: "Ann", via: "session", details: { role: "admin", setup: true } }]);
 
     const again = await setup({ token: first.setupToken, ...person, email: "bob@example.org" });
     expect(again.status).toBe(403);
@@ -96,6 +103,13 @@ describe("invitations", () => {
       userName: "Dee",
       role: "editor",
     });
+    const events = await test.db.auditEvent.findMany({
+      where: { targetName: { in: ["dee@example.org", "Dee"] } },
+      orderBy: { id: "asc" },
+      select: { action: true, actorName: true },
+    });
+    expect(events.map((e) => e.action)).toEqual(["user.invite", "user.create"]);
+    expect(events[1]!.actorName).toBe("Dee");
     const twice = await accept({ token, name: "Dee 2", password: PASSWORD });
     expect(twice.status).toBe(403);
     expect(await errorOf(twice)).toBe(
@@ -117,7 +131,15 @@ describe("invitations", () => {
     );
 
     const revoked = await invite("fay@example.org");
-    expect((await revokeInvite(test.db, revoked.invite.id)).state).toBe("revoked");
+    expect(
+      (
+        await revokeInvite(
+          test.db,
+          principalOf("admin", await seedPerson(test.db, "admin")),
+          revoked.invite.id,
+        )
+      ).state,
+    ).toBe("revoked");
     const refused = await accept({ token: revoked.token, name: "Fay", password: PASSWORD });
     expect(await errorOf(refused)).toBe("this invitation was revoked: ask an admin for a new one");
     expect(await test.db.user.count({ where: { email: "fay@example.org" } })).toBe(0);

@@ -7,6 +7,7 @@ import type { SetupRequestSchema } from "../../contract/api-v1/users.ts";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
 import { PipebookError } from "../errors.ts";
+import { audit } from "../audit/record.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { generateToken, hashSecret } from "../auth/secrets.ts";
 import { takenMessage } from "./user-view.ts";
@@ -65,9 +66,23 @@ export async function completeSetup(
         orderBy: { createdAt: "asc" },
         select: { id: true },
       });
-      return keyHolder
-        ? tx.user.update({ where: { id: keyHolder.id }, data, select: { id: true, name: true } })
-        : tx.user.create({ data, select: { id: true, name: true } });
+      const user = keyHolder
+        ? await tx.user.update({
+            where: { id: keyHolder.id },
+            data,
+            select: { id: true, name: true },
+          })
+        : await tx.user.create({ data, select: { id: true, name: true } });
+      // The first admin, from the link the server printed at start.
+      const actor = { userId: user.id, userName: user.name, keyId: null, via: "session" } as const;
+      await audit(
+        tx,
+        actor,
+        "user.create",
+        { type: "user", ...user },
+        { role: "admin", setup: true },
+      );
+      return user;
     });
   } catch (error) {
     const taken = isUniqueViolation(error) && takenMessage(error, request.name, request.email);

@@ -6,6 +6,8 @@ import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
+import { actorOf } from "../audit/actor.ts";
+import { audit } from "../audit/record.ts";
 import { forgetApiKeys, type Principal } from "../auth/principal.ts";
 import { USER_SELECT, userView } from "./user-view.ts";
 
@@ -18,14 +20,20 @@ export async function listUsers(db: Db): Promise<UserView[]> {
 }
 
 /** A user by id or by email (the CLI names people by email). */
-async function findUser(db: Tx, ref: string): Promise<{ id: string; role: string; name: string }> {
+async function findUser(
+  db: Tx,
+  ref: string,
+): Promise<{ id: string; role: string; name: string; disabledAt: Date | null }> {
   const where = ref.includes("@")
     ? { email: ref.trim().toLowerCase() }
     : isUuid(ref)
       ? { id: ref }
       : null;
   const user = where
-    ? await db.user.findUnique({ where, select: { id: true, role: true, name: true } })
+    ? await db.user.findUnique({
+        where,
+        select: { id: true, role: true, name: true, disabledAt: true },
+      })
     : null;
   if (!user) throw new NotFoundError("user", ref);
   return user;
@@ -61,6 +69,14 @@ export async function updateUser(
         data: { revokedAt: now },
       });
       await tx.session.deleteMany({ where: { userId: user.id } });
+    }
+    const target = { type: "user", id: user.id, name: user.name } as const;
+    const actor = actorOf(principal);
+    if (change.role && change.role !== user.role) {
+      await audit(tx, actor, "user.role", target, { from: user.role, to: change.role });
+    }
+    if (change.disabled !== undefined && change.disabled !== (user.disabledAt !== null)) {
+      await audit(tx, actor, change.disabled ? "user.disable" : "user.enable", target);
     }
     return tx.user.update({
       where: { id: user.id },

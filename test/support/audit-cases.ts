@@ -2,6 +2,8 @@
 // mutation succeed once, from data made fresh for it, and the audit action it must record.
 import type { AuditAction } from "../../contract/api-v1/audit.ts";
 import { SYSTEM_ACTOR } from "../../server/audit/actor.ts";
+import { hashPassword } from "../../server/auth/passwords.ts";
+import { generateToken, hashSecret } from "../../server/auth/secrets.ts";
 import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
@@ -70,12 +72,69 @@ const schedule = async (db: Db): Promise<Made> => {
   return { ...made, schedule: id };
 };
 
+/** Another person, a viewer, whose role a case changes. */
+const person = async (db: Db): Promise<Made> => {
+  const user = await db.user.create({ data: { name: uniqueName("person"), role: "viewer" } });
+  return { user: user.id };
+};
+/** A pending invitation, to revoke. */
+const pendingInvite = async (db: Db): Promise<Made> => {
+  const invite = await db.invite.create({
+    data: {
+      email: `${uniqueName("invitee")}@example.org`,
+      role: "viewer",
+      tokenHash: hashSecret(generateToken()),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  return { invite: invite.id };
+};
+/** The calling admin (the audit test's "auditor-…") gets a password to change. */
+export const AUDITOR_PASSWORD = "the auditor's password, long enough";
+const auditorPassword = async (db: Db): Promise<Made> => {
+  const auditor = await db.user.findFirstOrThrow({ where: { name: { startsWith: "auditor-" } } });
+  await db.user.update({
+    where: { id: auditor.id },
+    data: {
+      passwordHash: await hashPassword(AUDITOR_PASSWORD),
+      email: auditor.email ?? `${auditor.name}@example.org`,
+    },
+  });
+  return {};
+};
+const newPassword = () => ({
+  currentPassword: AUDITOR_PASSWORD,
+  newPassword: "another password, long enough",
+});
+
 /** `key` is filled in by the test: a key of the calling user, to revoke. */
 const ownKey = async (): Promise<Made> => ({ key: "" });
 
 const deploymentBody = (m: Made) => ({ flow: m.flow, name: uniqueName("d"), workQueue: "default" });
 
 export const REST_CASES: Record<string, RestCase> = {
+  "PATCH /api/v1/users/:id": {
+    action: "user.role",
+    setup: person,
+    path: (m) => `/api/v1/users/${m.user}`,
+    body: () => ({ role: "editor" }),
+  },
+  "POST /api/v1/invites": {
+    action: "user.invite",
+    path: () => "/api/v1/invites",
+    body: () => ({ email: `${uniqueName("invitee")}@example.org`, role: "viewer" }),
+  },
+  "POST /api/v1/invites/:id/revoke": {
+    action: "user.inviteRevoke",
+    setup: pendingInvite,
+    path: (m) => `/api/v1/invites/${m.invite}/revoke`,
+  },
+  "POST /api/v1/account/password": {
+    action: "user.password",
+    setup: auditorPassword,
+    path: () => "/api/v1/account/password",
+    body: newPassword,
+  },
   "POST /api/v1/flows": {
     action: "flow.create",
     path: () => "/api/v1/flows",
@@ -202,6 +261,25 @@ export const REST_EXEMPT: Record<string, string> = {
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {
+  "users.update": {
+    action: "user.role",
+    setup: person,
+    input: (m) => ({ id: m.user, change: { role: "operator" } }),
+  },
+  "invites.create": {
+    action: "user.invite",
+    input: () => ({
+      email: `${uniqueName("invitee")}@example.org`,
+      role: "viewer",
+      origin: "http://studio.example:4200",
+    }),
+  },
+  "invites.revoke": {
+    action: "user.inviteRevoke",
+    setup: pendingInvite,
+    input: (m) => ({ id: m.invite }),
+  },
+  "account.changePassword": { action: "user.password", setup: auditorPassword, input: newPassword },
   "flows.save": { action: "flow.create", input: () => ({ flow: threeTasks() }) },
   "flows.create": { action: "flow.create", input: () => ({ name: uniqueName() }) },
   "flows.rename": {

@@ -97,7 +97,7 @@ export const postRevokeInvite = route(
       errors: [404, 409],
     },
   },
-  async ({ db, params }) => json(200, await revokeInvite(db, params.id)),
+  async ({ db, principal, params }) => json(200, await revokeInvite(db, principal, params.id)),
 );
 
 export const postChangePassword = route(

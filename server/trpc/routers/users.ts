@@ -29,7 +29,7 @@ export const invitesRouter = router({
     ),
   revoke: adminProcedure
     .input(IdSchema)
-    .mutation(({ ctx, input }) => revokeInvite(ctx.db, input.id)),
+    .mutation(({ ctx, input }) => revokeInvite(ctx.db, ctx.principal, input.id)),
 });
 
 export const accountRouter = router({
