@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_JSON_DEPTH, storableProblem } from "./storable-json.ts";
+import { MAX_JSON_DEPTH, storableCopy, storableProblem } from "./storable-json.ts";
 
 describe("what PostgreSQL can store", () => {
   it("accepts ordinary documents", () => {
@@ -20,5 +20,27 @@ describe("what PostgreSQL can store", () => {
     expect(storableProblem(deep)?.message).toBe(
       `is nested more than ${MAX_JSON_DEPTH} levels deep`,
     );
+  });
+});
+
+describe("storableCopy", () => {
+  it("replaces NUL characters in strings and names, and keeps storable values as they are", () => {
+    const ok = { a: [1, "x"] };
+    expect(storableCopy(ok)).toBe(ok);
+    expect(storableCopy("a\u0000b")).toBe("a\uFFFDb");
+    expect(storableCopy({ "k\u0000": ["v\u0000", 2, null] })).toEqual({
+      "k\uFFFD": ["v\uFFFD", 2, null],
+    });
+    expect(
+      storableProblem(storableCopy({ env: "PATH=/bin\u0000HOME=/root\u0000" })),
+    ).toBeUndefined();
+  });
+
+  it("cuts what is nested too deep", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 100; i++) deep = [deep];
+    const copied = storableCopy(deep);
+    expect(storableProblem(copied)).toBeUndefined();
+    expect(JSON.stringify(copied)).toContain("[nested more than 64 levels deep]");
   });
 });

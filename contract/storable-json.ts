@@ -42,3 +42,29 @@ export function storableProblem(value: unknown): StorableProblem | undefined {
   }
   return undefined;
 }
+
+/** What a NUL character becomes in what an agent reports: U+FFFD, the replacement character. */
+export const NUL_REPLACEMENT = "\uFFFD";
+
+/**
+ * `value` made storable: NUL characters (in strings and names) replaced by U+FFFD, and anything
+ * nested deeper than MAX_JSON_DEPTH replaced by a note. For what tasks produce — their results,
+ * errors and log lines — which must be kept, not refused: a refused report once left its run
+ * Running for good. Returns `value` itself when it is storable already (the usual case).
+ */
+export function storableCopy<T>(value: T): T {
+  if (!storableProblem(value)) return value;
+  const copy = (item: unknown, depth: number): unknown => {
+    if (typeof item === "string") return item.replaceAll("\u0000", NUL_REPLACEMENT);
+    if (item === null || typeof item !== "object") return item;
+    if (depth >= MAX_JSON_DEPTH) return `[nested more than ${MAX_JSON_DEPTH} levels deep]`;
+    if (Array.isArray(item)) return item.map((v) => copy(v, depth + 1));
+    return Object.fromEntries(
+      Object.entries(item).map(([k, v]) => [
+        k.replaceAll("\u0000", NUL_REPLACEMENT),
+        copy(v, depth + 1),
+      ]),
+    );
+  };
+  return copy(value, 0) as T;
+}

@@ -177,6 +177,36 @@ test("an upstream failure: downstream tasks NotRun with the cause, the independe
   expect(run.stateMessage).toBe('task "extract" failed; 2 downstream tasks did not run');
 });
 
+test("NUL characters a task prints or returns are kept as U+FFFD; the run still ends", async ({
+  api,
+  baseURL,
+}) => {
+  const queue = uniqueName("q");
+  const deployment = await deployFlow(
+    api,
+    {
+      name: uniqueName("nul"),
+      tasks: [
+        {
+          name: "environ",
+          language: "python",
+          // What reading a /proc/PID/environ file gives: names and values separated by NULs.
+          code: "def main():\n    print('A=1\\x00B=2')\n    return {'env\\x00': 'A=1\\x00B=2'}\n",
+        },
+        shell("after", "echo done", { dependsOn: ["environ"] }),
+      ],
+    },
+    { workQueue: queue },
+  );
+  startAgent({ apiUrl: baseURL!, queues: [queue] });
+  const run = await waitForRun(api, await trigger(api, deployment.id));
+  expect(run.state).toBe("Completed");
+  const environ = run.taskRuns.find((t) => t.name === "environ")!;
+  expect(environ.result).toEqual({ "env\uFFFD": "A=1\uFFFDB=2" });
+  const lines = await allLogs(api, run.id);
+  expect(lines.map((l) => l.message)).toContain("A=1\uFFFDB=2");
+});
+
 test("cancel: the run is Cancelled within 2 s and its task processes are gone", async ({
   api,
   baseURL,

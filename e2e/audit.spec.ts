@@ -26,8 +26,7 @@ async function makeChanges(api: APIRequestContext): Promise<Made> {
 async function signInWith(browser: Browser, baseURL: string, key: string) {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
-  await page.goto(`/login#key=${key}`);
-  await expect(page).toHaveURL(/\/flows$/);
+  await signIn(page, { key });
   return { context, page };
 }
 

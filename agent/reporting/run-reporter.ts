@@ -6,6 +6,7 @@
 // Log lines wait as compact blocks (consecutive lines of one task attempt and level), the form
 // the protocol carries them in: a task printing as fast as it can is ~2 blocks per batch, not
 // 20,000 objects to build, encode and validate.
+import { storableCopy } from "../../contract/storable-json.ts";
 import {
   MAX_EVENTS_PER_REPORT,
   MAX_LOG_LINES_PER_REPORT,
@@ -61,8 +62,14 @@ export class RunReporter {
 
   push(event: ReportEvent): void {
     if (this.lost || this.sealed) return;
-    if (event.type === "log") this.pushLine(event);
-    else this.queue.push({ kind: "event", event });
+    // What tasks produce is kept even when PostgreSQL cannot store it as is (a NUL character in
+    // a line or a result): the server refuses such a batch, and the state in it was lost.
+    if (event.type === "log") {
+      const { message } = event;
+      this.pushLine(
+        message.includes("\u0000") ? { ...event, message: storableCopy(message) } : event,
+      );
+    } else this.queue.push({ kind: "event", event: storableCopy(event) });
     this.sending ??= this.drain();
   }
 
