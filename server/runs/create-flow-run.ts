@@ -9,8 +9,12 @@ import { getFlowVersion } from "../flows/version-cache.ts";
 import { publish } from "../events/bus.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { takeWaiter } from "../agents/waiting-claims.ts";
-import { deploymentForRun } from "../deployments/deployment-cache.ts";
-import { insertClaimedFlowRun, insertScheduledFlowRun } from "./state-machine/index.ts";
+import { deploymentForRun, type DeploymentForRun } from "../deployments/deployment-cache.ts";
+import {
+  insertClaimedFlowRun,
+  insertScheduledFlowRun,
+  type NewFlowRun,
+} from "./state-machine/index.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
 import { audit, type AuditDetails } from "../audit/record.ts";
 
@@ -23,6 +27,27 @@ export type CreateFlowRunInput = {
   /** The lease a waiting agent gets when the run is handed straight to it. */
   leaseMs: number;
 };
+
+/** A new run of `deployment`: its routing and retries copied, so they never change under it. */
+export function runOfDeployment(
+  deployment: Pick<
+    DeploymentForRun,
+    "id" | "flowId" | "flowVersionId" | "workQueueId" | "tags" | "retries"
+  >,
+  parameters: Record<string, unknown>,
+  extra: Pick<NewFlowRun, "scheduledAt" | "createdById" | "scheduleId">,
+): NewFlowRun {
+  return {
+    flowId: deployment.flowId,
+    flowVersionId: deployment.flowVersionId,
+    deploymentId: deployment.id,
+    workQueueId: deployment.workQueueId,
+    tags: deployment.tags,
+    parameters: toJson(parameters),
+    maxRetries: deployment.retries,
+    ...extra,
+  };
+}
 
 export async function createFlowRun(
   db: Db,
@@ -43,17 +68,7 @@ export async function createFlowRun(
     deploymentId: deployment.id,
     parameters: Object.keys(input.parameters),
   };
-  const run = {
-    flowId: deployment.flowId,
-    flowVersionId: deployment.flowVersionId,
-    deploymentId: deployment.id,
-    workQueueId: deployment.workQueueId,
-    tags: deployment.tags,
-    parameters: toJson(parameters),
-    maxRetries: deployment.retries,
-    scheduledAt,
-    createdById: actor.userId,
-  };
+  const run = runOfDeployment(deployment, parameters, { scheduledAt, createdById: actor.userId });
   const recordRun = (tx: Tx, id: string) =>
     audit(tx, actor, "run.create", { type: "flowRun", id, name: deployment.name }, details);
   const taskNames = version.executable.map((t) => t.name);

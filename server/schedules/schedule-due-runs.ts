@@ -4,10 +4,10 @@
 // index on (scheduleId, scheduledAt) refuses a second run for a slot should anything else fail.
 import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { toJson } from "../db/json.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { log } from "../log.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
+import { runOfDeployment } from "../runs/create-flow-run.ts";
 import { insertScheduledFlowRun } from "../runs/state-machine/index.ts";
 import { planSlots } from "./plan-slots.ts";
 import { ruleOfRow, type ScheduleRow } from "./schedule-row.ts";
@@ -60,23 +60,18 @@ async function scheduleOne(tx: Tx, schedule: DueSchedule, now: Date): Promise<Cr
       // The deployment changed under the schedule: its slots pass without runs until fixed.
       log.warn(`schedule ${schedule.id}: no run created: ${(error as Error).message}`);
     }
-    for (const slot of parameters ? plan.slots : []) {
-      const run = await insertScheduledFlowRun(
+    const runs = parameters
+      ? plan.slots.map((slot) =>
+          runOfDeployment(deployment, parameters, { scheduledAt: slot, scheduleId: schedule.id }),
+        )
+      : [];
+    for (const run of runs) {
+      const { id: runId } = await insertScheduledFlowRun(
         tx,
-        {
-          flowId: deployment.flowId,
-          flowVersionId: deployment.flowVersionId,
-          deploymentId: deployment.id,
-          workQueueId: deployment.workQueueId,
-          tags: deployment.tags,
-          parameters: toJson(parameters),
-          maxRetries: deployment.retries,
-          scheduledAt: slot,
-          scheduleId: schedule.id,
-        },
+        run,
         version.executable.map((t) => t.name),
       );
-      created.push({ id: run.id, queue: deployment.workQueue.name, scheduledAt: slot });
+      created.push({ id: runId, queue: deployment.workQueue.name, scheduledAt: run.scheduledAt });
     }
   }
   await tx.schedule.update({

@@ -30,6 +30,7 @@ export function ruleOfRow(row: ScheduleRow): ScheduleRule {
 }
 
 export function scheduleView(row: ScheduleRow): ScheduleView {
+  const rule = ruleOfRow(row);
   return {
     id: row.id,
     deploymentId: row.deploymentId,
@@ -40,8 +41,8 @@ export function scheduleView(row: ScheduleRow): ScheduleView {
     timezone: row.timezone,
     active: row.active,
     parameters: row.parameters as Record<string, unknown>,
-    description: ruleOfRow(row).description,
-    nextRunAt: row.active ? (ruleOfRow(row).next(new Date(), 1)[0]?.toISOString() ?? null) : null,
+    description: rule.description,
+    nextRunAt: row.active ? (rule.next(new Date(), 1)[0]?.toISOString() ?? null) : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
