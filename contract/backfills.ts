@@ -27,64 +27,73 @@ const maxInFlight = z
   .default(1)
   .describe(`at most this many of its runs unfinished at once (1 to ${MAX_IN_FLIGHT}, default 1)`);
 
-/** Either a schedule's slots between two times, or a list of parameter sets. */
-export const BackfillInputSchema = z
-  .strictObject({
-    scheduleId: z.string().min(1).max(100).optional().describe("one of the deployment's schedules"),
-    from: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .describe("the first slot at or after this instant (ISO 8601, with an offset or Z)"),
-    to: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .describe("the last slot at or before this instant"),
-    parameterSets: z
-      .array(z.record(z.string(), z.unknown()))
-      .min(1)
-      .max(MAX_BACKFILL_SLOTS)
-      .optional()
-      .describe(
-        "instead of a schedule: one run per set, each over the deployment's defaults (scheduled when it is created)",
-      ),
-    maxInFlight,
-  })
-  .superRefine((input, ctx) => {
-    if (input.parameterSets !== undefined) {
-      for (const key of ["scheduleId", "from", "to"] as const) {
-        if (input[key] !== undefined) {
-          ctx.addIssue({
-            code: "custom",
-            path: [key],
-            message: `give either "parameterSets" or "scheduleId", "from" and "to", not both`,
-          });
-        }
-      }
-      return;
-    }
+const inputFields = {
+  scheduleId: z.string().min(1).max(100).optional().describe("one of the deployment's schedules"),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("the first slot at or after this instant (ISO 8601, with an offset or Z)"),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("the last slot at or before this instant"),
+  parameterSets: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1)
+    .max(MAX_BACKFILL_SLOTS)
+    .optional()
+    .describe(
+      "instead of a schedule: one run per set, each over the deployment's defaults (scheduled when it is created)",
+    ),
+  maxInFlight,
+};
+
+type InputFields = { scheduleId?: string; from?: string; to?: string; parameterSets?: unknown[] };
+// Either a schedule with its range, or parameter sets; a range that runs forwards.
+function checkInput(input: InputFields, ctx: z.RefinementCtx) {
+  if (input.parameterSets !== undefined) {
     for (const key of ["scheduleId", "from", "to"] as const) {
-      if (input[key] === undefined) {
+      if (input[key] !== undefined) {
         ctx.addIssue({
           code: "custom",
           path: [key],
-          message: `"${key}" is required (or give "parameterSets" instead of a schedule's slots)`,
+          message: `give either "parameterSets" or "scheduleId", "from" and "to", not both`,
         });
       }
     }
-    if (input.from && input.to && Date.parse(input.from) > Date.parse(input.to)) {
+    return;
+  }
+  for (const key of ["scheduleId", "from", "to"] as const) {
+    if (input[key] === undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["to"],
-        message: `"to" (${input.to}) is before "from" (${input.from}): swap them`,
+        path: [key],
+        message: `"${key}" is required (or give "parameterSets" instead of a schedule's slots)`,
       });
     }
-  })
+  }
+  if (input.from && input.to && Date.parse(input.from) > Date.parse(input.to)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["to"],
+      message: `"to" (${input.to}) is before "from" (${input.from}): swap them`,
+    });
+  }
+}
+
+/** Either a schedule's slots between two times, or a list of parameter sets. */
+export const BackfillInputSchema = z
+  .strictObject(inputFields)
+  .superRefine(checkInput)
   .meta({ id: "BackfillInput" });
 export type BackfillInput = z.output<typeof BackfillInputSchema>;
 
 export const BackfillPreviewRequestSchema = z
-  .strictObject({ deploymentId: z.string().min(1).max(100).describe("the deployment") })
-  .and(BackfillInputSchema)
+  .strictObject({
+    deploymentId: z.string().min(1).max(100).describe("the deployment"),
+    ...inputFields,
+  })
+  .superRefine(checkInput)
   .meta({ id: "BackfillPreviewRequest" });
 export type BackfillPreviewRequest = z.output<typeof BackfillPreviewRequestSchema>;
 

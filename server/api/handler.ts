@@ -49,6 +49,7 @@ export const API_TAGS = {
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
+  Backfills: "Runs of a deployment for every slot of a schedule between two dates, a few at a time",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -70,6 +70,13 @@ import {
   postSchedulePreview,
   putSchedule,
 } from "./v1/schedules.ts";
+import {
+  getBackfillById,
+  getBackfills,
+  postBackfillPreview,
+  postCancelBackfill,
+  postDeploymentBackfill,
+} from "./v1/backfills.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -154,6 +161,11 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
   ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
   ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
+  ["POST", "/api/v1/backfills/preview", postBackfillPreview],
+  ["POST", "/api/v1/deployments/:id/backfills", postDeploymentBackfill],
+  ["GET", "/api/v1/backfills", getBackfills],
+  ["GET", "/api/v1/backfills/:id", getBackfillById],
+  ["POST", "/api/v1/backfills/:id/cancel", postCancelBackfill],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

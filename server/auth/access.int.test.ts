@@ -80,6 +80,11 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/schedules/:id/pause": "operate",
   "POST /api/v1/schedules/:id/resume": "operate",
   "DELETE /api/v1/schedules/:id": "edit",
+  "POST /api/v1/backfills/preview": "read",
+  "POST /api/v1/deployments/:id/backfills": "operate",
+  "GET /api/v1/backfills": "read",
+  "GET /api/v1/backfills/:id": "read",
+  "POST /api/v1/backfills/:id/cancel": "operate",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -134,6 +139,12 @@ const PROCEDURES: Record<string, Permission> = {
   "schedules.update": "edit",
   "schedules.setActive": "operate",
   "schedules.remove": "edit",
+  "backfills.preview": "read",
+  "backfills.list": "read",
+  "backfills.get": "read",
+  "backfills.live": "read",
+  "backfills.create": "operate",
+  "backfills.cancel": "operate",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "../db/client.ts";
 import { publish } from "../events/bus.ts";
 import { log } from "../log.ts";
 import { scheduleDueRuns } from "../schedules/schedule-due-runs.ts";
+import { topUpRunningBackfills } from "../backfills/top-up-backfill.ts";
 
 // Slots are whole seconds at the finest (6-field cron, "1s" intervals); a step costs one
 // indexed read when nothing is due.
@@ -21,6 +22,8 @@ export function startScheduler(handle: DatabaseHandle) {
     const now = new Date();
     const created = await scheduleDueRuns(db, now);
     if (created.length) log.info(`scheduler: created ${created.length} scheduled run(s)`);
+    // The backfill controller's fallback: a "run-ended" event that was lost costs one step.
+    await topUpRunningBackfills(db, now);
     // Runs whose slot came since the last step, whoever created them: wake their queues.
     const due = await db.$queryRaw<{ name: string }[]>`
       SELECT DISTINCT q.name FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"
