@@ -112,13 +112,11 @@ export const BackfillPreviewSchema = z
 export type BackfillPreview = z.infer<typeof BackfillPreviewSchema>;
 
 /** How many of its runs are in each state; `notCreated` are slots whose run does not exist yet. */
-export const BackfillCountsSchema = z
-  .object({
-    notCreated: z.int(),
-    active: z.int().describe("created and not ended: Scheduled, Pending, Running or Cancelling"),
-    byState: z.record(FlowRunStateSchema, z.int()),
-  })
-  .meta({ id: "BackfillCounts" });
+export const BackfillCountsSchema = z.object({
+  notCreated: z.int(),
+  active: z.int().describe("created and not ended: Scheduled, Pending, Running or Cancelling"),
+  byState: z.record(FlowRunStateSchema, z.int()),
+});
 export type BackfillCounts = z.infer<typeof BackfillCountsSchema>;
 
 export const BackfillSchema = z

@@ -7,6 +7,7 @@ import { generateToken, hashSecret } from "../../server/auth/secrets.ts";
 import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
+import { createBackfill } from "../../server/backfills/create-backfill.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -70,6 +71,17 @@ const schedule = async (db: Db): Promise<Made> => {
     timezone: "UTC",
   });
   return { ...made, schedule: id };
+};
+
+const BACKFILL_RANGE = { from: "2026-11-01T00:00:00Z", to: "2026-11-01T02:00:00Z" };
+const backfill = async (db: Db): Promise<Made> => {
+  const made = await schedule(db);
+  const { id } = await createBackfill(db, made.deployment!, {
+    scheduleId: made.schedule!,
+    ...BACKFILL_RANGE,
+    maxInFlight: 1,
+  });
+  return { ...made, backfill: id };
 };
 
 /** Another person, a viewer, whose role a case changes. */
@@ -237,6 +249,17 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: schedule,
     path: (m) => `/api/v1/schedules/${m.schedule}`,
   },
+  "POST /api/v1/deployments/:id/backfills": {
+    action: "backfill.create",
+    setup: schedule,
+    path: (m) => `/api/v1/deployments/${m.deployment}/backfills`,
+    body: (m) => ({ scheduleId: m.schedule, ...BACKFILL_RANGE, maxInFlight: 2 }),
+  },
+  "POST /api/v1/backfills/:id/cancel": {
+    action: "backfill.cancel",
+    setup: backfill,
+    path: (m) => `/api/v1/backfills/${m.backfill}/cancel`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -258,6 +281,7 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/agents/:id/stop": "agent protocol",
   // A POST only because its input is a body: it computes the next times and stores nothing.
   "POST /api/v1/schedules/preview": "changes nothing",
+  "POST /api/v1/backfills/preview": "changes nothing",
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {
@@ -351,6 +375,19 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "schedule.delete",
     setup: schedule,
     input: (m) => ({ id: m.schedule }),
+  },
+  "backfills.create": {
+    action: "backfill.create",
+    setup: schedule,
+    input: (m) => ({
+      deploymentId: m.deployment,
+      backfill: { scheduleId: m.schedule, ...BACKFILL_RANGE },
+    }),
+  },
+  "backfills.cancel": {
+    action: "backfill.cancel",
+    setup: backfill,
+    input: (m) => ({ id: m.backfill }),
   },
   "variables.remove": {
     action: "variable.delete",
