@@ -14,7 +14,9 @@ import { NotFoundError } from "../errors.ts";
 /** The newest this many of a deployment's backfills are listed. */
 const LIST_LIMIT = 100;
 
+// The slots and parameter sets (up to 10,000 each) are the controller's, never shown whole.
 const ROW = {
+  omit: { slots: true, parameterSets: true },
   include: {
     deployment: { select: { name: true, flow: { select: { name: true } } } },
     createdBy: { select: { name: true } },
@@ -35,7 +37,7 @@ function countsOf(row: Row, byState: Partial<Record<FlowRunState, number>>): Bac
 }
 
 function describe(row: Row): string {
-  if (row.parameterSets) return `${row.total} parameter set${row.total === 1 ? "" : "s"}`;
+  if (row.rangeFrom === null) return `${row.total} parameter set${row.total === 1 ? "" : "s"}`;
   const range = `${row.rangeFrom?.toISOString()} to ${row.rangeTo?.toISOString()}`;
   return `${row.total} slot${row.total === 1 ? "" : "s"} from ${range}`;
 }

@@ -26,7 +26,10 @@ async function topUpLocked(
   id: string,
   now: Date,
 ): Promise<TopUp> {
-  const backfill = await tx.backfill.findUniqueOrThrow({ where: { id } });
+  const backfill = await tx.backfill.findUniqueOrThrow({
+    where: { id },
+    omit: { slots: true, parameterSets: true },
+  });
   const active = await tx.flowRun.count({
     where: { backfillId: id, state: { in: [...UNFINISHED_FLOW_RUN_STATES] } },
   });
@@ -40,14 +43,22 @@ async function topUpLocked(
   }
   const version = await getFlowVersion(tx, deployment.flowVersionId);
   const taskNames = version.executable.map((t) => t.name);
-  const sets = backfill.parameterSets as Record<string, unknown>[] | null;
-  for (let slot = backfill.created; slot < backfill.created + n; slot++) {
+  // Only the next n slots (or parameter sets) are read: a top-up costs the same at slot 10,000.
+  const [next] = await tx.$queryRaw<{ slots: (Date | string)[] | null; sets: unknown[] | null }[]>`
+    SELECT slots[${backfill.created + 1}:${backfill.created + n}] AS slots,
+      (SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements("parameterSets") WITH ORDINALITY
+        AS t(e, i) WHERE i > ${backfill.created} AND i <= ${backfill.created + n}) AS sets
+    FROM "Backfill" WHERE id = ${id}::uuid`;
+  const slots = next?.slots ?? [];
+  const sets = next?.sets as Record<string, unknown>[] | null;
+  for (let k = 0; k < n; k++) {
+    const slot = backfill.created + k;
     let parameters: Record<string, unknown>;
     try {
       parameters = await runParameters(
         tx,
         deployment,
-        sets?.[slot] ?? (backfill.parameters as Record<string, unknown>),
+        sets?.[k] ?? (backfill.parameters as Record<string, unknown>),
         `for run ${slot + 1} of backfill ${id}`,
       );
     } catch (error) {
@@ -63,8 +74,10 @@ async function topUpLocked(
         ended: true,
       };
     }
+    const at = slots[k];
     const run = runOfDeployment(deployment, parameters, {
-      scheduledAt: backfill.slots[slot] ?? now,
+      // new Date(): a timestamptz array arrives as Dates or as text, depending on the driver.
+      scheduledAt: at ? new Date(at) : now,
       createdById: backfill.createdById,
       backfillId: id,
       backfillSlot: slot,
