@@ -14,6 +14,8 @@ import { cancelBackfill, createBackfill } from "./create-backfill.ts";
 import { getBackfill, listBackfills } from "./get-backfill.ts";
 import { planBackfill } from "./plan-backfill.ts";
 import { topUpBackfill } from "./top-up-backfill.ts";
+import { publish, waitFor } from "../events/bus.ts";
+import { startBackfillController } from "../services/backfill-controller.ts";
 
 const test = freshDatabase();
 const T0 = new Date("2026-11-01T00:00:00.000Z");
@@ -102,6 +104,37 @@ describe("backfills", () => {
     // Not the schedule's own runs (its unique slot index stays free), with its parameters.
     expect(rows.every((r) => r.scheduleId === null)).toBe(true);
     expect(rows[0]!.parameters).toEqual({ region: "eu", n: 1 });
+  });
+
+  it("the controller creates the next run when a run of the backfill ends (the run-ended event)", async () => {
+    const { deploymentId, scheduleId } = await hourly();
+    const { id } = await createBackfill(
+      test.db,
+      deploymentId,
+      input({ scheduleId, from: T0.toISOString(), to: hours(1).toISOString(), maxInFlight: 1 }),
+    );
+    const controller = startBackfillController(test.handle);
+    try {
+      const [first] = await unfinished(id);
+      const queue = (
+        await test.db.flowRun.findUniqueOrThrow({
+          where: { id: first!.id },
+          select: { workQueue: { select: { name: true } } },
+        })
+      ).workQueue.name;
+      // The top-up announces the run it made: awaited, not polled.
+      const queued = waitFor("run-queued", (q) => q === queue, { timeoutMs: 10_000 });
+      await finish(first!.id, "Completed");
+      publish("run-ended", first!.id);
+      expect(await queued.promise).toBe(queue);
+      const runs = await getBackfill(test.db, id);
+      expect(runs.runs.map((r) => [r.slot, r.state])).toEqual([
+        [0, "Completed"],
+        [1, "Scheduled"],
+      ]);
+    } finally {
+      await controller.stop();
+    }
   });
 
   it("two controllers at once (two replicas) create each slot's run once", async () => {
