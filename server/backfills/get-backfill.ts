@@ -38,7 +38,9 @@ function countsOf(row: Row, byState: Partial<Record<FlowRunState, number>>): Bac
 
 function describe(row: Row): string {
   if (row.rangeFrom === null) return `${row.total} parameter set${row.total === 1 ? "" : "s"}`;
-  const range = `${row.rangeFrom?.toISOString()} to ${row.rangeTo?.toISOString()}`;
+  // "2026-11-01 00:00": minutes are what slots are told apart by, mostly.
+  const short = (at: Date | null) => at?.toISOString().slice(0, 16).replace("T", " ");
+  const range = `${short(row.rangeFrom)} to ${short(row.rangeTo)} UTC`;
   return `${row.total} slot${row.total === 1 ? "" : "s"} from ${range}`;
 }
 

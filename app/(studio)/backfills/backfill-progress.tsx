@@ -2,14 +2,16 @@
 // A backfill's progress: one bar in the states' colours (ended runs by state, then those in
 // flight, then the slots not created yet), and the counts in words.
 import type { BackfillView } from "@/contract/backfills";
-import { FLOW_RUN_STATES } from "@/contract/run-states";
+import { FLOW_RUN_STATES, isFinalFlowRunState } from "@/contract/run-states";
 import { FILL } from "@/app/_lib/state-colors";
 
 export function BackfillProgress({ backfill }: { backfill: BackfillView }) {
   const { total, counts } = backfill;
-  const parts = FLOW_RUN_STATES.map((state) => ({ state, n: counts.byState[state] })).filter(
-    (p) => p.n > 0,
-  );
+  const order = [
+    ...FLOW_RUN_STATES.filter(isFinalFlowRunState),
+    ...FLOW_RUN_STATES.filter((s) => !isFinalFlowRunState(s)),
+  ];
+  const parts = order.map((state) => ({ state, n: counts.byState[state] })).filter((p) => p.n > 0);
   return (
     <div className="flex flex-col gap-1">
       <div
