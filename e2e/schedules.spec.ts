@@ -88,7 +88,10 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
         properties: { region: { type: "string" } },
         required: ["region"],
       },
-      tasks: [{ name: "a", language: "shell", code: 'echo "$PIPEBOOK_SCHEDULED_AT"' }],
+      tasks: [
+        { name: "a", language: "shell", code: 'echo "$PIPEBOOK_SCHEDULED_AT"' },
+        { name: "b", language: "python", code: "def main(scheduled_at):\n    return scheduled_at" },
+      ],
     },
     { workQueue: queue },
   );
@@ -125,9 +128,12 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
     .toBeGreaterThanOrEqual(2);
   const done = (await runs()).filter((r) => r.state === "Completed");
   for (const run of done) expect(Date.parse(run.scheduledAt) % 2000).toBe(0);
-  // Each task knows its run's slot.
+  // Each task knows its run's slot: in its environment and as its input scheduled_at.
   const detail = (await (await api.get(`/api/v1/flow-runs/${done[0]!.id}`)).json()) as RunView;
-  expect(detail.taskRuns[0]!.result).toBe(done[0]!.scheduledAt);
+  expect(detail.taskRuns.map((t) => t.result)).toEqual([
+    done[0]!.scheduledAt,
+    done[0]!.scheduledAt,
+  ]);
   expect(new Set(done.map((r) => r.scheduledAt)).size).toBe(done.length);
 
   const listed = await pipebook(baseURL!, ["schedule", "ls", `${flow}/e2e`]);
