@@ -9,7 +9,7 @@ import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
-import { checkParameters } from "../parameters/check-parameters.ts";
+import { runParameters } from "../parameters/check-parameters.ts";
 import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
 import { scheduleRule } from "./schedule-rules.ts";
 import { scheduleView } from "./schedule-row.ts";
@@ -29,10 +29,11 @@ export function scheduleColumns(
   now: Date,
 ) {
   scheduleRule(input);
-  checkParameters(
+  runParameters(
     deployment.parameterSchema,
-    { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
-    { context: `for the runs of a schedule of deployment "${deployment.name}"` },
+    deployment.parameters,
+    input.parameters,
+    `for the runs of a schedule of deployment "${deployment.name}"`,
   );
   return {
     cron: input.cron ?? null,

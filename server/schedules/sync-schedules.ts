@@ -8,6 +8,7 @@ import type { ParameterSchema } from "../../contract/flow-file/schema.ts";
 import type { ScheduleInput } from "../../contract/schedules.ts";
 import type { Tx } from "../db/client.ts";
 import type { Actor } from "../audit/actor.ts";
+import { isPipebookError, PipebookError } from "../errors.ts";
 import { activeColumns, record, scheduleColumns, withdrawUpcomingRuns } from "./save-schedule.ts";
 
 type Identity = {
@@ -20,7 +21,15 @@ type Identity = {
 };
 
 function identity(s: Identity): string {
-  return canonicalJson({ ...s, anchor: s.anchor?.toISOString() ?? null });
+  const { cron, interval, anchor, rrule, timezone, parameters } = s;
+  return canonicalJson({
+    cron,
+    interval,
+    anchor: anchor?.toISOString() ?? null,
+    rrule,
+    timezone,
+    parameters,
+  });
 }
 
 /** Checks every declared schedule before anything is saved; returns their columns. */
@@ -29,7 +38,18 @@ export function checkDeclaredSchedules(
   deployment: { name: string; parameters: unknown; parameterSchema: ParameterSchema },
   now: Date,
 ) {
-  return inputs.map((input) => scheduleColumns(input, deployment, now));
+  return inputs.map((input, index) => {
+    try {
+      return scheduleColumns(input, deployment, now);
+    } catch (error) {
+      // Which of the declared schedules it is, as the file says it.
+      if (!isPipebookError(error)) throw error;
+      throw new PipebookError(error.code, `schedules[${index}]: ${error.message}`, {
+        ...error.details,
+        schedule: index,
+      });
+    }
+  });
 }
 
 /** Makes the deployment's schedules the declared ones; returns the runs it withdrew. */

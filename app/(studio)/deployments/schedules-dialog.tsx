@@ -22,12 +22,13 @@ export function SchedulesDialog({
       onClose={onClose}
       wide
     >
-      {deployment ? <Schedules deploymentId={deployment.id} /> : null}
+      {deployment ? <DeploymentSchedules deploymentId={deployment.id} /> : null}
     </Dialog>
   );
 }
 
-function Schedules({ deploymentId }: { deploymentId: string }) {
+/** The list and the add form; also the last step of the deploy dialog. */
+export function DeploymentSchedules({ deploymentId }: { deploymentId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canEdit = useCan("edit");
