@@ -16,9 +16,9 @@ test.afterEach(async () => {
   await stopAllAgents();
 });
 
-test("the run page follows a run live through another replica", async ({ page, playwright }) => {
-  test.setTimeout(180_000);
-  const database = `pipebook_replicas_${process.pid}`;
+/** Two servers on a database of their own; the first applies the migrations, the second finds them. */
+async function twoReplicas(name: string) {
+  const database = `pipebook_${name}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -27,11 +27,30 @@ test("the run page follows a run live through another replica", async ({ page, p
   url.pathname = `/${database}`;
   const env = { DATABASE_URL: url.toString(), PIPEBOOK_BOOTSTRAP_API_KEY: KEY };
   const servers: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  };
   try {
-    // The first applies the migrations; the second finds them applied.
     servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
     servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-    const [agentSide, browserSide] = servers as [ServerProcess, ServerProcess];
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    servers: servers as [ServerProcess, ServerProcess],
+    databaseUrl: url.toString(),
+    stop,
+  };
+}
+
+test("the run page follows a run live through another replica", async ({ page, playwright }) => {
+  test.setTimeout(180_000);
+  const replicas = await twoReplicas("replicas");
+  try {
+    const [agentSide, browserSide] = replicas.servers;
     const api = await playwright.request.newContext({
       baseURL: agentSide.url,
       extraHTTPHeaders: { authorization: `Bearer ${KEY}` },
@@ -71,9 +90,7 @@ test("the run page follows a run live through another replica", async ({ page, p
     await expect(node("after")).toHaveAttribute("data-state", "Completed");
     await api.dispose();
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await replicas.stop();
   }
 });
 
@@ -81,20 +98,10 @@ test("two replicas schedule a 2-second interval for 60 s: each slot's run once, 
   playwright,
 }) => {
   test.setTimeout(180_000);
-  const database = `pipebook_sched_replicas_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const env = { DATABASE_URL: url.toString(), PIPEBOOK_BOOTSTRAP_API_KEY: KEY };
-  const servers: ServerProcess[] = [];
-  const db = new pg.Client({ connectionString: url.toString() });
+  const replicas = await twoReplicas("sched_replicas");
+  const db = new pg.Client({ connectionString: replicas.databaseUrl });
   try {
-    servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-    servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-    const [doomed, survivor] = servers as [ServerProcess, ServerProcess];
+    const [doomed, survivor] = replicas.servers;
     await db.connect();
     const api = await playwright.request.newContext({
       baseURL: survivor.url,
@@ -135,8 +142,6 @@ test("two replicas schedule a 2-second interval for 60 s: each slot's run once, 
     await api.dispose();
   } finally {
     await db.end().catch(() => undefined);
-    await Promise.all(servers.map((s) => s.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await replicas.stop();
   }
 });
