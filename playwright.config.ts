@@ -17,7 +17,9 @@ const server = (kind: "pglite" | "postgres", port: number) => ({
 // The API, CLI and agent specs run once against each database.
 const API_SPECS = [
   "api.spec.ts",
+  "api-bad-input.spec.ts",
   "cli.spec.ts",
+  "cli-admin.spec.ts",
   "agent-*.spec.ts",
   "replay.spec.ts",
   "queues-agents.spec.ts",
@@ -76,9 +78,10 @@ export default defineConfig({
       testMatch: [
         "studio.spec.ts",
         "editor.spec.ts",
+        "editor-ergonomics.spec.ts",
         "run-page.spec.ts",
         "navigation.spec.ts",
-        "queues-agents.spec.ts",
+        "queues-agents-studio.spec.ts",
         "runs-page.spec.ts",
         "dashboard.spec.ts",
         "security.spec.ts",
@@ -97,6 +100,7 @@ export default defineConfig({
         "resilience.spec.ts",
         "replicas.spec.ts",
         "secrets.spec.ts",
+        "secrets-managed.spec.ts",
         "isolation.spec.ts",
       ],
     },
