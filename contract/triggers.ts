@@ -128,17 +128,15 @@ export const TriggerWithTokenSchema = z
   .meta({ id: "TriggerWithToken" });
 export type TriggerWithToken = z.infer<typeof TriggerWithTokenSchema>;
 
-export const TriggerFiringSchema = z
-  .object({
-    id: z.string(),
-    at: z.string(),
-    /** The run whose end fired it (null for a webhook call). */
-    sourceRunId: z.string().nullable(),
-    /** The run it created; null when it failed (see error). */
-    runId: z.string().nullable(),
-    error: z.string().nullable(),
-  })
-  .meta({ id: "TriggerFiring" });
+export const TriggerFiringSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** The run whose end fired it (null for a webhook call). */
+  sourceRunId: z.string().nullable(),
+  /** The run it created; null when it failed (see error). */
+  runId: z.string().nullable(),
+  error: z.string().nullable(),
+});
 export type TriggerFiringView = z.infer<typeof TriggerFiringSchema>;
 
 export const ListTriggerFiringsResponseSchema = z.object({

@@ -49,7 +49,8 @@ export const API_TAGS = {
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
-  Triggers: "What else starts a deployment's run: webhooks, and the end of another deployment's run",
+  Triggers:
+    "What else starts a deployment's run: webhooks, and the end of another deployment's run",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

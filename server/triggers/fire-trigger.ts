@@ -44,7 +44,12 @@ export async function plannedRun(db: Db, trigger: FiringTrigger, given: Record<s
 type Planned = Awaited<ReturnType<typeof plannedRun>>;
 
 /** Inserts the firing; null when this (trigger, source run) has fired already. */
-async function claimFiring(tx: Tx, triggerId: string, sourceRunId: string | null, error: string | null) {
+async function claimFiring(
+  tx: Tx,
+  triggerId: string,
+  sourceRunId: string | null,
+  error: string | null,
+) {
   const [row] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "TriggerFiring" ("triggerId", "sourceRunId", error)
     VALUES (${triggerId}::uuid, ${sourceRunId}::uuid, ${error})

@@ -95,7 +95,11 @@ describe("finished runs", () => {
     expect(() => completionParameters(map, run)).toThrow(message);
   });
   it("sources are tasks, parts of tasks or parameters", () => {
-    expect(parseCompletionSource("extract")).toEqual({ kind: "result", task: "extract", pointer: "" });
+    expect(parseCompletionSource("extract")).toEqual({
+      kind: "result",
+      task: "extract",
+      pointer: "",
+    });
     expect(parseCompletionSource("parameters/region/x")).toEqual({
       kind: "parameter",
       name: "region",

@@ -38,13 +38,24 @@ function withToken(row: TriggerRow, token: string | null, origin?: string): Trig
   };
 }
 
-function record(tx: Tx, actor: Actor, action: Parameters<typeof audit>[2], row: TriggerRow,
-  details: AuditDetails = {}) {
-  return audit(tx, actor, action, { type: "trigger", id: row.id, name: row.name }, {
-    deploymentId: row.deploymentId,
-    kind: row.kind,
-    ...details,
-  });
+function record(
+  tx: Tx,
+  actor: Actor,
+  action: Parameters<typeof audit>[2],
+  row: TriggerRow,
+  details: AuditDetails = {},
+) {
+  return audit(
+    tx,
+    actor,
+    action,
+    { type: "trigger", id: row.id, name: row.name },
+    {
+      deploymentId: row.deploymentId,
+      kind: row.kind,
+      ...details,
+    },
+  );
 }
 
 function nameTaken(name: string): PipebookError {

@@ -62,9 +62,7 @@ export function triggerView(row: TriggerRow): TriggerView {
       row.kind === "webhook"
         ? `webhook (token ${row.tokenPrefix ?? "?"}…)`
         : `when ${source?.label ?? "?"} ends ${states.join(" or ")}`,
-    lastFiring: last
-      ? { at: last.at.toISOString(), runId: last.runId, error: last.error }
-      : null,
+    lastFiring: last ? { at: last.at.toISOString(), runId: last.runId, error: last.error } : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -123,7 +123,8 @@ describe("completion triggers", () => {
     expect(await listFirings(test.db, missing.trigger.id)).toMatchObject([
       {
         runId: null,
-        error: 'parameter "count": nothing at "/n" in the result of task "extract" of the source run',
+        error:
+          'parameter "count": nothing at "/n" in the result of task "extract" of the source run',
       },
     ]);
     const [failed] = await listFirings(test.db, wrongType.trigger.id);
@@ -167,10 +168,10 @@ describe("saving triggers", () => {
     const [a, b] = [await source(), await target()];
     await expect(
       createTrigger(test.db, b, completion(a, { map: { counts: "extract" } })),
-    ).rejects.toThrow('map.counts: ' );
+    ).rejects.toThrow("map.counts: ");
     await expect(
       createTrigger(test.db, b, completion(a, { map: { count: "transform/x" } })),
-    ).rejects.toThrow('map.count: ');
+    ).rejects.toThrow("map.count: ");
     const hook = { name: "hook", kind: "webhook", active: true, map: { count: "n" } } as const;
     await expect(createTrigger(test.db, b, hook)).rejects.toThrow(
       'map.count: "n" is not a JSON pointer into the body',

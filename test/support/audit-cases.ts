@@ -393,8 +393,16 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     setup: trigger,
     input: (m) => ({ id: m.trigger, patch: { name: "renamed" } }),
   },
-  "triggers.rotate": { action: "trigger.rotate", setup: trigger, input: (m) => ({ id: m.trigger }) },
-  "triggers.remove": { action: "trigger.delete", setup: trigger, input: (m) => ({ id: m.trigger }) },
+  "triggers.rotate": {
+    action: "trigger.rotate",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
+  },
+  "triggers.remove": {
+    action: "trigger.delete",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
+  },
   "variables.remove": {
     action: "variable.delete",
     setup: variable,

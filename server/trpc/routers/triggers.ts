@@ -31,7 +31,9 @@ export const triggersRouter = router({
 
   update: editProcedure
     .input(z.object({ id: Id, patch: TriggerPatchSchema }))
-    .mutation(({ ctx, input }) => updateTrigger(ctx.db, input.id, input.patch, { actor: ctx.actor })),
+    .mutation(({ ctx, input }) =>
+      updateTrigger(ctx.db, input.id, input.patch, { actor: ctx.actor }),
+    ),
 
   rotate: editProcedure
     .input(z.object({ id: Id }))
