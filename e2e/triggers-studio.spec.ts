@@ -1,7 +1,7 @@
 // Triggers in the studio: a webhook trigger is added from the deployments page, its URL is shown
 // once, a call to it starts a run, and the dialog shows that firing with a link to the run.
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { signIn } from "./support/studio.ts";
+import { openDeploymentDialog, signIn } from "./support/studio.ts";
 
 test("a webhook trigger is added, its URL shown once, and a call to it shows as a firing", async ({
   page,
@@ -19,13 +19,7 @@ test("a webhook trigger is added, its URL shown once, and a call to it shows as 
     { workQueue: uniqueName("q") },
   );
   await signIn(page);
-  await page.goto("/deployments");
-  await page
-    .locator(`tr[data-deployment='e2e']`)
-    .filter({ hasText: flow })
-    .getByRole("button", { name: "Triggers" })
-    .click();
-  const dialog = page.getByRole("dialog", { name: `Triggers of ${flow}/e2e` });
+  const dialog = await openDeploymentDialog(page, flow, "Triggers");
   await expect(dialog.getByText("No trigger:")).toBeVisible();
 
   const form = dialog.getByRole("form", { name: "Add a trigger" });

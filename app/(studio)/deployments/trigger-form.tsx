@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Alert, buttonClass, inputClass } from "@/app/_components/dialog";
+import { copyText } from "@/app/_lib/copy-text";
 import { useTRPC } from "@/app/_lib/trpc";
 import { TRIGGER_STATES, type TriggerState } from "@/contract/triggers";
 
@@ -163,17 +164,8 @@ export function WebhookUrl({ name, path }: { name: string; path: string }) {
   const url = `${window.location.origin}${path}`;
   const [copied, setCopied] = useState(false);
   const line = useRef<HTMLElement>(null);
-  // The clipboard API exists only in secure contexts; elsewhere the URL is selected instead.
   async function copy() {
-    if (navigator.clipboard) {
-      await navigator.clipboard.writeText(url);
-      return setCopied(true);
-    }
-    const range = document.createRange();
-    if (line.current) range.selectNodeContents(line.current);
-    window.getSelection()?.removeAllRanges();
-    window.getSelection()?.addRange(range);
-    setCopied(document.execCommand("copy"));
+    setCopied(await copyText(url, line.current));
   }
   return (
     <section

@@ -5,28 +5,24 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { Fragment, useState } from "react";
-import { Alert, buttonClass, Dialog } from "@/app/_components/dialog";
+import { Alert, buttonClass } from "@/app/_components/dialog";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
+import { DeploymentDialog, type DeploymentRef } from "./deployment-dialog";
 import { TriggerForm, WebhookUrl } from "./trigger-form";
 
 export function TriggersDialog({
   deployment,
   onClose,
 }: {
-  deployment: { id: string; label: string } | null;
+  deployment: DeploymentRef | null;
   onClose: () => void;
 }) {
   return (
-    <Dialog
-      open={deployment !== null}
-      title={`Triggers of ${deployment?.label ?? ""}`}
-      onClose={onClose}
-      wide
-    >
-      {deployment ? <Triggers deploymentId={deployment.id} /> : null}
-    </Dialog>
+    <DeploymentDialog what="Triggers" deployment={deployment} onClose={onClose}>
+      {(id) => <Triggers deploymentId={id} />}
+    </DeploymentDialog>
   );
 }
 
