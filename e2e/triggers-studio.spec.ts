@@ -1,5 +1,5 @@
 // Triggers in the studio: a webhook trigger is added from the deployments page, its URL is shown
-// once, a call to it starts a run, and the dialog shows that firing with a link to the run.
+// once, a call to it starts a run, and the dialog shows that firing; the run names its trigger.
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
 import { openDeploymentDialog, signIn } from "./support/studio.ts";
 
@@ -53,4 +53,10 @@ test("a webhook trigger is added, its URL shown once, and a call to it shows as 
   page.once("dialog", (d) => void d.accept());
   await row.getByRole("button", { name: "Remove" }).click();
   await expect(row).toHaveCount(0);
+
+  // The run shows which trigger started it.
+  await page.goto(`/runs/${runId}`);
+  await expect(page.locator("dt", { hasText: "Trigger" }).locator("+ dd")).toHaveText(
+    "deploy-hook",
+  );
 });

@@ -56,6 +56,11 @@ test("a webhook refuses a body of the wrong type naming the field, and a good on
   const done = await waitForRun(api, runId);
   expect(done.state).toBe("Completed");
   expect(done.taskRuns[0]!.result).toBe(42);
+  expect((done as { trigger?: unknown }).trigger).toEqual({
+    id: made.id,
+    name: "webhook",
+    kind: "webhook",
+  });
   expect((await runs()).map((r) => r.id)).toEqual([runId]);
 
   const firings = await pipebook(baseURL!, ["trigger", "firings", made.id]);
