@@ -48,15 +48,18 @@ test("a webhook trigger is added, its URL shown once, and a call to it shows as 
   await expect(firing).toHaveCount(1);
   await expect(firing).toContainText(`started run ${runId.slice(0, 8)}`);
 
-  await row.getByRole("button", { name: "Turn off" }).click();
-  await expect(row).toHaveAttribute("data-active", "false");
-  page.once("dialog", (d) => void d.accept());
-  await row.getByRole("button", { name: "Remove" }).click();
-  await expect(row).toHaveCount(0);
-
-  // The run shows which trigger started it.
-  await page.goto(`/runs/${runId}`);
+  // The run names the trigger that started it.
+  await firing.getByRole("link", { name: /started run/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${runId}$`));
   await expect(page.locator("dt", { hasText: "Trigger" }).locator("+ dd")).toHaveText(
     "deploy-hook",
   );
+
+  const again = await openDeploymentDialog(page, flow, "Triggers");
+  const same = again.locator("tr[data-trigger='deploy-hook']");
+  await same.getByRole("button", { name: "Turn off" }).click();
+  await expect(same).toHaveAttribute("data-active", "false");
+  page.once("dialog", (d) => void d.accept());
+  await same.getByRole("button", { name: "Remove" }).click();
+  await expect(same).toHaveCount(0);
 });
