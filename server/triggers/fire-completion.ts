@@ -21,11 +21,11 @@ async function findCandidates(db: Db, where: { runId: string } | { since: Date }
   const runId = "runId" in where ? where.runId : null;
   const since = "since" in where ? where.since : null;
   return db.$queryRaw<Candidate[]>`
-    -- A trigger never fires for a run that ended before the trigger existed.
+    -- A trigger never fires for a run that ended before it existed, or while it was off.
     SELECT t.id, t.name, t."deploymentId", t."parameterMap" AS map, r.id AS "sourceRunId"
     FROM "Trigger" t
     JOIN "FlowRun" r ON r."deploymentId" = t."sourceDeploymentId" AND r.state = ANY(t."onStates")
-    WHERE t.kind = 'runCompletion' AND t.active AND r."endedAt" >= t."createdAt"
+    WHERE t.kind = 'runCompletion' AND t.active AND r."endedAt" >= t."firesFrom"
       AND (${runId}::uuid IS NULL OR r.id = ${runId}::uuid)
       AND (${since}::timestamptz IS NULL OR r."endedAt" >= ${since}::timestamptz)
       AND NOT EXISTS (SELECT 1 FROM "TriggerFiring" f

@@ -154,6 +154,8 @@ export async function updateTrigger(
           active: patch.active,
           parameterMap: patch.map ? toJson(patch.map) : undefined,
           onStates: patch.states,
+          // Turned on again: what ended while it was off does not fire it.
+          firesFrom: patch.active && !existing.active ? new Date() : undefined,
         },
         select: TRIGGER_SELECT,
       });

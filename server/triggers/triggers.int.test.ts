@@ -136,12 +136,20 @@ describe("completion triggers", () => {
     expect(listed!.lastFiring?.error).toContain("nothing at");
   });
 
-  it("paused, fire nothing", async () => {
-    const [a, b] = [await source(), await target()];
-    const { trigger } = await createTrigger(test.db, b, completion(a));
+  it("turned off, fire nothing — also not for what ended meanwhile once turned on again", async () => {
+    // B needs no parameter: with no map, its runs take its defaults.
+    const [a, b] = [await source(), await source()];
+    const { trigger } = await createTrigger(test.db, b, completion(a, { map: {} }));
+    // Made a minute ago, so that what ends in the test ends after it was made.
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await test.db.trigger.update({ where: { id: trigger.id }, data: { firesFrom: minuteAgo } });
     await updateTrigger(test.db, trigger.id, { active: false });
-    const run = await endedRun(a, "Completed");
-    expect(await fireCompletionTriggers(test.db, run)).toEqual([]);
+    const meanwhile = await endedRun(a, "Completed", undefined, new Date(Date.now() - 5000));
+    expect(await fireCompletionTriggers(test.db, meanwhile)).toEqual([]);
+    await updateTrigger(test.db, trigger.id, { active: true });
+    expect(await sweepCompletionTriggers(test.db)).toEqual([]);
+    const after = await endedRun(a, "Completed");
+    expect(await fireCompletionTriggers(test.db, after)).toHaveLength(1);
   });
 });
 

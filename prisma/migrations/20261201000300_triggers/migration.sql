@@ -16,6 +16,7 @@ CREATE TABLE "Trigger" (
     "tokenPrefix" TEXT,
     "sourceDeploymentId" UUID,
     "onStates" "FlowRunState"[] DEFAULT ARRAY['Completed']::"FlowRunState"[],
+    "firesFrom" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
