@@ -27,6 +27,7 @@ const API_SPECS = [
   "flow-runs-list.spec.ts",
   "audit.spec.ts",
   "schedules.spec.ts",
+  "triggers.spec.ts",
 ];
 
 export default defineConfig({
@@ -89,6 +90,7 @@ export default defineConfig({
         "accounts.spec.ts",
         "audit.spec.ts",
         "schedules-studio.spec.ts",
+        "triggers-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

@@ -2,7 +2,7 @@
 // with its next runs previewed as it is typed, a bad rule says what is wrong, and the schedule
 // is paused and removed; the deploy dialog sets the overlap policy and adds a schedule.
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { openEditor, signIn } from "./support/studio.ts";
+import { openDeploymentDialog, openEditor, signIn } from "./support/studio.ts";
 
 test("a cron schedule with a time zone is added with its preview, paused and removed", async ({
   page,
@@ -15,13 +15,7 @@ test("a cron schedule with a time zone is added with its preview, paused and rem
     { workQueue: uniqueName("q") },
   );
   await signIn(page);
-  await page.goto("/deployments");
-  await page
-    .locator(`tr[data-deployment='e2e']`)
-    .filter({ hasText: flow })
-    .getByRole("button", { name: "Schedules" })
-    .click();
-  const dialog = page.getByRole("dialog", { name: `Schedules of ${flow}/e2e` });
+  const dialog = await openDeploymentDialog(page, flow, "Schedules");
   await expect(
     dialog.getByText("No schedule: this deployment runs only when triggered."),
   ).toBeVisible();

@@ -21,6 +21,13 @@ import {
 } from "./schedule.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import {
+  triggerAddCommand,
+  triggerFiringsCommand,
+  triggerLsCommand,
+  triggerRmCommand,
+  triggerRotateCommand,
+} from "./trigger.ts";
+import {
   userDisableCommand,
   userEnableCommand,
   userInviteCommand,
@@ -55,6 +62,11 @@ export const COMMANDS: readonly Command[] = [
   schedulePauseCommand,
   scheduleResumeCommand,
   scheduleRmCommand,
+  triggerAddCommand,
+  triggerLsCommand,
+  triggerRmCommand,
+  triggerRotateCommand,
+  triggerFiringsCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

@@ -49,6 +49,8 @@ export const API_TAGS = {
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
+  Triggers:
+    "What else starts a deployment's run: webhooks, and the end of another deployment's run",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -189,7 +191,7 @@ export async function readText(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await readText(request);
   if (text.trim() === "") return {};
   let value: unknown;

@@ -70,6 +70,15 @@ import {
   postSchedulePreview,
   putSchedule,
 } from "./v1/schedules.ts";
+import {
+  deleteTriggerRoute,
+  getDeploymentTriggers,
+  getTriggerFirings,
+  patchTrigger,
+  postDeploymentTrigger,
+  postRotateTrigger,
+  postWebhook,
+} from "./v1/triggers.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -154,6 +163,13 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
   ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
   ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
+  ["GET", "/api/v1/deployments/:id/triggers", getDeploymentTriggers],
+  ["POST", "/api/v1/deployments/:id/triggers", postDeploymentTrigger],
+  ["PATCH", "/api/v1/triggers/:id", patchTrigger],
+  ["DELETE", "/api/v1/triggers/:id", deleteTriggerRoute],
+  ["POST", "/api/v1/triggers/:id/rotate", postRotateTrigger],
+  ["GET", "/api/v1/triggers/:id/firings", getTriggerFirings],
+  ["POST", "/api/v1/hooks/:token", postWebhook],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

@@ -80,6 +80,14 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/schedules/:id/pause": "operate",
   "POST /api/v1/schedules/:id/resume": "operate",
   "DELETE /api/v1/schedules/:id": "edit",
+  "GET /api/v1/deployments/:id/triggers": "read",
+  "POST /api/v1/deployments/:id/triggers": "edit",
+  "PATCH /api/v1/triggers/:id": "edit",
+  "DELETE /api/v1/triggers/:id": "edit",
+  "POST /api/v1/triggers/:id/rotate": "edit",
+  "GET /api/v1/triggers/:id/firings": "read",
+  // The secret token in the path is the credential (checked by the route).
+  "POST /api/v1/hooks/:token": "public",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -134,6 +142,12 @@ const PROCEDURES: Record<string, Permission> = {
   "schedules.update": "edit",
   "schedules.setActive": "operate",
   "schedules.remove": "edit",
+  "triggers.list": "read",
+  "triggers.firings": "read",
+  "triggers.create": "edit",
+  "triggers.update": "edit",
+  "triggers.rotate": "edit",
+  "triggers.remove": "edit",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

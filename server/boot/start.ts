@@ -12,6 +12,7 @@ import { applyMigrations, readMigrations } from "../db/migrate.ts";
 import { log } from "../log.ts";
 import { startLeaseReaper } from "../services/lease-reaper.ts";
 import { startScheduler } from "../services/scheduler.ts";
+import { startTriggerFiring } from "../services/trigger-firing.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -51,6 +52,7 @@ export async function startServer(): Promise<void> {
     startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
     startReplicaEvents(handle),
     startScheduler(handle),
+    startTriggerFiring(handle),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());

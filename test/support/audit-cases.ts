@@ -7,6 +7,7 @@ import { generateToken, hashSecret } from "../../server/auth/secrets.ts";
 import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
+import { createTrigger } from "../../server/triggers/save-trigger.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -70,6 +71,12 @@ const schedule = async (db: Db): Promise<Made> => {
     timezone: "UTC",
   });
   return { ...made, schedule: id };
+};
+const WEBHOOK = { name: "hook", kind: "webhook", active: true, map: {} } as const;
+const trigger = async (db: Db): Promise<Made> => {
+  const made = await deployment(db);
+  const { trigger } = await createTrigger(db, made.deployment!, WEBHOOK);
+  return { ...made, trigger: trigger.id };
 };
 
 /** Another person, a viewer, whose role a case changes. */
@@ -237,6 +244,28 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: schedule,
     path: (m) => `/api/v1/schedules/${m.schedule}`,
   },
+  "POST /api/v1/deployments/:id/triggers": {
+    action: "trigger.create",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/triggers`,
+    body: () => WEBHOOK,
+  },
+  "PATCH /api/v1/triggers/:id": {
+    action: "trigger.update",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}`,
+    body: () => ({ active: false }),
+  },
+  "POST /api/v1/triggers/:id/rotate": {
+    action: "trigger.rotate",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}/rotate`,
+  },
+  "DELETE /api/v1/triggers/:id": {
+    action: "trigger.delete",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -258,6 +287,8 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/agents/:id/stop": "agent protocol",
   // A POST only because its input is a body: it computes the next times and stores nothing.
   "POST /api/v1/schedules/preview": "changes nothing",
+  // No key, no user: its run.create names the trigger as actor (server/triggers/webhook.int.test.ts).
+  "POST /api/v1/hooks/:token": "public by token; audited as run.create by trigger:<name>",
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {
@@ -351,6 +382,26 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "schedule.delete",
     setup: schedule,
     input: (m) => ({ id: m.schedule }),
+  },
+  "triggers.create": {
+    action: "trigger.create",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment, trigger: WEBHOOK }),
+  },
+  "triggers.update": {
+    action: "trigger.update",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger, patch: { name: "renamed" } }),
+  },
+  "triggers.rotate": {
+    action: "trigger.rotate",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
+  },
+  "triggers.remove": {
+    action: "trigger.delete",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
   },
   "variables.remove": {
     action: "variable.delete",

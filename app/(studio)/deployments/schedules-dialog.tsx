@@ -2,28 +2,24 @@
 // A deployment's schedules: each with its rule, parameters and next run, paused or resumed
 // (operators) and removed (editors); and the form that adds one, with its preview (editors).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, buttonClass, Dialog } from "@/app/_components/dialog";
+import { Alert, buttonClass } from "@/app/_components/dialog";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
+import { DeploymentDialog, type DeploymentRef } from "./deployment-dialog";
 import { ScheduleForm } from "./schedule-form";
 
 export function SchedulesDialog({
   deployment,
   onClose,
 }: {
-  deployment: { id: string; label: string } | null;
+  deployment: DeploymentRef | null;
   onClose: () => void;
 }) {
   return (
-    <Dialog
-      open={deployment !== null}
-      title={`Schedules of ${deployment?.label ?? ""}`}
-      onClose={onClose}
-      wide
-    >
-      {deployment ? <DeploymentSchedules deploymentId={deployment.id} /> : null}
-    </Dialog>
+    <DeploymentDialog what="Schedules" deployment={deployment} onClose={onClose}>
+      {(id) => <DeploymentSchedules deploymentId={id} />}
+    </DeploymentDialog>
   );
 }
 
