@@ -95,7 +95,10 @@ const ruleFields = {
   longerThanMinutes: z
     .int("longerThanMinutes is a whole number of minutes")
     .min(1, "longerThanMinutes is at least 1")
-    .max(MAX_LONGER_THAN_MINUTES, `longerThanMinutes is at most ${MAX_LONGER_THAN_MINUTES} (a week)`)
+    .max(
+      MAX_LONGER_THAN_MINUTES,
+      `longerThanMinutes is at most ${MAX_LONGER_THAN_MINUTES} (a week)`,
+    )
     .nullable()
     .optional()
     .describe("with the longRunning event: notify once a run has run this long"),
