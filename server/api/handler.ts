@@ -49,6 +49,8 @@ export const API_TAGS = {
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
+  Notifications:
+    "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -70,6 +70,15 @@ import {
   postSchedulePreview,
   putSchedule,
 } from "./v1/schedules.ts";
+import {
+  deleteNotificationRule,
+  getNotificationRuleDeliveries,
+  getNotificationRules,
+  patchNotificationRule,
+  postNotificationRule,
+  postNotificationRuleTest,
+  postRetryNotificationDelivery,
+} from "./v1/notifications.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -154,6 +163,13 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
   ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
   ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
+  ["GET", "/api/v1/notification-rules", getNotificationRules],
+  ["POST", "/api/v1/notification-rules", postNotificationRule],
+  ["PATCH", "/api/v1/notification-rules/:id", patchNotificationRule],
+  ["DELETE", "/api/v1/notification-rules/:id", deleteNotificationRule],
+  ["POST", "/api/v1/notification-rules/:id/test", postNotificationRuleTest],
+  ["GET", "/api/v1/notification-rules/:id/deliveries", getNotificationRuleDeliveries],
+  ["POST", "/api/v1/notification-deliveries/:id/retry", postRetryNotificationDelivery],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

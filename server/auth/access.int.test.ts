@@ -80,6 +80,13 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/schedules/:id/pause": "operate",
   "POST /api/v1/schedules/:id/resume": "operate",
   "DELETE /api/v1/schedules/:id": "edit",
+  "GET /api/v1/notification-rules": "read",
+  "POST /api/v1/notification-rules": "edit",
+  "PATCH /api/v1/notification-rules/:id": "edit",
+  "DELETE /api/v1/notification-rules/:id": "edit",
+  "POST /api/v1/notification-rules/:id/test": "edit",
+  "GET /api/v1/notification-rules/:id/deliveries": "read",
+  "POST /api/v1/notification-deliveries/:id/retry": "operate",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -134,6 +141,13 @@ const PROCEDURES: Record<string, Permission> = {
   "schedules.update": "edit",
   "schedules.setActive": "operate",
   "schedules.remove": "edit",
+  "notifications.list": "read",
+  "notifications.create": "edit",
+  "notifications.update": "edit",
+  "notifications.remove": "edit",
+  "notifications.test": "edit",
+  "notifications.deliveries": "read",
+  "notifications.retry": "operate",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

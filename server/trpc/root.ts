@@ -11,6 +11,7 @@ import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
@@ -31,6 +32,7 @@ export const appRouter = router({
   account: accountRouter,
   audit: auditRouter,
   schedules: schedulesRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
