@@ -19,6 +19,14 @@ import {
   scheduleResumeCommand,
   scheduleRmCommand,
 } from "./schedule.ts";
+import {
+  notifyAddCommand,
+  notifyLogCommand,
+  notifyLsCommand,
+  notifyRetryCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+} from "./notify.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import {
   userDisableCommand,
@@ -55,6 +63,12 @@ export const COMMANDS: readonly Command[] = [
   schedulePauseCommand,
   scheduleResumeCommand,
   scheduleRmCommand,
+  notifyAddCommand,
+  notifyLsCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+  notifyLogCommand,
+  notifyRetryCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,
