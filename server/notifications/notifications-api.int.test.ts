@@ -18,6 +18,9 @@ async function editorKey() {
   return key;
 }
 
+// The fields these tests read of an answer: a rule, a log, or an error.
+type Answer = Record<string, unknown> & { id?: string; url?: string; error: { message: string } };
+
 async function call(method: string, path: string, key: string, body?: unknown) {
   const response = await dispatch(
     new Request(`http://127.0.0.1${path}`, {
@@ -27,7 +30,7 @@ async function call(method: string, path: string, key: string, body?: unknown) {
     }),
   );
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return { status: response.status, body: text ? (JSON.parse(text) as Answer) : ({} as Answer) };
 }
 
 const good = { name: "ops", events: ["failed"], url: "https://hooks.example.com/in" };
