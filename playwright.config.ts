@@ -25,6 +25,7 @@ const API_SPECS = [
   "flow-runs-list.spec.ts",
   "audit.spec.ts",
   "schedules.spec.ts",
+  "notifications.spec.ts",
 ];
 
 export default defineConfig({
@@ -86,6 +87,7 @@ export default defineConfig({
         "accounts.spec.ts",
         "audit.spec.ts",
         "schedules-studio.spec.ts",
+        "notifications-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
