@@ -61,6 +61,9 @@ async function findCandidates(db: Db, runs: Prisma.Sql, now: Date): Promise<Cand
     JOIN states s ON s.state = f.state::text
     JOIN "NotificationRule" r ON s.event::"NotificationEvent" = ANY(r.events) AND ${IN_SCOPE}
     WHERE ${runs} AND f."endedAt" >= r."createdAt"
+      -- A run withdrawn before it started (cancelled while queued, or by a change of the
+      -- schedule that made it ahead of time: up to 10 at once) did nothing worth a message.
+      AND (s.event <> 'cancelled' OR f."startedAt" IS NOT NULL)
       AND ${NOT_SENT(Prisma.sql`s.event::"NotificationEvent"`)}
     UNION ALL
     SELECT r.id, r.name, r."longerThanMinutes", f.id, 'longRunning'::"NotificationEvent"

@@ -9,6 +9,7 @@ import { freshDatabase } from "../../test/support/database.ts";
 import { seedDeployment, seedRunIn, uniqueName } from "../../test/support/seed.ts";
 import { startReceiver, type Receiver } from "../../test/support/webhook-receiver.ts";
 import { publish } from "../events/bus.ts";
+import { transitionFlowRun } from "../runs/state-machine/index.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
 import { setSecret } from "../secrets/set-secret.ts";
 import { startNotifier } from "../services/notifier.ts";
@@ -54,6 +55,12 @@ const rule = (input: Record<string, unknown>) =>
 
 const run = (deploymentId: string, state: FlowRunState, message?: string) =>
   seedRunIn(test.db, deploymentId, state, { message });
+
+async function cancelledWhileRunning(deploymentId: string) {
+  const id = await run(deploymentId, "Cancelling");
+  await transitionFlowRun(test.db, { id, from: ["Cancelling"], to: "Cancelled" });
+  return id;
+}
 
 const deliveriesOf = (ruleId: string) =>
   test.db.notificationDelivery.findMany({ where: { ruleId }, orderBy: { createdAt: "asc" } });
@@ -191,9 +198,11 @@ describe("notifications", () => {
     const tagged = await deployment(["db"]);
     const other = await deployment(["web"]);
     const r = await rule({ tag: "db", events: ["completed", "cancelled"], url: hook.url });
-    const mine = await run(tagged.deploymentId, "Cancelled");
-    const theirs = await run(other.deploymentId, "Cancelled");
-    for (const id of [mine, theirs]) await enqueueForRun(test.db, id, { baseUrl: BASE });
+    const mine = await cancelledWhileRunning(tagged.deploymentId);
+    const theirs = await cancelledWhileRunning(other.deploymentId);
+    // Cancelled before it started: nothing to say.
+    const queued = await run(tagged.deploymentId, "Cancelled");
+    for (const id of [mine, theirs, queued]) await enqueueForRun(test.db, id, { baseUrl: BASE });
     await sweepDeliveries(test.db, { baseUrl: BASE });
     const deliveries = await deliveriesOf(r.id);
     expect(deliveries.map((d) => [d.flowRunId, d.event])).toEqual([[mine, "cancelled"]]);
