@@ -34,9 +34,20 @@ export const notificationsRouter = router({
       sendTestMessage(ctx.db, input.id, { baseUrl: publicUrl(), actor: ctx.actor }),
     ),
 
+  // `cursor` (the previous page's `next`) is what infinite queries page by.
   deliveries: readProcedure
-    .input(DeliveriesQuerySchema.extend({ ruleId: Id }))
-    .query(({ ctx, input }) => listDeliveries(ctx.db, input.ruleId, input)),
+    .input(
+      DeliveriesQuerySchema.omit({ before: true }).extend({
+        ruleId: Id,
+        cursor: z.string().max(200).nullish(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      listDeliveries(ctx.db, input.ruleId, {
+        limit: input.limit,
+        before: input.cursor ?? undefined,
+      }),
+    ),
 
   retry: operateProcedure
     .input(z.object({ id: Id }))
