@@ -34,11 +34,13 @@ export const notificationsRouter = router({
       sendTestMessage(ctx.db, input.id, { baseUrl: publicUrl(), actor: ctx.actor }),
     ),
 
-  // `cursor` (the previous page's `next`) is what infinite queries page by.
+  // `cursor` (the previous page's `next`) is what infinite queries page by; they also send a
+  // `direction`, so the object is not strict.
   deliveries: readProcedure
     .input(
-      DeliveriesQuerySchema.omit({ before: true }).extend({
+      z.object({
         ruleId: Id,
+        limit: DeliveriesQuerySchema.shape.limit,
         cursor: z.string().max(200).nullish(),
       }),
     )
