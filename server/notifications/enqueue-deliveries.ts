@@ -6,6 +6,7 @@
 // event is notified once.
 import crypto from "node:crypto";
 import type { FlowRunState } from "../../contract/run-states.ts";
+import type { Masker } from "../../contract/secret-masking.ts";
 import type { NotificationEvent } from "../../contract/notifications.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
@@ -118,6 +119,8 @@ async function store(db: Db, candidates: Candidate[], baseUrl: string, now: Date
   if (!candidates.length) return 0;
   const facts = await runFacts(db, [...new Set(candidates.map((c) => c.runId))]);
   const data: Prisma.NotificationDeliveryCreateManyInput[] = [];
+  // One masker per run, whichever rules notify about it.
+  const maskers = new Map<string, Promise<Masker | null>>();
   for (const c of candidates) {
     const run = facts.get(c.runId);
     if (!run) continue;
@@ -130,7 +133,8 @@ async function store(db: Db, candidates: Candidate[], baseUrl: string, now: Date
       baseUrl,
       now,
     });
-    const masker = await maskerForRun(db, run.flowVersionId);
+    if (!maskers.has(run.id)) maskers.set(run.id, maskerForRun(db, run.flowVersionId));
+    const masker = await maskers.get(run.id)!;
     data.push({
       id,
       ruleId: c.ruleId,
