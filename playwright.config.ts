@@ -28,6 +28,7 @@ const API_SPECS = [
   "audit.spec.ts",
   "schedules.spec.ts",
   "triggers.spec.ts",
+  "notifications.spec.ts",
 ];
 
 export default defineConfig({
@@ -91,6 +92,7 @@ export default defineConfig({
         "audit.spec.ts",
         "schedules-studio.spec.ts",
         "triggers-studio.spec.ts",
+        "notifications-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

@@ -14,3 +14,4 @@ export * from "./api-v1/users.ts";
 export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";
 export * from "./triggers.ts";
+export * from "./notifications.ts";

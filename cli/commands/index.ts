@@ -19,6 +19,14 @@ import {
   scheduleResumeCommand,
   scheduleRmCommand,
 } from "./schedule.ts";
+import {
+  notifyAddCommand,
+  notifyLogCommand,
+  notifyLsCommand,
+  notifyRetryCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+} from "./notify.ts";
 import { secretLsCommand } from "./secret-ls.ts";
 import {
   triggerAddCommand,
@@ -67,6 +75,12 @@ export const COMMANDS: readonly Command[] = [
   triggerRmCommand,
   triggerRotateCommand,
   triggerFiringsCommand,
+  notifyAddCommand,
+  notifyLsCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+  notifyLogCommand,
+  notifyRetryCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

@@ -51,6 +51,8 @@ export const API_TAGS = {
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
   Triggers:
     "What else starts a deployment's run: webhooks, and the end of another deployment's run",
+  Notifications:
+    "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

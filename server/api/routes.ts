@@ -79,6 +79,15 @@ import {
   postRotateTrigger,
   postWebhook,
 } from "./v1/triggers.ts";
+import {
+  deleteNotificationRule,
+  getNotificationRuleDeliveries,
+  getNotificationRules,
+  patchNotificationRule,
+  postNotificationRule,
+  postNotificationRuleTest,
+  postRetryNotificationDelivery,
+} from "./v1/notifications.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -170,6 +179,13 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/triggers/:id/rotate", postRotateTrigger],
   ["GET", "/api/v1/triggers/:id/firings", getTriggerFirings],
   ["POST", "/api/v1/hooks/:token", postWebhook],
+  ["GET", "/api/v1/notification-rules", getNotificationRules],
+  ["POST", "/api/v1/notification-rules", postNotificationRule],
+  ["PATCH", "/api/v1/notification-rules/:id", patchNotificationRule],
+  ["DELETE", "/api/v1/notification-rules/:id", deleteNotificationRule],
+  ["POST", "/api/v1/notification-rules/:id/test", postNotificationRuleTest],
+  ["GET", "/api/v1/notification-rules/:id/deliveries", getNotificationRuleDeliveries],
+  ["POST", "/api/v1/notification-deliveries/:id/retry", postRetryNotificationDelivery],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

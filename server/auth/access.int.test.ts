@@ -88,6 +88,13 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/triggers/:id/firings": "read",
   // The secret token in the path is the credential (checked by the route).
   "POST /api/v1/hooks/:token": "public",
+  "GET /api/v1/notification-rules": "read",
+  "POST /api/v1/notification-rules": "edit",
+  "PATCH /api/v1/notification-rules/:id": "edit",
+  "DELETE /api/v1/notification-rules/:id": "edit",
+  "POST /api/v1/notification-rules/:id/test": "edit",
+  "GET /api/v1/notification-rules/:id/deliveries": "read",
+  "POST /api/v1/notification-deliveries/:id/retry": "operate",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -148,6 +155,13 @@ const PROCEDURES: Record<string, Permission> = {
   "triggers.update": "edit",
   "triggers.rotate": "edit",
   "triggers.remove": "edit",
+  "notifications.list": "read",
+  "notifications.create": "edit",
+  "notifications.update": "edit",
+  "notifications.remove": "edit",
+  "notifications.test": "edit",
+  "notifications.deliveries": "read",
+  "notifications.retry": "operate",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

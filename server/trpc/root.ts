@@ -12,6 +12,7 @@ import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { triggersRouter } from "./routers/triggers.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
@@ -33,6 +34,7 @@ export const appRouter = router({
   audit: auditRouter,
   schedules: schedulesRouter,
   triggers: triggersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
 import { createTrigger } from "../../server/triggers/save-trigger.ts";
+import { createRule } from "../../server/notifications/save-rule.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -77,6 +78,21 @@ const trigger = async (db: Db): Promise<Made> => {
   const made = await deployment(db);
   const { trigger } = await createTrigger(db, made.deployment!, WEBHOOK);
   return { ...made, trigger: trigger.id };
+};
+
+// Nothing listens there: the cases store rules and deliveries, no sender runs.
+const HOOK = "http://127.0.0.1:9/hook";
+const ruleBody = () => ({ name: uniqueName("rule"), events: ["failed"], url: HOOK });
+const notificationRule = async (db: Db): Promise<Made> => {
+  const { id } = await createRule(db, { ...ruleBody(), events: ["failed"], active: true });
+  return { rule: id };
+};
+const failedDelivery = async (db: Db): Promise<Made> => {
+  const { rule } = await notificationRule(db);
+  const delivery = await db.notificationDelivery.create({
+    data: { ruleId: rule!, event: "test", payload: { text: "test" }, status: "failed" },
+  });
+  return { rule: rule!, delivery: delivery.id };
 };
 
 /** Another person, a viewer, whose role a case changes. */
@@ -266,6 +282,32 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: trigger,
     path: (m) => `/api/v1/triggers/${m.trigger}`,
   },
+  "POST /api/v1/notification-rules": {
+    action: "notificationRule.create",
+    path: () => "/api/v1/notification-rules",
+    body: ruleBody,
+  },
+  "PATCH /api/v1/notification-rules/:id": {
+    action: "notificationRule.update",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}`,
+    body: () => ({ active: false }),
+  },
+  "DELETE /api/v1/notification-rules/:id": {
+    action: "notificationRule.delete",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}`,
+  },
+  "POST /api/v1/notification-rules/:id/test": {
+    action: "notificationRule.test",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}/test`,
+  },
+  "POST /api/v1/notification-deliveries/:id/retry": {
+    action: "notificationDelivery.retry",
+    setup: failedDelivery,
+    path: (m) => `/api/v1/notification-deliveries/${m.delivery}/retry`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -402,6 +444,27 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "trigger.delete",
     setup: trigger,
     input: (m) => ({ id: m.trigger }),
+  },
+  "notifications.create": { action: "notificationRule.create", input: ruleBody },
+  "notifications.update": {
+    action: "notificationRule.update",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule, patch: { events: ["failed", "crashed"] } }),
+  },
+  "notifications.remove": {
+    action: "notificationRule.delete",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule }),
+  },
+  "notifications.test": {
+    action: "notificationRule.test",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule }),
+  },
+  "notifications.retry": {
+    action: "notificationDelivery.retry",
+    setup: failedDelivery,
+    input: (m) => ({ id: m.delivery }),
   },
   "variables.remove": {
     action: "variable.delete",
