@@ -13,4 +13,6 @@ export * from "./api-v1/secrets.ts";
 export * from "./api-v1/users.ts";
 export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";
+export * from "./triggers.ts";
+export * from "./notifications.ts";
 export * from "./backfills.ts";

@@ -1,5 +1,6 @@
 "use client";
 import {
+  Bell,
   Boxes,
   History,
   House,
@@ -30,6 +31,7 @@ const LINKS = [
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
+  { href: "/notifications", label: "Notifications", icon: Bell },
   { href: "/users", label: "Users", icon: Users, permission: "admin" },
   { href: "/audit", label: "Audit log", icon: ScrollText, permission: "admin" },
 ] as const satisfies readonly {

@@ -14,7 +14,7 @@ import { isUuid } from "../db/ids.ts";
 import { deploymentForRun, type DeploymentForRun } from "../deployments/deployment-cache.ts";
 import { isPipebookError, NotFoundError, PipebookError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
-import { checkParameters } from "../parameters/check-parameters.ts";
+import { runParameters } from "../parameters/check-parameters.ts";
 import { ruleOfRow } from "../schedules/schedule-row.ts";
 import type { ScheduleRule } from "../schedules/schedule-rules.ts";
 
@@ -38,19 +38,15 @@ function bad(field: string, message: string): never {
   throw new PipebookError("bad_request", `${field}: ${message}`, { field });
 }
 
-/** The run's parameters as a run of the deployment gets them: its defaults, overlaid, checked. */
-export async function runParameters(
+/** A run's parameters as any run of the deployment gets them (its version's schema, now). */
+export async function backfillRunParameters(
   db: Db | Tx,
   deployment: DeploymentForRun,
-  overrides: Record<string, unknown>,
+  given: Record<string, unknown>,
   context: string,
 ): Promise<Record<string, unknown>> {
   const version = await getFlowVersion(db, deployment.flowVersionId);
-  return checkParameters(
-    version.spec.parameters,
-    { ...(deployment.parameters as Record<string, unknown>), ...overrides },
-    { context },
-  );
+  return runParameters(version.spec.parameters, deployment.parameters, given, context);
 }
 
 /** The slots of `rule` in [from, to], or a 400 naming how many there are past the cap. */
@@ -102,7 +98,7 @@ export async function planBackfill(
     const sets = input.parameterSets;
     for (const [i, set] of sets.entries()) {
       try {
-        await runParameters(db, deployment, set, `in parameterSets[${i}]`);
+        await backfillRunParameters(db, deployment, set, `in parameterSets[${i}]`);
       } catch (error) {
         if (!isPipebookError(error)) throw error;
         throw new PipebookError(error.code, error.message, {
@@ -138,7 +134,7 @@ export async function planBackfill(
     );
   }
   const parameters = schedule.parameters as Record<string, unknown>;
-  await runParameters(
+  await backfillRunParameters(
     db,
     deployment,
     parameters,

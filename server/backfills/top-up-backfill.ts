@@ -16,7 +16,7 @@ import { getFlowVersion } from "../flows/version-cache.ts";
 import { log } from "../log.ts";
 import { runOfDeployment } from "../runs/create-flow-run.ts";
 import { insertScheduledFlowRun } from "../runs/state-machine/index.ts";
-import { runParameters } from "./plan-backfill.ts";
+import { backfillRunParameters } from "./plan-backfill.ts";
 
 type TopUp = { createdRuns: number; queue: string | null; ended: boolean };
 
@@ -55,7 +55,7 @@ async function topUpLocked(
     const slot = backfill.created + k;
     let parameters: Record<string, unknown>;
     try {
-      parameters = await runParameters(
+      parameters = await backfillRunParameters(
         tx,
         deployment,
         sets?.[k] ?? (backfill.parameters as Record<string, unknown>),

@@ -11,6 +11,8 @@ import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
+import { triggersRouter } from "./routers/triggers.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { backfillsRouter } from "./routers/backfills.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
@@ -32,6 +34,8 @@ export const appRouter = router({
   account: accountRouter,
   audit: auditRouter,
   schedules: schedulesRouter,
+  triggers: triggersRouter,
+  notifications: notificationsRouter,
   backfills: backfillsRouter,
 });
 
