@@ -29,6 +29,7 @@ const API_SPECS = [
   "schedules.spec.ts",
   "triggers.spec.ts",
   "notifications.spec.ts",
+  "backfills.spec.ts",
 ];
 
 export default defineConfig({
@@ -93,6 +94,7 @@ export default defineConfig({
         "schedules-studio.spec.ts",
         "triggers-studio.spec.ts",
         "notifications-studio.spec.ts",
+        "backfills-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

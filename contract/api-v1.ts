@@ -15,3 +15,4 @@ export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";
 export * from "./triggers.ts";
 export * from "./notifications.ts";
+export * from "./backfills.ts";

@@ -107,6 +107,11 @@ export function isFinalFlowRunState(state: FlowRunState): boolean {
   }
 }
 
+/** The states of a run that has not ended (what a backfill's "in flight" counts). */
+export const UNFINISHED_FLOW_RUN_STATES: readonly FlowRunState[] = FLOW_RUN_STATES.filter(
+  (s) => !isFinalFlowRunState(s),
+);
+
 export function isFinalTaskRunState(state: TaskRunState): boolean {
   switch (state) {
     case "Completed":

@@ -2,6 +2,7 @@
 import {
   Bell,
   Boxes,
+  History,
   House,
   KeyRound,
   ListOrdered,
@@ -25,6 +26,7 @@ const LINKS = [
   { href: "/flows", label: "Flows", icon: Workflow },
   { href: "/deployments", label: "Deployments", icon: Rocket },
   { href: "/runs", label: "Runs", icon: Play },
+  { href: "/backfills", label: "Backfills", icon: History },
   { href: "/work-queues", label: "Work queues", icon: ListOrdered },
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },

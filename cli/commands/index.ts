@@ -3,6 +3,12 @@ import type { Command } from "../command.ts";
 import { agentLsCommand } from "./agent-ls.ts";
 import { auditCommand } from "./audit.ts";
 import { cancelCommand } from "./cancel.ts";
+import {
+  backfillCancelCommand,
+  backfillCreateCommand,
+  backfillLsCommand,
+  backfillShowCommand,
+} from "./backfill.ts";
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { flowsCommand } from "./flows.ts";
@@ -81,6 +87,10 @@ export const COMMANDS: readonly Command[] = [
   notifyTestCommand,
   notifyLogCommand,
   notifyRetryCommand,
+  backfillCreateCommand,
+  backfillLsCommand,
+  backfillShowCommand,
+  backfillCancelCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

@@ -53,6 +53,7 @@ export const API_TAGS = {
     "What else starts a deployment's run: webhooks, and the end of another deployment's run",
   Notifications:
     "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
+  Backfills: "Runs of a deployment for every slot of a schedule between two dates, a few at a time",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -88,6 +88,13 @@ import {
   postNotificationRuleTest,
   postRetryNotificationDelivery,
 } from "./v1/notifications.ts";
+import {
+  getBackfillById,
+  getBackfills,
+  postBackfillPreview,
+  postCancelBackfill,
+  postDeploymentBackfill,
+} from "./v1/backfills.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -186,6 +193,11 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/notification-rules/:id/test", postNotificationRuleTest],
   ["GET", "/api/v1/notification-rules/:id/deliveries", getNotificationRuleDeliveries],
   ["POST", "/api/v1/notification-deliveries/:id/retry", postRetryNotificationDelivery],
+  ["POST", "/api/v1/backfills/preview", postBackfillPreview],
+  ["POST", "/api/v1/deployments/:id/backfills", postDeploymentBackfill],
+  ["GET", "/api/v1/backfills", getBackfills],
+  ["GET", "/api/v1/backfills/:id", getBackfillById],
+  ["POST", "/api/v1/backfills/:id/cancel", postCancelBackfill],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

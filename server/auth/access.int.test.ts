@@ -95,6 +95,11 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/notification-rules/:id/test": "edit",
   "GET /api/v1/notification-rules/:id/deliveries": "read",
   "POST /api/v1/notification-deliveries/:id/retry": "operate",
+  "POST /api/v1/backfills/preview": "read",
+  "POST /api/v1/deployments/:id/backfills": "operate",
+  "GET /api/v1/backfills": "read",
+  "GET /api/v1/backfills/:id": "read",
+  "POST /api/v1/backfills/:id/cancel": "operate",
 };
 
 const PROCEDURES: Record<string, Permission> = {
@@ -162,6 +167,12 @@ const PROCEDURES: Record<string, Permission> = {
   "notifications.test": "edit",
   "notifications.deliveries": "read",
   "notifications.retry": "operate",
+  "backfills.preview": "read",
+  "backfills.list": "read",
+  "backfills.get": "read",
+  "backfills.live": "read",
+  "backfills.create": "operate",
+  "backfills.cancel": "operate",
   "logs.window": "read",
   "logs.search": "read",
   "logs.tail": "read",

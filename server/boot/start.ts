@@ -15,6 +15,7 @@ import { startScheduler } from "../services/scheduler.ts";
 import { startTriggerFiring } from "../services/trigger-firing.ts";
 import { startNotifier } from "../services/notifier.ts";
 import { publicUrl, setListeningUrl } from "../notifications/public-url.ts";
+import { startBackfillController } from "../services/backfill-controller.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -56,6 +57,7 @@ export async function startServer(): Promise<void> {
     startScheduler(handle),
     startTriggerFiring(handle),
     startNotifier(handle, { baseUrl: publicUrl }),
+    startBackfillController(handle),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());

@@ -16,7 +16,7 @@ import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
 import { checkDeclaredNamesExist } from "../secrets/check-declared.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import { forgetDeployments } from "./deployment-cache.ts";
-import { announce } from "../schedules/save-schedule.ts";
+import { announceCancelled } from "../runs/cancel-waiting-runs.ts";
 import { checkDeclaredSchedules, syncSchedules } from "../schedules/sync-schedules.ts";
 import { getDeployment } from "./get-deployment.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
@@ -135,7 +135,7 @@ export async function createDeployment(
         return { ...result, withdrawn };
       });
       if (!saved.created) forgetDeployments(db, saved.id);
-      announce(saved.withdrawn);
+      announceCancelled(saved.withdrawn);
       return { id: saved.id, created: saved.created };
     } catch (error) {
       if (attempt < 5 && isUniqueViolation(error)) continue;

@@ -35,7 +35,10 @@ export function runOfDeployment(
     "id" | "flowId" | "flowVersionId" | "workQueueId" | "tags" | "retries"
   >,
   parameters: Record<string, unknown>,
-  extra: Pick<NewFlowRun, "scheduledAt" | "createdById" | "scheduleId">,
+  extra: Pick<
+    NewFlowRun,
+    "scheduledAt" | "createdById" | "scheduleId" | "backfillId" | "backfillSlot"
+  >,
 ): NewFlowRun {
   return {
     flowId: deployment.flowId,

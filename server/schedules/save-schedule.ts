@@ -7,10 +7,9 @@ import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
-import { publish } from "../events/bus.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { runParameters } from "../parameters/check-parameters.ts";
-import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
+import { announceCancelled, cancelWaitingRuns } from "../runs/cancel-waiting-runs.ts";
 import { scheduleRule } from "./schedule-rules.ts";
 import { scheduleView } from "./schedule-row.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
@@ -69,24 +68,14 @@ export async function withdrawUpcomingRuns(
     where: { scheduleId, state: "Scheduled", scheduledAt: { gt: now } },
     select: { id: true },
   });
-  const withdrawn: string[] = [];
-  for (const { id } of upcoming) {
-    const message = "The schedule that created it was changed, paused or removed";
-    if (await transitionFlowRun(tx, { id, from: ["Scheduled"], to: "Cancelled", message })) {
-      await transitionTaskRuns(tx, { flowRunId: id, from: ["Pending"], to: "Cancelled", message });
-      withdrawn.push(id);
-    }
-  }
+  const withdrawn = await cancelWaitingRuns(
+    tx,
+    upcoming.map((r) => r.id),
+    "The schedule that created it was changed, paused or removed",
+  );
   // They no longer hold their slots: the new rule may create a run for the same time again.
   await tx.flowRun.updateMany({ where: { id: { in: withdrawn } }, data: { scheduleId: null } });
   return withdrawn;
-}
-
-export function announce(withdrawn: string[]) {
-  for (const id of withdrawn) {
-    publish("run-changed", id);
-    publish("run-ended", id);
-  }
 }
 
 export async function listSchedules(db: Db, deploymentId: string): Promise<ScheduleView[]> {
@@ -163,7 +152,7 @@ export async function updateSchedule(
     await record(tx, actor, "schedule.update", row);
     return { row, withdrawn };
   });
-  announce(withdrawn);
+  announceCancelled(withdrawn);
   return scheduleView(row);
 }
 
@@ -190,7 +179,7 @@ export async function setScheduleActive(
     await record(tx, actor, active ? "schedule.resume" : "schedule.pause", row);
     return { row, withdrawn };
   });
-  announce(withdrawn);
+  announceCancelled(withdrawn);
   return scheduleView(row);
 }
 
@@ -207,5 +196,5 @@ export async function deleteSchedule(
     await record(tx, actor, "schedule.delete", row);
     return runs;
   });
-  announce(withdrawn);
+  announceCancelled(withdrawn);
 }

@@ -7,6 +7,7 @@ import { publish } from "../events/bus.ts";
 import { log } from "../log.ts";
 import { resolveOverlaps } from "../schedules/resolve-overlaps.ts";
 import { scheduleDueRuns } from "../schedules/schedule-due-runs.ts";
+import { topUpRunningBackfills } from "../backfills/top-up-backfill.ts";
 
 // Slots are whole seconds at the finest (6-field cron, "1s" intervals); a step costs one
 // indexed read when nothing is due.
@@ -25,6 +26,8 @@ export function startScheduler(handle: DatabaseHandle) {
     if (created.length) log.info(`scheduler: created ${created.length} scheduled run(s)`);
     const settled = await resolveOverlaps(db, now);
     if (settled) log.info(`scheduler: cancelled ${settled} run(s) by overlap policies`);
+    // The backfill controller's fallback: a "run-ended" event that was lost costs one step.
+    await topUpRunningBackfills(db, now);
     // Runs whose slot came since the last step, whoever created them: wake their queues.
     const due = await db.$queryRaw<{ name: string }[]>`
       SELECT DISTINCT q.name FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"

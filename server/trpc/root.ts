@@ -13,6 +13,7 @@ import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { triggersRouter } from "./routers/triggers.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
+import { backfillsRouter } from "./routers/backfills.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
@@ -35,6 +36,7 @@ export const appRouter = router({
   schedules: schedulesRouter,
   triggers: triggersRouter,
   notifications: notificationsRouter,
+  backfills: backfillsRouter,
 });
 
 export type AppRouter = typeof appRouter;

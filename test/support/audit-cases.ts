@@ -9,6 +9,7 @@ import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
 import { createTrigger } from "../../server/triggers/save-trigger.ts";
 import { createRule } from "../../server/notifications/save-rule.ts";
+import { createBackfill } from "../../server/backfills/create-backfill.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -93,6 +94,17 @@ const failedDelivery = async (db: Db): Promise<Made> => {
     data: { ruleId: rule!, event: "test", payload: { text: "test" }, status: "failed" },
   });
   return { rule: rule!, delivery: delivery.id };
+};
+
+const BACKFILL_RANGE = { from: "2026-11-01T00:00:00Z", to: "2026-11-01T02:00:00Z" };
+const backfill = async (db: Db): Promise<Made> => {
+  const made = await schedule(db);
+  const { id } = await createBackfill(db, made.deployment!, {
+    scheduleId: made.schedule!,
+    ...BACKFILL_RANGE,
+    maxInFlight: 1,
+  });
+  return { ...made, backfill: id };
 };
 
 /** Another person, a viewer, whose role a case changes. */
@@ -308,6 +320,17 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: failedDelivery,
     path: (m) => `/api/v1/notification-deliveries/${m.delivery}/retry`,
   },
+  "POST /api/v1/deployments/:id/backfills": {
+    action: "backfill.create",
+    setup: schedule,
+    path: (m) => `/api/v1/deployments/${m.deployment}/backfills`,
+    body: (m) => ({ scheduleId: m.schedule, ...BACKFILL_RANGE, maxInFlight: 2 }),
+  },
+  "POST /api/v1/backfills/:id/cancel": {
+    action: "backfill.cancel",
+    setup: backfill,
+    path: (m) => `/api/v1/backfills/${m.backfill}/cancel`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -331,6 +354,7 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/schedules/preview": "changes nothing",
   // No key, no user: its run.create names the trigger as actor (server/triggers/webhook.int.test.ts).
   "POST /api/v1/hooks/:token": "public by token; audited as run.create by trigger:<name>",
+  "POST /api/v1/backfills/preview": "changes nothing",
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {
@@ -465,6 +489,19 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "notificationDelivery.retry",
     setup: failedDelivery,
     input: (m) => ({ id: m.delivery }),
+  },
+  "backfills.create": {
+    action: "backfill.create",
+    setup: schedule,
+    input: (m) => ({
+      deploymentId: m.deployment,
+      backfill: { scheduleId: m.schedule, ...BACKFILL_RANGE },
+    }),
+  },
+  "backfills.cancel": {
+    action: "backfill.cancel",
+    setup: backfill,
+    input: (m) => ({ id: m.backfill }),
   },
   "variables.remove": {
     action: "variable.delete",

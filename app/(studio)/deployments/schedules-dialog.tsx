@@ -2,10 +2,13 @@
 // A deployment's schedules: each with its rule, parameters and next run, paused or resumed
 // (operators) and removed (editors); and the form that adds one, with its preview (editors).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
+import { BackfillsTable } from "../backfills/backfills-table";
+import { BackfillDialog, type BackfillTarget } from "./backfill-dialog";
 import { DeploymentDialog, type DeploymentRef } from "./deployment-dialog";
 import { ScheduleForm } from "./schedule-form";
 
@@ -35,6 +38,7 @@ export function DeploymentSchedules({ deploymentId }: { deploymentId: string }) 
   const setActive = useMutation(trpc.schedules.setActive.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.schedules.remove.mutationOptions({ onSuccess: refresh }));
   const failed = setActive.error ?? remove.error;
+  const [backfilling, setBackfilling] = useState<BackfillTarget | null>(null);
 
   return (
     <div className="flex flex-col gap-5">
@@ -70,6 +74,21 @@ export function DeploymentSchedules({ deploymentId }: { deploymentId: string }) 
                     <button
                       type="button"
                       className={buttonClass()}
+                      onClick={() =>
+                        setBackfilling({
+                          deploymentId,
+                          scheduleId: s.id,
+                          description: s.description,
+                        })
+                      }
+                    >
+                      Backfill…
+                    </button>
+                  ) : null}{" "}
+                  {canOperate ? (
+                    <button
+                      type="button"
+                      className={buttonClass()}
                       onClick={() => setActive.mutate({ id: s.id, active: !s.active })}
                     >
                       {s.active ? "Pause" : "Resume"}
@@ -94,6 +113,11 @@ export function DeploymentSchedules({ deploymentId }: { deploymentId: string }) 
         </table>
       ) : null}
       {failed ? <Alert>{failed.message}</Alert> : null}
+      <section className="border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        <h3 className="mb-2 text-sm font-semibold">Backfills</h3>
+        <BackfillsTable deploymentId={deploymentId} />
+      </section>
+      <BackfillDialog target={backfilling} onClose={() => setBackfilling(null)} />
       {canEdit ? (
         <section className="border-t border-zinc-200 pt-4 dark:border-zinc-800">
           <h3 className="mb-2 text-sm font-semibold">Add a schedule</h3>

@@ -107,6 +107,9 @@ export type NewFlowRun = {
   replayTask?: string | null;
   /** For a scheduled run: its schedule (scheduledAt is the slot; one run per schedule and slot). */
   scheduleId?: string | null;
+  /** For a backfill's run: its backfill and slot number (one run per backfill and slot). */
+  backfillId?: string | null;
+  backfillSlot?: number | null;
 };
 
 /**
@@ -122,12 +125,13 @@ export async function insertScheduledFlowRun(
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
-        "scheduleId", state, "stateChangedAt", "createdAt")
+        "scheduleId", "backfillId", "backfillSlot", state, "stateChangedAt", "createdAt")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
-        ${run.scheduleId ?? null}::uuid, 'Scheduled', now(), now())
+        ${run.scheduleId ?? null}::uuid, ${run.backfillId ?? null}::uuid, ${run.backfillSlot ?? null}::int,
+        'Scheduled', now(), now())
       RETURNING id, "createdAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
