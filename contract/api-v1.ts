@@ -13,3 +13,4 @@ export * from "./api-v1/secrets.ts";
 export * from "./api-v1/users.ts";
 export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";
+export * from "./api-v1/limits.ts";
