@@ -9,18 +9,17 @@ export const ConcurrencyLimitValueSchema = z
   .min(0, "a concurrency limit is at least 0 (0 holds every run back)")
   .max(100_000, "a concurrency limit is at most 100000");
 
-export const TagLimitSchema = z
-  .object({
-    tag: TagSchema,
-    limit: z.int(),
-    /** Runs carrying the tag that are active now (Pending, Running, Cancelling). */
-    inUse: z.int(),
-    /** Due runs carrying the tag that wait for a slot now. */
-    waiting: z.int(),
-    createdAt: isoTime,
-    updatedAt: isoTime,
-  })
-  .meta({ id: "TagConcurrencyLimit" });
+// No component name of its own: it only appears inside ConcurrencyLimits.
+export const TagLimitSchema = z.object({
+  tag: TagSchema,
+  limit: z.int(),
+  /** Runs carrying the tag that are active now (Pending, Running, Cancelling). */
+  inUse: z.int(),
+  /** Due runs carrying the tag that wait for a slot now. */
+  waiting: z.int(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
 export type TagLimitView = z.infer<typeof TagLimitSchema>;
 
 const SlotUseSchema = z.object({ name: z.string(), limit: z.int(), inUse: z.int() });

@@ -13,6 +13,8 @@ const select = {
   retries: true,
   runner: true,
   image: true,
+  concurrencyLimit: true,
+  paused: true,
   createdAt: true,
   updatedAt: true,
   flow: { select: { name: true } },
@@ -42,6 +44,8 @@ function toView(d: NonNullable<Row>): DeploymentView {
     retries: d.retries,
     runner: d.runner,
     image: d.image,
+    concurrencyLimit: d.concurrencyLimit,
+    paused: d.paused,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
