@@ -25,6 +25,7 @@ const API_SPECS = [
   "flow-runs-list.spec.ts",
   "audit.spec.ts",
   "schedules.spec.ts",
+  "concurrency-limits.spec.ts",
 ];
 
 export default defineConfig({

@@ -68,19 +68,21 @@ export function servedBy(c: Pick<ClaimRequest, "queues" | "tags">): Prisma.Sql {
 /**
  * The end of a claim statement, after its `candidates` CTE (the ids of the runs to take, locked):
  * Scheduled → Pending under a new lease, the history row, and what the agent needs of each run.
+ * Its time is the statement's, not the transaction's (now()): a claim under limits waits for
+ * its lock first, and its Pending must not predate the end of the run whose slot it takes.
  */
 export function takeCandidates(c: Pick<ClaimRequest, "agentId" | "leaseMs">): Prisma.Sql {
   return Prisma.sql`, claimed AS (
       UPDATE "FlowRun" f SET
-        state = 'Pending', "stateChangedAt" = now(), "stateMessage" = NULL,
+        state = 'Pending', "stateChangedAt" = statement_timestamp(), "stateMessage" = NULL,
         "agentId" = ${c.agentId}::uuid, "leaseId" = gen_random_uuid(),
-        "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
+        "leaseExpiresAt" = statement_timestamp() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
       RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId",
         f."cellTask", f."parentRunId", f.parameters, f."scheduledAt"
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
+      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', statement_timestamp() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
