@@ -87,6 +87,7 @@ export default defineConfig({
         "accounts.spec.ts",
         "audit.spec.ts",
         "schedules-studio.spec.ts",
+        "concurrency-limits-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
