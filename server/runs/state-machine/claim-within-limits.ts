@@ -9,7 +9,7 @@
 // limits queue on one advisory lock, held to the commit, and the claim statement runs after it is
 // granted — with a snapshot that sees every run the previous holder claimed. The lock is taken
 // only on this path, and holding it is one statement long (~1–3 ms here).
-import type { Db } from "../../db/client.ts";
+import { isSingleWriter, type Db, type Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import {
   CLAIM_ORDER,
@@ -60,9 +60,18 @@ const HAS_FREE_SLOTS = Prisma.sql`
  * claim may take fewer runs than there are free slots (the next claim fills them); never more.
  */
 export async function claimFlowRunsWithinLimits(db: Db, c: ClaimRequest): Promise<ClaimedRow[]> {
+  // The embedded database runs one statement at a time, each seeing every commit before it: two
+  // claims can never count the same slot, and the statement alone is enough (it spares the
+  // transaction's round trips, ~3 ms a claim on PGlite here).
+  if (isSingleWriter(db)) return claimStatement(db, c);
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${CLAIM_LIMITS_LOCK}::bigint)`;
-    return tx.$queryRaw<ClaimedRow[]>`
+    return claimStatement(tx, c);
+  });
+}
+
+function claimStatement(tx: Tx, c: ClaimRequest): Promise<ClaimedRow[]> {
+  return tx.$queryRaw<ClaimedRow[]>`
       WITH ${FREE_SLOTS}, slate AS (
         SELECT r.id, r."workQueueId", r."deploymentId", r.tags,
           row_number() OVER (ORDER BY ${CLAIM_ORDER}) AS ord
@@ -93,5 +102,4 @@ export async function claimFlowRunsWithinLimits(db: Db, c: ClaimRequest): Promis
         WHERE f.state = 'Scheduled'
         FOR UPDATE OF f SKIP LOCKED
       ) ${takeCandidates(c)}`;
-  });
 }
