@@ -9,6 +9,7 @@ import { limitsInForce } from "../limits/limits-in-force.ts";
 import {
   claimFlowRuns,
   claimFlowRunsWithinLimits,
+  hasHeldBackRuns,
   releaseRuns,
   type ClaimedRow,
   type ClaimRequest,
@@ -66,9 +67,13 @@ export async function claimRuns(
       for (const row of rows) publish("run-changed", row.id);
       return buildClaimedRuns(db, rows);
     }
-    // Nothing due: wait for a trigger to hand a run over, or for a wake-up to look again.
+    // Nothing taken. Runs ending elsewhere matter only while runs of ours are held back: an
+    // agent with nothing waiting is not woken by every run's end (a run queued for it wakes it).
+    const heldBack = freed !== null && (await hasHeldBackRuns(db, claim));
+    if (!heldBack) freed?.cancel();
+    // Wait for a trigger to hand a run over, or for a wake-up to look again.
     const hand = awaitHandoff(agent);
-    const woken = freed ? Promise.race([wake.promise, freed.promise]) : wake.promise;
+    const woken = heldBack ? Promise.race([wake.promise, freed!.promise]) : wake.promise;
     let received = await Promise.race([hand.handoff, woken.then(() => null)]);
     if (!received && hand.taken()) received = await hand.handoff;
     hand.cancel();

@@ -103,3 +103,13 @@ function claimStatement(tx: Tx, c: ClaimRequest): Promise<ClaimedRow[]> {
         FOR UPDATE OF f SKIP LOCKED
       ) ${takeCandidates(c)}`;
 }
+
+/**
+ * Whether due runs of the agent's queues and tags wait (a limit or a paused deployment holds
+ * them back, since the claim just took none): only then need its claim wake when a slot frees.
+ */
+export async function hasHeldBackRuns(db: Db, c: ClaimRequest): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ held: boolean }[]>`
+    SELECT EXISTS (SELECT 1 ${waitingRunsInClaimOrder(servedBy(c), "due")} LIMIT 1) AS held`;
+  return Boolean(row?.held);
+}
