@@ -17,7 +17,9 @@ const server = (kind: "pglite" | "postgres", port: number) => ({
 // The API, CLI and agent specs run once against each database.
 const API_SPECS = [
   "api.spec.ts",
+  "api-bad-input.spec.ts",
   "cli.spec.ts",
+  "cli-admin.spec.ts",
   "agent-*.spec.ts",
   "replay.spec.ts",
   "queues-agents.spec.ts",
@@ -26,6 +28,8 @@ const API_SPECS = [
   "audit.spec.ts",
   "schedules.spec.ts",
   "concurrency-limits.spec.ts",
+  "triggers.spec.ts",
+  "notifications.spec.ts",
 ];
 
 export default defineConfig({
@@ -77,9 +81,10 @@ export default defineConfig({
       testMatch: [
         "studio.spec.ts",
         "editor.spec.ts",
+        "editor-ergonomics.spec.ts",
         "run-page.spec.ts",
         "navigation.spec.ts",
-        "queues-agents.spec.ts",
+        "queues-agents-studio.spec.ts",
         "runs-page.spec.ts",
         "dashboard.spec.ts",
         "security.spec.ts",
@@ -88,6 +93,8 @@ export default defineConfig({
         "audit.spec.ts",
         "schedules-studio.spec.ts",
         "concurrency-limits-studio.spec.ts",
+        "triggers-studio.spec.ts",
+        "notifications-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
@@ -99,6 +106,7 @@ export default defineConfig({
         "resilience.spec.ts",
         "replicas.spec.ts",
         "secrets.spec.ts",
+        "secrets-managed.spec.ts",
         "isolation.spec.ts",
       ],
     },

@@ -14,3 +14,5 @@ export * from "./api-v1/users.ts";
 export * from "./api-v1/audit.ts";
 export * from "./schedules.ts";
 export * from "./api-v1/limits.ts";
+export * from "./triggers.ts";
+export * from "./notifications.ts";

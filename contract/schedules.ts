@@ -144,6 +144,21 @@ export const CatchupPolicySchema = z
   .describe("missed slots: skip them, run the latest (default), or run the latest catchupMax");
 export type CatchupPolicy = z.infer<typeof CatchupPolicySchema>;
 
+/**
+ * What a schedule's run does when its slot comes while an earlier run of the same deployment is
+ * still active: start anyway (allow), be skipped, wait for it with at most one run waiting
+ * (bufferOne, "queue one"), or cancel the earlier run and start once it has stopped.
+ */
+export const OverlapPolicySchema = z
+  .enum(["allow", "skip", "bufferOne", "cancelPrevious"])
+  .describe(
+    "a scheduled run whose slot comes while the deployment's previous run is still going: allow (default), skip, bufferOne (wait; at most one waits), cancelPrevious",
+  );
+export type OverlapPolicy = z.infer<typeof OverlapPolicySchema>;
+
+/** A deployment declares at most this many schedules. */
+export const MAX_SCHEDULES = 20;
+
 /** How many upcoming times a preview shows by default, and at most. */
 export const PREVIEW_COUNT = 10;
 export const MAX_PREVIEW_COUNT = 100;

@@ -1,6 +1,7 @@
 // Two server replicas on one PostgreSQL database, as behind a load balancer: the agent reports
 // to one, the browser watches the run on the other, and the run page still changes live (the
-// change travels between replicas by PostgreSQL NOTIFY, not by the page's 10 s re-check).
+// change travels between replicas by PostgreSQL NOTIFY, not by the page's 10 s re-check). Both
+// schedule: each slot's run is made once, and when one replica dies the other carries on.
 import pg from "pg";
 import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
@@ -15,9 +16,9 @@ test.afterEach(async () => {
   await stopAllAgents();
 });
 
-test("the run page follows a run live through another replica", async ({ page, playwright }) => {
-  test.setTimeout(180_000);
-  const database = `pipebook_replicas_${process.pid}`;
+/** Two servers on a database of their own; the first applies the migrations, the second finds them. */
+async function twoReplicas(name: string) {
+  const database = `pipebook_${name}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -26,11 +27,30 @@ test("the run page follows a run live through another replica", async ({ page, p
   url.pathname = `/${database}`;
   const env = { DATABASE_URL: url.toString(), PIPEBOOK_BOOTSTRAP_API_KEY: KEY };
   const servers: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  };
   try {
-    // The first applies the migrations; the second finds them applied.
     servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
     servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-    const [agentSide, browserSide] = servers as [ServerProcess, ServerProcess];
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    servers: servers as [ServerProcess, ServerProcess],
+    databaseUrl: url.toString(),
+    stop,
+  };
+}
+
+test("the run page follows a run live through another replica", async ({ page, playwright }) => {
+  test.setTimeout(180_000);
+  const replicas = await twoReplicas("replicas");
+  try {
+    const [agentSide, browserSide] = replicas.servers;
     const api = await playwright.request.newContext({
       baseURL: agentSide.url,
       extraHTTPHeaders: { authorization: `Bearer ${KEY}` },
@@ -70,8 +90,58 @@ test("the run page follows a run live through another replica", async ({ page, p
     await expect(node("after")).toHaveAttribute("data-state", "Completed");
     await api.dispose();
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await replicas.stop();
+  }
+});
+
+test("two replicas schedule a 2-second interval for 60 s: each slot's run once, also after one is killed", async ({
+  playwright,
+}) => {
+  test.setTimeout(180_000);
+  const replicas = await twoReplicas("sched_replicas");
+  const db = new pg.Client({ connectionString: replicas.databaseUrl });
+  try {
+    const [doomed, survivor] = replicas.servers;
+    await db.connect();
+    const api = await playwright.request.newContext({
+      baseURL: survivor.url,
+      extraHTTPHeaders: { authorization: `Bearer ${KEY}` },
+    });
+    const deployment = await deployFlow(
+      api,
+      { name: uniqueName("every2s"), tasks: [{ name: "a", language: "shell", code: "true" }] },
+      { workQueue: uniqueName("q") },
+    );
+    const added = await api.post(`/api/v1/deployments/${deployment.id}/schedules`, {
+      data: { interval: "2s" },
+    });
+    expect(added.status(), await added.text()).toBe(201);
+    const { id: scheduleId } = (await added.json()) as { id: string };
+    const started = Date.now();
+    const until = (ms: number) => new Promise((r) => setTimeout(r, started + ms - Date.now()));
+
+    await until(30_000);
+    await doomed.stop("SIGKILL");
+    await until(60_000);
+    const end = Date.now();
+
+    const { rows } = await db.query<{ at: Date; runs: number }>(
+      `SELECT "scheduledAt" AS at, count(*)::int AS runs FROM "FlowRun"
+       WHERE "scheduleId" = $1 AND "scheduledAt" <= $2 GROUP BY 1 ORDER BY 1`,
+      [scheduleId, new Date(end)],
+    );
+    // Every 2-second slot from the first to now has exactly one run: no gap where the replica
+    // died, none doubled while both stepped.
+    const slots = rows.map((r) => r.at.getTime());
+    expect(rows.every((r) => r.runs === 1)).toBe(true);
+    expect(slots[0]! - started).toBeLessThanOrEqual(2_000);
+    const gaps = slots.slice(1).filter((t, i) => t - slots[i]! !== 2_000);
+    expect(gaps).toEqual([]);
+    expect(slots.length).toBeGreaterThanOrEqual(29);
+    expect(end - slots.at(-1)!).toBeLessThanOrEqual(2_000);
+    await api.dispose();
+  } finally {
+    await db.end().catch(() => undefined);
+    await replicas.stop();
   }
 });

@@ -1,8 +1,8 @@
 // Schedules in the studio: a cron schedule with a time zone is added from the deployments page
 // with its next runs previewed as it is typed, a bad rule says what is wrong, and the schedule
-// is paused and removed.
+// is paused and removed; the deploy dialog sets the overlap policy and adds a schedule.
 import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
-import { signIn } from "./support/studio.ts";
+import { openDeploymentDialog, openEditor, signIn } from "./support/studio.ts";
 
 test("a cron schedule with a time zone is added with its preview, paused and removed", async ({
   page,
@@ -15,13 +15,7 @@ test("a cron schedule with a time zone is added with its preview, paused and rem
     { workQueue: uniqueName("q") },
   );
   await signIn(page);
-  await page.goto("/deployments");
-  await page
-    .locator(`tr[data-deployment='e2e']`)
-    .filter({ hasText: flow })
-    .getByRole("button", { name: "Schedules" })
-    .click();
-  const dialog = page.getByRole("dialog", { name: `Schedules of ${flow}/e2e` });
+  const dialog = await openDeploymentDialog(page, flow, "Schedules");
   await expect(
     dialog.getByText("No schedule: this deployment runs only when triggered."),
   ).toBeVisible();
@@ -53,4 +47,39 @@ test("a cron schedule with a time zone is added with its preview, paused and rem
   page.once("dialog", (d) => void d.accept());
   await row.getByRole("button", { name: "Remove" }).click();
   await expect(row).toHaveCount(0);
+});
+
+test("the deploy dialog sets the overlap policy and adds a schedule with its preview", async ({
+  page,
+  api,
+}) => {
+  const flow = uniqueName("deployed");
+  const imported = await api.post("/api/v1/flows", {
+    data: { name: flow, tasks: [{ name: "a", language: "shell", code: "true" }] },
+  });
+  expect(imported.status()).toBe(201);
+  await signIn(page);
+  await openEditor(page, flow);
+  await page.getByRole("button", { name: "Deploy" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Work queue").fill(uniqueName("q"));
+  await dialog.getByLabel("When a scheduled run overlaps the previous one").selectOption("skip");
+  await dialog.getByRole("button", { name: "Deploy" }).click();
+  await expect(dialog.getByRole("status")).toContainText(`Deployed ${flow}/default`);
+
+  const form = dialog.getByRole("form", { name: "Add a schedule" });
+  await form.getByLabel("Time zone").fill("America/New_York");
+  await form.getByLabel("Rule", { exact: true }).fill("30 7 * * 1-5");
+  const times = form.getByTestId("schedule-preview").locator("li");
+  await expect(times).toHaveCount(10);
+  for (const t of await times.allTextContents()) expect(t).toMatch(/T07:30:00-0[45]:00$/);
+  await form.getByRole("button", { name: "Add schedule" }).click();
+  await expect(dialog.locator("tr[data-schedule]")).toContainText(
+    "cron 30 7 * * 1-5 (America/New_York)",
+  );
+
+  const listed = (await (await api.get(`/api/v1/deployments?flow=${flow}`)).json()) as {
+    deployments: { id: string; overlap: string }[];
+  };
+  expect(listed.deployments[0]!.overlap).toBe("skip");
 });

@@ -1,9 +1,11 @@
 // Schedules through the public API and the CLI: the next times of a cron schedule with a time
 // zone, computed before anything is saved, clear refusals of bad schedules, and a schedule
-// whose runs a real agent executes on their slots.
+// whose runs a real agent executes on their slots; a deployment file that `pipebook deploy` applies.
+import fs from "node:fs";
+import path from "node:path";
 import { startAgent, stopAllAgents, type RunView } from "./support/agents.ts";
 import { pipebook } from "./support/cli.ts";
-import { deployFlow, expect, test, uniqueName } from "./support/fixtures.ts";
+import { deployFlow, expect, flowYaml, test, uniqueName } from "./support/fixtures.ts";
 
 test.afterEach(stopAllAgents);
 
@@ -88,7 +90,10 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
         properties: { region: { type: "string" } },
         required: ["region"],
       },
-      tasks: [{ name: "a", language: "shell", code: 'echo "$PIPEBOOK_SCHEDULED_AT"' }],
+      tasks: [
+        { name: "a", language: "shell", code: 'echo "$PIPEBOOK_SCHEDULED_AT"' },
+        { name: "b", language: "python", code: "def main(scheduled_at):\n    return scheduled_at" },
+      ],
     },
     { workQueue: queue },
   );
@@ -125,9 +130,12 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
     .toBeGreaterThanOrEqual(2);
   const done = (await runs()).filter((r) => r.state === "Completed");
   for (const run of done) expect(Date.parse(run.scheduledAt) % 2000).toBe(0);
-  // Each task knows its run's slot.
+  // Each task knows its run's slot: in its environment and as its input scheduled_at.
   const detail = (await (await api.get(`/api/v1/flow-runs/${done[0]!.id}`)).json()) as RunView;
-  expect(detail.taskRuns[0]!.result).toBe(done[0]!.scheduledAt);
+  expect(detail.taskRuns.map((t) => t.result)).toEqual([
+    done[0]!.scheduledAt,
+    done[0]!.scheduledAt,
+  ]);
   expect(new Set(done.map((r) => r.scheduledAt)).size).toBe(done.length);
 
   const listed = await pipebook(baseURL!, ["schedule", "ls", `${flow}/e2e`]);
@@ -144,4 +152,75 @@ test("a deployment on a 2-second schedule runs on its slots through a real agent
   await new Promise((resolve) => setTimeout(resolve, 4000)); // two slots' worth, to see none come
   expect((await runs()).length).toBe(count);
   expect((await pipebook(baseURL!, ["schedule", "rm", schedule.id])).stdout).toContain("Removed");
+});
+
+test("a deployment file in git: pipebook deploy makes the deployment and its schedules match it", async ({
+  api,
+  baseURL,
+}, testInfo) => {
+  const dir = testInfo.outputPath("repo");
+  fs.mkdirSync(dir, { recursive: true });
+  const flow = uniqueName("filed");
+  fs.writeFileSync(path.join(dir, "flow.yaml"), flowYaml(flow));
+  const write = (schedules: string, overlap = "skip") =>
+    fs.writeFileSync(
+      path.join(dir, "deployment.yaml"),
+      `flow: ./flow.yaml
+name: nightly
+workQueue: ${uniqueName("q")}
+overlap: ${overlap}
+catchup: all
+catchupMax: 3
+schedules:
+${schedules}`,
+    );
+  const file = path.join(dir, "deployment.yaml");
+  const deploy = () => pipebook(baseURL!, ["deploy", file, "--json"]);
+  type Deployment = { id: string; overlap: string; catchup: string; catchupMax: number };
+  type Listed = { schedules: { id: string; description: string; active: boolean }[] };
+  const listed = async (id: string) =>
+    ((await (await api.get(`/api/v1/deployments/${id}/schedules`)).json()) as Listed).schedules;
+
+  write(`  - cron: "0 6 * * 1-5"
+    timezone: Europe/Paris
+  - interval: 1h
+`);
+  const first = await deploy();
+  expect(first.stderr).toBe("");
+  const deployment = JSON.parse(first.stdout) as Deployment;
+  expect(deployment).toMatchObject({ overlap: "skip", catchup: "all", catchupMax: 3 });
+  const before = await listed(deployment.id);
+  expect(before.map((s) => s.description)).toEqual(["cron 0 6 * * 1-5 (Europe/Paris)", "every 1h"]);
+
+  // Deploying the same file again changes nothing; a changed file is followed exactly.
+  expect((await deploy()).code).toBe(0);
+  expect((await listed(deployment.id)).map((s) => s.id)).toEqual(before.map((s) => s.id));
+  write(
+    `  - interval: 1h
+    active: false
+  - rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"
+`,
+    "bufferOne",
+  );
+  const again = JSON.parse((await deploy()).stdout) as Deployment;
+  expect(again).toMatchObject({ id: deployment.id, overlap: "bufferOne" });
+  const after = await listed(deployment.id);
+  expect(after.map((s) => [s.description, s.active])).toEqual([
+    ["every 1h", false],
+    [expect.stringContaining("FREQ=WEEKLY"), true],
+  ]);
+  expect(after[0]!.id).toBe(before[1]!.id);
+
+  // A bad file is refused with the file, line and field, and nothing changes.
+  write(`  - cron: "0 6 * * *"
+    every: 5m
+`);
+  const bad = await deploy();
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr).toContain(`${file}:9:5: schedules[0]: unknown field "every"`);
+  write(`  - cron: "0 25 * * *"
+`);
+  const badCron = await deploy();
+  expect(badCron.stderr).toContain("schedules[0]: schedule.cron");
+  expect((await listed(deployment.id)).map((s) => s.id)).toEqual(after.map((s) => s.id));
 });

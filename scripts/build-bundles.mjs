@@ -40,6 +40,9 @@ for (const { entry, out } of bundles) {
     target: "node20",
     // Node built-ins stay imports; everything else (zod, the contract) is inlined.
     packages: "bundle",
+    // ES module builds first: a UMD build (jsonc-parser's, which the flow-file reader uses)
+    // loads its parts with a run-time require() that a bundle cannot satisfy.
+    mainFields: ["module", "main"],
     plugins: [rawText],
     banner: {
       js: "// Built by scripts/build-bundles.mjs from the Pipebook sources; do not edit.\nimport { createRequire as __pipebookRequire } from 'node:module'; const require = __pipebookRequire(import.meta.url);",

@@ -30,6 +30,13 @@ const EnvSchema = z.object({
     )
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  PIPEBOOK_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http:// or https:// URL, e.g. https://pipebook.example.com",
+    })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   PIPEBOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PIPEBOOK_LATE_AFTER_SECONDS: z.coerce.number().min(0).default(15),
   PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
@@ -60,6 +67,11 @@ export type Config = {
   localAgent: boolean;
   bootstrapApiKey?: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * Where people reach the studio (behind a proxy, say), for links the server sends out — a
+   * notification's run link. Unset: the address the server listens at.
+   */
+  publicUrl?: string;
   /**
    * The Python that checks Python cells' syntax at save, or null to not check (when agents run a
    * newer Python than this host, whose syntax this one would refuse).
@@ -111,6 +123,7 @@ export function loadConfig(
     localAgent: e.PIPEBOOK_LOCAL_AGENT,
     bootstrapApiKey: e.PIPEBOOK_BOOTSTRAP_API_KEY,
     logLevel: e.PIPEBOOK_LOG_LEVEL,
+    publicUrl: e.PIPEBOOK_PUBLIC_URL,
     lateAfterMs: e.PIPEBOOK_LATE_AFTER_SECONDS * 1000,
     checkPython: e.PIPEBOOK_CHECK_PYTHON === "off" ? null : e.PIPEBOOK_CHECK_PYTHON,
     secretKey: e.PIPEBOOK_SECRET_KEY

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shellResult } from "../kernels/shell.ts";
-import { shellVariables, taskInputs } from "./binding.ts";
+import { shellVariables, taskInputs, withRunContext } from "./binding.ts";
 
 describe("input binding", () => {
   it("gives a task the parameters and its direct upstream results; a result shadows a parameter", () => {
@@ -14,6 +14,15 @@ describe("input binding", () => {
       limit: 99,
       get_stars: { a: 1 },
     });
+  });
+
+  it("gives the run's slot as scheduled_at, below parameters and results", () => {
+    const at = "2026-03-29T01:00:00.000Z";
+    expect(withRunContext({ x: 1 }, { scheduledAt: at })).toEqual({ scheduled_at: at, x: 1 });
+    expect(withRunContext({ scheduled_at: "mine" }, { scheduledAt: at })).toEqual({
+      scheduled_at: "mine",
+    });
+    expect(withRunContext({ x: 1 }, {})).toEqual({ x: 1 });
   });
 
   it("names shell variables in upper case, JSON unless a string", () => {

@@ -1,6 +1,7 @@
 // Input binding (../DESIGN.md "Binding of inputs"), one rule for every language: a task gets the
 // flow's parameters and the results of its direct upstream tasks, by name; an upstream result
-// shadows a parameter of the same name.
+// shadows a parameter of the same name. Below both, the run's context: `scheduled_at`, the run's
+// slot (ISO 8601) — the same value as $PIPEBOOK_SCHEDULED_AT.
 
 export function taskInputs(
   parameters: Record<string, unknown>,
@@ -10,6 +11,19 @@ export function taskInputs(
   const inputs: Record<string, unknown> = { ...parameters };
   for (const upstream of dependsOn) inputs[upstream] = results.get(upstream) ?? null;
   return inputs;
+}
+
+/**
+ * The inputs a task is called with: `inputs` over the run's context. The context stays out of the
+ * cache key (run-task.ts), as Prefect keeps its runtime context out of task_input_hash: an hourly
+ * run of a cached task must still hit its cache. A task whose result depends on its slot takes
+ * the slot as a parameter, or is not cached.
+ */
+export function withRunContext(
+  inputs: Record<string, unknown>,
+  run: { scheduledAt?: string | undefined },
+): Record<string, unknown> {
+  return run.scheduledAt ? { scheduled_at: run.scheduledAt, ...inputs } : inputs;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { OutputLine, TaskOutcome } from "../kernels/output.ts";
 import { runShell } from "../kernels/shell.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";
 import type { RunFolders } from "../runners/run-folders.ts";
-import { shellVariables } from "./binding.ts";
+import { shellVariables, withRunContext } from "./binding.ts";
 import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import { contextEnvironment, prepareTaskContext, type TaskContextLookup } from "./task-context.ts";
@@ -69,7 +69,7 @@ export async function runTask(
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const outcome = await runAttempt(env, task, inputs, attempt);
+    const outcome = await runAttempt(env, task, withRunContext(inputs, env.run), attempt);
     if ("cancelled" in outcome) {
       return cancelled(sink, task, attempt);
     }

@@ -1,5 +1,6 @@
 "use client";
 import {
+  Bell,
   Boxes,
   House,
   KeyRound,
@@ -28,6 +29,7 @@ const LINKS = [
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
+  { href: "/notifications", label: "Notifications", icon: Bell },
   { href: "/users", label: "Users", icon: Users, permission: "admin" },
   { href: "/audit", label: "Audit log", icon: ScrollText, permission: "admin" },
 ] as const satisfies readonly {

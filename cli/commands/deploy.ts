@@ -1,10 +1,14 @@
-// `pipebook deploy FILE`: import the flow file, then create or update a deployment of it.
+// `pipebook deploy FILE`: import the flow file, then create or update a deployment of it — or,
+// given a deployment file (deploy-file.ts), make the deployment and its schedules what it says.
 import { CreateDeploymentResponseSchema } from "../../contract/api-v1.ts";
 import type { ApiClient } from "../api-client.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson, warn } from "../output.ts";
 import { parseParamsJson } from "../parameters.ts";
-import { importFlow } from "./flow-import.ts";
+import { importFlow, readFlowFile } from "./flow-import.ts";
+import { deployFile } from "./deploy-file.ts";
+import { readStructuredText } from "../../contract/flow-file/parse.ts";
+import { isDeploymentFile } from "../../contract/deployment-file.ts";
 
 export type DeployOptions = {
   name: string;
@@ -24,6 +28,18 @@ export const deployCommand = defineCommand({
   help: `Imports the flow file and deploys its latest version: runs of the deployment wait in the work
 queue until an agent serving that queue (and carrying its tags) claims them. When no online
 agent would (the queue is paused, no agent serves it, or none carries the tags), it says so.
+
+FILE may also be a deployment file, which declares the whole deployment (the options below then
+come from the file): its flow (a flow file beside it, imported first, or a flow's name),
+parameters, work queue, tags, retries, catch-up and overlap policies, and its schedules, which
+become exactly those listed. For example:
+
+  flow: ./github-stars.yaml
+  name: nightly
+  overlap: skip          # allow | skip | bufferOne | cancelPrevious
+  schedules:
+    - cron: "0 6 * * 1-5"
+      timezone: Europe/Paris
 
 Options:
   --name NAME          the deployment's name (default: "default")
@@ -45,6 +61,32 @@ Options:
 });
 
 async function deploy(api: ApiClient, file: string, options: DeployOptions) {
+  const { text, contentType } = readFlowFile(file);
+  const format = contentType === "application/json" ? "json" : "yaml";
+  const read = readStructuredText(text, format);
+  if ("raw" in read && isDeploymentFile(read.raw)) {
+    const { name, queue, tags, params, retries, description } = options;
+    if (
+      name !== "default" ||
+      queue !== "default" ||
+      tags.length ||
+      params ||
+      retries ||
+      description
+    ) {
+      throw new CliError(
+        `${file} is a deployment file: the deployment's settings come from the file; leave out --name, --queue, --tag, --params, --retries and --description`,
+      );
+    }
+    const { deployment: d, schedules } = await deployFile(api, file, text, format);
+    if (options.json) return sayJson(d);
+    say(
+      `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}" with ${schedules} schedule(s)`,
+    );
+    say(`Deployment id: ${d.id}`);
+    for (const warning of d.warnings) warn(`Warning: ${warning}`);
+    return;
+  }
   const retries = options.retries === undefined ? 0 : Number(options.retries);
   if (!Number.isInteger(retries) || retries < 0) {
     throw new CliError(`--retries must be a whole number ≥ 0 (got "${options.retries}")`);

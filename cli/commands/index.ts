@@ -19,7 +19,22 @@ import {
   scheduleResumeCommand,
   scheduleRmCommand,
 } from "./schedule.ts";
+import {
+  notifyAddCommand,
+  notifyLogCommand,
+  notifyLsCommand,
+  notifyRetryCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+} from "./notify.ts";
 import { secretLsCommand } from "./secret-ls.ts";
+import {
+  triggerAddCommand,
+  triggerFiringsCommand,
+  triggerLsCommand,
+  triggerRmCommand,
+  triggerRotateCommand,
+} from "./trigger.ts";
 import {
   userDisableCommand,
   userEnableCommand,
@@ -62,6 +77,17 @@ export const COMMANDS: readonly Command[] = [
   schedulePauseCommand,
   scheduleResumeCommand,
   scheduleRmCommand,
+  triggerAddCommand,
+  triggerLsCommand,
+  triggerRmCommand,
+  triggerRotateCommand,
+  triggerFiringsCommand,
+  notifyAddCommand,
+  notifyLsCommand,
+  notifyRmCommand,
+  notifyTestCommand,
+  notifyLogCommand,
+  notifyRetryCommand,
   workQueueLsCommand,
   workQueuePreviewCommand,
   workQueuePauseCommand,

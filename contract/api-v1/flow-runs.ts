@@ -76,6 +76,10 @@ export const FlowRunSchema = z
     agent: z.object({ id: z.string(), name: z.string(), hostname: z.string() }).nullable(),
     /** The run this one replays (Retry, Retry from failure, Run from here), when it is a replay. */
     replayOf: ReplayOfSchema.nullable(),
+    /** The trigger that created the run (a webhook call, another run's end), when one did. */
+    trigger: z
+      .object({ id: z.string(), name: z.string(), kind: z.enum(["webhook", "runCompletion"]) })
+      .nullable(),
     /** Replays of this run, oldest first. */
     replays: z.array(ReplaySummarySchema),
     /** How many log lines the run has so far. */

@@ -2,6 +2,12 @@
 import { z } from "zod";
 import { ImageReferenceSchema } from "../image-reference.ts";
 import {
+  CatchupPolicySchema,
+  MAX_SCHEDULES,
+  OverlapPolicySchema,
+  ScheduleInputSchema,
+} from "../schedules.ts";
+import {
   DeploymentNameSchema,
   ParameterValuesSchema,
   TagSchema,
@@ -43,6 +49,20 @@ export const CreateDeploymentRequestSchema = z.strictObject({
   runner: z.enum(["process", "docker"]).default("process"),
   /** For the docker runner; checked against Docker's reference grammar (never an option). */
   image: ImageReferenceSchema.optional(),
+  catchup: CatchupPolicySchema.default("latest"),
+  catchupMax: z
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe("with catchup all: how many of the latest missed slots run"),
+  overlap: OverlapPolicySchema.default("allow"),
+  /**
+   * Given (a deployment file), the deployment's schedules become exactly these: one with the same
+   * rule, time zone and parameters is kept as it is, others are removed or added. Left out, the
+   * schedules are not touched.
+   */
+  schedules: z.array(ScheduleInputSchema).max(MAX_SCHEDULES).optional(),
 });
 export type CreateDeploymentRequest = z.input<typeof CreateDeploymentRequestSchema>;
 
@@ -64,6 +84,9 @@ export const DeploymentSchema = z
     concurrencyLimit: z.int().nullable(),
     /** A paused deployment's runs wait unclaimed and its schedules create none. */
     paused: z.boolean(),
+    catchup: CatchupPolicySchema,
+    catchupMax: z.int(),
+    overlap: OverlapPolicySchema,
     createdAt: isoTime,
     updatedAt: isoTime,
   })

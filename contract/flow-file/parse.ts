@@ -36,15 +36,20 @@ export type FlowCheck = {
 // YAML aliases can expand exponentially ("billion laughs"); a flow file never needs many.
 const MAX_ALIASES = 100;
 
-/** Checks a flow file's text. Never throws: syntax errors are issues too. */
-export function checkFlowFileText(text: string, format: FlowFileFormat): FlowCheck {
+/** A file's text read into a value, with where each path sits in it — or why it cannot be read. */
+export type ReadText = { raw: unknown; locator: Locator } | { issues: FlowIssue[] };
+
+/**
+ * Reads JSON or YAML text (a flow file, a deployment file) with the guards every file needs:
+ * nesting depth, alias expansion, and syntax errors as issues with their line. Never throws.
+ */
+export function readStructuredText(text: string, format: FlowFileFormat): ReadText {
   const tooDeep = nestingProblem(text);
   if (tooDeep) return { issues: [tooDeep] };
   // JSON is never parsed as YAML (see json-locator.ts for what that cost).
   if (format === "json") {
-    let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      return { raw: JSON.parse(text), locator: jsonLocator(text) };
     } catch (error) {
       return {
         issues: [
@@ -56,7 +61,6 @@ export function checkFlowFileText(text: string, format: FlowFileFormat): FlowChe
         ],
       };
     }
-    return checkFlowFile(raw, jsonLocator(text));
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
@@ -73,13 +77,21 @@ export function checkFlowFileText(text: string, format: FlowFileFormat): FlowChe
       ],
     };
   }
-  let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    return {
+      raw: doc.toJS({ maxAliasCount: MAX_ALIASES }),
+      locator: yamlLocator(doc, lineCounter, text),
+    };
   } catch (error) {
     return { issues: [{ path: [], message: `invalid YAML: ${(error as Error).message}` }] };
   }
-  return checkFlowFile(raw, yamlLocator(doc, lineCounter, text));
+}
+
+/** Checks a flow file's text. Never throws: syntax errors are issues too. */
+export function checkFlowFileText(text: string, format: FlowFileFormat): FlowCheck {
+  const read = readStructuredText(text, format);
+  if ("issues" in read) return read;
+  return checkFlowFile(read.raw, read.locator);
 }
 
 /** Checks an already-parsed flow file (e.g. from the studio). Never throws. */

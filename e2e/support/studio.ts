@@ -66,3 +66,14 @@ export async function deployAndRun(page: Page) {
   await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]+$/);
 }
+
+/** Opens a dialog of the deployments page ("Schedules", "Triggers") on FLOW's "e2e" deployment. */
+export async function openDeploymentDialog(page: Page, flow: string, what: string) {
+  await page.goto("/deployments");
+  await page
+    .locator(`tr[data-deployment='e2e']`)
+    .filter({ hasText: flow })
+    .getByRole("button", { name: what })
+    .click();
+  return page.getByRole("dialog", { name: `${what} of ${flow}/e2e` });
+}

@@ -51,6 +51,10 @@ export const API_TAGS = {
     "Named values for tasks: secrets (encrypted, write-only) and variables (plain, versioned)",
   "Audit log": "Who changed what, and when (admins)",
   Schedules: "When deployments run on their own: cron, interval and RRULE schedules",
+  Triggers:
+    "What else starts a deployment's run: webhooks, and the end of another deployment's run",
+  Notifications:
+    "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -191,7 +195,7 @@ export async function readText(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await readText(request);
   if (text.trim() === "") return {};
   let value: unknown;

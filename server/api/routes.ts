@@ -77,6 +77,24 @@ import {
   postSchedulePreview,
   putSchedule,
 } from "./v1/schedules.ts";
+import {
+  deleteTriggerRoute,
+  getDeploymentTriggers,
+  getTriggerFirings,
+  patchTrigger,
+  postDeploymentTrigger,
+  postRotateTrigger,
+  postWebhook,
+} from "./v1/triggers.ts";
+import {
+  deleteNotificationRule,
+  getNotificationRuleDeliveries,
+  getNotificationRules,
+  patchNotificationRule,
+  postNotificationRule,
+  postNotificationRuleTest,
+  postRetryNotificationDelivery,
+} from "./v1/notifications.ts";
 
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
@@ -168,6 +186,20 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/schedules/:id/pause", postPauseSchedule],
   ["POST", "/api/v1/schedules/:id/resume", postResumeSchedule],
   ["DELETE", "/api/v1/schedules/:id", deleteScheduleRoute],
+  ["GET", "/api/v1/deployments/:id/triggers", getDeploymentTriggers],
+  ["POST", "/api/v1/deployments/:id/triggers", postDeploymentTrigger],
+  ["PATCH", "/api/v1/triggers/:id", patchTrigger],
+  ["DELETE", "/api/v1/triggers/:id", deleteTriggerRoute],
+  ["POST", "/api/v1/triggers/:id/rotate", postRotateTrigger],
+  ["GET", "/api/v1/triggers/:id/firings", getTriggerFirings],
+  ["POST", "/api/v1/hooks/:token", postWebhook],
+  ["GET", "/api/v1/notification-rules", getNotificationRules],
+  ["POST", "/api/v1/notification-rules", postNotificationRule],
+  ["PATCH", "/api/v1/notification-rules/:id", patchNotificationRule],
+  ["DELETE", "/api/v1/notification-rules/:id", deleteNotificationRule],
+  ["POST", "/api/v1/notification-rules/:id/test", postNotificationRuleTest],
+  ["GET", "/api/v1/notification-rules/:id/deliveries", getNotificationRuleDeliveries],
+  ["POST", "/api/v1/notification-deliveries/:id/retry", postRetryNotificationDelivery],
   ["GET", "/agent/pipebook-agent.mjs", getAgentBundle],
 ];
 

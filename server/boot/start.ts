@@ -12,6 +12,9 @@ import { applyMigrations, readMigrations } from "../db/migrate.ts";
 import { log } from "../log.ts";
 import { startLeaseReaper } from "../services/lease-reaper.ts";
 import { startScheduler } from "../services/scheduler.ts";
+import { startTriggerFiring } from "../services/trigger-firing.ts";
+import { startNotifier } from "../services/notifier.ts";
+import { publicUrl, setListeningUrl } from "../notifications/public-url.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -51,6 +54,8 @@ export async function startServer(): Promise<void> {
     startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
     startReplicaEvents(handle),
     startScheduler(handle),
+    startTriggerFiring(handle),
+    startNotifier(handle, { baseUrl: publicUrl }),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());
@@ -59,6 +64,8 @@ export async function startServer(): Promise<void> {
     isApiPath,
     serveApi: serveApiRequest,
     async onListening(url) {
+      // Run links in notifications name this address unless PIPEBOOK_PUBLIC_URL says otherwise.
+      setListeningUrl(url);
       // `url` is the local address (127.0.0.1 for 0.0.0.0); on a wildcard address the server
       // is also reached from other machines, at each address of this host.
       const network = networkUrls(config.host, Number(new URL(url).port), os.networkInterfaces());

@@ -1,9 +1,9 @@
 // Creating (or updating) a deployment: the flow's latest version, default parameters checked
 // against its schema (required ones may be left to each run), and a work queue made on first
 // use. Deploying the same flow and name again updates that deployment, as `prefect deploy` does.
-import type {
+import {
   CreateDeploymentRequestSchema,
-  CreateDeploymentResponse,
+  type CreateDeploymentResponse,
 } from "../../contract/api-v1.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { z } from "zod";
@@ -16,11 +16,14 @@ import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
 import { checkDeclaredNamesExist } from "../secrets/check-declared.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import { forgetDeployments } from "./deployment-cache.ts";
+import { announce } from "../schedules/save-schedule.ts";
+import { checkDeclaredSchedules, syncSchedules } from "../schedules/sync-schedules.ts";
 import { getDeployment } from "./get-deployment.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
 import { audit } from "../audit/record.ts";
 
-export type CreateDeploymentInput = z.output<typeof CreateDeploymentRequestSchema>;
+/** The request as the API takes it (defaults filled in here: tests and seeds leave them out). */
+export type CreateDeploymentInput = z.input<typeof CreateDeploymentRequestSchema>;
 
 /**
  * Deploys (createDeployment) and answers as the API, the CLI and the studio show it: the
@@ -44,9 +47,10 @@ export async function deploy(
 
 export async function createDeployment(
   db: Db,
-  input: CreateDeploymentInput,
+  request: CreateDeploymentInput,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<{ id: string; created: boolean }> {
+  const input = CreateDeploymentRequestSchema.parse(request);
   const flow = await db.flow.findUnique({
     where: { name: input.flow },
     select: {
@@ -74,10 +78,18 @@ export async function createDeployment(
     throw new PipebookError("bad_request", `the docker runner needs an "image" to run the flow in`);
   }
   await checkDeclaredNamesExist(db, input.flow, spec.tasks);
+  const now = new Date();
+  const schedules =
+    input.schedules &&
+    checkDeclaredSchedules(
+      input.schedules,
+      { name: input.name, parameters, parameterSchema: spec.parameters },
+      now,
+    );
 
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
+      const saved = await db.$transaction(async (tx) => {
         const queue = await ensureWorkQueue(tx, input.workQueue);
         const data = {
           description: input.description ?? "",
@@ -89,6 +101,9 @@ export async function createDeployment(
           retryDelaySeconds: input.retryDelaySeconds,
           runner: input.runner,
           image: input.image ?? null,
+          catchup: input.catchup,
+          catchupMax: input.catchupMax,
+          overlap: input.overlap,
         };
         const existing = await tx.deployment.findUnique({
           where: { flowId_name: { flowId: flow.id, name: input.name } },
@@ -101,19 +116,27 @@ export async function createDeployment(
           runner: input.runner,
         };
         const target = { type: "deployment", name: `${input.flow}/${input.name}` } as const;
+        let result: { id: string; created: boolean };
         if (existing) {
           await tx.deployment.update({ where: { id: existing.id }, data });
           await audit(tx, actor, "deployment.update", { ...target, id: existing.id }, details);
-          forgetDeployments(db, existing.id);
-          return { id: existing.id, created: false };
+          result = { id: existing.id, created: false };
+        } else {
+          const created = await tx.deployment.create({
+            data: { ...data, flowId: flow.id, name: input.name },
+            select: { id: true },
+          });
+          await audit(tx, actor, "deployment.create", { ...target, id: created.id }, details);
+          result = { id: created.id, created: true };
         }
-        const created = await tx.deployment.create({
-          data: { ...data, flowId: flow.id, name: input.name },
-          select: { id: true },
-        });
-        await audit(tx, actor, "deployment.create", { ...target, id: created.id }, details);
-        return { id: created.id, created: true };
+        const withdrawn = schedules
+          ? await syncSchedules(tx, result.id, schedules, { now, actor })
+          : [];
+        return { ...result, withdrawn };
       });
+      if (!saved.created) forgetDeployments(db, saved.id);
+      announce(saved.withdrawn);
+      return { id: saved.id, created: saved.created };
     } catch (error) {
       if (attempt < 5 && isUniqueViolation(error)) continue;
       throw error;

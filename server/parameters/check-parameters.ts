@@ -18,3 +18,20 @@ export function checkParameters(
     { issues: result.issues },
   );
 }
+
+/**
+ * A deployment's run's parameters — the deployment's defaults overlaid with the run's own (given
+ * by a trigger, a schedule, a backfill) — checked whole: a run starts with every required one.
+ */
+export function runParameters(
+  schema: ParameterSchema,
+  defaults: unknown,
+  given: unknown,
+  context: string,
+): ParameterValues {
+  return checkParameters(
+    schema,
+    { ...(defaults as Record<string, unknown>), ...(given as Record<string, unknown>) },
+    { context },
+  );
+}

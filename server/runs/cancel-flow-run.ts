@@ -15,11 +15,13 @@ export async function cancelFlowRun(
   db: Db,
   id: string,
   actor: Actor = SYSTEM_ACTOR,
+  /** Why, when the server cancels it by a rule (shown as the run's state message). */
+  reason?: string,
 ): Promise<{ id: string; state: FlowRunState }> {
   if (!isUuid(id)) throw new NotFoundError("flow run", id);
   // Only the call that moves the run records it: a second cancel changes nothing.
   const recordCancel = (tx: Tx, from: FlowRunState) =>
-    audit(tx, actor, "run.cancel", { type: "flowRun", id }, { from });
+    audit(tx, actor, "run.cancel", { type: "flowRun", id }, reason ? { from, reason } : { from });
   // Each pass reads the state and tries the transition it calls for; losing a race to another
   // writer (the agent claiming or finishing the run) just means reading again.
   for (let pass = 0; pass < 5; pass++) {
@@ -32,7 +34,7 @@ export async function cancelFlowRun(
             id,
             from: ["Scheduled"],
             to: "Cancelled",
-            message: "Cancelled before an agent took it",
+            message: reason ?? "Cancelled before an agent took it",
           });
           if (!from) return false;
           await transitionTaskRuns(tx, {
@@ -59,7 +61,9 @@ export async function cancelFlowRun(
             id,
             from: ["Pending", "Running"],
             to: "Cancelling",
-            message: "Cancel requested; waiting for the agent to stop the tasks",
+            message: reason
+              ? `${reason}; waiting for the agent to stop the tasks`
+              : "Cancel requested; waiting for the agent to stop the tasks",
           });
           if (moved) await recordCancel(tx, moved);
           return moved;

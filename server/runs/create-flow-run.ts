@@ -7,7 +7,7 @@ import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { publish } from "../events/bus.ts";
-import { checkParameters } from "../parameters/check-parameters.ts";
+import { runParameters } from "../parameters/check-parameters.ts";
 import { takeWaiter } from "../agents/waiting-claims.ts";
 import { limitsApplyTo, limitsInForce } from "../limits/limits-in-force.ts";
 import { deploymentForRun, type DeploymentForRun } from "../deployments/deployment-cache.ts";
@@ -58,10 +58,11 @@ export async function createFlowRun(
   if (!deployment) throw new NotFoundError("deployment", input.deploymentId);
 
   const version = await getFlowVersion(db, deployment.flowVersionId);
-  const parameters = checkParameters(
+  const parameters = runParameters(
     version.spec.parameters,
-    { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
-    { context: `for a run of deployment "${deployment.name}"` },
+    deployment.parameters,
+    input.parameters,
+    `for a run of deployment "${deployment.name}"`,
   );
   const scheduledAt = input.scheduledAt ?? new Date();
   const actor = input.actor ?? SYSTEM_ACTOR;

@@ -32,6 +32,7 @@ export const RUN_HEADER_SELECT = {
   agent: { select: { id: true, name: true, hostname: true } },
   cellTask: true,
   workQueue: { select: { name: true, paused: true } },
+  trigger: { select: { id: true, name: true, kind: true } },
   replays: {
     orderBy: { createdAt: "asc" },
     select: {
@@ -84,6 +85,7 @@ export async function toRunHeader(
       run.parentRunId && run.replayKind
         ? { id: run.parentRunId, kind: run.replayKind, task: run.replayTask }
         : null,
+    trigger: run.trigger,
     replays: run.replays.flatMap((r) =>
       r.replayKind
         ? [

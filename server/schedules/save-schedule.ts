@@ -2,13 +2,14 @@
 // (no run for a slot before it existed), and any change withdraws the runs it had created ahead
 // of time that no agent has taken yet, so the next step creates them by the new rule.
 import type { ScheduleInput, ScheduleView } from "../../contract/schedules.ts";
+import type { ParameterSchema } from "../../contract/flow-file/schema.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
-import { checkParameters } from "../parameters/check-parameters.ts";
+import { runParameters } from "../parameters/check-parameters.ts";
 import { transitionFlowRun, transitionTaskRuns } from "../runs/state-machine/index.ts";
 import { scheduleRule } from "./schedule-rules.ts";
 import { scheduleView } from "./schedule-row.ts";
@@ -18,19 +19,21 @@ import { audit } from "../audit/record.ts";
 /** When the change happens (tests pin it) and who makes it (the audit log names them). */
 type ChangeOptions = { now?: Date; actor?: Actor };
 
-async function checkedColumns(db: Db | Tx, deploymentId: string, input: ScheduleInput, now: Date) {
+/**
+ * A schedule's columns, checked: its rule means something, and its parameters over the
+ * deployment's defaults make a whole run (nobody gives parameters to a scheduled run).
+ */
+export function scheduleColumns(
+  input: ScheduleInput,
+  deployment: { name: string; parameters: unknown; parameterSchema: ParameterSchema },
+  now: Date,
+) {
   scheduleRule(input);
-  const deployment = await db.deployment.findUnique({
-    where: { id: deploymentId },
-    select: { name: true, flowVersionId: true, parameters: true },
-  });
-  if (!deployment) throw new NotFoundError("deployment", deploymentId);
-  const version = await getFlowVersion(db, deployment.flowVersionId);
-  // Nobody gives parameters to a scheduled run: with the deployment's defaults they must be whole.
-  checkParameters(
-    version.spec.parameters,
-    { ...(deployment.parameters as Record<string, unknown>), ...input.parameters },
-    { context: `for the runs of a schedule of deployment "${deployment.name}"` },
+  runParameters(
+    deployment.parameterSchema,
+    deployment.parameters,
+    input.parameters,
+    `for the runs of a schedule of deployment "${deployment.name}"`,
   );
   return {
     cron: input.cron ?? null,
@@ -46,8 +49,22 @@ async function checkedColumns(db: Db | Tx, deploymentId: string, input: Schedule
   };
 }
 
+async function checkedColumns(db: Db | Tx, deploymentId: string, input: ScheduleInput, now: Date) {
+  const deployment = await db.deployment.findUnique({
+    where: { id: deploymentId },
+    select: { name: true, flowVersionId: true, parameters: true },
+  });
+  if (!deployment) throw new NotFoundError("deployment", deploymentId);
+  const version = await getFlowVersion(db, deployment.flowVersionId);
+  return scheduleColumns(input, { ...deployment, parameterSchema: version.spec.parameters }, now);
+}
+
 /** Cancels the runs a schedule created ahead of time that are still waiting for their slot. */
-async function withdrawUpcomingRuns(tx: Tx, scheduleId: string, now: Date): Promise<string[]> {
+export async function withdrawUpcomingRuns(
+  tx: Tx,
+  scheduleId: string,
+  now: Date,
+): Promise<string[]> {
   const upcoming = await tx.flowRun.findMany({
     where: { scheduleId, state: "Scheduled", scheduledAt: { gt: now } },
     select: { id: true },
@@ -65,7 +82,7 @@ async function withdrawUpcomingRuns(tx: Tx, scheduleId: string, now: Date): Prom
   return withdrawn;
 }
 
-function announce(withdrawn: string[]) {
+export function announce(withdrawn: string[]) {
   for (const id of withdrawn) {
     publish("run-changed", id);
     publish("run-ended", id);
@@ -99,10 +116,15 @@ export async function createSchedule(
   return scheduleView(row);
 }
 
-function record(
+export function record(
   tx: Tx,
   actor: Actor,
-  action: "schedule.create" | "schedule.update" | "schedule.pause" | "schedule.resume",
+  action:
+    | "schedule.create"
+    | "schedule.update"
+    | "schedule.pause"
+    | "schedule.resume"
+    | "schedule.delete",
   row: {
     id: string;
     deploymentId: string;
@@ -145,6 +167,11 @@ export async function updateSchedule(
   return scheduleView(row);
 }
 
+/** Turning a schedule on plans it from now (what it missed while off is not caught up). */
+export function activeColumns(active: boolean, now: Date) {
+  return active ? { active, scheduledUntil: now, dueAt: now } : { active, dueAt: null };
+}
+
 /** Pauses (no runs; missed slots are not caught up) or resumes a schedule from now. */
 export async function setScheduleActive(
   db: Db,
@@ -158,7 +185,7 @@ export async function setScheduleActive(
     const withdrawn = active ? [] : await withdrawUpcomingRuns(tx, id, now);
     const row = await tx.schedule.update({
       where: { id },
-      data: active ? { active, scheduledUntil: now, dueAt: now } : { active, dueAt: null },
+      data: activeColumns(active, now),
     });
     await record(tx, actor, active ? "schedule.resume" : "schedule.pause", row);
     return { row, withdrawn };
@@ -177,13 +204,7 @@ export async function deleteSchedule(
   const withdrawn = await db.$transaction(async (tx) => {
     const runs = await withdrawUpcomingRuns(tx, id, now);
     const row = await tx.schedule.delete({ where: { id } });
-    await audit(
-      tx,
-      actor,
-      "schedule.delete",
-      { type: "schedule", id, name: row.cron ?? row.interval ?? row.rrule },
-      { deploymentId: row.deploymentId },
-    );
+    await record(tx, actor, "schedule.delete", row);
     return runs;
   });
   announce(withdrawn);

@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
 import { log } from "../log.ts";
-import { checkParameters } from "../parameters/check-parameters.ts";
+import { runParameters } from "../parameters/check-parameters.ts";
 import { runOfDeployment } from "../runs/create-flow-run.ts";
 import { insertScheduledFlowRun } from "../runs/state-machine/index.ts";
 import { planSlots } from "./plan-slots.ts";
@@ -52,13 +52,11 @@ async function scheduleOne(tx: Tx, schedule: DueSchedule, now: Date): Promise<Cr
     const version = await getFlowVersion(tx, deployment.flowVersionId);
     let parameters: Record<string, unknown> | null = null;
     try {
-      parameters = checkParameters(
+      parameters = runParameters(
         version.spec.parameters,
-        {
-          ...(deployment.parameters as Record<string, unknown>),
-          ...(schedule.parameters as Record<string, unknown>),
-        },
-        { context: `for the runs of a schedule of deployment "${deployment.name}"` },
+        deployment.parameters,
+        schedule.parameters,
+        `for the runs of a schedule of deployment "${deployment.name}"`,
       );
     } catch (error) {
       // The deployment changed under the schedule: its slots pass without runs until fixed.

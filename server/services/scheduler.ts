@@ -1,9 +1,11 @@
-// The scheduler: every second, the runs of due schedules are created (server/schedules), and
-// agents waiting on a queue are woken when a run created ahead of time reaches its slot — so a
-// scheduled run starts on time, not on an agent's next long-poll. Safe with several replicas.
+// The scheduler: every second, the runs of due schedules are created (server/schedules), runs
+// that overlap an earlier one are settled by their deployment's overlap policy, and agents
+// waiting on a queue are woken when a run created ahead of time reaches its slot — so a scheduled
+// run starts on time, not on an agent's next long-poll. Safe with several replicas.
 import type { DatabaseHandle } from "../db/client.ts";
 import { publish } from "../events/bus.ts";
 import { log } from "../log.ts";
+import { resolveOverlaps } from "../schedules/resolve-overlaps.ts";
 import { scheduleDueRuns } from "../schedules/schedule-due-runs.ts";
 
 // Slots are whole seconds at the finest (6-field cron, "1s" intervals); a step costs one
@@ -21,6 +23,8 @@ export function startScheduler(handle: DatabaseHandle) {
     const now = new Date();
     const created = await scheduleDueRuns(db, now);
     if (created.length) log.info(`scheduler: created ${created.length} scheduled run(s)`);
+    const settled = await resolveOverlaps(db, now);
+    if (settled) log.info(`scheduler: cancelled ${settled} run(s) by overlap policies`);
     // Runs whose slot came since the last step, whoever created them: wake their queues.
     const due = await db.$queryRaw<{ name: string }[]>`
       SELECT DISTINCT q.name FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"

@@ -12,6 +12,8 @@ import { logsRouter } from "./routers/logs.ts";
 import { deploymentSettingsRouter, limitsRouter } from "./routers/limits.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
+import { triggersRouter } from "./routers/triggers.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
@@ -34,6 +36,8 @@ export const appRouter = router({
   schedules: schedulesRouter,
   limits: limitsRouter,
   deploymentSettings: deploymentSettingsRouter,
+  triggers: triggersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

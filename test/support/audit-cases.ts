@@ -9,6 +9,8 @@ import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
 import { setDeploymentPaused } from "../../server/deployments/deployment-settings.ts";
 import { setTagLimit } from "../../server/limits/tag-limits.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
+import { createTrigger } from "../../server/triggers/save-trigger.ts";
+import { createRule } from "../../server/notifications/save-rule.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
@@ -72,6 +74,27 @@ const schedule = async (db: Db): Promise<Made> => {
     timezone: "UTC",
   });
   return { ...made, schedule: id };
+};
+const WEBHOOK = { name: "hook", kind: "webhook", active: true, map: {} } as const;
+const trigger = async (db: Db): Promise<Made> => {
+  const made = await deployment(db);
+  const { trigger } = await createTrigger(db, made.deployment!, WEBHOOK);
+  return { ...made, trigger: trigger.id };
+};
+
+// Nothing listens there: the cases store rules and deliveries, no sender runs.
+const HOOK = "http://127.0.0.1:9/hook";
+const ruleBody = () => ({ name: uniqueName("rule"), events: ["failed"], url: HOOK });
+const notificationRule = async (db: Db): Promise<Made> => {
+  const { id } = await createRule(db, { ...ruleBody(), events: ["failed"], active: true });
+  return { rule: id };
+};
+const failedDelivery = async (db: Db): Promise<Made> => {
+  const { rule } = await notificationRule(db);
+  const delivery = await db.notificationDelivery.create({
+    data: { ruleId: rule!, event: "test", payload: { text: "test" }, status: "failed" },
+  });
+  return { rule: rule!, delivery: delivery.id };
 };
 
 const pausedDeployment = async (db: Db): Promise<Made> => {
@@ -284,6 +307,54 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: schedule,
     path: (m) => `/api/v1/schedules/${m.schedule}`,
   },
+  "POST /api/v1/deployments/:id/triggers": {
+    action: "trigger.create",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/triggers`,
+    body: () => WEBHOOK,
+  },
+  "PATCH /api/v1/triggers/:id": {
+    action: "trigger.update",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}`,
+    body: () => ({ active: false }),
+  },
+  "POST /api/v1/triggers/:id/rotate": {
+    action: "trigger.rotate",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}/rotate`,
+  },
+  "DELETE /api/v1/triggers/:id": {
+    action: "trigger.delete",
+    setup: trigger,
+    path: (m) => `/api/v1/triggers/${m.trigger}`,
+  },
+  "POST /api/v1/notification-rules": {
+    action: "notificationRule.create",
+    path: () => "/api/v1/notification-rules",
+    body: ruleBody,
+  },
+  "PATCH /api/v1/notification-rules/:id": {
+    action: "notificationRule.update",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}`,
+    body: () => ({ active: false }),
+  },
+  "DELETE /api/v1/notification-rules/:id": {
+    action: "notificationRule.delete",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}`,
+  },
+  "POST /api/v1/notification-rules/:id/test": {
+    action: "notificationRule.test",
+    setup: notificationRule,
+    path: (m) => `/api/v1/notification-rules/${m.rule}/test`,
+  },
+  "POST /api/v1/notification-deliveries/:id/retry": {
+    action: "notificationDelivery.retry",
+    setup: failedDelivery,
+    path: (m) => `/api/v1/notification-deliveries/${m.delivery}/retry`,
+  },
   "DELETE /api/v1/variables/:name": {
     action: "variable.delete",
     setup: variable,
@@ -305,6 +376,8 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/agents/:id/stop": "agent protocol",
   // A POST only because its input is a body: it computes the next times and stores nothing.
   "POST /api/v1/schedules/preview": "changes nothing",
+  // No key, no user: its run.create names the trigger as actor (server/triggers/webhook.int.test.ts).
+  "POST /api/v1/hooks/:token": "public by token; audited as run.create by trigger:<name>",
 };
 
 export const TRPC_CASES: Record<string, TrpcCase> = {
@@ -428,6 +501,47 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "schedule.delete",
     setup: schedule,
     input: (m) => ({ id: m.schedule }),
+  },
+  "triggers.create": {
+    action: "trigger.create",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment, trigger: WEBHOOK }),
+  },
+  "triggers.update": {
+    action: "trigger.update",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger, patch: { name: "renamed" } }),
+  },
+  "triggers.rotate": {
+    action: "trigger.rotate",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
+  },
+  "triggers.remove": {
+    action: "trigger.delete",
+    setup: trigger,
+    input: (m) => ({ id: m.trigger }),
+  },
+  "notifications.create": { action: "notificationRule.create", input: ruleBody },
+  "notifications.update": {
+    action: "notificationRule.update",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule, patch: { events: ["failed", "crashed"] } }),
+  },
+  "notifications.remove": {
+    action: "notificationRule.delete",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule }),
+  },
+  "notifications.test": {
+    action: "notificationRule.test",
+    setup: notificationRule,
+    input: (m) => ({ id: m.rule }),
+  },
+  "notifications.retry": {
+    action: "notificationDelivery.retry",
+    setup: failedDelivery,
+    input: (m) => ({ id: m.delivery }),
   },
   "variables.remove": {
     action: "variable.delete",

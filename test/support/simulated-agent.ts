@@ -41,7 +41,11 @@ export async function testAgent(db: Db, queue: string, tags: string[] = []) {
   };
 }
 
-async function executeClaimed(db: Db, run: ClaimedRun, behave: Behaviour): Promise<string[]> {
+export async function executeClaimed(
+  db: Db,
+  run: ClaimedRun,
+  behave: Behaviour,
+): Promise<string[]> {
   const at = () => new Date().toISOString();
   const events: ReportEvent[] = [{ type: "flow", state: "Running", at: at() }];
   const results = new Map<string, unknown>();
@@ -103,4 +107,25 @@ async function executeClaimed(db: Db, run: ClaimedRun, behave: Behaviour): Promi
     { leaseMs: LEASE_MS },
   );
   return ran;
+}
+
+/** The agent's answer to a cancel: it stopped the run's tasks (a Cancelling run ends Cancelled). */
+export async function confirmCancelled(db: Db, run: ClaimedRun): Promise<void> {
+  const at = new Date().toISOString();
+  const events: ReportEvent[] = [
+    ...run.tasks.map((t) => ({
+      type: "task" as const,
+      task: t.name,
+      state: "Cancelled" as const,
+      attempt: 0,
+      at,
+    })),
+    { type: "flow", state: "Cancelled", at },
+  ];
+  await applyReport(
+    db,
+    run.flowRunId,
+    { leaseId: run.leaseId, seq: 1, events, logs: [] },
+    { leaseMs: LEASE_MS },
+  );
 }

@@ -8,6 +8,7 @@ import { Check, Copy } from "lucide-react";
 import { useRef, useState } from "react";
 import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { useTRPC } from "@/app/_lib/trpc";
+import { copyText } from "@/app/_lib/copy-text";
 
 // Shown until a key is created; plain letters, so the line still parses in any shell (`<KEY>`
 // would be read as a redirection).
@@ -81,21 +82,9 @@ function AddAgentForm() {
     );
   }
 
-  // The clipboard API exists only in secure contexts (https, or this machine): a studio opened
-  // over plain http from another machine — where agents are added — selects the line instead.
   const line = useRef<HTMLPreElement>(null);
   async function copy() {
-    if (navigator.clipboard) {
-      await navigator.clipboard.writeText(command);
-      setCopied(true);
-      return;
-    }
-    const range = document.createRange();
-    if (line.current) range.selectNodeContents(line.current);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    setCopied(document.execCommand("copy"));
+    setCopied(await copyText(command, line.current));
   }
 
   return (

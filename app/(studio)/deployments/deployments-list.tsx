@@ -4,7 +4,7 @@
 // limit (a dialog), and Run (the editor's run dialog, on this deployment).
 import { useCan } from "@/app/_lib/viewer";
 import { useQuery } from "@tanstack/react-query";
-import { CalendarClock, Play } from "lucide-react";
+import { CalendarClock, Play, Webhook } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -17,6 +17,7 @@ import { useTRPC } from "@/app/_lib/trpc";
 import { runsHref } from "../runs/runs-url";
 import { SchedulesDialog } from "./schedules-dialog";
 import { LimitButton, PauseDeploymentButton } from "./deployment-controls";
+import { TriggersDialog } from "./triggers-dialog";
 
 export function DeploymentsList() {
   const trpc = useTRPC();
@@ -29,6 +30,7 @@ export function DeploymentsList() {
   });
   const [running, setRunning] = useState<{ flow: string; id: string } | null>(null);
   const [scheduling, setScheduling] = useState<{ id: string; label: string } | null>(null);
+  const [triggering, setTriggering] = useState<{ id: string; label: string } | null>(null);
   const canOperate = useCan("operate");
   return (
     <>
@@ -113,6 +115,14 @@ export function DeploymentsList() {
                       <CalendarClock className="size-3.5" aria-hidden />
                       Schedules
                     </button>
+                    <button
+                      type="button"
+                      className={`${buttonClass()} mr-2`}
+                      onClick={() => setTriggering({ id: d.id, label: `${d.flow}/${d.name}` })}
+                    >
+                      <Webhook className="size-3.5" aria-hidden />
+                      Triggers
+                    </button>
                     {canOperate ? (
                       <button
                         type="button"
@@ -131,6 +141,7 @@ export function DeploymentsList() {
         )}
       </QueryView>
       <SchedulesDialog deployment={scheduling} onClose={() => setScheduling(null)} />
+      <TriggersDialog deployment={triggering} onClose={() => setTriggering(null)} />
       <RunDialog
         open={running !== null}
         flow={running?.flow ?? ""}

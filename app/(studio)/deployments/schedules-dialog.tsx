@@ -2,32 +2,29 @@
 // A deployment's schedules: each with its rule, parameters and next run, paused or resumed
 // (operators) and removed (editors); and the form that adds one, with its preview (editors).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, buttonClass, Dialog } from "@/app/_components/dialog";
+import { Alert, buttonClass } from "@/app/_components/dialog";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
+import { DeploymentDialog, type DeploymentRef } from "./deployment-dialog";
 import { ScheduleForm } from "./schedule-form";
 
 export function SchedulesDialog({
   deployment,
   onClose,
 }: {
-  deployment: { id: string; label: string } | null;
+  deployment: DeploymentRef | null;
   onClose: () => void;
 }) {
   return (
-    <Dialog
-      open={deployment !== null}
-      title={`Schedules of ${deployment?.label ?? ""}`}
-      onClose={onClose}
-      wide
-    >
-      {deployment ? <Schedules deploymentId={deployment.id} /> : null}
-    </Dialog>
+    <DeploymentDialog what="Schedules" deployment={deployment} onClose={onClose}>
+      {(id) => <DeploymentSchedules deploymentId={id} />}
+    </DeploymentDialog>
   );
 }
 
-function Schedules({ deploymentId }: { deploymentId: string }) {
+/** The list and the add form; also the last step of the deploy dialog. */
+export function DeploymentSchedules({ deploymentId }: { deploymentId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canEdit = useCan("edit");

@@ -33,6 +33,27 @@ export const RUN_IS_DUE = Prisma.sql`(r.state = 'Scheduled' AND r."scheduledAt" 
 /** The order agents claim waiting runs in (see waitingRunsInClaimOrder). */
 export const CLAIM_ORDER = Prisma.sql`q.priority, r."scheduledAt", r."createdAt", r.id`;
 
+/** An active run of `deploymentId`'s schedules other than `runId` exists. */
+export const scheduledRunActive = (deploymentId: Prisma.Sql, runId: Prisma.Sql) => Prisma.sql`
+  EXISTS (SELECT 1 FROM "FlowRun" o
+    WHERE o."deploymentId" = ${deploymentId} AND o."scheduleId" IS NOT NULL
+      AND o.state IN ${ACTIVE} AND o.id <> ${runId})`;
+
+/**
+ * A waiting run `r` that its deployment's overlap policy holds back: a scheduled run while an
+ * earlier scheduled run of that deployment is still active (server/schedules/resolve-overlaps.ts
+ * settles it by the policy) or still waits. The second part makes the rule race-free without a
+ * lock: of two scheduled runs of one deployment (catch-up can make several due at once), the
+ * later is held back both by a claim that sees the earlier still waiting and by one that sees it
+ * taken — in one statement, and across agents claiming at the same moment.
+ */
+export const SCHEDULED_RUN_HELD_BACK = Prisma.sql`(r."scheduleId" IS NOT NULL
+  AND EXISTS (SELECT 1 FROM "Deployment" od WHERE od.id = r."deploymentId" AND od.overlap <> 'allow')
+  AND (${scheduledRunActive(Prisma.sql`r."deploymentId"`, Prisma.sql`r.id`)}
+    OR EXISTS (SELECT 1 FROM "FlowRun" e
+      WHERE e."deploymentId" = r."deploymentId" AND e."scheduleId" IS NOT NULL
+        AND e.state = 'Scheduled' AND (e."scheduledAt", e.id) < (r."scheduledAt", r.id))))`;
+
 /**
  * The waiting runs (`r`, of "FlowRun", joined to its queue `q`) that `filter` keeps, in the order
  * agents claim them: the queue's priority (lower first), then the oldest start time, then the
@@ -58,11 +79,15 @@ export type ClaimRequest = {
   leaseMs: number;
 };
 
-/** Runs `r` (of queue `q`) the claiming agent serves: its queues, unpaused, all tags carried. */
+/**
+ * Runs `r` (of queue `q`) the claiming agent may take: of its queues, unpaused, all tags carried,
+ * and not held back by their deployment's overlap policy.
+ */
 export function servedBy(c: Pick<ClaimRequest, "queues" | "tags">): Prisma.Sql {
   return Prisma.sql`q.name = ANY(${textArray(c.queues)}::text[])
     AND NOT q.paused
-    AND r.tags <@ ${textArray(c.tags)}::text[]`;
+    AND r.tags <@ ${textArray(c.tags)}::text[]
+    AND NOT ${SCHEDULED_RUN_HELD_BACK}`;
 }
 
 /**

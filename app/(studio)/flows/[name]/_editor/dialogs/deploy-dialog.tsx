@@ -1,8 +1,9 @@
 "use client";
-// Deploy: the saved version with a work queue, tags, runner and default parameters (checked with
-// the generated form, required ones may be left to each run). Deploying under an existing name
-// updates that deployment to this version. Once deployed, the dialog says so — with why no agent
-// would take its runs yet, if so — and offers the next step: Run.
+// Deploy: the saved version with a work queue, tags, runner, what its scheduled runs do on overlap
+// and after downtime, and default parameters (checked with the generated form, required ones may
+// be left to each run). Deploying under an existing name updates that deployment to this version.
+// Once deployed, the dialog says so — with why no agent would take its runs yet, if so — shows
+// its schedules with the form that adds one (its next runs previewed), and offers Run.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CircleCheck, Play, TriangleAlert } from "lucide-react";
 import { useState } from "react";
@@ -10,7 +11,9 @@ import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { ParameterForm } from "@/app/_components/parameter-form";
 import { StudioLink } from "@/app/_components/studio-link";
 import { useTRPC } from "@/app/_lib/trpc";
+import { DeploymentSchedules } from "@/app/(studio)/deployments/schedules-dialog";
 import type { CreateDeploymentResponse } from "@/contract/api-v1";
+import type { CatchupPolicy, OverlapPolicy } from "@/contract/schedules";
 import type { ParameterSchema } from "@/contract/flow-file/schema";
 
 export function DeployDialog(props: {
@@ -101,6 +104,13 @@ function Deployed({
           </p>
         </div>
       ) : null}
+      <section
+        aria-label="Schedules"
+        className="border-t border-zinc-200 pt-3 dark:border-zinc-800"
+      >
+        <h3 className="mb-2 text-sm font-semibold">Schedules</h3>
+        <DeploymentSchedules deploymentId={d.id} />
+      </section>
       <div className="flex justify-end gap-2">
         <button type="button" className={buttonClass()} onClick={onClose}>
           Done
@@ -135,6 +145,8 @@ function DeployForm({
   const [tags, setTags] = useState<string | null>(null);
   const [runner, setRunner] = useState<"process" | "docker">("process");
   const [image, setImage] = useState("");
+  const [overlap, setOverlap] = useState<OverlapPolicy | null>(null);
+  const [catchup, setCatchup] = useState<CatchupPolicy | null>(null);
   const deploy = useMutation(trpc.deployments.create.mutationOptions());
 
   if (existing.isPending) return <p className="text-sm text-zinc-500">Loading deployments…</p>;
@@ -144,6 +156,11 @@ function DeployForm({
     tags: tags ?? latest?.tags.join(", ") ?? "",
   };
   const previous = existing.data?.find((d) => d.name === current.name);
+  const policies = {
+    overlap: overlap ?? previous?.overlap ?? "allow",
+    catchup: catchup ?? previous?.catchup ?? "latest",
+    catchupMax: previous?.catchupMax ?? 10,
+  };
 
   return (
     <ParameterForm
@@ -166,6 +183,7 @@ function DeployForm({
             parameters: values,
             runner,
             ...(runner === "docker" ? { image } : {}),
+            ...policies,
           },
           {
             onSuccess: (d) => {
@@ -230,6 +248,31 @@ function DeployForm({
             />
           </label>
         ) : null}
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          When a scheduled run overlaps the previous one
+          <select
+            className={inputClass}
+            value={policies.overlap}
+            onChange={(e) => setOverlap(e.target.value as OverlapPolicy)}
+          >
+            <option value="allow">run both at once</option>
+            <option value="skip">skip the new one</option>
+            <option value="bufferOne">queue one (it waits)</option>
+            <option value="cancelPrevious">cancel the previous one</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Slots missed while the server was down
+          <select
+            className={inputClass}
+            value={policies.catchup}
+            onChange={(e) => setCatchup(e.target.value as CatchupPolicy)}
+          >
+            <option value="latest">run the latest one</option>
+            <option value="skip">skip them</option>
+            <option value="all">run them all (up to {policies.catchupMax})</option>
+          </select>
+        </label>
       </div>
       <h3 className="mt-2 text-sm font-semibold">Default parameters</h3>
     </ParameterForm>

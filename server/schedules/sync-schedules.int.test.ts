@@ -1,0 +1,67 @@
+// Declared schedules (a deployment file) against a real database: deploying the same list twice
+// changes nothing; a changed list keeps the schedules that match, follows their on/off state,
+// removes the others (withdrawing their waiting runs) and adds the new ones; a bad one changes
+// nothing and names which it is.
+import { describe, expect, it } from "vitest";
+import { freshDatabase } from "../../test/support/database.ts";
+import { seedDeployment, uniqueName } from "../../test/support/seed.ts";
+import { createDeployment } from "../deployments/create-deployment.ts";
+import { scheduleDueRuns } from "./schedule-due-runs.ts";
+
+const test = freshDatabase();
+
+describe("declared schedules", () => {
+  it("makes a deployment's schedules exactly the declared ones, keeping those that match", async () => {
+    const queue = uniqueName("q");
+    const { flow } = await seedDeployment(test.db, undefined, queue);
+    const declare = (schedules: Record<string, unknown>[]) =>
+      createDeployment(test.db, {
+        flow: flow.name,
+        name: "filed",
+        workQueue: queue,
+        schedules: schedules as never,
+      });
+    const list = (deploymentId: string) =>
+      test.db.schedule.findMany({ where: { deploymentId }, orderBy: { createdAt: "asc" } });
+
+    const { id } = await declare([
+      { cron: "0 6 * * *", timezone: "Europe/Paris" },
+      { interval: "1m", parameters: { label: "eu" } },
+    ]);
+    const first = await list(id);
+    expect(first.map((s) => s.cron ?? s.interval)).toEqual(["0 6 * * *", "1m"]);
+    await declare([
+      { cron: "0 6 * * *", timezone: "Europe/Paris" },
+      { interval: "1m", parameters: { label: "eu" } },
+    ]);
+    expect((await list(id)).map((s) => s.id)).toEqual(first.map((s) => s.id));
+
+    // The interval schedule has runs waiting; dropping it withdraws them.
+    await scheduleDueRuns(test.db, new Date());
+    const waiting = await test.db.flowRun.count({
+      where: { scheduleId: first[1]!.id, state: "Scheduled" },
+    });
+    expect(waiting).toBeGreaterThan(0);
+    await declare([
+      { cron: "0 6 * * *", timezone: "Europe/Paris", active: false },
+      { rrule: "FREQ=DAILY;BYHOUR=7;BYMINUTE=0" },
+    ]);
+    const after = await list(id);
+    expect(after.map((s) => [s.id === first[0]!.id, s.active, s.cron ?? s.rrule])).toEqual([
+      [true, false, "0 6 * * *"],
+      [false, true, "FREQ=DAILY;BYHOUR=7;BYMINUTE=0"],
+    ]);
+    const withdrawn = await test.db.flowRun.findMany({
+      where: { deploymentId: id, state: "Cancelled" },
+      select: { stateMessage: true, scheduleId: true },
+    });
+    expect(withdrawn).toHaveLength(waiting);
+    expect(withdrawn.every((r) => r.scheduleId === null)).toBe(true);
+
+    // A bad schedule changes nothing, and says which one it is.
+    await expect(declare([{ cron: "0 25 * * *" }])).rejects.toThrow(
+      /^schedules\[0\]: schedule\.cron/,
+    );
+    expect((await list(id)).map((s) => s.id)).toEqual(after.map((s) => s.id));
+  });
+});
