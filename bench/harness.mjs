@@ -78,10 +78,12 @@ export async function startServer(options = {}) {
   };
 }
 
-export async function startAgent(url, queue) {
+export async function startAgent(url, queue, options = {}) {
   const child = spawn(
     process.execPath,
-    [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue, "--concurrency", "1",
+    [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue,
+      "--concurrency", String(options.concurrency ?? 1),
+      ...(options.tags ? ["--tags", options.tags.join(",")] : []),
       "--work-dir", fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"))],
     { env: { ...process.env, PIPEBOOK_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
   ); // prettier-ignore

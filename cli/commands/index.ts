@@ -59,6 +59,13 @@ import { workQueueLsCommand } from "./work-queue-ls.ts";
 import { workQueuePauseCommand } from "./work-queue-pause.ts";
 import { workQueuePreviewCommand } from "./work-queue-preview.ts";
 import { workQueueResumeCommand } from "./work-queue-resume.ts";
+import { workQueueSetCommand } from "./work-queue-set.ts";
+import {
+  deploymentPauseCommand,
+  deploymentResumeCommand,
+  deploymentSetCommand,
+} from "./deployment.ts";
+import { limitLsCommand, limitRmCommand, limitSetCommand } from "./limit.ts";
 
 export const COMMANDS: readonly Command[] = [
   flowImportCommand,
@@ -95,6 +102,13 @@ export const COMMANDS: readonly Command[] = [
   workQueuePreviewCommand,
   workQueuePauseCommand,
   workQueueResumeCommand,
+  workQueueSetCommand,
+  deploymentPauseCommand,
+  deploymentResumeCommand,
+  deploymentSetCommand,
+  limitLsCommand,
+  limitSetCommand,
+  limitRmCommand,
   agentLsCommand,
   keyCreateCommand,
   keyLsCommand,

@@ -122,7 +122,7 @@ function printRuns(page: ListFlowRunsResponse, filters: Filters) {
     table(
       ["STATE", "FLOW", "DEPLOYMENT", "SCHEDULED/STARTED", "DURATION", "RUN"],
       page.runs.map((run) => [
-        run.state,
+        run.waitingFor ? `${run.state}: ${run.waitingFor}` : run.state,
         `${run.flow.name} v${run.flow.version}`,
         run.deployment?.name ?? (run.cellTask ? `cell: ${run.cellTask}` : "—"),
         when(run),

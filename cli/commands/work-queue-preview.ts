@@ -36,7 +36,7 @@ Options:
 
 function printPreview({ workQueue: q, runs, warnings }: WorkQueuePreview) {
   say(
-    `Work queue "${q.name}" (priority ${q.priority}${q.paused ? ", paused" : ""}): ${q.waiting.total} waiting, ${q.waiting.due} due, ${q.running} running; online agents: ${q.agents.map((a) => a.name).join(", ") || "none"}`,
+    `Work queue "${q.name}" (priority ${q.priority}${q.concurrencyLimit === null ? "" : `, limit ${q.concurrencyLimit}`}${q.paused ? ", paused" : ""}): ${q.waiting.total} waiting, ${q.waiting.due} due, ${q.running} running; online agents: ${q.agents.map((a) => a.name).join(", ") || "none"}`,
   );
   if (runs.length === 0) {
     say("No runs wait in this queue.");
@@ -53,7 +53,7 @@ function printPreview({ workQueue: q, runs, warnings }: WorkQueuePreview) {
           r.deployment?.name ?? (r.cellTask ? `cell ${r.cellTask}` : ""),
           r.tags.join(","),
           r.id,
-          r.warning ?? "",
+          r.waitingFor ?? r.warning ?? "",
         ]),
       ),
     );

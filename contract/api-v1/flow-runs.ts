@@ -53,6 +53,11 @@ export const FlowRunSchema = z
     id: z.string(),
     state: FlowRunDisplayStateSchema,
     stateMessage: z.string().nullable(),
+    /**
+     * A due run that a concurrency limit or a paused deployment holds back: why
+     * ("Waiting for a slot of tag db (2/2 in use)", "Deployment paused"); else null.
+     */
+    waitingFor: z.string().nullable(),
     createdAt: isoTime,
     scheduledAt: isoTime,
     startedAt: isoTime.nullable(),
@@ -204,6 +209,8 @@ export type ListFlowRunsQuery = z.infer<typeof ListFlowRunsQuerySchema>;
 export const FlowRunListItemSchema = z.object({
   id: z.string(),
   state: FlowRunDisplayStateSchema,
+  /** Why a due run waits for a slot (as FlowRun's); null when nothing holds it back. */
+  waitingFor: z.string().nullable(),
   flow: z.object({ name: z.string(), version: z.int() }),
   /** Null for a notebook cell run started from the studio without a deployment. */
   deployment: z.object({ id: z.string(), name: z.string() }).nullable(),

@@ -80,6 +80,10 @@ export const DeploymentSchema = z
     retries: z.int(),
     runner: z.string(),
     image: z.string().nullable(),
+    /** At most this many of its runs active at once; null: no limit. */
+    concurrencyLimit: z.int().nullable(),
+    /** A paused deployment's runs wait unclaimed and its schedules create none. */
+    paused: z.boolean(),
     catchup: CatchupPolicySchema,
     catchupMax: z.int(),
     overlap: OverlapPolicySchema,

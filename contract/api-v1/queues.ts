@@ -53,6 +53,8 @@ export const WorkQueuePreviewRunSchema = z.object({
   state: FlowRunDisplayStateSchema,
   /** False for a run whose start time has not come yet (listed after every due run). */
   due: z.boolean(),
+  /** Why a due run waits for a slot ("Waiting for a slot of tag db (2/2 in use)"); else null. */
+  waitingFor: z.string().nullable(),
   scheduledAt: isoTime,
   createdAt: isoTime,
   flow: z.object({ name: z.string(), version: z.int() }),

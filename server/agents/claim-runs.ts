@@ -5,7 +5,15 @@
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
 import { publish, waitFor } from "../events/bus.ts";
-import { claimFlowRuns, releaseRuns, type ClaimedRow } from "../runs/state-machine/index.ts";
+import { limitsInForce } from "../limits/limits-in-force.ts";
+import {
+  claimFlowRuns,
+  claimFlowRunsWithinLimits,
+  hasHeldBackRuns,
+  releaseRuns,
+  type ClaimedRow,
+  type ClaimRequest,
+} from "../runs/state-machine/index.ts";
 import { buildClaimedRuns } from "./build-claimed-run.ts";
 import { findAgent } from "./find-agent.ts";
 import { awaitHandoff } from "./waiting-claims.ts";
@@ -29,31 +37,48 @@ export async function claimRuns(
   const queues = new Set(agent.queues);
   const deadline = Date.now() + request.waitMs;
 
+  const claim: ClaimRequest = {
+    agentId: agent.id,
+    queues: agent.queues,
+    tags: agent.tags,
+    capacity: request.capacity,
+    leaseMs: request.leaseMs,
+  };
+
   for (;;) {
     // Subscribe first, then look: a run queued in between still wakes us.
+    const timeoutMs = Math.min(RECHECK_MS, deadline - Date.now());
     const wake = waitFor("run-queued", (queue) => queues.has(queue), {
-      timeoutMs: Math.min(RECHECK_MS, deadline - Date.now()),
+      timeoutMs,
       signal: request.signal,
     });
-    // One statement, atomic by itself: no transaction round trips on the dispatch path.
-    const rows = await claimFlowRuns(db, {
-      agentId: agent.id,
-      queues: agent.queues,
-      tags: agent.tags,
-      capacity: request.capacity,
-      leaseMs: request.leaseMs,
-    });
+    const limits = await limitsInForce(db);
+    // Under limits, a run ending (or a limit changing) may free a slot that a run of ours waits
+    // for — also one of a tag shared with other queues: look again at once.
+    const freed = limits.any ? waitForFreedSlot(timeoutMs, request.signal) : null;
+    // Without limits, one statement, atomic by itself: no transaction round trips on the
+    // dispatch path. With them, the serialized claim that never overfills a limit.
+    const rows = limits.any
+      ? await claimFlowRunsWithinLimits(db, claim)
+      : await claimFlowRuns(db, claim);
     if (rows.length || Date.now() >= deadline || request.signal?.aborted) {
       wake.cancel();
+      freed?.cancel();
       for (const row of rows) publish("run-changed", row.id);
       return buildClaimedRuns(db, rows);
     }
-    // Nothing due: wait for a trigger to hand a run over, or for a wake-up to look again.
+    // Nothing taken. Runs ending elsewhere matter only while runs of ours are held back: an
+    // agent with nothing waiting is not woken by every run's end (a run queued for it wakes it).
+    const heldBack = freed !== null && (await hasHeldBackRuns(db, claim));
+    if (!heldBack) freed?.cancel();
+    // Wait for a trigger to hand a run over, or for a wake-up to look again.
     const hand = awaitHandoff(agent);
-    let received = await Promise.race([hand.handoff, wake.promise.then(() => null)]);
+    const woken = heldBack ? Promise.race([wake.promise, freed!.promise]) : wake.promise;
+    let received = await Promise.race([hand.handoff, woken.then(() => null)]);
     if (!received && hand.taken()) received = await hand.handoff;
     hand.cancel();
     wake.cancel();
+    freed?.cancel();
     if (received && "rows" in received) {
       if (request.signal?.aborted) {
         // The agent went away while its run was being made: back to the queue with it.
@@ -65,6 +90,21 @@ export async function claimRuns(
     }
     if (request.signal?.aborted) return [];
   }
+}
+
+/**
+ * The first run ending, going back to a queue (a flow-level retry leaves its slot) or limit
+ * changing, anywhere: each may free a slot.
+ */
+function waitForFreedSlot(timeoutMs: number, signal: AbortSignal | undefined) {
+  const options = { timeoutMs, signal };
+  const waits = (["run-ended", "run-queued", "limits-changed"] as const).map((topic) =>
+    waitFor(topic, () => true, options),
+  );
+  return {
+    promise: Promise.race(waits.map((w) => w.promise)),
+    cancel: () => waits.forEach((w) => w.cancel()),
+  };
 }
 
 async function handBack(db: Db, agentId: string, rows: ClaimedRow[]) {

@@ -41,6 +41,8 @@ export const API_TAGS = {
   Deployments: "Deployments of flow versions, and triggering their runs",
   "Flow runs": "Runs: read, follow, cancel, replay",
   "Work queues": "The queues runs wait in for an agent",
+  "Concurrency limits":
+    "How many runs of a tag, a work queue or a deployment may be active at once",
   Agents: "The agents that execute runs",
   "API keys": "Keys for scripts, the CLI and agents",
   Users: "People: accounts, roles, invitations, passwords",

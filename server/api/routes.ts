@@ -44,7 +44,14 @@ import {
   postInvite,
   postRevokeInvite,
 } from "./v1/users.ts";
+import { getConcurrencyLimits, deleteTagLimitRoute, putTagLimit } from "./v1/concurrency-limits.ts";
 import {
+  patchDeployment,
+  postPauseDeployment,
+  postResumeDeployment,
+} from "./v1/deployment-settings.ts";
+import {
+  patchWorkQueue,
   getWorkQueueByName,
   getWorkQueuePreview,
   getWorkQueues,
@@ -147,6 +154,13 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/work-queues/:name/preview", getWorkQueuePreview],
   ["POST", "/api/v1/work-queues/:name/pause", postPauseWorkQueue],
   ["POST", "/api/v1/work-queues/:name/resume", postResumeWorkQueue],
+  ["PATCH", "/api/v1/work-queues/:name", patchWorkQueue],
+  ["PATCH", "/api/v1/deployments/:id", patchDeployment],
+  ["POST", "/api/v1/deployments/:id/pause", postPauseDeployment],
+  ["POST", "/api/v1/deployments/:id/resume", postResumeDeployment],
+  ["GET", "/api/v1/concurrency-limits", getConcurrencyLimits],
+  ["PUT", "/api/v1/concurrency-limits/tags/:tag", putTagLimit],
+  ["DELETE", "/api/v1/concurrency-limits/tags/:tag", deleteTagLimitRoute],
   ["GET", "/api/v1/agents", getAgents],
   ["POST", "/api/v1/agents", postAgent],
   ["POST", "/api/v1/agents/:id/claim", postClaim],

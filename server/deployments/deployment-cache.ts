@@ -12,12 +12,14 @@ export type DeploymentForRun = {
   flowId: string;
   flowVersionId: string;
   workQueueId: string;
-  workQueue: { name: string; paused: boolean };
+  workQueue: { name: string; paused: boolean; concurrencyLimit: number | null };
   tags: string[];
   parameters: unknown;
   retries: number;
   runner: "process" | "docker" | "kubernetes";
   image: string | null;
+  concurrencyLimit: number | null;
+  paused: boolean;
 };
 
 const CACHE = Symbol.for("pipebook.deployments-for-runs");
@@ -43,12 +45,14 @@ export async function deploymentForRun(db: Db, id: string): Promise<DeploymentFo
       flowId: true,
       flowVersionId: true,
       workQueueId: true,
-      workQueue: { select: { name: true, paused: true } },
+      workQueue: { select: { name: true, paused: true, concurrencyLimit: true } },
       tags: true,
       parameters: true,
       retries: true,
       runner: true,
       image: true,
+      concurrencyLimit: true,
+      paused: true,
     },
   });
   if (row && isSingleWriter(db)) {

@@ -3,10 +3,11 @@
 // waits for its result, "run r changed" (any state, log line or replay of it) pushes the change
 // to the browsers watching that run, "key revoked" makes every replica forget a key it had
 // verified, "secret s changed" makes runs mask its new value too, "notification queued" wakes the
-// notification senders. In one process this is an
-// EventEmitter (microseconds); with PostgreSQL, events also travel by NOTIFY to the other server
-// replicas, whose LISTEN connection re-emits them locally. Kept on globalThis: every bundle
-// Next.js makes of this file must share one emitter.
+// notification senders, "limits changed" (a concurrency limit or a deployment's pause) makes
+// claims re-read which limits exist. In one process this is an EventEmitter (microseconds); with
+// PostgreSQL, events also travel by NOTIFY to the other server replicas, whose LISTEN connection
+// re-emits them locally. Kept on globalThis: every bundle Next.js makes of this file must share
+// one emitter.
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
 
@@ -17,7 +18,8 @@ export type Topic =
   | "run-changed"
   | "key-revoked"
   | "secret-changed"
-  | "notification-queued";
+  | "notification-queued"
+  | "limits-changed";
 
 type Bus = {
   emitter: EventEmitter;

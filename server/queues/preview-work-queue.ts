@@ -9,6 +9,7 @@ import { agentIsOnline } from "../agents/online.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { waitingRunsInClaimOrder } from "../runs/state-machine/index.ts";
+import { waitingReasons } from "../limits/waiting-reasons.ts";
 import { getWorkQueue, type QueueViewOptions } from "./list-work-queues.ts";
 
 type Row = {
@@ -45,6 +46,10 @@ export async function previewWorkQueue(
   // run is listed twice or missed as it becomes due in between.
   const [due, upcoming] = await db.$transaction([select("due"), select("upcoming")]);
   const rows = [...due, ...upcoming].slice(0, options.limit);
+  const waiting = await waitingReasons(
+    db,
+    due.map((r) => r.id),
+  );
 
   const context = {
     queuePaused: queue.paused,
@@ -56,6 +61,7 @@ export async function previewWorkQueue(
     id: row.id,
     state: displayFlowRunState({ state: "Scheduled", scheduledAt: row.scheduledAt }, context),
     due: i < due.length,
+    waitingFor: waiting.get(row.id) ?? null,
     scheduledAt: row.scheduledAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
     flow: { name: row.flow, version: row.version },

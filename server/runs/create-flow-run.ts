@@ -9,6 +9,7 @@ import { getFlowVersion } from "../flows/version-cache.ts";
 import { publish } from "../events/bus.ts";
 import { runParameters } from "../parameters/check-parameters.ts";
 import { takeWaiter } from "../agents/waiting-claims.ts";
+import { limitsApplyTo, limitsInForce } from "../limits/limits-in-force.ts";
 import { deploymentForRun, type DeploymentForRun } from "../deployments/deployment-cache.ts";
 import {
   insertClaimedFlowRun,
@@ -78,8 +79,11 @@ export async function createFlowRun(
   const taskNames = version.executable.map((t) => t.name);
 
   const queue = deployment.workQueue;
+  // A run a limit may hold back is not handed over: it is queued, and the claim — serialized
+  // under the limits' lock — takes it when a slot is free.
+  const limited = limitsApplyTo(await limitsInForce(db), deployment);
   const waiter =
-    !queue.paused && scheduledAt.getTime() <= Date.now()
+    !queue.paused && !limited && scheduledAt.getTime() <= Date.now()
       ? takeWaiter(queue.name, deployment.tags)
       : undefined;
   if (waiter) {

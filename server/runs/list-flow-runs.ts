@@ -30,6 +30,7 @@ import {
 } from "./display-state-sql.ts";
 import { decodeRunListCursor, encodeRunListCursor } from "./run-list-cursor.ts";
 import { textArray } from "./state-machine/sql.ts";
+import { waitingReasons } from "../limits/waiting-reasons.ts";
 
 export type FlowRunFilter = {
   /** Shown states; none or empty: every state. */
@@ -123,14 +124,21 @@ export async function listFlowRuns(
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const waiting = await waitingReasons(
+    db,
+    page.filter((r) => r.state === "Scheduled").map((r) => r.id),
+  );
   return {
-    runs: page.map((row) => toItem(row, facts, now)),
+    runs: page.map((row) => ({
+      ...toItem(row, facts, now),
+      waitingFor: waiting.get(row.id) ?? null,
+    })),
     next: rows.length > limit && last ? encodeRunListCursor(last) : null,
     counts,
   };
 }
 
-function toItem(row: Row, facts: FactsSql, now: Date): FlowRunListItem {
+function toItem(row: Row, facts: FactsSql, now: Date): Omit<FlowRunListItem, "waitingFor"> {
   const state = shownState(row, facts);
   const started = row.startedAt?.getTime();
   return {

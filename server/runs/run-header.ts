@@ -6,6 +6,7 @@ import { displayFlowRunState } from "../../contract/run-states.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
+import { waitingReasonOf } from "../limits/waiting-reasons.ts";
 
 export const RUN_HEADER_SELECT = {
   id: true,
@@ -67,6 +68,7 @@ export async function toRunHeader(
     id: run.id,
     state: displayFlowRunState(run, context),
     stateMessage: run.stateMessage,
+    waitingFor: run.state === "Scheduled" ? await waitingReasonOf(db, run.id) : null,
     createdAt: run.createdAt.toISOString(),
     scheduledAt: run.scheduledAt.toISOString(),
     startedAt: iso(run.startedAt),

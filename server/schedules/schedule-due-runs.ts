@@ -32,6 +32,7 @@ const DUE_SCHEDULE = {
         retries: true,
         catchup: true,
         catchupMax: true,
+        paused: true,
       },
     },
   },
@@ -44,7 +45,10 @@ async function scheduleOne(tx: Tx, schedule: DueSchedule, now: Date): Promise<Cr
   const rule = ruleOfRow(schedule as ScheduleRow);
   const plan = planSlots(rule, { scheduledUntil: schedule.scheduledUntil, ...deployment }, now);
   const created: CreatedRun[] = [];
-  if (plan.slots.length) {
+  // A paused deployment's slots pass without runs, up to now: resumed, it is not caught up on
+  // them (pausing means "do not run these"), and its slots still to come get their runs.
+  const paused = deployment.paused;
+  if (plan.slots.length && !paused) {
     const version = await getFlowVersion(tx, deployment.flowVersionId);
     let parameters: Record<string, unknown> | null = null;
     try {
@@ -74,7 +78,10 @@ async function scheduleOne(tx: Tx, schedule: DueSchedule, now: Date): Promise<Cr
   }
   await tx.schedule.update({
     where: { id },
-    data: { scheduledUntil: plan.until, dueAt: plan.dueAt },
+    data: {
+      scheduledUntil: paused ? now : plan.until,
+      dueAt: plan.dueAt,
+    },
   });
   return created;
 }

@@ -9,6 +9,7 @@ import { flowsRouter } from "./routers/flows.ts";
 import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
+import { deploymentSettingsRouter, limitsRouter } from "./routers/limits.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { triggersRouter } from "./routers/triggers.ts";
@@ -34,6 +35,8 @@ export const appRouter = router({
   account: accountRouter,
   audit: auditRouter,
   schedules: schedulesRouter,
+  limits: limitsRouter,
+  deploymentSettings: deploymentSettingsRouter,
   triggers: triggersRouter,
   notifications: notificationsRouter,
   backfills: backfillsRouter,

@@ -6,6 +6,8 @@ import { hashPassword } from "../../server/auth/passwords.ts";
 import { generateToken, hashSecret } from "../../server/auth/secrets.ts";
 import type { Db } from "../../server/db/client.ts";
 import { setWorkQueuePaused } from "../../server/queues/pause-work-queue.ts";
+import { setDeploymentPaused } from "../../server/deployments/deployment-settings.ts";
+import { setTagLimit } from "../../server/limits/tag-limits.ts";
 import { createSchedule } from "../../server/schedules/save-schedule.ts";
 import { createTrigger } from "../../server/triggers/save-trigger.ts";
 import { createRule } from "../../server/notifications/save-rule.ts";
@@ -105,6 +107,17 @@ const backfill = async (db: Db): Promise<Made> => {
     maxInFlight: 1,
   });
   return { ...made, backfill: id };
+};
+const pausedDeployment = async (db: Db): Promise<Made> => {
+  const made = await deployment(db);
+  await setDeploymentPaused(db, made.deployment!, true, SYSTEM_ACTOR);
+  return made;
+};
+const newTag = async (): Promise<Made> => ({ tag: uniqueName("tag") });
+const tagLimit = async (db: Db): Promise<Made> => {
+  const tag = uniqueName("tag");
+  await setTagLimit(db, tag, 2, SYSTEM_ACTOR);
+  return { tag };
 };
 
 /** Another person, a viewer, whose role a case changes. */
@@ -217,6 +230,39 @@ export const REST_CASES: Record<string, RestCase> = {
     action: "workQueue.resume",
     setup: queue(true),
     path: (m) => `/api/v1/work-queues/${m.queue}/resume`,
+  },
+  "PATCH /api/v1/work-queues/:name": {
+    action: "workQueue.update",
+    setup: queue(false),
+    path: (m) => `/api/v1/work-queues/${m.queue}`,
+    body: () => ({ priority: 5, concurrencyLimit: 3 }),
+  },
+  "PATCH /api/v1/deployments/:id": {
+    action: "deployment.limit",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}`,
+    body: () => ({ concurrencyLimit: 2 }),
+  },
+  "POST /api/v1/deployments/:id/pause": {
+    action: "deployment.pause",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/pause`,
+  },
+  "POST /api/v1/deployments/:id/resume": {
+    action: "deployment.resume",
+    setup: pausedDeployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/resume`,
+  },
+  "PUT /api/v1/concurrency-limits/tags/:tag": {
+    action: "concurrencyLimit.set",
+    setup: newTag,
+    path: (m) => `/api/v1/concurrency-limits/tags/${m.tag}`,
+    body: () => ({ limit: 2 }),
+  },
+  "DELETE /api/v1/concurrency-limits/tags/:tag": {
+    action: "concurrencyLimit.delete",
+    setup: tagLimit,
+    path: (m) => `/api/v1/concurrency-limits/tags/${m.tag}`,
   },
   "POST /api/v1/api-keys": {
     action: "apiKey.create",
@@ -415,6 +461,36 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     action: "workQueue.resume",
     setup: queue(true),
     input: (m) => ({ name: m.queue }),
+  },
+  "queues.update": {
+    action: "workQueue.update",
+    setup: queue(false),
+    input: (m) => ({ name: m.queue, change: { concurrencyLimit: null } }),
+  },
+  "limits.set": {
+    action: "concurrencyLimit.set",
+    setup: newTag,
+    input: (m) => ({ tag: m.tag, limit: 1 }),
+  },
+  "limits.remove": {
+    action: "concurrencyLimit.delete",
+    setup: tagLimit,
+    input: (m) => ({ tag: m.tag }),
+  },
+  "deploymentSettings.pause": {
+    action: "deployment.pause",
+    setup: deployment,
+    input: (m) => ({ id: m.deployment }),
+  },
+  "deploymentSettings.resume": {
+    action: "deployment.resume",
+    setup: pausedDeployment,
+    input: (m) => ({ id: m.deployment }),
+  },
+  "deploymentSettings.setLimit": {
+    action: "deployment.limit",
+    setup: deployment,
+    input: (m) => ({ id: m.deployment, concurrencyLimit: 4 }),
   },
   "apiKeys.create": { action: "apiKey.create", input: () => ({ name: uniqueName("key") }) },
   "apiKeys.revoke": { action: "apiKey.revoke", setup: ownKey, input: (m) => ({ id: m.key }) },

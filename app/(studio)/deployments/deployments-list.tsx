@@ -1,7 +1,7 @@
 "use client";
 // The deployments page: each deployment with its flow (opens the editor), its runs (the runs
-// page filtered to it), its last run, its schedules (a dialog), and Run (the editor's run
-// dialog, on this deployment).
+// page filtered to it), its last run, its schedules (a dialog), Pause/Resume, its concurrency
+// limit (a dialog), and Run (the editor's run dialog, on this deployment).
 import { useCan } from "@/app/_lib/viewer";
 import { useQuery } from "@tanstack/react-query";
 import { CalendarClock, Play, Webhook } from "lucide-react";
@@ -16,6 +16,7 @@ import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { runsHref } from "../runs/runs-url";
 import { SchedulesDialog } from "./schedules-dialog";
+import { LimitButton, PauseDeploymentButton } from "./deployment-controls";
 import { TriggersDialog } from "./triggers-dialog";
 
 export function DeploymentsList() {
@@ -49,13 +50,23 @@ export function DeploymentsList() {
         {(items) => (
           <DataTable
             label="Deployments"
-            columns={["Deployment", "Flow", "Work queue", "Tags", "Last run", ""]}
+            columns={["Deployment", "Flow", "Work queue", "Tags", "Limit", "Last run", ""]}
           >
             {items.map((d) => {
               const last = lastRuns.data?.[d.id];
               return (
                 <tr key={d.id} data-deployment={d.name} data-deployment-id={d.id}>
-                  <td className="py-2.5 font-medium">{d.name}</td>
+                  <td className="py-2.5 font-medium">
+                    {d.name}
+                    {d.paused ? (
+                      <span
+                        data-testid="paused-badge"
+                        className="ml-2 rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+                      >
+                        Paused
+                      </span>
+                    ) : null}
+                  </td>
                   <td className="py-2.5">
                     <Link
                       href={`/flows/${encodeURIComponent(d.flow)}`}
@@ -68,6 +79,9 @@ export function DeploymentsList() {
                   </td>
                   <td className="py-2.5 font-mono text-xs">{d.workQueue}</td>
                   <td className="py-2.5 text-zinc-500">{d.tags.join(", ") || "—"}</td>
+                  <td className="py-2.5 tabular-nums text-zinc-500" data-testid="limit">
+                    {d.concurrencyLimit ?? "—"}
+                  </td>
                   <td className="py-2.5" data-last-run>
                     {last ? (
                       <Link
@@ -91,6 +105,8 @@ export function DeploymentsList() {
                     >
                       Run history
                     </Link>
+                    <PauseDeploymentButton deployment={d} />
+                    <LimitButton deployment={d} />
                     <button
                       type="button"
                       className={`${buttonClass()} mr-2`}

@@ -93,6 +93,15 @@ function RunRow({ run, onTag }: { run: FlowRunListItem; onTag: (tag: string) => 
     >
       <td className="pl-8">
         <StateBadge state={run.state} />
+        {run.waitingFor ? (
+          <span
+            data-testid="waiting-for"
+            className="ml-1 text-xs text-sky-800 dark:text-sky-300"
+            title={run.waitingFor}
+          >
+            {run.waitingFor}
+          </span>
+        ) : null}
         {run.replayKind ? (
           <span className="ml-1 text-xs text-zinc-500">{REPLAY_LABEL[run.replayKind]}</span>
         ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/app/_components/page-header";
+import { LimitsSection } from "./limits-section";
 import { WorkQueuesList } from "./work-queues-list";
 
 export const metadata: Metadata = { title: "Work queues" };
@@ -9,6 +10,7 @@ export default function WorkQueuesPage() {
     <>
       <PageHeader title="Work queues" />
       <WorkQueuesList />
+      <LimitsSection />
     </>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 // What agents take next from one queue, in the order they take it (the claim's own ordering, on
 // the server), then the runs whose start time has not come. A run no online agent would take is
-// marked with why — the browser's `pipebook work-queue preview`.
+// marked with why, and so is a run a concurrency limit or a paused deployment holds back — the
+// browser's `pipebook work-queue preview`.
 import { useQuery } from "@tanstack/react-query";
-import { TriangleAlert } from "lucide-react";
+import { Hourglass, TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import { StateBadge } from "@/app/_components/state-badge";
 import { formatTime } from "@/app/_lib/format";
@@ -100,7 +101,14 @@ function PreviewRow({ run, now }: { run: WorkQueuePreviewRun; now: number }) {
         ))}
       </span>
       <span className="text-xs">
-        {run.warning ? (
+        {run.waitingFor ? (
+          <span
+            data-testid="waiting-for"
+            className="inline-flex items-start gap-1 text-sky-800 dark:text-sky-300"
+          >
+            <Hourglass className="size-3.5 shrink-0" aria-hidden /> {run.waitingFor}
+          </span>
+        ) : run.warning ? (
           <span
             data-testid="no-agent"
             className="inline-flex items-start gap-1 text-amber-800 dark:text-amber-300"

@@ -1,6 +1,6 @@
 "use client";
-// Every work queue with its waiting and running runs, its online agents, Pause/Resume, and a
-// preview of what agents take next. Queues change on their own (runs queued, claimed, agents
+// Every work queue with its waiting and running runs, its online agents, Pause/Resume, its
+// settings (priority, concurrency limit) and a preview of what agents take next. Queues change on their own (runs queued, claimed, agents
 // coming and going): the list refreshes while the page is open.
 import { useCan } from "@/app/_lib/viewer";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -11,12 +11,14 @@ import { DataTable, QueryView } from "@/app/_components/query-view";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { WorkQueueView } from "@/contract/api-v1";
 import { QueuePreview } from "./queue-preview";
+import { QueueSettingsForm } from "./queue-settings-form";
 
 const COLUMNS = ["Work queue", "Priority", "Limit", "Waiting", "Running", "Online agents", ""];
 
 export function WorkQueuesList() {
   const trpc = useTRPC();
   const queues = useQuery({ ...trpc.queues.list.queryOptions(), refetchInterval: 3_000 });
+  const canEdit = useCan("edit");
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (name: string) =>
     setOpen((current) => {
@@ -50,6 +52,7 @@ export function WorkQueuesList() {
               {open.has(queue.name) ? (
                 <tr>
                   <td colSpan={COLUMNS.length} className="pb-4">
+                    {canEdit ? <QueueSettingsForm queue={queue} /> : null}
                     <QueuePreview name={queue.name} />
                   </td>
                 </tr>

@@ -1,7 +1,8 @@
 // /api/v1/work-queues: the queues runs wait in — list, read, preview what agents take next,
-// pause and resume.
+// change its settings, pause and resume.
 import { z } from "zod";
 import {
+  UpdateWorkQueueRequestSchema,
   ListWorkQueuesResponseSchema,
   WorkQueuePreviewQuerySchema,
   WorkQueuePreviewSchema,
@@ -11,6 +12,7 @@ import type { Config } from "../../config.ts";
 import { getWorkQueue, listWorkQueues } from "../../queues/list-work-queues.ts";
 import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";
 import { previewWorkQueue } from "../../queues/preview-work-queue.ts";
+import { updateWorkQueue } from "../../queues/update-work-queue.ts";
 import { route, type RouteDocs } from "../handler.ts";
 import { json } from "../respond.ts";
 
@@ -104,3 +106,25 @@ const pauseRoute = (paused: boolean) =>
 
 export const postPauseWorkQueue = pauseRoute(true);
 export const postResumeWorkQueue = pauseRoute(false);
+
+export const patchWorkQueue = route(
+  {
+    access: "edit",
+    params: NameParams,
+    body: UpdateWorkQueueRequestSchema,
+    docs: {
+      ...docs(
+        "updateWorkQueue",
+        "Change a work queue's description, priority or concurrency limit",
+        WorkQueueSchema,
+        [400, 404],
+      ),
+      description:
+        "`priority`: an agent serving several queues claims from the lowest number first. `concurrencyLimit`: at most this many of the queue's runs active at once (null: no limit); runs beyond it wait and start as soon as a slot frees.",
+    },
+  },
+  async ({ db, params, body, config, actor }) => {
+    await updateWorkQueue(db, params.name, body, actor);
+    return json(200, await getWorkQueue(db, params.name, viewOptions(config)));
+  },
+);

@@ -4,3 +4,4 @@ export * from "./flow-runs.ts";
 export * from "./task-runs.ts";
 export * from "./leases.ts";
 export * from "./report-batch.ts";
+export * from "./claim-within-limits.ts";

@@ -30,6 +30,9 @@ export type ClaimedRow = {
 /** A flow run `r` an agent may take now: waiting, and its start time has come. */
 export const RUN_IS_DUE = Prisma.sql`(r.state = 'Scheduled' AND r."scheduledAt" <= now())`;
 
+/** The order agents claim waiting runs in (see waitingRunsInClaimOrder). */
+export const CLAIM_ORDER = Prisma.sql`q.priority, r."scheduledAt", r."createdAt", r.id`;
+
 /** An active run of `deploymentId`'s schedules other than `runId` exists. */
 export const scheduledRunActive = (deploymentId: Prisma.Sql, runId: Prisma.Sql) => Prisma.sql`
   EXISTS (SELECT 1 FROM "FlowRun" o
@@ -65,52 +68,68 @@ export function waitingRunsInClaimOrder(filter: Prisma.Sql, which: "due" | "upco
   return Prisma.sql`
     FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"
     WHERE ${when} AND ${filter}
-    ORDER BY q.priority, r."scheduledAt", r."createdAt", r.id`;
+    ORDER BY ${CLAIM_ORDER}`;
+}
+
+export type ClaimRequest = {
+  agentId: string;
+  queues: readonly string[];
+  tags: readonly string[];
+  capacity: number;
+  leaseMs: number;
+};
+
+/**
+ * Runs `r` (of queue `q`) the claiming agent may take: of its queues, unpaused, all tags carried,
+ * and not held back by their deployment's overlap policy.
+ */
+export function servedBy(c: Pick<ClaimRequest, "queues" | "tags">): Prisma.Sql {
+  return Prisma.sql`q.name = ANY(${textArray(c.queues)}::text[])
+    AND NOT q.paused
+    AND r.tags <@ ${textArray(c.tags)}::text[]
+    AND NOT ${SCHEDULED_RUN_HELD_BACK}`;
 }
 
 /**
- * Claims up to `capacity` due runs of the agent's queues whose tags the agent carries, highest
- * queue priority and oldest start first. FOR UPDATE SKIP LOCKED lets many agents claim at once
- * without waiting on each other or ever taking the same run.
+ * The end of a claim statement, after its `candidates` CTE (the ids of the runs to take, locked):
+ * Scheduled → Pending under a new lease, the history row, and what the agent needs of each run.
+ * Its time is the statement's, not the transaction's (now()): a claim under limits waits for
+ * its lock first, and its Pending must not predate the end of the run whose slot it takes.
  */
-export async function claimFlowRuns(
-  tx: Tx,
-  c: {
-    agentId: string;
-    queues: readonly string[];
-    tags: readonly string[];
-    capacity: number;
-    leaseMs: number;
-  },
-): Promise<ClaimedRow[]> {
-  return tx.$queryRaw<ClaimedRow[]>`
-    WITH candidates AS (
-      SELECT r.id ${waitingRunsInClaimOrder(
-        Prisma.sql`q.name = ANY(${textArray(c.queues)}::text[])
-          AND NOT q.paused
-          AND r.tags <@ ${textArray(c.tags)}::text[]
-          AND NOT ${SCHEDULED_RUN_HELD_BACK}`,
-        "due",
-      )}
-      LIMIT ${c.capacity}::int
-      FOR UPDATE OF r SKIP LOCKED
-    ), claimed AS (
+export function takeCandidates(c: Pick<ClaimRequest, "agentId" | "leaseMs">): Prisma.Sql {
+  return Prisma.sql`, claimed AS (
       UPDATE "FlowRun" f SET
-        state = 'Pending', "stateChangedAt" = now(), "stateMessage" = NULL,
+        state = 'Pending', "stateChangedAt" = statement_timestamp(), "stateMessage" = NULL,
         "agentId" = ${c.agentId}::uuid, "leaseId" = gen_random_uuid(),
-        "leaseExpiresAt" = now() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
+        "leaseExpiresAt" = statement_timestamp() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
       RETURNING f.id, f."leaseId", f."leaseExpiresAt", f.attempt, f."flowVersionId", f."deploymentId",
         f."cellTask", f."parentRunId", f.parameters, f."scheduledAt"
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', now() FROM claimed
+      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', statement_timestamp() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
       COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c."parentRunId", c.parameters,
       c."scheduledAt"
     FROM claimed c LEFT JOIN "Deployment" d ON d.id = c."deploymentId"`;
+}
+
+/**
+ * Claims up to `capacity` due runs of the agent's queues whose tags the agent carries, highest
+ * queue priority and oldest start first. FOR UPDATE SKIP LOCKED lets many agents claim at once
+ * without waiting on each other or ever taking the same run. No concurrency limit is looked at:
+ * this is the path while none exists (server/limits/limits-in-force.ts); else
+ * claimFlowRunsWithinLimits.
+ */
+export async function claimFlowRuns(tx: Tx, c: ClaimRequest): Promise<ClaimedRow[]> {
+  return tx.$queryRaw<ClaimedRow[]>`
+    WITH candidates AS (
+      SELECT r.id ${waitingRunsInClaimOrder(servedBy(c), "due")}
+      LIMIT ${c.capacity}::int
+      FOR UPDATE OF r SKIP LOCKED
+    ) ${takeCandidates(c)}`;
 }
 
 /** Renews the leases the agent still holds; returns those runs with their states. */

@@ -2,8 +2,10 @@ import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { getWorkQueue, listWorkQueues } from "../../queues/list-work-queues.ts";
 import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";
+import { UpdateWorkQueueRequestSchema } from "../../../contract/api-v1.ts";
 import { previewWorkQueue } from "../../queues/preview-work-queue.ts";
-import { operateProcedure, readProcedure, router } from "../init.ts";
+import { updateWorkQueue } from "../../queues/update-work-queue.ts";
+import { editProcedure, operateProcedure, readProcedure, router } from "../init.ts";
 
 const Name = z.object({ name: z.string().min(1).max(100) });
 
@@ -31,4 +33,12 @@ export const queuesRouter = router({
     await setWorkQueuePaused(ctx.db, input.name, false, ctx.actor);
     return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
   }),
+
+  /** Description, priority, concurrency limit (null removes it). */
+  update: editProcedure
+    .input(Name.extend({ change: UpdateWorkQueueRequestSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await updateWorkQueue(ctx.db, input.name, input.change, ctx.actor);
+      return getWorkQueue(ctx.db, input.name, viewOptions(ctx.config));
+    }),
 });

@@ -133,6 +133,15 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
           {w}
         </p>
       ))}
+      {h.waitingFor ? (
+        <p
+          role="status"
+          data-testid="waiting-for"
+          className="rounded-md border border-sky-300 bg-sky-50 px-3 py-1.5 text-xs text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-200"
+        >
+          {h.waitingFor}
+        </p>
+      ) : null}
       {h.stateMessage ? (
         <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="state-message">
           {h.stateMessage}
