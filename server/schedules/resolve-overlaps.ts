@@ -4,10 +4,8 @@
 // nor is cancelled by it (the deployment's concurrency limit governs those).
 //
 // The claim never takes a scheduled run of a deployment with a policy other than allow while one
-// of its scheduled runs is active (SCHEDULED_RUN_HELD_BACK, state-machine/leases.ts); the scheduler's step then settles
-// the held runs by the policy: skip cancels them, bufferOne keeps the oldest and cancels the rest,
-// cancelPrevious cancels the active runs (and all held ones but the newest), which then starts as
-// soon as they have stopped.
+// of its scheduled runs is active (SCHEDULED_RUN_HELD_BACK, state-machine/leases.ts); the
+// scheduler's step then settles the held runs by the policy (settleOverlap, one pure table).
 import type { OverlapPolicy } from "../../contract/schedules.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
@@ -25,6 +23,33 @@ const REASONS = {
   previous:
     "Cancelled: the next slot came while it was still going (overlap policy cancelPrevious)",
 } as const;
+
+export type Settlement = {
+  /** Held runs to cancel, each with why. */
+  cancel: { id: string; reason: keyof typeof REASONS }[];
+  /** Whether the deployment's active scheduled runs are cancelled too. */
+  cancelActive: boolean;
+};
+
+/**
+ * What a policy does with one deployment's held runs (oldest slot first): skip cancels them all,
+ * bufferOne keeps the oldest waiting and cancels the rest, cancelPrevious keeps the newest (which
+ * starts once the earlier run has stopped) and cancels the earlier run and the older held ones.
+ */
+export function settleOverlap(policy: OverlapPolicy, held: readonly string[]): Settlement {
+  const cancel = (ids: readonly string[], reason: keyof typeof REASONS) =>
+    ids.map((id) => ({ id, reason }));
+  switch (policy) {
+    case "allow":
+      return { cancel: [], cancelActive: false };
+    case "skip":
+      return { cancel: cancel(held, "skip"), cancelActive: false };
+    case "bufferOne":
+      return { cancel: cancel(held.slice(1), "bufferOne"), cancelActive: false };
+    case "cancelPrevious":
+      return { cancel: cancel(held.slice(0, -1), "superseded"), cancelActive: held.length > 0 };
+  }
+}
 
 /** Settles the scheduled runs that overlap holds back; returns how many runs it cancelled. */
 export async function resolveOverlaps(db: Db, now: Date): Promise<number> {
@@ -50,19 +75,17 @@ export async function resolveOverlaps(db: Db, now: Date): Promise<number> {
     }
   };
   for (const [deploymentId, runs] of byDeployment) {
-    const policy = runs[0]!.overlap;
-    if (policy === "skip") {
-      for (const run of runs) await cancel(run.id, REASONS.skip);
-    } else if (policy === "bufferOne") {
-      for (const run of runs.slice(1)) await cancel(run.id, REASONS.bufferOne);
-    } else if (policy === "cancelPrevious") {
-      for (const run of runs.slice(0, -1)) await cancel(run.id, REASONS.superseded);
-      const active = await db.flowRun.findMany({
-        where: { deploymentId, scheduleId: { not: null }, state: { in: ["Pending", "Running"] } },
-        select: { id: true },
-      });
-      for (const run of active) await cancel(run.id, REASONS.previous);
-    }
+    const settlement = settleOverlap(
+      runs[0]!.overlap,
+      runs.map((r) => r.id),
+    );
+    for (const { id, reason } of settlement.cancel) await cancel(id, REASONS[reason]);
+    if (!settlement.cancelActive) continue;
+    const active = await db.flowRun.findMany({
+      where: { deploymentId, scheduleId: { not: null }, state: { in: ["Pending", "Running"] } },
+      select: { id: true },
+    });
+    for (const run of active) await cancel(run.id, REASONS.previous);
   }
   return cancelled;
 }
