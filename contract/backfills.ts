@@ -2,7 +2,7 @@
 // once per parameter set, with at most `maxInFlight` of its runs unfinished at once. The same
 // shapes serve the API, the CLI and the studio.
 import { z } from "zod";
-import { FLOW_RUN_STATES } from "./run-states.ts";
+import { FLOW_RUN_STATES, type FlowRunState } from "./run-states.ts";
 
 const FlowRunStateSchema = z.enum(FLOW_RUN_STATES);
 
@@ -115,7 +115,14 @@ export type BackfillPreview = z.infer<typeof BackfillPreviewSchema>;
 export const BackfillCountsSchema = z.object({
   notCreated: z.int(),
   active: z.int().describe("created and not ended: Scheduled, Pending, Running or Cancelling"),
-  byState: z.record(FlowRunStateSchema, z.int()),
+  // An object with every state named (not a record keyed by an enum: OpenAPI validators read
+  // that as required properties that are never defined).
+  byState: z.object(
+    Object.fromEntries(FLOW_RUN_STATES.map((state) => [state, z.int()])) as Record<
+      FlowRunState,
+      z.ZodInt
+    >,
+  ),
 });
 export type BackfillCounts = z.infer<typeof BackfillCountsSchema>;
 
