@@ -34,7 +34,10 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <table className="mx-8 my-6 w-[calc(100%-4rem)] text-left text-sm" aria-label={label}>
+    <table
+      className="mx-8 my-6 w-[calc(100%-4rem)] text-left text-sm [&_td]:pr-4 [&_th]:pr-4 [&_th]:whitespace-nowrap"
+      aria-label={label}
+    >
       <thead className="text-xs uppercase text-zinc-500">
         <tr>
           {columns.map((c) => (

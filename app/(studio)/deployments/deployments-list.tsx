@@ -97,7 +97,7 @@ export function DeploymentsList() {
                       <span className="text-zinc-500">{lastRuns.data ? "never run" : "…"}</span>
                     )}
                   </td>
-                  <td className="py-2.5 pr-2 text-right whitespace-nowrap">
+                  <td className="py-2.5 pr-2 text-right [&>*]:my-0.5">
                     <Link
                       href={runsHref({ deployment: d.id })}
                       title={`The runs of ${d.flow}/${d.name}`}

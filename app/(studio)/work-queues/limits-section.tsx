@@ -29,7 +29,7 @@ export function LimitsSection() {
       ]
     : [];
   return (
-    <section aria-label="Concurrency limits" className="mt-8 flex flex-col gap-3">
+    <section aria-label="Concurrency limits" className="mx-8 mt-8 flex flex-col gap-3">
       <div>
         <h2 className="text-base font-semibold">Concurrency limits</h2>
         <p className="text-xs text-zinc-500">
