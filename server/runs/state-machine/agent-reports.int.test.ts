@@ -76,7 +76,14 @@ describe("the times an agent reports", () => {
 
   it("of a right clock are stored as sent", async () => {
     const held = await heldRun(test.db, { claimedAt: null });
-    const at = new Date(Date.now() - 1).toISOString();
+    // The claim's own time: inside the window whatever the rounding (the database stamps the
+    // claim to the microsecond and stores milliseconds rounded, so "a millisecond ago" by this
+    // process's clock may lie before it).
+    const claimed = await test.db.flowRunStateEvent.findFirstOrThrow({
+      where: { flowRunId: held.runId, toState: "Pending" },
+      select: { at: true },
+    });
+    const at = claimed.at.toISOString();
     await report(test.db, held, {
       events: [{ type: "flow", state: "Running", at }],
       logs: [block("extract", ["on time"], "info", Date.parse(at))],
