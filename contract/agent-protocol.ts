@@ -17,10 +17,15 @@ import { TASK_RUN_STATES } from "./run-states.ts";
 /**
  * 2: log lines travel in compact blocks (`logs` of a report) rather than as one event each.
  * The server still takes version 1's log events.
+ * 3: mapped tasks: `map` events, `item` on task events and log lines, and the claim's `items`.
  */
-export const AGENT_PROTOCOL_VERSION = 2;
+export const AGENT_PROTOCOL_VERSION = 3;
 
 const isoTime = z.iso.datetime();
+
+/** Where a run's tasks execute (../DESIGN.md "Runners"). */
+export const RUNNER_KINDS = ["process", "docker", "kubernetes", "dask"] as const;
+export type RunnerKind = (typeof RUNNER_KINDS)[number];
 const uuid = z.uuid();
 
 /** Longest a claim or heartbeat may wait on the server (agents' HTTP timeouts exceed this). */
@@ -29,6 +34,12 @@ export const MAX_WAIT_MS = 30_000;
 export const MAX_LOG_LINE = 64 * 1024;
 /** A task result larger than this (as JSON) fails the task: results travel in reports. */
 export const MAX_RESULT_BYTES = 8 * 1024 * 1024;
+/** Items a mapped task may have in one run. */
+export const MAX_MAP_ITEMS = 100_000;
+/** An item's input as the studio's item list shows it: cut to this many characters. */
+export const MAX_INPUT_PREVIEW = 120;
+/** Item previews in one map event: a larger fan-out is announced in several events. */
+export const MAX_PREVIEWS_PER_EVENT = 2_000;
 /** Events in one report; the agent splits larger backlogs. */
 export const MAX_EVENTS_PER_REPORT = 2_000;
 /** Log lines in one report's blocks (~1 MB of typical lines; the body limit is 10 MB). */
@@ -70,10 +81,28 @@ export const ExecutableTaskSchema = TaskSchema.extend({
 }).strip();
 export type ExecutableTask = z.infer<typeof ExecutableTaskSchema>;
 
+/** An item of a `mapFailure: continue` task that did not complete, as its downstream sees it. */
+export const MapFailureSchema = z.object({
+  index: z.int().min(0),
+  error: z.object({ type: z.string(), message: z.string() }),
+});
+export type MapFailure = z.infer<typeof MapFailureSchema>;
+
 export const CompletedTaskSchema = z.object({
   state: z.enum(["Completed", "Cached"]),
   result: z.unknown(),
+  /** A completed `mapFailure: continue` task's failed items. */
+  failures: z.array(MapFailureSchema).optional(),
 });
+
+/** What a resumed run's mapped task kept from earlier attempts: done items and attempt counts. */
+export const PriorItemsSchema = z.object({
+  /** By item index: the items that completed (not run again, their results reused). */
+  completed: z.record(z.string(), CompletedTaskSchema),
+  /** By item index: attempts each item made; numbering continues from there. */
+  attempts: z.record(z.string(), z.int()),
+});
+export type PriorItems = z.infer<typeof PriorItemsSchema>;
 
 export const ClaimedRunSchema = z.object({
   flowRunId: uuid,
@@ -85,8 +114,10 @@ export const ClaimedRunSchema = z.object({
   /** id null for a notebook cell run started without a deployment. */
   deployment: z.object({ id: uuid.nullable(), name: z.string() }),
   runner: z.object({
-    kind: z.enum(["process", "docker", "kubernetes"]),
+    kind: z.enum(RUNNER_KINDS),
     image: z.string().nullable(),
+    /** For `dask`: the scheduler's address (tcp://host:8786); null to use the agent's own. */
+    daskScheduler: z.string().nullable().optional(),
   }),
   parameters: z.record(z.string(), z.unknown()),
   /** When the run was to start: its slot for a scheduled run. (Absent from older servers.) */
@@ -97,6 +128,8 @@ export const ClaimedRunSchema = z.object({
   completed: z.record(z.string(), CompletedTaskSchema),
   /** Attempts each task made in earlier attempts of the flow run; numbering continues from there. */
   priorAttempts: z.record(z.string(), z.int()),
+  /** Mapped tasks that did not complete in an earlier attempt: what their items kept, by task. */
+  items: z.record(z.string(), PriorItemsSchema).default({}),
   /**
    * This claim's run token: it opens the run's task context (declared secrets and variables) and
    * nothing else, and stops working when the run ends, its lease lapses or it is claimed again.
@@ -175,6 +208,8 @@ export const FlowEventSchema = z.strictObject({
 export const TaskEventSchema = z.strictObject({
   type: z.literal("task"),
   task: z.string(),
+  /** For a mapped task: the item (0-based) this event is about; absent for the task itself. */
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
   state: z.enum(TASK_RUN_STATES).exclude(["Pending"]),
   at: isoTime,
   /** The attempt this event belongs to (1-based; 0 for a task that never ran). */
@@ -189,11 +224,28 @@ export const TaskEventSchema = z.strictObject({
   cache: z.object({ key: z.string().max(200), expiresAt: isoTime.nullable() }).optional(),
 });
 
+/**
+ * A mapped task's items, announced when it starts (before any item's events): the server makes
+ * a task run for each, with its input's preview. A fan-out of more than MAX_PREVIEWS_PER_EVENT
+ * items comes as several events, `from` counting up; each names the whole `count`.
+ */
+export const MapEventSchema = z.strictObject({
+  type: z.literal("map"),
+  task: z.string(),
+  at: isoTime,
+  count: z.int().min(0).max(MAX_MAP_ITEMS),
+  from: z.int().min(0).max(MAX_MAP_ITEMS),
+  /** Items from..from+previews.length-1: each one's input, cut to MAX_INPUT_PREVIEW characters. */
+  previews: z.array(z.string().max(MAX_INPUT_PREVIEW)).max(MAX_PREVIEWS_PER_EVENT),
+});
+
 const LogLevelSchema = z.enum(["debug", "info", "warning", "error"]);
 
 export const LogEventSchema = z.strictObject({
   type: z.literal("log"),
   task: z.string().nullable(),
+  /** A mapped task's item that printed the line. */
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
   attempt: z.int().min(0).nullable(),
   level: LogLevelSchema,
   message: z.string().max(MAX_LOG_LINE),
@@ -203,12 +255,14 @@ export const LogEventSchema = z.strictObject({
 export const ReportEventSchema = z.discriminatedUnion("type", [
   FlowEventSchema,
   TaskEventSchema,
+  MapEventSchema,
   LogEventSchema,
 ]);
 export type ReportEvent = z.infer<typeof ReportEventSchema>;
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 export type FlowEvent = z.infer<typeof FlowEventSchema>;
 export type LogEvent = z.infer<typeof LogEventSchema>;
+export type MapEvent = z.infer<typeof MapEventSchema>;
 
 /**
  * Consecutive log lines of one task attempt and level, in the order they were printed: the
@@ -219,6 +273,8 @@ export const LogBlockSchema = z
   .strictObject({
     /** null for lines of the run itself (the agent's own messages). */
     task: z.string().nullable(),
+    /** A mapped task's item that printed the lines. */
+    item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
     attempt: z.int().min(0).nullable(),
     level: LogLevelSchema,
     /** When the first line was read, in milliseconds since the epoch. */

@@ -87,6 +87,8 @@ export class Masker {
     switch (event.type) {
       case "log":
         return { ...event, message: this.text(event.message) };
+      case "map":
+        return { ...event, previews: event.previews.map((p) => this.text(p)) };
       case "flow":
       case "task": {
         const out = { ...event };

@@ -29,6 +29,9 @@ function compactTask(task: Task): NonNullable<FlowFileInput["tasks"]>[number] {
     ...(task.cache ? { cache: task.cache } : {}),
     ...(task.secrets?.length ? { secrets: task.secrets } : {}),
     ...(task.variables?.length ? { variables: task.variables } : {}),
+    ...(task.map !== undefined ? { map: task.map } : {}),
+    ...(task.mapConcurrency !== undefined ? { mapConcurrency: task.mapConcurrency } : {}),
+    ...(task.mapFailure !== undefined ? { mapFailure: task.mapFailure } : {}),
     code: task.code,
   };
 }

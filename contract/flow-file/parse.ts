@@ -5,6 +5,7 @@ import { checkParameterSchema } from "../parameters.ts";
 import { storableProblem } from "../storable-json.ts";
 import { jsonErrorPosition, jsonLocator } from "./json-locator.ts";
 import { validateDag } from "./dag.ts";
+import { validateMapping } from "./mapping.ts";
 import { declaredNameIssues } from "./declared-names.ts";
 import {
   FlowFileError,
@@ -120,6 +121,7 @@ export function checkFlowFile(raw: unknown, locator?: Locator): FlowCheck {
   const flow = parsed.data;
   const issues = [
     ...validateDag(flow.tasks),
+    ...validateMapping(flow.tasks, Object.keys(flow.parameters.properties ?? {})),
     ...declaredNameIssues(flow.tasks),
     ...checkParameterSchema(flow.parameters),
   ];

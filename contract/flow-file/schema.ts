@@ -20,6 +20,9 @@ export const PYTHON_KEYWORDS = new Set([
 
 const MAX_SECONDS = 7 * 24 * 3600;
 
+export const MAP_FAILURE_POLICIES = ["fail", "continue"] as const;
+export type MapFailurePolicy = (typeof MAP_FAILURE_POLICIES)[number];
+
 export const TaskNameSchema = z
   .string()
   .max(63, "must be at most 63 characters")
@@ -57,6 +60,17 @@ export const TaskSchema = z.strictObject({
   secrets: declaredNamesSchema("secret").optional(),
   /** The variables the task reads (get_variable / variable(), shell $NAME). */
   variables: declaredNamesSchema("variable").optional(),
+  /**
+   * Fan-out (./mapping.ts): run the task once per item of a list — a parameter or a direct
+   * upstream's result — or of several lists zipped (equal lengths).
+   */
+  map: z
+    .union([z.string(), z.array(z.string()).min(1, "must name at least one list").max(20)])
+    .optional(),
+  /** Items of a mapped task in flight at once (default: the agent's task concurrency). */
+  mapConcurrency: z.int().min(1).max(1000).optional(),
+  /** fail (default): a failed item fails the task; continue: downstream gets what succeeded. */
+  mapFailure: z.enum(MAP_FAILURE_POLICIES).optional(),
 });
 
 // The JSON Schema subset that parameters may use. Recursive: items and properties hold schemas.

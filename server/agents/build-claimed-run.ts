@@ -2,7 +2,9 @@
 // another round trip — the tasks with runnable code, parameters, runner, and what an earlier
 // attempt already completed (or what a cell run or a replay reuses from earlier runs), and the
 // run token that fetches its tasks' declared secrets and variables.
-import type { ClaimedRun } from "../../contract/agent-protocol.ts";
+import type { ClaimedRun, MapFailure, PriorItems } from "../../contract/agent-protocol.ts";
+import { isMapped } from "../../contract/flow-file/mapping.ts";
+import { isSuccessfulTaskRunState, type TaskRunState } from "../../contract/run-states.ts";
 import { declaredNames } from "../../contract/flow-file/declared-names.ts";
 import type { Db } from "../db/client.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
@@ -22,17 +24,22 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         select: {
           flowRunId: true,
           name: true,
+          mapIndex: true,
           state: true,
           attempts: true,
+          error: true,
           result: { select: { value: true } },
         },
+        orderBy: [{ name: "asc" }, { mapIndex: "asc" }],
       })
     : [];
 
   return Promise.all(
     rows.map(async (row) => {
       const version = await getFlowVersion(db, row.flowVersionId);
-      const mine = earlier.filter((t) => t.flowRunId === row.id);
+      const all = earlier.filter((t) => t.flowRunId === row.id);
+      const mine = all.filter((t) => t.mapIndex < 0);
+      const mapped = new Set(version.spec.tasks.filter(isMapped).map((t) => t.name));
       primeRunMasks(row.id, declaredNames(version.spec.tasks, "secrets"));
       return {
         flowRunId: row.id,
@@ -41,7 +48,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         attempt: row.attempt,
         flow: { name: version.flow, version: version.version },
         deployment: { id: row.deploymentId, name: row.deploymentName },
-        runner: { kind: row.runner, image: row.image },
+        runner: { kind: row.runner, image: row.image, daskScheduler: row.daskScheduler },
         parameters: row.parameters as Record<string, unknown>,
         scheduledAt: row.scheduledAt.toISOString(),
         // A cell run executes only the tasks it was created with (see runs/create-cell-run.ts).
@@ -50,15 +57,63 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
           : version.executable,
         completed: Object.fromEntries(
           mine
-            .filter((t) => t.state === "Completed" || t.state === "Cached")
+            .filter((t) => isSuccessfulTaskRunState(t.state))
             .map((t) => [
               t.name,
-              { state: t.state as "Completed" | "Cached", result: t.result?.value ?? null },
+              {
+                state: t.state as "Completed" | "Cached",
+                result: t.result?.value ?? null,
+                ...(mapped.has(t.name) ? { failures: failuresOf(all, t.name) } : {}),
+              },
             ]),
         ),
         priorAttempts: Object.fromEntries(mine.map((t) => [t.name, t.attempts])),
+        items: priorItems(all, mine),
         runToken: mintRunToken(getSecretKey(), row.id, row.leaseId),
       };
     }),
   );
+}
+
+type EarlierTaskRun = {
+  name: string;
+  mapIndex: number;
+  state: TaskRunState;
+  attempts: number;
+  error: unknown;
+  result: { value: unknown } | null;
+};
+
+/** A completed mapped task's items that did not complete (kept under `mapFailure: continue`). */
+function failuresOf(all: readonly EarlierTaskRun[], task: string): MapFailure[] {
+  return all
+    .filter((t) => t.name === task && t.mapIndex >= 0 && !isSuccessfulTaskRunState(t.state))
+    .map((t) => {
+      const error = (t.error ?? {}) as { type?: unknown; message?: unknown };
+      return {
+        index: t.mapIndex,
+        error: { type: String(error.type ?? t.state), message: String(error.message ?? "") },
+      };
+    });
+}
+
+/** What the mapped tasks still to run kept of their items: only the failed ones run again. */
+function priorItems(
+  all: readonly EarlierTaskRun[],
+  tasks: readonly EarlierTaskRun[],
+): Record<string, PriorItems> {
+  const open = new Set(tasks.filter((t) => !isSuccessfulTaskRunState(t.state)).map((t) => t.name));
+  const out: Record<string, PriorItems> = {};
+  for (const t of all) {
+    if (t.mapIndex < 0 || !open.has(t.name)) continue;
+    const entry = (out[t.name] ??= { completed: {}, attempts: {} });
+    entry.attempts[t.mapIndex] = t.attempts;
+    if (isSuccessfulTaskRunState(t.state)) {
+      entry.completed[t.mapIndex] = {
+        state: t.state as "Completed" | "Cached",
+        result: t.result?.value ?? null,
+      };
+    }
+  }
+  return out;
 }

@@ -39,7 +39,7 @@ export async function recentFailures(
   const [tasks, own] = await Promise.all([
     // The first task (in the flow's order) that failed for good: NotRun tasks only followed it.
     db.taskRun.findMany({
-      where: { flowRunId: { in: ids }, state: { in: ["Failed", "Crashed"] } },
+      where: { flowRunId: { in: ids }, mapIndex: -1, state: { in: ["Failed", "Crashed"] } },
       orderBy: [{ flowRunId: "asc" }, { position: "asc" }],
       select: { flowRunId: true, name: true, error: true },
     }),

@@ -2,6 +2,7 @@
 // writer, so the row is remembered until createDeployment changes it: one read less on the
 // dispatch path (measured: ~1.8 ms on an idle PGlite). With PostgreSQL other replicas may change
 // a deployment at any time, so it is always read.
+import type { RunnerKind } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
 import { isSingleWriter } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
@@ -16,7 +17,7 @@ export type DeploymentForRun = {
   tags: string[];
   parameters: unknown;
   retries: number;
-  runner: "process" | "docker" | "kubernetes";
+  runner: RunnerKind;
   image: string | null;
   concurrencyLimit: number | null;
   paused: boolean;

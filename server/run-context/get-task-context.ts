@@ -65,7 +65,9 @@ export async function getTaskContext(
   const inRun =
     task &&
     (!run.cellTask ||
-      (await db.taskRun.count({ where: { flowRunId: run.flowRunId, name: task.name } })) > 0);
+      (await db.taskRun.count({
+        where: { flowRunId: run.flowRunId, name: task.name, mapIndex: -1 },
+      })) > 0);
   if (!task || !inRun) {
     throw new PipebookError("not_found", `flow run ${run.flowRunId} has no task "${input.task}"`);
   }

@@ -177,7 +177,7 @@ async function latestResults(
     JOIN "TaskRun" t ON t."flowRunId" = r.id
     JOIN "Result" res ON res."taskRunId" = t.id
     WHERE r."flowId" = ${flowId}::uuid
-      AND t.name = ANY(${textArray(upstream)}::text[])
+      AND t.name = ANY(${textArray(upstream)}::text[]) AND t."mapIndex" = -1
       AND t.state IN ('Completed', 'Cached')
     ORDER BY t.name, t."endedAt" DESC NULLS LAST`;
 }

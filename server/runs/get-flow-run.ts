@@ -18,6 +18,7 @@ export async function getFlowRun(
         select: {
           ...RUN_HEADER_SELECT,
           taskRuns: {
+            where: { mapIndex: -1 },
             orderBy: { position: "asc" },
             select: {
               name: true,

@@ -39,7 +39,10 @@ async function sourceRun(db: Db, id: string): Promise<SourceRun> {
     where: { id },
     select: {
       parameters: true,
-      taskRuns: { select: { name: true, result: { select: { value: true } } } },
+      taskRuns: {
+        where: { mapIndex: -1 },
+        select: { name: true, result: { select: { value: true } } },
+      },
     },
   });
   const results: Record<string, unknown> = {};

@@ -71,6 +71,7 @@ export async function claimedRun(
     })),
     completed: {},
     priorAttempts: {},
+    items: {},
     ...over,
   };
 }

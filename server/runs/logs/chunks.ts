@@ -16,6 +16,8 @@ export type ChunkRow = {
   first: number;
   count: number;
   task: string | null;
+  /** A mapped task's item; null for a task that is not mapped. */
+  item: number | null;
   attempt: number | null;
   level: LogLevel;
   /** Epoch milliseconds of the first line. */
@@ -37,12 +39,14 @@ export function blocksOfEvents(events: readonly LogEvent[]): LogBlock[] {
     if (
       !last ||
       last.task !== event.task ||
+      last.item !== event.item ||
       last.attempt !== event.attempt ||
       last.level !== event.level ||
       at < last.at
     ) {
       last = {
         task: event.task,
+        ...(event.item !== undefined ? { item: event.item } : {}),
         attempt: event.attempt,
         level: event.level,
         at,
@@ -77,6 +81,7 @@ export function planChunks(firstLine: number, blocks: readonly LogBlock[]): Chun
         first: line,
         count: lines.length,
         task: block.task,
+        item: block.item ?? null,
         attempt: block.attempt,
         level: block.level,
         at: block.at + base,

@@ -49,6 +49,7 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
           workQueue: { select: { name: true } },
           deployment: { select: { id: true, name: true, retries: true } },
           taskRuns: {
+            where: { mapIndex: -1 },
             select: {
               id: true,
               name: true,

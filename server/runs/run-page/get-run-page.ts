@@ -177,12 +177,13 @@ export async function getRunPage(
   const { row, header } = await readHeader(db, id, options);
   const [tasks, events] = await Promise.all([
     db.taskRun.findMany({
-      where: { flowRunId: id },
+      where: { flowRunId: id, mapIndex: -1 },
       orderBy: { position: "asc" },
       select: TASK_SELECT,
     }),
     db.taskRunStateEvent.findMany({
-      where: { flowRunId: id },
+      // A mapped task's items have a panel of their own (thousands of rows; not drawn here).
+      where: { flowRunId: id, taskRun: { mapIndex: -1 } },
       orderBy: { id: "asc" },
       select: EVENT_SELECT,
     }),
@@ -208,7 +209,11 @@ export async function getRunChanges(
   let tasks: RunPageTask[] = [];
   if (last.task > after.taskEvent) {
     const touched = await db.taskRunStateEvent.findMany({
-      where: { flowRunId: id, id: { gt: after.taskEvent, lte: last.task } },
+      where: {
+        flowRunId: id,
+        id: { gt: after.taskEvent, lte: last.task },
+        taskRun: { mapIndex: -1 },
+      },
       distinct: ["taskRunId"],
       select: { taskRunId: true },
     });

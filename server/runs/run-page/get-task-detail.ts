@@ -23,10 +23,10 @@ export type TaskDetail = {
   result: ResultPreview;
 };
 
-async function findTaskRun(db: Db, runId: string, task: string) {
+async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
   const row = isUuid(runId)
     ? await db.taskRun.findUnique({
-        where: { flowRunId_name: { flowRunId: runId, name: task } },
+        where: { flowRunId_name_mapIndex: { flowRunId: runId, name: task, mapIndex: item ?? -1 } },
         select: {
           id: true,
           name: true,

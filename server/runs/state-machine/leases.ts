@@ -2,6 +2,7 @@
 // renewal, the hand-back on shutdown, the fence every report passes, the reaper (an expired
 // lease: Crashed, or Cancelled when a cancel was pending) and the flow-level retry.
 // Each is one statement; comments on timing refer to the defaults (lease 15 s, heartbeat 5 s).
+import type { RunnerKind } from "../../../contract/agent-protocol.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { ACTIVE, textArray, type Json } from "./sql.ts";
@@ -20,8 +21,9 @@ export type ClaimedRow = {
   cellTask: string | null;
   /** Set for a replay, whose reused results the agent must receive. */
   parentRunId: string | null;
-  runner: "process" | "docker" | "kubernetes";
+  runner: RunnerKind;
   image: string | null;
+  daskScheduler: string | null;
   parameters: Json;
   /** When the run was to start: now for a trigger, its slot for a scheduled run. */
   scheduledAt: Date;
@@ -111,7 +113,7 @@ export function takeCandidates(c: Pick<ClaimRequest, "agentId" | "leaseMs">): Pr
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
-      COALESCE(d.runner::text, 'process') AS runner, d.image, c."cellTask", c."parentRunId", c.parameters,
+      COALESCE(d.runner::text, 'process') AS runner, d.image, d."daskScheduler", c."cellTask", c."parentRunId", c.parameters,
       c."scheduledAt"
     FROM claimed c LEFT JOIN "Deployment" d ON d.id = c."deploymentId"`;
 }
