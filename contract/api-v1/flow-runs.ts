@@ -16,6 +16,28 @@ export const CreateFlowRunResponseSchema = z.object({
   state: FlowRunDisplayStateSchema,
 });
 
+/** How many of a mapped task's items are in each state: every state named, 0 when none. */
+export const TaskRunStateCountsSchema = z.object(
+  Object.fromEntries(TASK_RUN_STATES.map((state) => [state, z.int()])) as Record<
+    (typeof TASK_RUN_STATES)[number],
+    z.ZodInt
+  >,
+);
+export type TaskRunStateCounts = z.infer<typeof TaskRunStateCountsSchema>;
+
+/** A mapped task's items at a glance (GET …/tasks/{task}/items lists them). */
+export const MappedItemsSchema = z.object({
+  /** How many items the task has: 0 until its list is known (the task starts). */
+  count: z.int(),
+  /** How many of them are in each state. */
+  states: TaskRunStateCountsSchema,
+  /** The lists it is mapped over (zipped when several), as the flow file names them. */
+  map: z.array(z.string()),
+  /** What a failed item does: fail the task, or let it complete with the others' results. */
+  mapFailure: z.enum(["fail", "continue"]),
+});
+export type MappedItemsView = z.infer<typeof MappedItemsSchema>;
+
 export const TaskRunSchema = z.object({
   name: z.string(),
   state: z.enum(TASK_RUN_STATES),
@@ -26,6 +48,11 @@ export const TaskRunSchema = z.object({
   error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
   /** For a Cached task whose result was copied from an earlier run (a replay): that run's id. */
   resultFrom: z.string().nullable(),
+  /**
+   * Only on a mapped task: its items' counts by state. Its `result` is the list of the items'
+   * results in item order.
+   */
+  items: MappedItemsSchema.optional(),
 });
 export type TaskRunView = z.infer<typeof TaskRunSchema>;
 
@@ -94,6 +121,8 @@ export type FlowRunView = z.infer<typeof FlowRunSchema>;
 export const StateEventSchema = z.object({
   /** The task's name, or null for the flow run itself. */
   task: z.string().nullable(),
+  /** For an item of a mapped task: its index (0-based); null for a task or the run itself. */
+  item: z.int().nullable().optional(),
   from: z.string().nullable(),
   to: z.string(),
   attempt: z.int().nullable(),
@@ -163,6 +192,70 @@ export const TaskRunDetailSchema = z
   })
   .meta({ id: "TaskRunDetail" });
 export type TaskRunDetail = z.infer<typeof TaskRunDetailSchema>;
+// ---------------------------------------------------------------- items of a mapped task
+
+/** Items per page of GET …/tasks/{task}/items at most. */
+export const MAX_ITEMS_PAGE = 1000;
+
+export const ListItemsQuerySchema = z.object({
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe("Skip this many items (of those that pass `state`): `next` of an earlier answer"),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ITEMS_PAGE)
+    .default(100)
+    .describe(`Items per page (≤ ${MAX_ITEMS_PAGE})`),
+  state: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(TASK_RUN_STATES)).min(1))
+    .optional()
+    .describe(
+      `Only items in one of these states (${TASK_RUN_STATES.join(", ")}), comma-separated`,
+    ),
+});
+export type ListItemsQuery = z.infer<typeof ListItemsQuerySchema>;
+
+export const MappedItemSchema = z.object({
+  /** 0-based: the item's position in the list the task is mapped over. */
+  index: z.int(),
+  state: z.enum(TASK_RUN_STATES),
+  attempts: z.int(),
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  /** The item's input, cut to 120 characters. */
+  input: z.string().nullable(),
+  result: z.unknown(),
+  error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
+  /** For a Cached item whose result was copied from an earlier run (a replay): that run's id. */
+  resultFrom: z.string().nullable(),
+});
+export type MappedItemView = z.infer<typeof MappedItemSchema>;
+
+export const ListItemsResponseSchema = z
+  .object({
+    /** In item order. */
+    items: z.array(MappedItemSchema),
+    /** How many items pass the filter (all of the task's without one). */
+    total: z.int(),
+    /** Pass as `offset` (with the same filter) for the next page; null on the last page. */
+    next: z.int().nullable(),
+  })
+  .meta({ id: "MappedItemPage" });
+export type ListItemsResponse = z.infer<typeof ListItemsResponseSchema>;
+
 // ---------------------------------------------------------------- runs list (GET /api/v1/flow-runs)
 
 /** A query parameter that takes several values, comma-separated (or repeated: see the route). */

@@ -1,5 +1,6 @@
 // /api/v1 shapes of a run's log lines.
 import { z } from "zod";
+import { MAX_MAP_ITEMS } from "../agent-protocol.ts";
 import { isoTime } from "./common.ts";
 
 // ---------------------------------------------------------------- logs (the log pipeline)
@@ -12,6 +13,8 @@ export const LogLineSchema = z.object({
   /** 1, 2, 3… within the run, without gaps: the line's place in the whole log. */
   line: z.int(),
   task: z.string().nullable(),
+  /** The item of a mapped task that printed the line; null (or absent) for any other line. */
+  item: z.int().nullable().optional(),
   attempt: z.int().nullable(),
   level: LogLevelSchema,
   message: z.string(),
@@ -28,6 +31,13 @@ const cursor = (what: string) =>
 /** The filters every log read takes (all optional; given together, a line must pass them all). */
 export const LogFilterQuerySchema = z.object({
   task: z.string().min(1).max(200).optional().describe("Only this task's lines"),
+  item: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_MAP_ITEMS)
+    .optional()
+    .describe("With `task`, a mapped task: only the lines of this item (0-based)"),
   level: z
     .string()
     .regex(

@@ -29,6 +29,7 @@ import {
   postCancelFlowRun,
 } from "./v1/flow-runs.ts";
 import { getFlowRunLogDownload, getFlowRunLogs } from "./v1/logs.ts";
+import { getTaskItems } from "./v1/task-items.ts";
 import { getFlowRuns } from "./v1/flow-runs-list.ts";
 import { getFlows, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
@@ -143,6 +144,7 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flow-runs/:id/cancel", postCancelFlowRun],
   ["GET", "/api/v1/flow-runs/:id/tasks/:task", getTaskRun],
   ["GET", "/api/v1/flow-runs/:id/tasks/:task/result", getTaskRunResult],
+  ["GET", "/api/v1/flow-runs/:id/tasks/:task/items", getTaskItems],
   ["POST", "/api/v1/flow-runs/:id/retry", postRetry],
   ["POST", "/api/v1/flow-runs/:id/retry-from-failure", postRetryFromFailure],
   ["POST", "/api/v1/flow-runs/:id/run-from-task", postRunFromTask],

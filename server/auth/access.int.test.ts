@@ -34,6 +34,7 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/flow-runs/:id/cancel": "operate",
   "GET /api/v1/flow-runs/:id/tasks/:task": "read",
   "GET /api/v1/flow-runs/:id/tasks/:task/result": "read",
+  "GET /api/v1/flow-runs/:id/tasks/:task/items": "read",
   "POST /api/v1/flow-runs/:id/retry": "operate",
   "POST /api/v1/flow-runs/:id/retry-from-failure": "operate",
   "POST /api/v1/flow-runs/:id/run-from-task": "operate",

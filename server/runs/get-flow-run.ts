@@ -3,6 +3,8 @@ import type { FlowRunView } from "../../contract/api-v1.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
+import { getFlowVersion } from "../flows/version-cache.ts";
+import { itemSummaries } from "./items/item-counts.ts";
 import { RUN_HEADER_SELECT, toRunHeader, type RunViewOptions } from "./run-header.ts";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -28,6 +30,7 @@ export async function getFlowRun(
               endedAt: true,
               error: true,
               resultFromRunId: true,
+              mapCount: true,
               result: { select: { value: true } },
             },
           },
@@ -35,8 +38,18 @@ export async function getFlowRun(
       })
     : null;
   if (!run) throw new NotFoundError("flow run", id);
+  const version = await getFlowVersion(db, run.flowVersionId);
+  const [header, items] = await Promise.all([
+    toRunHeader(db, run, options),
+    itemSummaries(
+      db,
+      run.id,
+      version.spec.tasks,
+      new Map(run.taskRuns.map((t) => [t.name, t.mapCount])),
+    ),
+  ]);
   return {
-    ...(await toRunHeader(db, run, options)),
+    ...header,
     taskRuns: run.taskRuns.map((t) => ({
       name: t.name,
       state: t.state,
@@ -46,6 +59,7 @@ export async function getFlowRun(
       result: t.result?.value ?? null,
       error: (t.error as { type: string; message: string } | null) ?? null,
       resultFrom: t.resultFromRunId,
+      ...(items.has(t.name) ? { items: items.get(t.name) } : {}),
     })),
   };
 }

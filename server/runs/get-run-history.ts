@@ -1,6 +1,7 @@
 // A run's timeline: every state change of the run and of its task runs, in the order they were
 // recorded (the state history the state machine writes with each transition) — all of it, or
-// what came after a cursor of an earlier read (a follower reads only what is new).
+// what came after a cursor of an earlier read (a follower reads only what is new). The items of
+// a mapped task are task runs too: their events carry `item`.
 import type { FlowRunHistoryResponse } from "../../contract/api-v1.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
@@ -25,12 +26,13 @@ export async function getRunHistory(
     db.taskRunStateEvent.findMany({
       where: { flowRunId: id, id: { gt: after.taskEvent } },
       orderBy: { id: "asc" },
-      include: { taskRun: { select: { name: true } } },
+      include: { taskRun: { select: { name: true, mapIndex: true } } },
     }),
   ]);
   const events = [
     ...flowEvents.map((e) => ({
       task: null,
+      item: null,
       from: e.fromState,
       to: e.toState,
       attempt: null,
@@ -39,6 +41,8 @@ export async function getRunHistory(
     })),
     ...taskEvents.map((e) => ({
       task: e.taskRun.name,
+      // A mapped task's items move on their own: each event says which item it is about.
+      item: e.taskRun.mapIndex < 0 ? null : e.taskRun.mapIndex,
       from: e.fromState,
       to: e.toState,
       attempt: e.attempt,

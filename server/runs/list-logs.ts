@@ -16,12 +16,29 @@ export type LogPageQuery = LogFilters & {
 };
 
 /** The API's filter parameters as filters: `level` is a comma-separated list. */
-export function logFilters(query: { task?: string; level?: string; q?: string }): LogFilters {
+export function logFilters(query: {
+  task?: string;
+  item?: number;
+  level?: string;
+  q?: string;
+}): LogFilters {
+  refuseItemWithoutTask(query);
   return {
     task: query.task,
+    item: query.item,
     levels: query.level ? ([...new Set(query.level.split(","))] as LogLevel[]) : undefined,
     q: query.q,
   };
+}
+
+/** Every mapped task numbers its items from 0: an item alone names no lines in particular. */
+function refuseItemWithoutTask(filters: { task?: string; item?: number }) {
+  if (filters.item !== undefined && filters.task === undefined) {
+    throw new PipebookError(
+      "bad_request",
+      `item ${filters.item} of which task? Pass task with item (task=NAME&item=${filters.item})`,
+    );
+  }
 }
 
 export async function listFlowRunLogs(
@@ -36,7 +53,13 @@ export async function listFlowRunLogs(
       "read logs after a line, before a line or the tail: give one of after, before and tail",
     );
   }
-  const filters: LogFilters = { task: query.task, levels: query.levels, q: query.q };
+  refuseItemWithoutTask(query);
+  const filters: LogFilters = {
+    task: query.task,
+    item: query.item,
+    levels: query.levels,
+    q: query.q,
+  };
   const info = await runLogs(db, id);
   const { total, ended } = info;
   if (query.before !== undefined || query.tail !== undefined) {
