@@ -1,0 +1,158 @@
+// For integration tests of the server's mapped-task reads and replays: executes a claimed run
+// the way the agent's executor does for mapped tasks — a `map` event announcing the items, each
+// item's events and log lines carrying `item`, the task's own end with the list of results — but
+// computes each task and item as a small function instead of a child process. It follows the
+// claim's contract: tasks in `completed` and items in `items[task].completed` do not run again;
+// an item's attempts continue from `items[task].attempts`. Reported through the real report path.
+import type { ClaimedRun, MapFailure, ReportEvent } from "../../contract/agent-protocol.ts";
+import { MAX_INPUT_PREVIEW } from "../../contract/agent-protocol.ts";
+import { failuresInputName, mapSources } from "../../contract/flow-file/mapping.ts";
+import type { Db } from "../../server/db/client.ts";
+import { applyReport } from "../../server/runs/apply-report.ts";
+
+/** A task's (item −1) or an item's work: return a value, or throw to fail. */
+export type ItemBehaviour = (task: string, item: number, inputs: Record<string, unknown>) => unknown;
+
+export type Ran = { task: string; item: number; attempt: number };
+
+const LEASE_MS = 15_000;
+
+export async function executeMapped(
+  db: Db,
+  run: ClaimedRun,
+  behave: ItemBehaviour,
+): Promise<Ran[]> {
+  const at = () => new Date().toISOString();
+  const events: ReportEvent[] = [{ type: "flow", state: "Running", at: at() }];
+  const results = new Map<string, unknown>();
+  const failuresOf = new Map<string, MapFailure[]>();
+  const ok = new Set<string>();
+  for (const [name, done] of Object.entries(run.completed)) {
+    results.set(name, done.result);
+    if (done.failures) failuresOf.set(name, done.failures);
+    ok.add(name);
+  }
+  const ran: Ran[] = [];
+  let failed = false;
+  for (const task of run.tasks) {
+    if (ok.has(task.name)) continue;
+    const missing = task.dependsOn.find((d) => !ok.has(d));
+    if (missing) {
+      events.push({
+        type: "task",
+        task: task.name,
+        state: "NotRun",
+        attempt: 0,
+        at: at(),
+        error: { type: "UpstreamFailed", message: `upstream ${missing}`, upstream: missing },
+      });
+      failed = true;
+      continue;
+    }
+    const inputs: Record<string, unknown> = { ...run.parameters };
+    for (const d of task.dependsOn) {
+      inputs[d] = results.get(d);
+      if (failuresOf.has(d)) inputs[failuresInputName(d)] = failuresOf.get(d);
+    }
+    const attempt = (run.priorAttempts[task.name] ?? 0) + 1;
+    events.push({ type: "task", task: task.name, state: "Running", attempt, at: at() });
+    const sources = mapSources(task);
+    if (sources.length === 0) {
+      ran.push({ task: task.name, item: -1, attempt });
+      try {
+        const result = behave(task.name, -1, inputs);
+        results.set(task.name, result);
+        ok.add(task.name);
+        events.push({ type: "task", task: task.name, state: "Completed", attempt, at: at(), result });
+      } catch (error) {
+        failed = true;
+        events.push({
+          type: "task",
+          task: task.name,
+          state: "Failed",
+          attempt,
+          at: at(),
+          error: { type: "Error", message: (error as Error).message },
+        });
+      }
+      continue;
+    }
+
+    const list = inputs[sources[0]!] as unknown[];
+    const prior = run.items[task.name] ?? { completed: {}, attempts: {} };
+    events.push({
+      type: "map",
+      task: task.name,
+      at: at(),
+      count: list.length,
+      from: 0,
+      previews: list.map((v) => JSON.stringify(v).slice(0, MAX_INPUT_PREVIEW)),
+    });
+    const itemResults: unknown[] = [];
+    const itemFailures: MapFailure[] = [];
+    list.forEach((value, index) => {
+      const kept = prior.completed[String(index)];
+      if (kept) {
+        itemResults.push(kept.result);
+        return;
+      }
+      const itemAttempt = (prior.attempts[String(index)] ?? 0) + 1;
+      ran.push({ task: task.name, item: index, attempt: itemAttempt });
+      const base = { type: "task" as const, task: task.name, item: index, attempt: itemAttempt };
+      events.push({ ...base, state: "Running", at: at() });
+      events.push({
+        type: "log",
+        task: task.name,
+        item: index,
+        attempt: itemAttempt,
+        level: "info",
+        message: `item ${index} of ${task.name}: ${JSON.stringify(value)}`,
+        at: at(),
+      });
+      try {
+        const result = behave(task.name, index, { ...inputs, [sources[0]!]: value });
+        itemResults.push(result);
+        events.push({ ...base, state: "Completed", at: at(), result });
+      } catch (error) {
+        const err = { type: "Error", message: (error as Error).message };
+        itemFailures.push({ index, error: err });
+        events.push({ ...base, state: "Failed", at: at(), error: err });
+      }
+    });
+    const first = itemFailures[0];
+    if (first && task.mapFailure !== "continue") {
+      failed = true;
+      events.push({
+        type: "task",
+        task: task.name,
+        state: "Failed",
+        attempt,
+        at: at(),
+        error: {
+          type: "ItemFailed",
+          message: `item ${first.index} failed: ${first.error.message}`,
+        },
+      });
+    } else {
+      results.set(task.name, itemResults);
+      failuresOf.set(task.name, itemFailures);
+      ok.add(task.name);
+      events.push({
+        type: "task",
+        task: task.name,
+        state: "Completed",
+        attempt,
+        at: at(),
+        result: itemResults,
+      });
+    }
+  }
+  events.push({ type: "flow", state: failed ? "Failed" : "Completed", at: at() });
+  await applyReport(
+    db,
+    run.flowRunId,
+    { leaseId: run.leaseId, seq: 1, events, logs: [] },
+    { leaseMs: LEASE_MS },
+  );
+  return ran;
+}
