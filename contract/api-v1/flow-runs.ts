@@ -222,9 +222,7 @@ export const ListItemsQuerySchema = z.object({
     )
     .pipe(z.array(z.enum(TASK_RUN_STATES)).min(1))
     .optional()
-    .describe(
-      `Only items in one of these states (${TASK_RUN_STATES.join(", ")}), comma-separated`,
-    ),
+    .describe(`Only items in one of these states (${TASK_RUN_STATES.join(", ")}), comma-separated`),
 });
 export type ListItemsQuery = z.infer<typeof ListItemsQuerySchema>;
 

@@ -52,6 +52,11 @@ export const ReplayTaskPlanSchema = z.object({
   detail: z.string(),
   /** For a reused task: the run that produced its result. */
   fromRun: z.string().nullable(),
+  /**
+   * For a mapped task that re-runs only its items that did not complete: how many items it
+   * reuses (Cached, with the replayed run's results) and how many run again.
+   */
+  items: z.object({ reuse: z.int(), rerun: z.int() }).optional(),
 });
 export type ReplayTaskPlan = z.infer<typeof ReplayTaskPlanSchema>;
 
@@ -71,6 +76,8 @@ export const ReplayPlanSchema = z
     rerun: z.array(z.string()),
     /** The tasks whose earlier results are reused (Cached), with the run that produced each. */
     reused: z.array(ReusedTaskSchema),
+    /** Mapped tasks that run again only their items that did not complete: how many they keep. */
+    reusedItems: z.array(z.object({ task: z.string(), items: z.int() })),
     /** Every task of the replay's version, in topological order, with why it re-runs or not. */
     tasks: z.array(ReplayTaskPlanSchema),
   })

@@ -11,7 +11,11 @@ import type { Db } from "../../server/db/client.ts";
 import { applyReport } from "../../server/runs/apply-report.ts";
 
 /** A task's (item −1) or an item's work: return a value, or throw to fail. */
-export type ItemBehaviour = (task: string, item: number, inputs: Record<string, unknown>) => unknown;
+export type ItemBehaviour = (
+  task: string,
+  item: number,
+  inputs: Record<string, unknown>,
+) => unknown;
 
 export type Ran = { task: string; item: number; attempt: number };
 
@@ -63,7 +67,14 @@ export async function executeMapped(
         const result = behave(task.name, -1, inputs);
         results.set(task.name, result);
         ok.add(task.name);
-        events.push({ type: "task", task: task.name, state: "Completed", attempt, at: at(), result });
+        events.push({
+          type: "task",
+          task: task.name,
+          state: "Completed",
+          attempt,
+          at: at(),
+          result,
+        });
       } catch (error) {
         failed = true;
         events.push({

@@ -44,11 +44,23 @@ const stars = (name: string): FlowFileInput => ({
 let key = "";
 let runId = "";
 
+// The fields these tests read of an answer: a run, a page of items, of logs or of events, or an error.
+type Answer = {
+  state: string;
+  taskRuns: { name: string; state: string; items?: unknown }[];
+  items: { index: number }[];
+  total: number;
+  next: number | null;
+  logs: { item: number | null }[];
+  events: { task: string | null; to: string; item: number | null }[];
+  error: { message: string };
+};
+
 async function get(path: string) {
   const response = await dispatch(
     new Request(`http://127.0.0.1${path}`, { headers: { authorization: `Bearer ${key}` } }),
   );
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Answer };
 }
 
 beforeAll(async () => {
@@ -69,8 +81,9 @@ beforeAll(async () => {
     retryDelaySeconds: 0,
     runner: "process",
   });
-  runId = (await createFlowRun(test.db, { deploymentId: deployment.id, parameters: {}, leaseMs: 15_000 }))
-    .id;
+  runId = (
+    await createFlowRun(test.db, { deploymentId: deployment.id, parameters: {}, leaseMs: 15_000 })
+  ).id;
   const agent = await testAgent(test.db, queue);
   await executeMapped(test.db, await agent.claim(), (task, item, inputs) => {
     if (FAILING.has(item)) throw new Error(`no such repo ${String(inputs.repos)}`);
@@ -83,7 +96,7 @@ describe("a mapped task in the flow run", () => {
     const { status, body } = await get(`/api/v1/flow-runs/${runId}`);
     expect(status).toBe(200);
     expect(body.state).toBe("Failed");
-    expect(body.taskRuns.map((t: { name: string }) => t.name)).toEqual(["get_stars", "total"]);
+    expect(body.taskRuns.map((t) => t.name)).toEqual(["get_stars", "total"]);
     const [mapped, total] = body.taskRuns;
     expect(mapped).toMatchObject({
       state: "Failed",
@@ -105,7 +118,7 @@ describe("a mapped task in the flow run", () => {
         mapFailure: "fail",
       },
     });
-    expect(total.state).toBe("NotRun");
+    expect(total!.state).toBe("NotRun");
     expect(total).not.toHaveProperty("items");
   });
 });
@@ -116,7 +129,7 @@ describe("GET /api/v1/flow-runs/{id}/tasks/{task}/items", () => {
     expect(status).toBe(200);
     expect(body.total).toBe(10);
     expect(body.next).toBeNull();
-    expect(body.items.map((i: { index: number }) => i.index)).toEqual([...REPOS.keys()]);
+    expect(body.items.map((i) => i.index)).toEqual([...REPOS.keys()]);
     expect(body.items[2]).toMatchObject({
       index: 2,
       state: "Completed",
@@ -136,20 +149,20 @@ describe("GET /api/v1/flow-runs/{id}/tasks/{task}/items", () => {
 
   it("pages with offset and limit, and filters by state", async () => {
     const first = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/items?limit=4`);
-    expect(first.body.items.map((i: { index: number }) => i.index)).toEqual([0, 1, 2, 3]);
+    expect(first.body.items.map((i) => i.index)).toEqual([0, 1, 2, 3]);
     expect(first.body.next).toBe(4);
     const last = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/items?limit=4&offset=8`);
-    expect(last.body.items.map((i: { index: number }) => i.index)).toEqual([8, 9]);
+    expect(last.body.items.map((i) => i.index)).toEqual([8, 9]);
     expect(last.body.next).toBeNull();
 
     const failed = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/items?state=Failed`);
     expect(failed.body).toMatchObject({ total: 2, next: null });
-    expect(failed.body.items.map((i: { index: number }) => i.index)).toEqual([3, 7]);
+    expect(failed.body.items.map((i) => i.index)).toEqual([3, 7]);
     const paged = await get(
       `/api/v1/flow-runs/${runId}/tasks/get_stars/items?state=Completed,Failed&limit=5&offset=5`,
     );
     expect(paged.body.total).toBe(10);
-    expect(paged.body.items.map((i: { index: number }) => i.index)).toEqual([5, 6, 7, 8, 9]);
+    expect(paged.body.items.map((i) => i.index)).toEqual([5, 6, 7, 8, 9]);
   });
 
   it("answers 404 for an unknown run, an unknown task and a task that is not mapped", async () => {
@@ -175,9 +188,7 @@ describe("GET /api/v1/flow-runs/{id}/tasks/{task}/items", () => {
     ["offset=-1", "offset"],
     ["offset=x", "offset"],
   ])("answers 400 naming the parameter for %s", async (query, parameter) => {
-    const { status, body } = await get(
-      `/api/v1/flow-runs/${runId}/tasks/get_stars/items?${query}`,
-    );
+    const { status, body } = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/items?${query}`);
     expect(status).toBe(400);
     expect(body.error.message).toContain(parameter);
   });
@@ -187,7 +198,7 @@ describe("an item's logs and state changes", () => {
   it("log lines carry the item, and task=…&item=N reads only that item's lines", async () => {
     const all = await get(`/api/v1/flow-runs/${runId}/logs`);
     expect(all.body.logs).toHaveLength(10);
-    expect(all.body.logs.map((l: { item: number }) => l.item)).toEqual([...REPOS.keys()]);
+    expect(all.body.logs.map((l) => l.item)).toEqual([...REPOS.keys()]);
     const one = await get(`/api/v1/flow-runs/${runId}/logs?task=get_stars&item=7`);
     expect(one.status).toBe(200);
     expect(one.body.logs).toEqual([
@@ -213,11 +224,9 @@ describe("an item's logs and state changes", () => {
 
   it("the state history names the item of an item's event", async () => {
     const { body } = await get(`/api/v1/flow-runs/${runId}/history`);
-    const failed = body.events.filter(
-      (e: { task: string; to: string }) => e.task === "get_stars" && e.to === "Failed",
-    );
-    expect(failed.map((e: { item: number | null }) => e.item)).toEqual([3, 7, null]);
-    const own = body.events.filter((e: { task: string | null }) => e.task === null);
-    expect(own.every((e: { item: unknown }) => e.item === null)).toBe(true);
+    const failed = body.events.filter((e) => e.task === "get_stars" && e.to === "Failed");
+    expect(failed.map((e) => e.item)).toEqual([3, 7, null]);
+    const own = body.events.filter((e) => e.task === null);
+    expect(own.every((e) => e.item === null)).toBe(true);
   });
 });

@@ -30,7 +30,8 @@ export type StoredChunk = {
 export const isFiltered = (filters: LogFilters) =>
   filters.task !== undefined ||
   filters.item !== undefined ||
-  filters.levels !== undefined || filters.q !== undefined;
+  filters.levels !== undefined ||
+  filters.q !== undefined;
 
 /**
  * Chunks holding lines in [from, to) that may pass the filters, in line order (or backwards),

@@ -6,6 +6,7 @@ import type { Db, Tx } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
 import { NotFoundError } from "../../errors.ts";
 import { getFlowVersion, type CachedVersion } from "../../flows/version-cache.ts";
+import type { SourceItems } from "./item-reuse.ts";
 import { planReplayTasks, refuseUnreplayable, replayMode } from "./plan-replay.ts";
 import { replayParameters } from "./replay-parameters.ts";
 
@@ -55,6 +56,7 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
               name: true,
               state: true,
               resultFromRunId: true,
+              mapCount: true,
               result: { select: { id: true } },
             },
           },
@@ -63,6 +65,7 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
     : null;
   if (!run) throw new NotFoundError("flow run", input.runId);
   refuseUnreplayable(run);
+  const items = await sourceItems(db, run.id, run.taskRuns);
 
   const targetId =
     input.version === "run"
@@ -100,6 +103,7 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
         state: t.state,
         hasResult: t.result !== null,
         resultFromRunId: t.resultFromRunId,
+        ...(items.has(t.name) ? { items: items.get(t.name) } : {}),
       })),
     },
     target: { version: target.version, tasks: inTopologicalOrder(target) },
@@ -124,6 +128,33 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
     target: { id: targetId, version: target },
     sourceTaskRunIds: new Map(run.taskRuns.map((t) => [t.name, t.id])),
   };
+}
+
+/**
+ * The replayed run's mapped tasks' items: how many, and how many completed with a result kept
+ * (item-reuse.ts) — one grouped read over the unique index, whatever the number of items.
+ */
+async function sourceItems(
+  db: Db | Tx,
+  runId: string,
+  tasks: readonly { name: string; mapCount: number | null }[],
+): Promise<Map<string, SourceItems>> {
+  const mapped = tasks.filter((t) => t.mapCount !== null);
+  if (mapped.length === 0) return new Map();
+  const kept = await db.taskRun.groupBy({
+    by: ["name"],
+    where: {
+      flowRunId: runId,
+      mapIndex: { gte: 0 },
+      state: { in: ["Completed", "Cached"] },
+      result: { isNot: null },
+    },
+    _count: { _all: true },
+  });
+  const keptOf = new Map(kept.map((k) => [k.name, k._count._all]));
+  return new Map(
+    mapped.map((t) => [t.name, { count: t.mapCount!, kept: keptOf.get(t.name) ?? 0 }]),
+  );
 }
 
 /** The version's tasks as its flow file states them, in the order its executable tasks run. */

@@ -7,6 +7,8 @@
 //   (d) it has no successful (Completed/Cached) result in the replayed run;
 //   (e) it changed since that result was made (task-changes.ts), or the parameters did;
 //   (f) it is downstream of a task that re-runs (its result was computed from stale inputs).
+// A mapped task "has a successful result" only when every one of its items completed; one that
+// re-runs may keep its completed items and run only the others (item-reuse.ts).
 // Everything else is reused: Cached in the new run, with the result of the run that produced it
 // (a replay of a replay points at the original producer, not at the replay in between).
 import type { ReplayKind, ReplayTaskPlan } from "../../../contract/api-v1.ts";
@@ -20,6 +22,7 @@ import {
 } from "../../../contract/run-states.ts";
 import { PipebookError } from "../../errors.ts";
 import { decideReruns } from "./decide-reruns.ts";
+import { completedWhole, keepsItems, type SourceItems } from "./item-reuse.ts";
 import { taskChanges } from "./task-changes.ts";
 
 export type ReplayMode =
@@ -32,6 +35,8 @@ export type SourceTaskRun = {
   hasResult: boolean;
   /** For a Cached task run: the run that produced its result. */
   resultFromRunId: string | null;
+  /** For a mapped task that started: its items. */
+  items?: SourceItems;
 };
 
 /** The run being replayed. */
@@ -57,6 +62,8 @@ export type TaskReplayPlan = {
   tasks: ReplayTaskPlan[];
   rerun: string[];
   reused: { task: string; fromRun: string }[];
+  /** Mapped tasks that re-run only their items that did not complete, keeping the others. */
+  reusedItems: { task: string; items: number }[];
 };
 
 type Reason = { reason: Exclude<ReplayTaskPlan["reason"], null | "downstream">; detail: string };
@@ -132,6 +139,11 @@ export function planReplayTasks(input: {
           : run.state;
       return { reason: "notCompleted", detail: `${what} in run ${shortId(source.id)}` };
     }
+    if (!completedWhole(run.items)) {
+      const failed = run.items!.count - run.items!.kept;
+      const what = `${run.state} with ${failed} of ${run.items!.count} items not completed`;
+      return { reason: "notCompleted", detail: `${what} in run ${shortId(source.id)}` };
+    }
     const changed = taskChanges(then, task);
     if (changed.length) {
       return { reason: "changed", detail: `${changed.join(", ")} changed in v${target.version}` };
@@ -146,11 +158,34 @@ export function planReplayTasks(input: {
   };
 
   const decided = decideReruns(target.tasks, ownReason);
-  const plan: TaskReplayPlan = { tasks: [], rerun: [], reused: [] };
+  const plan: TaskReplayPlan = { tasks: [], rerun: [], reused: [], reusedItems: [] };
+  const byName = new Map(target.tasks.map((t) => [t.name, t]));
   for (const [name, why] of decided) {
     if (why) {
-      const detail = why.reason === "downstream" ? `downstream of ${why.of}` : why.detail;
-      plan.tasks.push({ name, action: "rerun", reason: why.reason, detail, fromRun: null });
+      const task = byName.get(name)!;
+      const items = runs.get(name)?.items;
+      const keeps = keepsItems({
+        mode,
+        task,
+        then: before.get(name),
+        reason: why.reason,
+        items,
+        changedParameters,
+        upstreamReruns: task.dependsOn.some((d) => (decided.get(d) ?? null) !== null),
+      });
+      let detail = why.reason === "downstream" ? `downstream of ${why.of}` : why.detail;
+      if (keeps) {
+        detail += `: ${items!.count - items!.kept} of ${items!.count} items run again, ${items!.kept} reused`;
+        plan.reusedItems.push({ task: name, items: items!.kept });
+      }
+      plan.tasks.push({
+        name,
+        action: "rerun",
+        reason: why.reason,
+        detail,
+        fromRun: null,
+        ...(keeps ? { items: { reuse: items!.kept, rerun: items!.count - items!.kept } } : {}),
+      });
       plan.rerun.push(name);
     } else {
       const run = runs.get(name)!;

@@ -1,8 +1,10 @@
 // Replaying a finished run (Retry, Retry from failure, Run from here): a new run of the same
 // deployment, work queue and tags, linked to the run it replays, on that run's flow version or
 // the flow's latest. In one transaction: the run and its Pending task runs (the state machine's
-// insert), then the reused tasks moved to Cached with copies of their results (reuse-results.ts).
-// The agent that claims it receives those results as completed and runs only the rest.
+// insert), then the reused tasks moved to Cached with copies of their results (reuse-results.ts),
+// and the kept items of mapped tasks that re-run only their other items (item-reuse.ts) copied
+// in as Cached items. The agent that claims it receives those results and items as completed
+// and runs only the rest.
 //
 // Notebook cell runs are refused (plan-replay.ts): they have no deployment to replay on, and Run
 // cell in the editor already reuses what is still valid.
@@ -11,9 +13,10 @@ import type { FlowRunState } from "../../../contract/run-states.ts";
 import type { Db } from "../../db/client.ts";
 import { toJson } from "../../db/json.ts";
 import { isUuid } from "../../db/ids.ts";
-import { NotFoundError } from "../../errors.ts";
+import { NotFoundError, PipebookError } from "../../errors.ts";
 import { publish } from "../../events/bus.ts";
 import { insertScheduledFlowRun } from "../state-machine/index.ts";
+import { insertReusedItems } from "../state-machine/insert-reused-items.ts";
 import { loadReplay, type ReplayInput } from "./load-replay.ts";
 import { reuseResults } from "./reuse-results.ts";
 import { SYSTEM_ACTOR, type Actor } from "../../audit/actor.ts";
@@ -61,6 +64,20 @@ export async function replayFlowRun(
         fromRunId: r.fromRun,
       })),
     );
+    // The mapped tasks that run only their items that did not complete keep the others.
+    const kept = await insertReusedItems(tx, {
+      flowRunId: run.id,
+      sourceRunId: plan.replayOf.id,
+      tasks: plan.reusedItems.map((r) => r.task),
+    });
+    for (const { task, items } of plan.reusedItems) {
+      if ((kept.get(task) ?? 0) !== items) {
+        throw new PipebookError(
+          "conflict",
+          `run ${run.id}: kept ${kept.get(task) ?? 0} of the ${items} completed items of task "${task}"; try again`,
+        );
+      }
+    }
     await audit(
       tx,
       input.actor ?? SYSTEM_ACTOR,

@@ -49,7 +49,7 @@ export async function reuseResults(
         ${textArray(reused.map((r) => r.fromRunId))}::uuid[]) AS s(name, source, producer)
     ), marked AS (
       UPDATE "TaskRun" t SET "resultFromRunId" = src.producer
-      FROM src WHERE t."flowRunId" = ${flowRunId}::uuid AND t.name = src.name
+      FROM src WHERE t."flowRunId" = ${flowRunId}::uuid AND t.name = src.name AND t."mapIndex" = -1
       RETURNING t.id, src.source
     )
     INSERT INTO "Result" ("taskRunId", value, "storageKey", "sizeBytes")
