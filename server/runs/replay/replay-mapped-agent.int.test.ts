@@ -1,0 +1,112 @@
+// Retry from failure of a mapped task with the real agent (the bundle a VM downloads, its Python
+// child processes), on PGlite and PostgreSQL: 2 of 10 items fail while a variable says their
+// repositories are broken; the variable is fixed; the replay runs those 2 items — and only them —
+// again, reuses the other 8, and the mapped task's result is the whole list in item order, so the
+// task after it runs on it.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FlowFileInput } from "../../../contract/flow-file/schema.ts";
+import { freshDatabase } from "../../../test/support/database.ts";
+import { liveServer, startLiveAgent } from "../../../test/support/live-agent.ts";
+import { seedDeployment, uniqueName } from "../../../test/support/seed.ts";
+import { setVariable } from "../../variables/set-variable.ts";
+import { createFlowRun } from "../create-flow-run.ts";
+import { listItems } from "../items/list-items.ts";
+import { listFlowRunLogs } from "../list-logs.ts";
+import { waitForFlowRun } from "../wait-for-run.ts";
+import { replayFlowRun } from "./replay-flow-run.ts";
+
+const test = freshDatabase();
+const server = liveServer(test);
+beforeAll(() => {
+  startLiveAgent(server);
+});
+
+const REPOS = Array.from({ length: 10 }, (_, i) => `org/repo-${i}`);
+const STARS = REPOS.map((_, i) => i * 10);
+
+const flow = (variable: string): FlowFileInput => ({
+  name: uniqueName("stars"),
+  parameters: {
+    type: "object",
+    properties: { repos: { type: "array", items: { type: "string" }, default: REPOS } },
+  },
+  tasks: [
+    {
+      name: "get_stars",
+      language: "python",
+      map: "repos",
+      variables: [variable],
+      code: [
+        "from pipebook import get_variable",
+        "def main(repos):",
+        "    print('fetching', repos)",
+        `    if repos in get_variable('${variable}'):`,
+        "        raise RuntimeError('rate limited on ' + repos)",
+        "    return int(repos.split('-')[1]) * 10",
+      ].join("\n"),
+    },
+    {
+      name: "total",
+      language: "typescript",
+      dependsOn: ["get_stars"],
+      code: "export default ({ get_stars }: { get_stars: number[] }) => get_stars.reduce((a, b) => a + b, 0);",
+    },
+  ],
+});
+
+const ended = (id: string) =>
+  waitForFlowRun(test.db, id, { timeoutMs: 60_000, lateAfterMs: 60_000, leaseMs: 15_000 });
+
+const allItems = async (id: string) =>
+  (await listItems(test.db, id, "get_stars", { offset: 0, limit: 100 })).items;
+
+describe("Retry from failure of a mapped task, with the real agent", () => {
+  it("runs only the 2 failed items again; the result is the whole list in order, and the downstream runs", async () => {
+    const variable = uniqueName("BROKEN").replace("-", "_");
+    await setVariable(test.db, { name: variable, value: ["org/repo-3", "org/repo-7"] });
+    const { deploymentId } = await seedDeployment(test.db, flow(variable));
+    const { id } = await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
+    const first = await ended(id);
+    expect(first.state).toBe("Failed");
+    expect(first.taskRuns.map((t) => [t.name, t.state])).toEqual([
+      ["get_stars", "Failed"],
+      ["total", "NotRun"],
+    ]);
+    expect(first.taskRuns[0]!.items?.states).toMatchObject({ Completed: 8, Failed: 2 });
+    expect((await allItems(id)).filter((i) => i.state === "Failed").map((i) => i.index)).toEqual([
+      3, 7,
+    ]);
+
+    // The fix: the repositories are reachable again.
+    await setVariable(test.db, { name: variable, value: [] });
+    const replay = await replayFlowRun(test.db, { runId: id, kind: "fromFailure", version: "run" });
+    expect(replay.reusedItems).toEqual([{ task: "get_stars", items: 8 }]);
+    const fixed = await ended(replay.id);
+    expect(fixed.state).toBe("Completed");
+    expect(fixed.taskRuns.map((t) => [t.name, t.state, t.result])).toEqual([
+      ["get_stars", "Completed", STARS],
+      ["total", "Completed", 450],
+    ]);
+    expect(fixed.taskRuns[0]!.items).toMatchObject({
+      count: 10,
+      states: { Completed: 2, Cached: 8, Failed: 0, Pending: 0, Running: 0 },
+    });
+
+    // Only items 3 and 7 ran (one attempt each); the others are the first run's results.
+    const items = await allItems(replay.id);
+    expect(items.map((i) => [i.index, i.state, i.attempts, i.result, i.resultFrom])).toEqual(
+      REPOS.map((_, i) =>
+        i === 3 || i === 7 ? [i, "Completed", 1, i * 10, null] : [i, "Cached", 0, i * 10, id],
+      ),
+    );
+    const logs = await listFlowRunLogs(test.db, replay.id, { task: "get_stars", limit: 100 });
+    // (Items run side by side: their lines interleave in any order.)
+    const lines = logs.logs.map((l) => [l.item, l.attempt, l.message]);
+    expect(lines.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [3, 1, "fetching org/repo-3"],
+      [7, 1, "fetching org/repo-7"],
+    ]);
+    // The first run's items stand as they were.
+    expect((await allItems(id)).map((i) => i.attempts)).toEqual(REPOS.map(() => 1));
+  });
+});
