@@ -31,7 +31,7 @@ const FINAL_FLOW_STATES: ReadonlySet<string> = new Set(FLOW_RUN_STATES.filter(is
 const STARTING_STATES = new Set(["Scheduled", "Pending", "Running", "Late", "Paused"]);
 
 const eventKey = (e: StateEvent) =>
-  `${e.task ?? ""}\u0001${e.from}\u0001${e.to}\u0001${e.attempt}\u0001${e.at}`;
+  `${e.task ?? ""}\u0001${e.item ?? ""}\u0001${e.from}\u0001${e.to}\u0001${e.attempt}\u0001${e.at}`;
 
 export class WatchFeed {
   /** Events read but not yet let out, by time (stable: the server's order for equal times). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TaskRunView } from "../contract/api-v1.ts";
+import { emptyStateCounts } from "../server/runs/items/item-summary.ts";
+import { MapProgressLines } from "./watch-progress.ts";
 import { formatFeedItem, oneLine } from "./watch-format.ts";
 
 const at = "2026-01-01T12:03:04.120Z";
@@ -74,9 +76,97 @@ describe("a line of run --watch", () => {
         timestamp: at,
       },
     };
-    expect(formatFeedItem(traceback, { taskRuns: [] }).split("\n")).toEqual([
+    expect(formatFeedItem(traceback, { taskRuns: [] })!.split("\n")).toEqual([
       "12:03:04.120  load ERROR | Traceback (most recent call last):",
       '                         |   File "<task load>", line 2, in main',
     ]);
+  });
+});
+
+describe("a mapped task in run --watch", () => {
+  const mapped = (
+    over: Partial<TaskRunView>,
+    states: Partial<ReturnType<typeof emptyStateCounts>>,
+    count = 10,
+  ) =>
+    task({
+      name: "get_stars",
+      items: {
+        count,
+        states: { ...emptyStateCounts(), ...states },
+        map: ["repos"],
+        mapFailure: "fail",
+      },
+      ...over,
+    });
+
+  it("shows the task as name ×N with its done and failed counts when it ends", () => {
+    const failed = mapped(
+      { state: "Failed", error: { type: "ItemFailed", message: "item 3 failed: 404" } },
+      { Completed: 8, Failed: 2 },
+    );
+    expect(formatFeedItem(state("get_stars", "Failed"), { taskRuns: [failed] })).toBe(
+      "12:03:04.120  get_stars ×10 Failed (8 done, 2 failed): item 3 failed: 404",
+    );
+    const done = mapped({ state: "Completed", result: [1, 2] }, { Completed: 2, Cached: 8 });
+    expect(formatFeedItem(state("get_stars", "Completed"), { taskRuns: [done] })).toBe(
+      "12:03:04.120  get_stars ×10 Completed (10 done, 0 failed) → [1,2]",
+    );
+    const running = mapped({ state: "Running" }, { Running: 4, Pending: 6 });
+    expect(formatFeedItem(state("get_stars", "Running"), { taskRuns: [running] })).toBe(
+      "12:03:04.120  get_stars ×10 Running",
+    );
+    const empty = mapped({ state: "Completed", result: [] }, {}, 0);
+    expect(formatFeedItem(state("get_stars", "Completed"), { taskRuns: [empty] })).toBe(
+      "12:03:04.120  get_stars ×0 Completed → []",
+    );
+  });
+
+  it("prints an item's failures and retries, not its other state changes", () => {
+    const run = { taskRuns: [mapped({ state: "Running" }, { Running: 10 })] };
+    const failed = state("get_stars", "Failed", {
+      item: 7,
+      attempt: 2,
+      error: { type: "RuntimeError", message: "GitHub said 502" },
+    });
+    expect(formatFeedItem(failed, run)).toBe(
+      "12:03:04.120  get_stars[7] Failed (attempt 2): GitHub said 502",
+    );
+    expect(formatFeedItem(state("get_stars", "Retrying", { item: 7 }), run)).toBe(
+      "12:03:04.120  get_stars[7] Retrying",
+    );
+    expect(formatFeedItem(state("get_stars", "Running", { item: 7 }), run)).toBeNull();
+    expect(formatFeedItem(state("get_stars", "Completed", { item: 7 }), run)).toBeNull();
+  });
+
+  it("names the item of an item's log line", () => {
+    const line = {
+      kind: "log" as const,
+      line: {
+        line: 1,
+        task: "get_stars",
+        item: 7,
+        attempt: 2,
+        level: "info" as const,
+        message: "hi",
+        timestamp: at,
+      },
+    };
+    expect(formatFeedItem(line, { taskRuns: [] })).toBe("12:03:04.120  get_stars[7]#2 | hi");
+  });
+
+  it("says how far a running mapped task got, once per tenth of its items", () => {
+    const progress = new MapProgressLines();
+    const now = new Date(at);
+    const at_ = (states: Partial<ReturnType<typeof emptyStateCounts>>) => ({
+      taskRuns: [mapped({ state: "Running" }, states, 10_000)],
+    });
+    expect(progress.update(at_({ Completed: 500, Running: 16, Pending: 9_484 }), now)).toEqual([]);
+    expect(progress.update(at_({ Completed: 3_950, Failed: 50, Pending: 6_000 }), now)).toEqual([
+      "12:03:04.120  get_stars ×10,000 40% (3,950 done, 50 failed, 6,000 waiting)",
+    ]);
+    expect(progress.update(at_({ Completed: 4_100, Failed: 50, Pending: 5_850 }), now)).toEqual([]);
+    // All ended: the task's own final line says so.
+    expect(progress.update(at_({ Completed: 10_000 }), now)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { keyCreateCommand, keyLsCommand, keyRevokeCommand } from "./key.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
+import { runItemsCommand } from "./run-items.ts";
 import { runsCommand } from "./runs.ts";
 import { schedulePreviewCommand } from "./schedule-preview.ts";
 import {
@@ -72,6 +73,7 @@ export const COMMANDS: readonly Command[] = [
   flowsCommand,
   deployCommand,
   runCommand,
+  runItemsCommand,
   runsCommand,
   watchCommand,
   logsCommand,

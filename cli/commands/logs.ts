@@ -20,13 +20,18 @@ export const logsCommand = defineCommand({
 
 Options:
   --task NAME          only this task's lines
+  --item N             with --task, a mapped task: only the lines of its item N (0-based)
   --level LIST         only lines of these levels, comma-separated: debug,info,warning,error
   --grep TEXT          only lines holding TEXT (case-insensitive)
   --tail N             only the last N lines (that pass the filters)
   --follow, -f         keep printing new lines until the run ends
-  --json               one JSON object per line (line, task, attempt, level, message, timestamp)`,
+  --json               one JSON object per line (line, task, item, attempt, level, message,
+                       timestamp)
+
+A mapped task's item's lines show it in brackets: get_stars[7]#1.`,
   options: {
     task: { type: "string" },
+    item: { type: "string" },
     level: { type: "string" },
     grep: { type: "string" },
     tail: { type: "string" },
@@ -37,8 +42,16 @@ Options:
     if (tail !== undefined && !(Number.isInteger(tail) && tail >= 1 && tail <= 5000)) {
       throw new CliError(`--tail takes a number of lines from 1 to 5000, not "${values.tail}"`);
     }
+    if (values.item !== undefined) {
+      if (!/^\d+$/.test(values.item)) {
+        throw new CliError(`--item takes an item's index (0, 1, 2…), not "${values.item}"`);
+      }
+      if (values.task === undefined) {
+        throw new CliError(`--item ${values.item} of which task? Give --task with --item`);
+      }
+    }
     return printLogs(api(), positionals[0]!, {
-      filters: { task: values.task, level: values.level, q: values.grep },
+      filters: { task: values.task, item: values.item, level: values.level, q: values.grep },
       tail,
       follow: values.follow,
       json: values.json,
@@ -50,7 +63,7 @@ async function printLogs(
   api: ApiClient,
   run: string,
   options: {
-    filters: { task?: string; level?: string; q?: string };
+    filters: { task?: string; item?: string; level?: string; q?: string };
     tail?: number;
     follow: boolean;
     json: boolean;

@@ -12,6 +12,7 @@ import type { ApiClient, Result } from "../api-client.ts";
 import { warn } from "../output.ts";
 import { WatchFeed } from "../watch-feed.ts";
 import { formatFeedItem } from "../watch-format.ts";
+import { MapProgressLines } from "../watch-progress.ts";
 
 const POLL_MS = 250;
 // The server's largest page: a run printing fast is read in few requests.
@@ -24,6 +25,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunView["state"]> {
   const feed = new WatchFeed();
+  const progress = new MapProgressLines();
   const warned = new Set<string>();
   let cursor: string | undefined;
   let historyCursor: string | undefined;
@@ -79,6 +81,8 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
       print(feed, run.data);
     }
     print(feed, run.data);
+    // How far the mapped tasks that run got (their items' own changes are not printed).
+    if (stale) write(progress.update(run.data, new Date()));
 
     // Why nothing happens, said once per reason while the run waits for an agent.
     if (isWaiting(run.data.state)) {
@@ -94,7 +98,7 @@ export async function watchFlowRun(api: ApiClient, id: string): Promise<FlowRunV
 }
 
 function print(feed: WatchFeed, run: FlowRunView): void {
-  write(feed.take().map((item) => formatFeedItem(item, run)));
+  write(feed.take().flatMap((item) => formatFeedItem(item, run) ?? []));
 }
 
 /** One write per batch: a run printing 100,000 lines would spend seconds in per-line writes. */

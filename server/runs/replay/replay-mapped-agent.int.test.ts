@@ -3,6 +3,9 @@
 // repositories are broken; the variable is fixed; the replay runs those 2 items — and only them —
 // again, reuses the other 8, and the mapped task's result is the whole list in item order, so the
 // task after it runs on it.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FlowFileInput } from "../../../contract/flow-file/schema.ts";
 import { freshDatabase } from "../../../test/support/database.ts";
@@ -57,6 +60,18 @@ const flow = (variable: string): FlowFileInput => ({
 const ended = (id: string) =>
   waitForFlowRun(test.db, id, { timeoutMs: 60_000, lateAfterMs: 60_000, leaseMs: 15_000 });
 
+const CLI = path.resolve(import.meta.dirname, "../../../bin/pipebook.mjs");
+
+/** `pipebook …` (the CLI bundle) against the test's server: its stdout. */
+async function pipebook(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [CLI, ...args, "--api-url", server.url, "--api-key", server.apiKey],
+    { timeout: 30_000 },
+  );
+  return stdout;
+}
+
 const allItems = async (id: string) =>
   (await listItems(test.db, id, "get_stars", { offset: 0, limit: 100 })).items;
 
@@ -76,6 +91,20 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
     expect((await allItems(id)).filter((i) => i.state === "Failed").map((i) => i.index)).toEqual([
       3, 7,
     ]);
+
+    // What a user sees from a shell: which items failed and why, and one item's lines.
+    const failedTable = (await pipebook("run", "items", id, "get_stars", "--state", "Failed"))
+      .trimEnd()
+      .split("\n");
+    expect(failedTable).toHaveLength(3);
+    expect(failedTable[0]).toMatch(/^INDEX +STATE +ATTEMPTS +DURATION +INPUT +ERROR$/);
+    expect(failedTable[1]).toMatch(
+      /^3 +Failed +1 +[\d.]+ m?s +"org\/repo-3" +RuntimeError: rate limited on org\/repo-3$/,
+    );
+    expect(failedTable[2]).toMatch(/^7 +Failed +1 /);
+    expect(await pipebook("logs", id, "--task", "get_stars", "--item", "7")).toMatch(
+      /^\S+Z get_stars\[7\]#1 INFO fetching org\/repo-7\n/,
+    );
 
     // The fix: the repositories are reachable again.
     await setVariable(test.db, { name: variable, value: [] });
@@ -106,6 +135,12 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
       [3, 1, "fetching org/repo-3"],
       [7, 1, "fetching org/repo-7"],
     ]);
+    const table = (await pipebook("run", "items", replay.id, "get_stars")).trimEnd().split("\n");
+    expect(table).toHaveLength(11);
+    expect(table[1]).toMatch(
+      new RegExp(`^0 +Cached \\(from run ${id.slice(0, 8)}\\) +0 +— +"org/repo-0" +-$`),
+    );
+    expect(table[4]).toMatch(/^3 +Completed +1 +[\d.]+ m?s +"org\/repo-3" +-$/);
     // The first run's items stand as they were.
     expect((await allItems(id)).map((i) => i.attempts)).toEqual(REPOS.map(() => 1));
   });
