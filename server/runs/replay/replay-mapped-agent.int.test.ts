@@ -62,14 +62,20 @@ const ended = (id: string) =>
 
 const CLI = path.resolve(import.meta.dirname, "../../../bin/pipebook.mjs");
 
-/** `pipebook …` (the CLI bundle) against the test's server: its stdout. */
+/** `pipebook …` (the CLI bundle) against the test's server: its stdout, whatever its exit code. */
 async function pipebook(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [CLI, ...args, "--api-url", server.url, "--api-key", server.apiKey],
-    { timeout: 30_000 },
-  );
-  return stdout;
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, ...args, "--api-url", server.url, "--api-key", server.apiKey],
+      { timeout: 30_000 },
+    );
+    return stdout;
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string };
+    if (typeof failed.code !== "number") throw error;
+    return failed.stdout ?? "";
+  }
 }
 
 const allItems = async (id: string) =>
@@ -106,6 +112,13 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
       /^\S+Z get_stars\[7\]#1 INFO fetching org\/repo-7\n/,
     );
 
+    // Watching it tells the mapped task as one, with its failed items.
+    const watched = await pipebook("watch", id);
+    expect(watched).toMatch(/ get_stars\[3\] Failed: rate limited on org\/repo-3\n/);
+    expect(watched).toMatch(/ get_stars\[7\] \| fetching org\/repo-7\n/);
+    expect(watched).toMatch(/ get_stars ×10 Failed \(8 done, 2 failed\): item 3 /);
+    expect(watched).not.toMatch(/get_stars\[\d+\] (Running|Completed)/);
+
     // The fix: the repositories are reachable again.
     await setVariable(test.db, { name: variable, value: [] });
     const replay = await replayFlowRun(test.db, { runId: id, kind: "fromFailure", version: "run" });
@@ -141,6 +154,9 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
       new RegExp(`^0 +Cached \\(from run ${id.slice(0, 8)}\\) +0 +— +"org/repo-0" +-$`),
     );
     expect(table[4]).toMatch(/^3 +Completed +1 +[\d.]+ m?s +"org\/repo-3" +-$/);
+    expect(await pipebook("watch", replay.id)).toMatch(
+      / get_stars ×10 Completed \(10 done, 0 failed\) → \[0,10,20,30,40,50,60,70,80,90\]\n/,
+    );
     // The first run's items stand as they were.
     expect((await allItems(id)).map((i) => i.attempts)).toEqual(REPOS.map(() => 1));
   });
