@@ -46,6 +46,7 @@ let runId = "";
 
 // The fields these tests read of an answer: a run, a page of items, of logs or of events, or an error.
 type Answer = {
+  name: string;
   state: string;
   taskRuns: { name: string; state: string; items?: unknown }[];
   items: { index: number }[];
@@ -191,6 +192,42 @@ describe("GET /api/v1/flow-runs/{id}/tasks/{task}/items", () => {
     const { status, body } = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/items?${query}`);
     expect(status).toBe(400);
     expect(body.error.message).toContain(parameter);
+  });
+});
+
+describe("one item: GET …/tasks/{task}?item=N and …/result?item=N", () => {
+  it("reads an item's attempts with their errors, and its result", async () => {
+    const failed = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars?item=3`);
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({
+      name: "get_stars",
+      state: "Failed",
+      attempts: [{ n: 1, state: "Failed", error: { message: "no such repo org/repo-3" } }],
+      result: { kind: "none" },
+    });
+    const done = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars?item=2`);
+    expect(done.body).toMatchObject({ state: "Completed", result: { kind: "value", value: 20 } });
+    const result = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars/result?item=2`);
+    expect(result).toEqual({ status: 200, body: 20 });
+    // The task as a whole: the list of its items' results.
+    const whole = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars`);
+    expect(whole.body).toMatchObject({ state: "Failed", attempts: [{ n: 1 }] });
+  });
+
+  it("answers 404 for an item the task does not have, and for items of a task that is not mapped", async () => {
+    const missing = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars?item=42`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(
+      `task "get_stars" of flow run ${runId} has no item 42: its items are 0 to 9`,
+    );
+    const unmapped = await get(`/api/v1/flow-runs/${runId}/tasks/total/result?item=0`);
+    expect(unmapped.status).toBe(404);
+    expect(unmapped.body.error.message).toBe(
+      `task "total" of flow run ${runId} has no items (it is not mapped, or has not started)`,
+    );
+    const bad = await get(`/api/v1/flow-runs/${runId}/tasks/get_stars?item=x`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("item");
   });
 });
 

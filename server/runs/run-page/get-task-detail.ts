@@ -5,7 +5,7 @@ import type { Task } from "../../../contract/flow-file/schema.ts";
 import type { TaskRunState } from "../../../contract/run-states.ts";
 import type { Db } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
-import { NotFoundError } from "../../errors.ts";
+import { NotFoundError, PipebookError } from "../../errors.ts";
 import { getFlowVersion } from "../../flows/version-cache.ts";
 import { previewResult, type ResultPreview } from "./result-preview.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
@@ -43,13 +43,33 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
       ? await db.flowRun.findUnique({ where: { id: runId }, select: { id: true } })
       : null;
     if (!run) throw new NotFoundError("flow run", runId);
+    if (item !== undefined) {
+      const own = await db.taskRun.findUnique({
+        where: { flowRunId_name_mapIndex: { flowRunId: runId, name: task, mapIndex: -1 } },
+        select: { mapCount: true },
+      });
+      if (own) {
+        throw new PipebookError(
+          "not_found",
+          own.mapCount === null
+            ? `task "${task}" of flow run ${runId} has no items (it is not mapped, or has not started)`
+            : `task "${task}" of flow run ${runId} has no item ${item}: its items are 0 to ${own.mapCount - 1}`,
+        );
+      }
+    }
     throw new NotFoundError(`task of flow run ${runId}:`, task);
   }
   return row;
 }
 
-export async function getTaskDetail(db: Db, runId: string, task: string): Promise<TaskDetail> {
-  const row = await findTaskRun(db, runId, task);
+/** `item`: one item of a mapped task (its own attempts, error and result). */
+export async function getTaskDetail(
+  db: Db,
+  runId: string,
+  task: string,
+  item?: number,
+): Promise<TaskDetail> {
+  const row = await findTaskRun(db, runId, task, item);
   const [events, result, version] = await Promise.all([
     db.taskRunStateEvent.findMany({
       where: { taskRunId: row.id },
@@ -83,8 +103,9 @@ export async function getTaskResult(
   db: Db,
   runId: string,
   task: string,
+  item?: number,
 ): Promise<{ value: unknown; sizeBytes: number } | null> {
-  const row = await findTaskRun(db, runId, task);
+  const row = await findTaskRun(db, runId, task, item);
   return db.result.findUnique({
     where: { taskRunId: row.id },
     select: { value: true, sizeBytes: true },
