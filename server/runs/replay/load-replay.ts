@@ -27,6 +27,11 @@ export type LoadedReplay = {
   target: { id: string; version: CachedVersion };
   /** Per task run of the replayed run that a reused task copies: its id. */
   sourceTaskRunIds: Map<string, string>;
+  /**
+   * The mapped tasks whose items the new run copies, with how many: those that re-run only the
+   * items that did not complete, and those reused whole (so the new run lists their items too).
+   */
+  copiedItems: { task: string; items: number }[];
 };
 
 export async function planReplay(db: Db, input: ReplayInput): Promise<ReplayPlanView> {
@@ -127,6 +132,12 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
     deployment: run.deployment,
     target: { id: targetId, version: target },
     sourceTaskRunIds: new Map(run.taskRuns.map((t) => [t.name, t.id])),
+    copiedItems: [
+      ...tasks.reusedItems,
+      ...tasks.reused.flatMap((r) =>
+        items.has(r.task) ? [{ task: r.task, items: items.get(r.task)!.kept }] : [],
+      ),
+    ],
   };
 }
 

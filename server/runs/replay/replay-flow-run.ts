@@ -64,13 +64,14 @@ export async function replayFlowRun(
         fromRunId: r.fromRun,
       })),
     );
-    // The mapped tasks that run only their items that did not complete keep the others.
+    // The mapped tasks that run only their items that did not complete keep the others; those
+    // reused whole bring their items along.
     const kept = await insertReusedItems(tx, {
       flowRunId: run.id,
       sourceRunId: plan.replayOf.id,
-      tasks: plan.reusedItems.map((r) => r.task),
+      tasks: loaded.copiedItems.map((r) => r.task),
     });
-    for (const { task, items } of plan.reusedItems) {
+    for (const { task, items } of loaded.copiedItems) {
       if ((kept.get(task) ?? 0) !== items) {
         throw new PipebookError(
           "conflict",

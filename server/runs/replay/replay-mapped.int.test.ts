@@ -51,7 +51,7 @@ const behave =
     return item * 10;
   };
 
-async function failedRun(mapFailure: "fail" | "continue" = "fail") {
+async function failedRun(mapFailure: "fail" | "continue" = "fail", broken = [3, 7]) {
   const queue = uniqueName("q");
   const flow = await seedFlow(test.db, stars(uniqueName(), mapFailure));
   const deployment = await createDeployment(test.db, {
@@ -70,7 +70,7 @@ async function failedRun(mapFailure: "fail" | "continue" = "fail") {
     parameters: {},
     leaseMs: 15_000,
   });
-  const ran = await executeMapped(test.db, await agent.claim(), behave(new Set([3, 7])));
+  const ran = await executeMapped(test.db, await agent.claim(), behave(new Set(broken)));
   expect(ran.filter((r) => r.task === "get_stars")).toHaveLength(10);
   return { id, agent };
 }
@@ -105,6 +105,11 @@ describe("Retry from failure of a run whose mapped task failed in some items", (
       input: '"org/repo-4"',
       result: 40,
       resultFrom: first.id,
+    });
+
+    expect((await getFlowRun(test.db, replay.id, VIEW)).taskRuns[0]).toMatchObject({
+      state: "Pending",
+      items: { count: 10, states: { Cached: 8, Pending: 2 } },
     });
 
     // The claim hands them to the agent as the task's completed items.
@@ -185,6 +190,38 @@ describe("Retry from failure of a run whose mapped task failed in some items", (
     expect(claimed.items).toEqual({});
     const ran = await executeMapped(test.db, claimed, behave(new Set()));
     expect(ran.filter((r) => r.task === "get_stars")).toHaveLength(10);
+  });
+});
+
+describe("a mapped task reused whole", () => {
+  it("brings its items into the replay, Cached from the run that made them", async () => {
+    const first = await failedRun("fail", []);
+    const replay = await replayFlowRun(test.db, {
+      runId: first.id,
+      kind: "fromTask",
+      task: "total",
+      version: "run",
+    });
+    expect(replay.reused).toEqual([{ task: "get_stars", fromRun: first.id }]);
+    expect(replay.reusedItems).toEqual([]);
+    const items = await listItems(test.db, replay.id, "get_stars", { offset: 0, limit: 100 });
+    expect(items.items.map((i) => [i.index, i.state, i.result, i.resultFrom])).toEqual(
+      REPOS.map((_, i) => [i, "Cached", i * 10, first.id]),
+    );
+    const claimed = await first.agent.claim();
+    expect(claimed.completed.get_stars).toEqual({
+      state: "Cached",
+      result: REPOS.map((_, i) => i * 10),
+      failures: [],
+    });
+    expect(claimed.items).toEqual({});
+    const ran = await executeMapped(test.db, claimed, behave(new Set()));
+    expect(ran).toEqual([{ task: "total", item: -1, attempt: 1 }]);
+    expect((await getFlowRun(test.db, replay.id, VIEW)).taskRuns[0]).toMatchObject({
+      state: "Cached",
+      resultFrom: first.id,
+      items: { count: 10, states: { Cached: 10 } },
+    });
   });
 });
 

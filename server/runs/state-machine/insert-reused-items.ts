@@ -1,5 +1,6 @@
 // A replay's kept items (../replay/item-reuse.ts): the completed items of a mapped task of the
-// replayed run, copied into the new run as items of its own — Pending → Cached, time-stamped, with
+// replayed run (that re-runs only its other items, or is reused whole), copied into the new run
+// as items of its own — Pending → Cached, time-stamped, with
 // a history row naming the run whose result each reuses, the result copied (value and storage key
 // alike) and `resultFromRunId` set — in one statement. The claim then hands them to the agent as
 // the task's completed items (../../agents/build-claimed-run.ts `items`), the same rule by which a
@@ -10,8 +11,8 @@ import { checkAllowed, textArray } from "./sql.ts";
 
 /**
  * Copies the Completed and Cached items (with a result) of `tasks` from run `sourceRunId` into
- * run `flowRunId`, whose own rows for those tasks exist and whose items do not yet. Returns how
- * many items were copied, by task.
+ * run `flowRunId`, whose own rows for those tasks exist and whose items do not yet, and the
+ * tasks' number of items (`mapCount`). Returns how many items were copied, by task.
  */
 export async function insertReusedItems(
   tx: Tx,
@@ -45,6 +46,13 @@ export async function insertReusedItems(
       INSERT INTO "Result" ("taskRunId", value, "storageKey", "sizeBytes")
       SELECT src.id, r.value, r."storageKey", r."sizeBytes"
       FROM src JOIN "Result" r ON r."taskRunId" = src.source_id
+    ), counts AS (
+      -- The new run knows each task's number of items before an agent announces them.
+      UPDATE "TaskRun" own SET "mapCount" = s."mapCount"
+      FROM "TaskRun" s
+      WHERE own."flowRunId" = ${input.flowRunId}::uuid AND own."mapIndex" = -1
+        AND own.name = ANY(${textArray(input.tasks)}::text[])
+        AND s."flowRunId" = ${input.sourceRunId}::uuid AND s.name = own.name AND s."mapIndex" = -1
     ), history AS (
       INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", attempt, message, at)
       SELECT ${input.flowRunId}::uuid, id, 'Pending', 'Cached', 0,
