@@ -115,7 +115,9 @@ async function replay(
 
 const short = (id: string) => id.slice(0, 8);
 
-/** "re-runs: b, c; reuses: a (from run 1a2b3c4d)", then why each task runs again. */
+/**
+ * "re-runs: b (2 of 10 items), c; reuses: a (from run 1a2b3c4d)", then why each task runs again.
+ */
 export function printPlan(plan: ReplayPlanView): void {
   const { replayOf, sourceFlowVersion, flowVersion } = plan;
   const from = replayOf.task ? ` "${replayOf.task}"` : "";
@@ -125,7 +127,15 @@ export function printPlan(plan: ReplayPlanView): void {
       : `v${flowVersion} (the run used v${sourceFlowVersion})`;
   say(`${TITLES[replayOf.kind]}${from} of run ${replayOf.id} on ${version}`);
   const reused = plan.reused.map((r) => `${r.task} (from run ${short(r.fromRun)})`);
-  say(`re-runs: ${plan.rerun.join(", ") || "nothing"}; reuses: ${reused.join(", ") || "nothing"}`);
+  // A mapped task that keeps its completed items re-runs only the others.
+  const rerun = plan.tasks.flatMap((t) =>
+    t.action !== "rerun"
+      ? []
+      : t.items
+        ? [`${t.name} (${t.items.rerun} of ${t.items.rerun + t.items.reuse} items)`]
+        : [t.name],
+  );
+  say(`re-runs: ${rerun.join(", ") || "nothing"}; reuses: ${reused.join(", ") || "nothing"}`);
   const width = Math.max(0, ...plan.rerun.map((name) => name.length)) + 2;
   for (const task of plan.tasks) {
     if (task.action === "rerun") say(`  ${task.name.padEnd(width)}${task.detail}`);

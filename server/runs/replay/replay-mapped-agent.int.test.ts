@@ -121,6 +121,11 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
 
     // The fix: the repositories are reachable again.
     await setVariable(test.db, { name: variable, value: [] });
+    const preview = await pipebook("retry", id, "--from-failure", "--dry-run");
+    expect(preview).toContain("re-runs: get_stars (2 of 10 items), total; reuses: nothing\n");
+    expect(preview).toContain(
+      `get_stars  Failed in run ${id.slice(0, 8)}: 2 of 10 items run again, 8 reused\n`,
+    );
     const replay = await replayFlowRun(test.db, { runId: id, kind: "fromFailure", version: "run" });
     expect(replay.reusedItems).toEqual([{ task: "get_stars", items: 8 }]);
     const fixed = await ended(replay.id);
