@@ -228,7 +228,9 @@ describe("mapped tasks with a real agent", () => {
         },
       ],
     };
-    let { id, view, items } = await run(flow, { repos: ["a", "once", "b"] }, { retries: 1 });
+    const first = await run(flow, { repos: ["a", "once", "b"] }, { retries: 1 });
+    const { id } = first;
+    let view = first.view;
     // The first attempt failed and the run was queued again; wait for the retry's end.
     const deadline = Date.now() + 60_000;
     while (view.attempt < 2 || !["Completed", "Failed"].includes(view.state)) {
@@ -241,7 +243,7 @@ describe("mapped tasks with a real agent", () => {
     }
     expect(view).toMatchObject({ state: "Completed", attempt: 2 });
     expect(view.taskRuns[0]?.result).toEqual(["a@1", "once@2", "b@1"]);
-    items = await test.db.taskRun.findMany({
+    const items = await test.db.taskRun.findMany({
       where: { flowRunId: id, mapIndex: { gte: 0 } },
       orderBy: { mapIndex: "asc" },
       select: {
