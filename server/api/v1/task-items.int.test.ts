@@ -249,6 +249,16 @@ describe("an item's logs and state changes", () => {
     const none = await get(`/api/v1/flow-runs/${runId}/logs?task=total&item=7`);
     expect(none.body.logs).toEqual([]);
 
+    const download = await dispatch(
+      new Request(
+        `http://127.0.0.1/api/v1/flow-runs/${runId}/logs/download?task=get_stars&item=7`,
+        { headers: { authorization: `Bearer ${key}` } },
+      ),
+    );
+    expect(await download.text()).toMatch(
+      /^\S+Z get_stars\[7\]#1 INFO item 7 of get_stars: "org\/repo-7"\n$/,
+    );
+
     const noTask = await get(`/api/v1/flow-runs/${runId}/logs?item=7`);
     expect(noTask.status).toBe(400);
     expect(noTask.body.error.message).toBe(
