@@ -165,4 +165,58 @@ describe("Retry from failure of a mapped task, with the real agent", () => {
     // The first run's items stand as they were.
     expect((await allItems(id)).map((i) => i.attempts)).toEqual(REPOS.map(() => 1));
   });
+
+  it("a chain of mapped tasks: the upstream reused whole, the failed items of the chained task run again", async () => {
+    const variable = uniqueName("BROKEN").replace("-", "_");
+    await setVariable(test.db, { name: variable, value: [4] });
+    const chain: FlowFileInput = {
+      name: uniqueName("chain"),
+      parameters: {
+        type: "object",
+        properties: {
+          xs: { type: "array", items: { type: "integer" }, default: [0, 1, 2, 3, 4, 5] },
+        },
+      },
+      tasks: [
+        {
+          name: "first",
+          language: "python",
+          map: "xs",
+          code: "def main(xs):\n    print('first', xs)\n    return xs * 10\n",
+        },
+        {
+          name: "second",
+          language: "python",
+          map: "first",
+          dependsOn: ["first"],
+          variables: [variable],
+          code: [
+            "from pipebook import get_variable",
+            "def main(first):",
+            "    print('second', first)",
+            `    if first // 10 in get_variable('${variable}'):`,
+            "        raise ValueError('bad item')",
+            "    return first + 1",
+          ].join("\n"),
+        },
+      ],
+    };
+    const { deploymentId } = await seedDeployment(test.db, chain);
+    const { id } = await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
+    expect((await ended(id)).taskRuns.map((t) => [t.name, t.state])).toEqual([
+      ["first", "Completed"],
+      ["second", "Failed"],
+    ]);
+    await setVariable(test.db, { name: variable, value: [] });
+    const replay = await replayFlowRun(test.db, { runId: id, kind: "fromFailure", version: "run" });
+    expect(replay.reused).toEqual([{ task: "first", fromRun: id }]);
+    expect(replay.reusedItems).toEqual([{ task: "second", items: 5 }]);
+    const fixed = await ended(replay.id);
+    expect(fixed.taskRuns.map((t) => [t.name, t.state, t.result])).toEqual([
+      ["first", "Cached", [0, 10, 20, 30, 40, 50]],
+      ["second", "Completed", [1, 11, 21, 31, 41, 51]],
+    ]);
+    const logs = await listFlowRunLogs(test.db, replay.id, { limit: 100 });
+    expect(logs.logs.map((l) => [l.task, l.item, l.message])).toEqual([["second", 4, "second 40"]]);
+  });
 });
