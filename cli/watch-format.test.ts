@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TaskRunView } from "../contract/api-v1.ts";
-import { emptyStateCounts } from "../server/runs/items/item-summary.ts";
+import type { TaskRunStateCounts, TaskRunView } from "../contract/api-v1.ts";
+import { TASK_RUN_STATES } from "../contract/run-states.ts";
 import { MapProgressLines } from "./watch-progress.ts";
 import { formatFeedItem, oneLine } from "./watch-format.ts";
 
@@ -82,6 +82,9 @@ describe("a line of run --watch", () => {
     ]);
   });
 });
+
+const emptyStateCounts = () =>
+  Object.fromEntries(TASK_RUN_STATES.map((s) => [s, 0])) as TaskRunStateCounts;
 
 describe("a mapped task in run --watch", () => {
   const mapped = (
