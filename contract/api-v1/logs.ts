@@ -12,6 +12,8 @@ export const LogLineSchema = z.object({
   /** 1, 2, 3… within the run, without gaps: the line's place in the whole log. */
   line: z.int(),
   task: z.string().nullable(),
+  /** A mapped task's item that printed the line (absent for lines of a task that is not mapped). */
+  item: z.int().optional(),
   attempt: z.int().nullable(),
   level: LogLevelSchema,
   message: z.string(),

@@ -36,7 +36,12 @@ export async function listFlowRunLogs(
       "read logs after a line, before a line or the tail: give one of after, before and tail",
     );
   }
-  const filters: LogFilters = { task: query.task, levels: query.levels, q: query.q };
+  const filters: LogFilters = {
+    task: query.task,
+    item: query.item,
+    levels: query.levels,
+    q: query.q,
+  };
   const info = await runLogs(db, id);
   const { total, ended } = info;
   if (query.before !== undefined || query.tail !== undefined) {

@@ -11,11 +11,18 @@ const TaskParams = z.object({
   id: z.string().describe("The flow run's id"),
   task: z.string().describe("The task's name"),
 });
+const Item = z
+  .string()
+  .regex(/^\d{1,6}$/, "item is an item's index (0, 1, 2…) of a mapped task")
+  .optional()
+  .describe("A mapped task's item (0-based): read that item rather than the task as a whole");
+const item = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
 export const getTaskRun = route(
   {
     access: "read",
     params: TaskParams,
+    query: z.object({ item: Item }),
     docs: {
       operationId: "getTaskRun",
       summary: "Read one task of a flow run: attempts with errors, settings, result",
@@ -24,7 +31,8 @@ export const getTaskRun = route(
       errors: [404],
     },
   },
-  async ({ db, params }) => json(200, await getTaskDetail(db, params.id, params.task)),
+  async ({ db, params, query }) =>
+    json(200, await getTaskDetail(db, params.id, params.task, item(query.item))),
 );
 
 export const getTaskRunResult = route(
@@ -32,6 +40,7 @@ export const getTaskRunResult = route(
     access: "read",
     params: TaskParams,
     query: z.object({
+      item: Item,
       download: z
         .enum(["1", "true"])
         .optional()
@@ -46,11 +55,11 @@ export const getTaskRunResult = route(
     },
   },
   async ({ db, params, query }) => {
-    const result = await getTaskResult(db, params.id, params.task);
+    const result = await getTaskResult(db, params.id, params.task, item(query.item));
     if (!result) {
       throw new NotFoundError(`result of task "${params.task}" in flow run`, params.id);
     }
-    const file = `${params.task}-${params.id.slice(0, 8)}.json`;
+    const file = `${params.task}${query.item === undefined ? "" : `-${query.item}`}-${params.id.slice(0, 8)}.json`;
     return json(
       200,
       result.value,

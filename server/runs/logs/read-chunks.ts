@@ -8,6 +8,8 @@ import { CHUNK_LINES } from "./chunks.ts";
 
 export type LogFilters = {
   task?: string;
+  /** A mapped task's item (with `task`): only the lines that item printed. */
+  item?: number;
   levels?: readonly LogLevel[];
   /** Text the line must hold, case-insensitively. */
   q?: string;
@@ -17,6 +19,7 @@ export type StoredChunk = {
   first: number;
   count: number;
   task: string | null;
+  item: number | null;
   attempt: number | null;
   level: LogLevel;
   firstAt: Date;
@@ -25,7 +28,10 @@ export type StoredChunk = {
 };
 
 export const isFiltered = (filters: LogFilters) =>
-  filters.task !== undefined || filters.levels !== undefined || filters.q !== undefined;
+  filters.task !== undefined ||
+  filters.item !== undefined ||
+  filters.levels !== undefined ||
+  filters.q !== undefined;
 
 /**
  * Chunks holding lines in [from, to) that may pass the filters, in line order (or backwards),
@@ -45,6 +51,7 @@ export function fetchChunks(
     Prisma.sql`"firstLine" + "lineCount" > ${range.from}::int`,
   ];
   if (filters.task !== undefined) where.push(Prisma.sql`"taskName" = ${filters.task}`);
+  if (filters.item !== undefined) where.push(Prisma.sql`"mapIndex" = ${filters.item}::int`);
   if (filters.levels !== undefined) {
     where.push(
       Prisma.sql`level::text IN (${Prisma.join(filters.levels.length ? filters.levels : [""])})`,
@@ -54,7 +61,7 @@ export function fetchChunks(
     where.push(Prisma.sql`strpos(search, ${filters.q.toLowerCase()}) > 0`);
   }
   return db.$queryRaw<StoredChunk[]>`
-    SELECT "firstLine" AS first, "lineCount" AS count, "taskName" AS task, attempt,
+    SELECT "firstLine" AS first, "lineCount" AS count, "taskName" AS task, "mapIndex" AS item, attempt,
       level::text AS level, "firstAt", messages::text AS messages, offsets::text AS offsets
     FROM "LogChunk" WHERE ${Prisma.join(where, " AND ")}
     ORDER BY "firstLine" ${range.backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`}
@@ -80,6 +87,7 @@ export function decodeChunk(
     lines.push({
       line: chunk.first + i,
       task: chunk.task,
+      ...(chunk.item !== null ? { item: chunk.item } : {}),
       attempt: chunk.attempt,
       level: chunk.level,
       message,

@@ -12,6 +12,10 @@ import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts"
 
 export type TaskDetail = {
   name: string;
+  /** The item of a mapped task this is about (null: the task itself). */
+  item: number | null;
+  /** An item's input, cut short. */
+  inputPreview: string | null;
   state: TaskRunState;
   /** The task as the run's flow version defines it (source code, not compiled). */
   spec: Task;
@@ -34,6 +38,7 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
           error: true,
           nextAttemptAt: true,
           resultFromRunId: true,
+          inputPreview: true,
           flowRun: { select: { flowVersionId: true } },
         },
       })
@@ -43,13 +48,22 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
       ? await db.flowRun.findUnique({ where: { id: runId }, select: { id: true } })
       : null;
     if (!run) throw new NotFoundError("flow run", runId);
-    throw new NotFoundError(`task of flow run ${runId}:`, task);
+    throw new NotFoundError(
+      item === undefined ? `task of flow run ${runId}:` : `item ${item} of task`,
+      task,
+    );
   }
   return row;
 }
 
-export async function getTaskDetail(db: Db, runId: string, task: string): Promise<TaskDetail> {
-  const row = await findTaskRun(db, runId, task);
+/** A task of a run, or with `item` one item of a mapped task (its own attempts and result). */
+export async function getTaskDetail(
+  db: Db,
+  runId: string,
+  task: string,
+  item?: number,
+): Promise<TaskDetail> {
+  const row = await findTaskRun(db, runId, task, item);
   const [events, result, version] = await Promise.all([
     db.taskRunStateEvent.findMany({
       where: { taskRunId: row.id },
@@ -67,6 +81,8 @@ export async function getTaskDetail(db: Db, runId: string, task: string): Promis
   const { attempts, moments } = taskAttempts(events.map((e) => ({ ...e, to: e.toState })));
   return {
     name: row.name,
+    item: item ?? null,
+    inputPreview: row.inputPreview,
     state: row.state,
     spec,
     attempts,
@@ -83,8 +99,9 @@ export async function getTaskResult(
   db: Db,
   runId: string,
   task: string,
+  item?: number,
 ): Promise<{ value: unknown; sizeBytes: number } | null> {
-  const row = await findTaskRun(db, runId, task);
+  const row = await findTaskRun(db, runId, task, item);
   return db.result.findUnique({
     where: { taskRunId: row.id },
     select: { value: true, sizeBytes: true },

@@ -11,6 +11,8 @@ const MAX_LINES = 5_000;
 const line = z.int().min(1).max(MAX_DB_INT);
 const Filters = z.object({
   task: z.string().min(1).max(200).optional(),
+  /** A mapped task's item (0-based), with `task`. */
+  item: z.int().min(0).max(MAX_DB_INT).optional(),
   levels: z.array(LogLevelSchema).max(4).optional(),
   q: z.string().min(1).max(200).optional(),
 });
