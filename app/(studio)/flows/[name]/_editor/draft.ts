@@ -64,6 +64,9 @@ export function toFlowFile(draft: Draft): FlowFileInput {
         "cache",
         "secrets",
         "variables",
+        "map",
+        "mapConcurrency",
+        "mapFailure",
       ] as const) {
         if (out[field] === undefined || out[field] === null) delete out[field];
       }
