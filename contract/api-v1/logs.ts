@@ -30,6 +30,13 @@ const cursor = (what: string) =>
 /** The filters every log read takes (all optional; given together, a line must pass them all). */
 export const LogFilterQuerySchema = z.object({
   task: z.string().min(1).max(200).optional().describe("Only this task's lines"),
+  item: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .optional()
+    .describe("With task: only the lines of this item (0-based) of the mapped task"),
   level: z
     .string()
     .regex(

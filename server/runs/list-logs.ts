@@ -16,9 +16,15 @@ export type LogPageQuery = LogFilters & {
 };
 
 /** The API's filter parameters as filters: `level` is a comma-separated list. */
-export function logFilters(query: { task?: string; level?: string; q?: string }): LogFilters {
+export function logFilters(query: {
+  task?: string;
+  item?: number;
+  level?: string;
+  q?: string;
+}): LogFilters {
   return {
     task: query.task,
+    item: query.item,
     levels: query.level ? ([...new Set(query.level.split(","))] as LogLevel[]) : undefined,
     q: query.q,
   };

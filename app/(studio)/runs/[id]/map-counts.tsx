@@ -1,0 +1,136 @@
+"use client";
+// A mapped task's items at a glance: how many, how many in each state, and a bar whose segments
+// are those counts (the progress bar while the items run). Shown on its graph node, its
+// timeline row and its panel.
+import { FILL, stateLabel } from "@/app/_lib/state-colors";
+import { TASK_RUN_STATES, type TaskRunState } from "@/contract/run-states";
+import type { RunPageTask } from "./use-run-page";
+
+export type MapSummary = NonNullable<RunPageTask["map"]>;
+
+// The bar's order: what is done first (left), then what runs, then what waits.
+const BAR_ORDER: readonly TaskRunState[] = [
+  "Completed",
+  "Cached",
+  "Failed",
+  "Crashed",
+  "Cancelled",
+  "NotRun",
+  "Running",
+  "Retrying",
+  "Pending",
+];
+
+const FINAL = new Set<TaskRunState>([
+  "Completed",
+  "Cached",
+  "Failed",
+  "Crashed",
+  "Cancelled",
+  "NotRun",
+]);
+
+export function itemsDone(map: MapSummary): number {
+  let done = 0;
+  for (const [state, n] of Object.entries(map.states)) {
+    if (FINAL.has(state as TaskRunState)) done += n;
+  }
+  return done;
+}
+
+/** The states items are in, in the palette's order, with their counts. */
+export function itemStates(map: MapSummary): [TaskRunState, number][] {
+  return TASK_RUN_STATES.filter((s) => (map.states[s] ?? 0) > 0).map((s) => [s, map.states[s]!]);
+}
+
+/** "×N" — or "×?" before the task's list was known. */
+export const timesLabel = (map: MapSummary) =>
+  map.count === null ? "×?" : `×${map.count.toLocaleString()}`;
+
+export function MapBar({
+  map,
+  running,
+  className = "",
+}: {
+  map: MapSummary;
+  running: boolean;
+  className?: string;
+}) {
+  const total = map.count ?? 0;
+  const done = itemsDone(map);
+  return (
+    <div
+      role="progressbar"
+      aria-label="Items done"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      aria-valuetext={`${done.toLocaleString()} of ${total.toLocaleString()} items done`}
+      data-running={running ? "" : undefined}
+      className={`flex overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800 ${className}`}
+    >
+      {total > 0
+        ? BAR_ORDER.filter((s) => s !== "Pending" && (map.states[s] ?? 0) > 0).map((s) => (
+            <span
+              key={s}
+              className={`${FILL[s]} ${s === "Running" ? "animate-pulse" : ""}`}
+              style={{ width: `${((map.states[s] ?? 0) / total) * 100}%` }}
+            />
+          ))
+        : null}
+    </div>
+  );
+}
+
+/** "● 48 completed ● 2 failed", each count in its state's colour. */
+export function MapCounts({
+  map,
+  compact = false,
+  onState,
+}: {
+  map: MapSummary;
+  /** Numbers only (the graph's node), the state named in the title. */
+  compact?: boolean;
+  /** Makes each count a button (the panel's filter). */
+  onState?: (state: TaskRunState) => void;
+}) {
+  const states = itemStates(map);
+  if (states.length === 0) {
+    return <span className="text-zinc-500">{map.count === null ? "not started" : "no items"}</span>;
+  }
+  return (
+    <span className="inline-flex min-w-0 flex-wrap items-center gap-x-2" data-testid="map-counts">
+      {states.map(([state, n]) => {
+        const body = (
+          <>
+            <span className={`size-2 shrink-0 rounded-full ${FILL[state]}`} aria-hidden />
+            <span className="tabular-nums">{n.toLocaleString()}</span>
+            {compact ? null : <span>{stateLabel(state).toLowerCase()}</span>}
+          </>
+        );
+        const title = `${n.toLocaleString()} ${stateLabel(state).toLowerCase()}`;
+        return onState ? (
+          <button
+            key={state}
+            type="button"
+            data-state={state}
+            title={`Show the ${stateLabel(state).toLowerCase()} items`}
+            onClick={() => onState(state)}
+            className="inline-flex items-center gap-1 rounded px-1 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+          >
+            {body}
+          </button>
+        ) : (
+          <span
+            key={state}
+            data-state={state}
+            title={title}
+            className="inline-flex items-center gap-1"
+          >
+            {body}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
