@@ -43,12 +43,13 @@ export function ItemDetail({ runId, task, map, item, onOpen, logs }: Props) {
         >
           <ArrowLeft className="size-3.5" aria-hidden /> All items
         </button>
-        <h3 className="font-mono text-sm font-semibold">
+        <h3
+          className="font-mono text-sm font-semibold"
+          title={`item ${item.toLocaleString()} of ${count.toLocaleString()} (0-based)`}
+        >
           {task}[{item}]
         </h3>
-        <span className="text-xs text-zinc-500">
-          item {item.toLocaleString()} of {count.toLocaleString()}
-        </span>
+        <span className="text-xs text-zinc-500">of {count.toLocaleString()}</span>
         {d ? <StateBadge state={d.state} /> : null}
         <span className="ml-auto" />
         <IconButton label="Previous item" onClick={() => onOpen(Math.max(0, item - 1))}>

@@ -104,8 +104,11 @@ export function MapCounts({
         const body = (
           <>
             <span className={`size-2 shrink-0 rounded-full ${FILL[state]}`} aria-hidden />
-            <span className="tabular-nums">{n.toLocaleString()}</span>
-            {compact ? null : <span>{stateLabel(state).toLowerCase()}</span>}
+            <span className="tabular-nums" data-count>
+              {n.toLocaleString()}
+            </span>
+            {/* Compact, a lone state is still named: "● 50 completed". */}
+            {compact && states.length > 1 ? null : <span>{stateLabel(state).toLowerCase()}</span>}
           </>
         );
         const title = `${n.toLocaleString()} ${stateLabel(state).toLowerCase()}`;

@@ -194,7 +194,9 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
                     style={{ width: LABEL_WIDTH }}
                     className="flex shrink-0 items-center border-r border-zinc-100 pl-7 pr-2 text-[11px] text-zinc-500 dark:border-zinc-800"
                   >
-                    <MapCounts map={task.map} compact />
+                    <span className="truncate">
+                      <MapCounts map={task.map} compact />
+                    </span>
                   </span>
                   <ItemsSpan task={task} x={x} now={live ? now : null} />
                 </div>
