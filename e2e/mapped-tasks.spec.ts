@@ -1,8 +1,9 @@
 // Mapped tasks in the studio, with a real server, a real agent and Chromium: a cell mapped over a
 // parameter list in its settings, run with Run cell, becomes 50 items; the run page draws it as
-// one node with ×50 and its counts, lists its items, and opens one item's own log lines.
+// one node with ×50 and its counts, lists its items, and opens one item's own log lines. Items
+// that fail under `mapFailure: continue`: counts and bar while they run, the failed ones listed.
 import { startAgent, stopAllAgents, type AgentProcess } from "./support/agents.ts";
-import { expect, test, uniqueName } from "./support/fixtures.ts";
+import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
 import { cell, dragEdge, openEditor, setCode, signIn } from "./support/studio.ts";
 
 let agent: AgentProcess;
@@ -115,4 +116,84 @@ test("a cell mapped over a parameter list runs 50 items; the run page shows ×50
     page.locator('[data-items-of="square"] [data-state="Completed"] [data-count]'),
   ).toHaveText("50");
   await page.screenshot({ path: test.info().outputPath("timeline.png") });
+});
+
+const CHECK = `import time
+
+def main(xs):
+    time.sleep(0.3)
+    if xs % 10 == 3:
+        raise ValueError(f"bad value {xs}")
+    print(f"checked {xs}")
+    return xs
+`;
+
+test("items that fail under mapFailure continue: live counts and bar, the failed items listed with their errors", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("mapfail");
+  const deployment = await deployFlow(api, {
+    name,
+    parameters: {
+      type: "object",
+      properties: {
+        xs: { type: "array", items: { type: "integer" }, default: [...Array(40).keys()] },
+      },
+    },
+    tasks: [
+      {
+        name: "check",
+        language: "python",
+        map: "xs",
+        mapConcurrency: 4,
+        mapFailure: "continue",
+        code: CHECK,
+      },
+      {
+        name: "summary",
+        language: "python",
+        dependsOn: ["check"],
+        code: 'def main(check, check_failures):\n    return {"ok": len(check), "failed": len(check_failures)}\n',
+      },
+    ],
+  });
+  await signIn(page);
+  const runId = await trigger(api, deployment.id);
+  await page.goto(`/runs/${runId}?task=check`);
+  const node = page.locator('.react-flow__node [data-task="check"]');
+  // While the items run: the bar grows and the counts follow.
+  await expect(node.getByRole("progressbar")).toHaveAttribute("data-running", "", {
+    timeout: 30_000,
+  });
+  await expect(node.locator('[data-state="Completed"] [data-count]')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("running.png") });
+
+  await expect(page.locator('.react-flow__node [data-task="summary"]')).toHaveAttribute(
+    "data-state",
+    "Completed",
+    { timeout: 60_000 },
+  );
+  await expect(node.locator('[data-state="Completed"] [data-count]')).toHaveText("36");
+  await expect(node.locator('[data-state="Failed"] [data-count]')).toHaveText("4");
+  const run = await (await api.get(`/api/v1/flow-runs/${runId}`)).json();
+  expect(run.taskRuns.find((t: { name: string }) => t.name === "summary").result).toEqual({
+    ok: 36,
+    failed: 4,
+  });
+
+  // Only the failed items, each with its error.
+  const panel = page.getByTestId("task-panel");
+  await panel.getByRole("button", { name: "4 failed: show only these items" }).click();
+  const list = panel.getByTestId("item-list");
+  await expect(list.locator("[data-item]")).toHaveCount(4);
+  await expect(list.locator("[data-item]").first()).toHaveAttribute("data-item", "3");
+  await expect(list.locator('[data-item="13"]')).toContainText("ValueError: bad value 13");
+  await page.screenshot({ path: test.info().outputPath("failed-items.png") });
+
+  await list.locator('[data-item="13"]').click();
+  const item = panel.getByTestId("item-detail");
+  await expect(item.getByTestId("attempt-error")).toContainText("ValueError: bad value 13");
+  await expect(item.getByTestId("attempt-error")).toContainText("Traceback");
+  await page.screenshot({ path: test.info().outputPath("failed-item.png") });
 });

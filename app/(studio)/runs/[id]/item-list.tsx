@@ -133,7 +133,7 @@ export function ItemList({ runId, task, map, state, selected, onOpen }: Props) {
                       ? `${item.error.type}: ${item.error.message}`
                       : `Open item ${item.index}`
                   }
-                  className={`grid h-full w-full grid-cols-[3.5rem_6.5rem_4rem_minmax(0,1fr)] items-center gap-2 border-b border-zinc-100 px-2 text-left text-xs dark:border-zinc-900 ${
+                  className={`grid h-full w-full grid-cols-[3rem_5.75rem_3.5rem_minmax(0,1fr)] items-center gap-2 border-b border-zinc-100 px-2 text-left text-xs dark:border-zinc-900 ${
                     item.index === selected
                       ? "bg-indigo-50 dark:bg-indigo-950"
                       : "hover:bg-zinc-50 dark:hover:bg-zinc-900"

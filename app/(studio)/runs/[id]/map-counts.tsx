@@ -117,6 +117,7 @@ export function MapCounts({
             key={state}
             type="button"
             data-state={state}
+            aria-label={`${n.toLocaleString()} ${stateLabel(state).toLowerCase()}: show only these items`}
             title={`Show the ${stateLabel(state).toLowerCase()} items`}
             onClick={() => onState(state)}
             className="inline-flex items-center gap-1 rounded px-1 hover:bg-zinc-100 dark:hover:bg-zinc-800"

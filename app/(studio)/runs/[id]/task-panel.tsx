@@ -203,7 +203,7 @@ function ItemsSection({
         ) : null}
       </div>
       <MapBar map={map} running={task.state === "Running"} className="h-1.5" />
-      <div className="grid grid-cols-[3.5rem_6.5rem_4rem_minmax(0,1fr)] gap-2 px-2 text-[10px] uppercase tracking-wide text-zinc-500">
+      <div className="grid grid-cols-[3rem_5.75rem_3.5rem_minmax(0,1fr)] gap-2 px-2 text-[10px] uppercase tracking-wide text-zinc-500">
         <span className="text-right">#</span>
         <span>State</span>
         <span className="text-right">Time</span>
