@@ -136,10 +136,6 @@ export const TaskAttemptSchema = z.object({
 export const TaskRunDetailSchema = z
   .object({
     name: z.string(),
-    /** The item of a mapped task (`?item=`), or null for the task itself. */
-    item: z.int().nullable(),
-    /** An item's input, cut to 120 characters. */
-    inputPreview: z.string().nullable(),
     state: z.enum(TASK_RUN_STATES),
     /** The task as the run's flow version defines it. */
     spec: z.record(z.string(), z.unknown()),

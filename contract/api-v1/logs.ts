@@ -1,5 +1,6 @@
 // /api/v1 shapes of a run's log lines.
 import { z } from "zod";
+import { MAX_MAP_ITEMS } from "../agent-protocol.ts";
 import { isoTime } from "./common.ts";
 
 // ---------------------------------------------------------------- logs (the log pipeline)
@@ -12,8 +13,8 @@ export const LogLineSchema = z.object({
   /** 1, 2, 3… within the run, without gaps: the line's place in the whole log. */
   line: z.int(),
   task: z.string().nullable(),
-  /** A mapped task's item that printed the line (absent for lines of a task that is not mapped). */
-  item: z.int().optional(),
+  /** The item of a mapped task that printed the line; null (or absent) for any other line. */
+  item: z.int().nullable().optional(),
   attempt: z.int().nullable(),
   level: LogLevelSchema,
   message: z.string(),
@@ -34,9 +35,9 @@ export const LogFilterQuerySchema = z.object({
     .number()
     .int()
     .min(0)
-    .max(100_000)
+    .max(MAX_MAP_ITEMS)
     .optional()
-    .describe("With task: only the lines of this item (0-based) of the mapped task"),
+    .describe("With `task`, a mapped task: only the lines of this item (0-based)"),
   level: z
     .string()
     .regex(

@@ -22,12 +22,23 @@ export function logFilters(query: {
   level?: string;
   q?: string;
 }): LogFilters {
+  refuseItemWithoutTask(query);
   return {
     task: query.task,
     item: query.item,
     levels: query.level ? ([...new Set(query.level.split(","))] as LogLevel[]) : undefined,
     q: query.q,
   };
+}
+
+/** Every mapped task numbers its items from 0: an item alone names no lines in particular. */
+function refuseItemWithoutTask(filters: { task?: string; item?: number }) {
+  if (filters.item !== undefined && filters.task === undefined) {
+    throw new PipebookError(
+      "bad_request",
+      `item ${filters.item} of which task? Pass task with item (task=NAME&item=${filters.item})`,
+    );
+  }
 }
 
 export async function listFlowRunLogs(
@@ -42,6 +53,7 @@ export async function listFlowRunLogs(
       "read logs after a line, before a line or the tail: give one of after, before and tail",
     );
   }
+  refuseItemWithoutTask(query);
   const filters: LogFilters = {
     task: query.task,
     item: query.item,

@@ -1,6 +1,8 @@
 // /api/v1/flow-runs/{id}/tasks/{task}: one task of a run — every attempt with its error and
-// traceback, its settings, its result (previewed when large) — and its whole result.
+// traceback, its settings, its result (previewed when large) — and its whole result; for a
+// mapped task, the same of one of its items (`?item=N`).
 import { z } from "zod";
+import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { TaskRunDetailSchema } from "../../../contract/api-v1.ts";
 import { NotFoundError } from "../../errors.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
@@ -11,18 +13,20 @@ const TaskParams = z.object({
   id: z.string().describe("The flow run's id"),
   task: z.string().describe("The task's name"),
 });
-const Item = z
-  .string()
-  .regex(/^\d{1,6}$/, "item is an item's index (0, 1, 2…) of a mapped task")
+
+const item = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_MAP_ITEMS)
   .optional()
-  .describe("A mapped task's item (0-based): read that item rather than the task as a whole");
-const item = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  .describe("For a mapped task: one of its items (0-based) instead of the task as a whole");
 
 export const getTaskRun = route(
   {
     access: "read",
     params: TaskParams,
-    query: z.object({ item: Item }),
+    query: z.object({ item }),
     docs: {
       operationId: "getTaskRun",
       summary: "Read one task of a flow run: attempts with errors, settings, result",
@@ -32,7 +36,7 @@ export const getTaskRun = route(
     },
   },
   async ({ db, params, query }) =>
-    json(200, await getTaskDetail(db, params.id, params.task, item(query.item))),
+    json(200, await getTaskDetail(db, params.id, params.task, query.item)),
 );
 
 export const getTaskRunResult = route(
@@ -40,7 +44,7 @@ export const getTaskRunResult = route(
     access: "read",
     params: TaskParams,
     query: z.object({
-      item: Item,
+      item,
       download: z
         .enum(["1", "true"])
         .optional()
@@ -55,11 +59,13 @@ export const getTaskRunResult = route(
     },
   },
   async ({ db, params, query }) => {
-    const result = await getTaskResult(db, params.id, params.task, item(query.item));
+    const result = await getTaskResult(db, params.id, params.task, query.item);
+    const what = query.item === undefined ? "" : `item ${query.item} of `;
     if (!result) {
-      throw new NotFoundError(`result of task "${params.task}" in flow run`, params.id);
+      throw new NotFoundError(`result of ${what}task "${params.task}" in flow run`, params.id);
     }
-    const file = `${params.task}${query.item === undefined ? "" : `-${query.item}`}-${params.id.slice(0, 8)}.json`;
+    const suffix = query.item === undefined ? "" : `-${query.item}`;
+    const file = `${params.task}${suffix}-${params.id.slice(0, 8)}.json`;
     return json(
       200,
       result.value,

@@ -8,7 +8,7 @@ import { CHUNK_LINES } from "./chunks.ts";
 
 export type LogFilters = {
   task?: string;
-  /** A mapped task's item (with `task`): only the lines that item printed. */
+  /** With `task`: only the lines of this item of the mapped task. */
   item?: number;
   levels?: readonly LogLevel[];
   /** Text the line must hold, case-insensitively. */
@@ -87,7 +87,7 @@ export function decodeChunk(
     lines.push({
       line: chunk.first + i,
       task: chunk.task,
-      ...(chunk.item !== null ? { item: chunk.item } : {}),
+      item: chunk.item,
       attempt: chunk.attempt,
       level: chunk.level,
       message,

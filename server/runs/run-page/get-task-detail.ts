@@ -5,17 +5,13 @@ import type { Task } from "../../../contract/flow-file/schema.ts";
 import type { TaskRunState } from "../../../contract/run-states.ts";
 import type { Db } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
-import { NotFoundError } from "../../errors.ts";
+import { NotFoundError, PipebookError } from "../../errors.ts";
 import { getFlowVersion } from "../../flows/version-cache.ts";
 import { previewResult, type ResultPreview } from "./result-preview.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
 
 export type TaskDetail = {
   name: string;
-  /** The item of a mapped task this is about (null: the task itself). */
-  item: number | null;
-  /** An item's input, cut short. */
-  inputPreview: string | null;
   state: TaskRunState;
   /** The task as the run's flow version defines it (source code, not compiled). */
   spec: Task;
@@ -38,7 +34,6 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
           error: true,
           nextAttemptAt: true,
           resultFromRunId: true,
-          inputPreview: true,
           flowRun: { select: { flowVersionId: true } },
         },
       })
@@ -48,15 +43,26 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
       ? await db.flowRun.findUnique({ where: { id: runId }, select: { id: true } })
       : null;
     if (!run) throw new NotFoundError("flow run", runId);
-    throw new NotFoundError(
-      item === undefined ? `task of flow run ${runId}:` : `item ${item} of task`,
-      task,
-    );
+    if (item !== undefined) {
+      const own = await db.taskRun.findUnique({
+        where: { flowRunId_name_mapIndex: { flowRunId: runId, name: task, mapIndex: -1 } },
+        select: { mapCount: true },
+      });
+      if (own) {
+        throw new PipebookError(
+          "not_found",
+          own.mapCount === null
+            ? `task "${task}" of flow run ${runId} has no items (it is not mapped, or has not started)`
+            : `task "${task}" of flow run ${runId} has no item ${item}: its items are 0 to ${own.mapCount - 1}`,
+        );
+      }
+    }
+    throw new NotFoundError(`task of flow run ${runId}:`, task);
   }
   return row;
 }
 
-/** A task of a run, or with `item` one item of a mapped task (its own attempts and result). */
+/** `item`: one item of a mapped task (its own attempts, error and result). */
 export async function getTaskDetail(
   db: Db,
   runId: string,
@@ -81,8 +87,6 @@ export async function getTaskDetail(
   const { attempts, moments } = taskAttempts(events.map((e) => ({ ...e, to: e.toState })));
   return {
     name: row.name,
-    item: item ?? null,
-    inputPreview: row.inputPreview,
     state: row.state,
     spec,
     attempts,

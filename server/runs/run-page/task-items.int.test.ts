@@ -184,12 +184,7 @@ describe("a mapped task on the run page", () => {
       ],
     );
     const two = await getTaskDetail(test.db, run.flowRunId, "square", 2);
-    expect(two).toMatchObject({
-      name: "square",
-      item: 2,
-      state: "Failed",
-      inputPreview: '{"x":2}',
-    });
+    expect(two).toMatchObject({ name: "square", state: "Failed" });
     expect(two.attempts).toMatchObject([{ n: 1, error: { type: "ValueError" } }]);
     expect((await getTaskDetail(test.db, run.flowRunId, "square", 1)).result).toMatchObject({
       kind: "value",
@@ -197,7 +192,9 @@ describe("a mapped task on the run page", () => {
     });
     expect((await getTaskResult(test.db, run.flowRunId, "square", 1))?.value).toBe(10);
     // The task itself is still running: no result yet.
-    expect((await getTaskDetail(test.db, run.flowRunId, "square")).item).toBeNull();
+    expect((await getTaskDetail(test.db, run.flowRunId, "square")).result).toEqual({
+      kind: "none",
+    });
     await expect(getTaskDetail(test.db, run.flowRunId, "square", 9)).rejects.toThrow(/item 9/);
 
     const logs = await listFlowRunLogs(test.db, run.flowRunId, {
@@ -211,5 +208,8 @@ describe("a mapped task on the run page", () => {
     ]);
     const all = await listFlowRunLogs(test.db, run.flowRunId, { limit: 100 });
     expect(all.logs.map((l) => l.item ?? null)).toEqual([1, 2, 2, null]);
+    // The preview the item panel shows is its row of the item list.
+    const row = await listTaskItems(test.db, run.flowRunId, "square", { offset: 2, limit: 1 });
+    expect(row.items).toMatchObject([{ index: 2, inputPreview: '{"x":2}' }]);
   });
 });

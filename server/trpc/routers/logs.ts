@@ -2,6 +2,7 @@
 // filtered pages forwards and backwards, and the tail — all read on the server.
 import { z } from "zod";
 import { LogLevelSchema, MAX_DB_INT } from "../../../contract/api-v1.ts";
+import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";
 import { readLogWindow } from "../../runs/logs/read-logs.ts";
 import { readProcedure, router } from "../init.ts";
@@ -11,8 +12,8 @@ const MAX_LINES = 5_000;
 const line = z.int().min(1).max(MAX_DB_INT);
 const Filters = z.object({
   task: z.string().min(1).max(200).optional(),
-  /** A mapped task's item (0-based), with `task`. */
-  item: z.int().min(0).max(MAX_DB_INT).optional(),
+  /** With task, a mapped task: only this item's lines. */
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
   levels: z.array(LogLevelSchema).max(4).optional(),
   q: z.string().min(1).max(200).optional(),
 });

@@ -32,6 +32,12 @@ export function ItemDetail({ runId, task, map, item, onOpen, logs }: Props) {
       query.state.data && isFinalTaskRunState(query.state.data.state) ? false : LIVE_ITEM_MS,
   });
   const d = detail.data;
+  // Its row of the item list: the input's preview (what the agent announced for it).
+  const row = useQuery({
+    ...trpc.runPage.items.queryOptions({ id: runId, task, offset: item, limit: 1 }),
+    staleTime: Infinity,
+  });
+  const input = row.data?.items[0]?.index === item ? row.data.items[0].inputPreview : undefined;
   const count = map.count ?? 0;
   return (
     <div className="space-y-4" data-testid="item-detail" data-item={item}>
@@ -68,9 +74,9 @@ export function ItemDetail({ runId, task, map, item, onOpen, logs }: Props) {
         </p>
       ) : null}
       <Section title="Input">
-        {d ? (
+        {input !== undefined ? (
           <code className="block whitespace-pre-wrap break-all rounded bg-zinc-50 px-2 py-1 font-mono text-xs dark:bg-zinc-900">
-            {d.inputPreview ?? "—"}
+            {input ?? "—"}
           </code>
         ) : (
           <Loading />
