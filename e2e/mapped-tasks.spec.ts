@@ -197,3 +197,50 @@ test("items that fail under mapFailure continue: live counts and bar, the failed
   await expect(item.getByTestId("attempt-error")).toContainText("Traceback");
   await page.screenshot({ path: test.info().outputPath("failed-item.png") });
 });
+
+test("map settings are checked as they are made: a list that goes away shows on the cell until it is unmapped", async ({
+  page,
+  api,
+}) => {
+  const name = uniqueName("mapcheck");
+  const imported = await api.post("/api/v1/flows", {
+    data: {
+      name,
+      tasks: [
+        { name: "rows", language: "python", code: "def main():\n    return [1, 2, 3]\n" },
+        {
+          name: "each",
+          language: "python",
+          dependsOn: ["rows"],
+          map: "rows",
+          code: "def main(rows):\n    return rows\n",
+        },
+      ],
+    },
+  });
+  expect(imported.status(), await imported.text()).toBe(201);
+  await signIn(page);
+  await openEditor(page, name);
+  const each = cell(page, "each");
+  await expect(each.getByTestId("mapped-over")).toContainText("map over rows");
+  await expect(page.locator(".react-flow__node [data-mapped]")).toHaveCount(1);
+  await each.getByRole("button", { name: "Settings of each" }).click();
+
+  // The list's task is deleted: the map now names nothing the task receives.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await cell(page, "rows").getByRole("button", { name: "Delete task rows" }).click();
+  const problems = each.getByRole("alert", { name: "Problems in each" });
+  await expect(problems).toContainText(
+    'map names "rows", which is neither a parameter of the flow nor an upstream task of "each"',
+  );
+  await page.screenshot({ path: test.info().outputPath("map-problem.png") });
+
+  // Taken off the map, the problem goes, and so do the settings that apply only to mapped tasks.
+  await each
+    .getByRole("group", { name: "Lists to map over" })
+    .getByRole("button", { name: "rows" })
+    .click();
+  await expect(problems).toHaveCount(0);
+  await expect(each.getByTestId("mapped-over")).toHaveCount(0);
+  await expect(each.getByLabel("Items at once")).toBeDisabled();
+});

@@ -120,7 +120,8 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
     )
     .join("\u0002");
   const mapIssues = useMemo(
-    () => validateMapping(latestDraft().tasks, parameterNames),
+    // The rendered draft, not latestDraft(): that one follows the render (a layout effect).
+    () => validateMapping(draft.tasks, parameterNames),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when a map setting changes
     [mapKey, parameterNames],
   );
