@@ -8,6 +8,7 @@ import type { ClaimedRun } from "../contract/agent-protocol.ts";
 import type { AgentConfig } from "./config.ts";
 import type { EventSink } from "./executor/events.ts";
 import type { FlowEnd } from "./executor/run-flow.ts";
+import { gatheredCacheLookup } from "./http/cache-lookups.ts";
 import type { AgentApi, Failure } from "./http/client.ts";
 import { log } from "./log.ts";
 import { RunReporter } from "./reporting/run-reporter.ts";
@@ -178,12 +179,7 @@ export class Agent {
         run,
         sink,
         signal: controller.signal,
-        cacheLookup: async (key) => {
-          const answer = await this.api.cache(run.flowRunId, run.leaseId, [key]);
-          return answer.ok && key in answer.data.hits
-            ? { hit: true, result: answer.data.hits[key]!.result }
-            : { hit: false };
-        },
+        cacheLookup: gatheredCacheLookup(this.api, run.flowRunId, run.leaseId),
         // The run token stays in this process: tasks get the values, never the token.
         taskContext: async (task) => {
           if (!run.runToken) {

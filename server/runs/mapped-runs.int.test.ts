@@ -209,6 +209,45 @@ describe("mapped tasks with a real agent", () => {
     expect(empty.items).toEqual([]);
   });
 
+  it("caches each item on its own: a second run reuses the items whose inputs it saw before", async () => {
+    const flow: FlowFileInput = {
+      ...repos(),
+      tasks: [
+        {
+          name: "each",
+          language: "python",
+          map: "repos",
+          cache: { key: "inputs" },
+          code: "def main(repos):\n    return repos.upper()\n",
+        },
+      ],
+    };
+    const { deploymentId } = await seedDeployment(test.db, flow);
+    const once = async (list: string[]) => {
+      const { id } = await createFlowRun(test.db, {
+        deploymentId,
+        parameters: { repos: list },
+        leaseMs: 15_000,
+      });
+      const view = await waitForFlowRun(test.db, id, {
+        timeoutMs: 60_000,
+        lateAfterMs: 60_000,
+        leaseMs: 15_000,
+      });
+      const items = await test.db.taskRun.findMany({
+        where: { flowRunId: id, mapIndex: { gte: 0 } },
+        orderBy: { mapIndex: "asc" },
+        select: { state: true },
+      });
+      return { result: view.taskRuns[0]?.result, states: items.map((i) => i.state) };
+    };
+    const names = Array.from({ length: 30 }, (_, i) => `repo${i}`);
+    expect((await once(names)).states.every((s) => s === "Completed")).toBe(true);
+    const again = await once([...names.slice(0, 20), "new"]);
+    expect(again.result).toEqual([...names.slice(0, 20), "new"].map((n) => n.toUpperCase()));
+    expect(again.states).toEqual([...Array(20).fill("Cached"), "Completed"]);
+  });
+
   it("resumes a mapped task on a flow-level retry: only the failed item runs again", async () => {
     const flow: FlowFileInput = {
       ...repos(),

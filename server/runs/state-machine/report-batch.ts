@@ -97,7 +97,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
           'position', t.position, 'state', t.state, 'attempts', t.attempts, 'startedAt', t."startedAt"))
         FROM "TaskRun" t WHERE t."flowRunId" = f.id AND (t."mapIndex" = -1
           OR t.name = ANY(${textArray(itemsRead.tasks)}::text[])
-          OR (t.name, t."mapIndex") IN (SELECT k.task, k.item FROM jsonb_to_recordset(${JSON.stringify(itemsRead.items)}::jsonb) AS k(task text, item int)))
+          OR (t.name, t."mapIndex") IN (SELECT k.task, k.item FROM json_to_recordset(${JSON.stringify(itemsRead.items)}::json) AS k(task text, item int)))
       ), '[]'::json) AS tasks
     FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid
     FOR UPDATE OF f`;
@@ -291,7 +291,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     ), flow_history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT run.id, h."from"::"FlowRunState", h."to"::"FlowRunState", h.message, h.at
-      FROM run, jsonb_to_recordset(${JSON.stringify(flowHistory)}::jsonb)
+      FROM run, json_to_recordset(${JSON.stringify(flowHistory)}::json)
         AS h("from" text, "to" text, message text, at timestamptz)
     ), logs AS (
       INSERT INTO "LogChunk" ("flowRunId", "firstLine", "lineCount", "taskName", "mapIndex", attempt, level, "firstAt", messages, offsets, search)
@@ -302,7 +302,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
         "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
         error = v.error, "stateChangedAt" = v.changed_at, "mapCount" = COALESCE(v.map_count, t."mapCount")
-      FROM run, jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v(id uuid, from_state text,
+      FROM run, json_to_recordset(${JSON.stringify(updates)}::json) AS v(id uuid, from_state text,
         to_state text, attempts int, started_at timestamptz, ended_at timestamptz,
         next_attempt_at timestamptz, error jsonb, changed_at timestamptz, map_count int)
       WHERE t.id = v.id AND t.state = v.from_state::"TaskRunState"
@@ -312,7 +312,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         attempts, "startedAt", "endedAt", "nextAttemptAt", error, "stateChangedAt")
       SELECT i.id, run.id, i.name, i.map_index, i.position, i.input_preview, i.state::"TaskRunState",
         i.attempts, i.started_at, i.ended_at, i.next_attempt_at, i.error, COALESCE(i.changed_at, ${bounded.events[0]?.at ?? null}::timestamptz, now())
-      FROM run, jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) AS i(id uuid, name text,
+      FROM run, json_to_recordset(${JSON.stringify(inserts)}::json) AS i(id uuid, name text,
         map_index int, position int, input_preview text, state text, attempts int,
         started_at timestamptz, ended_at timestamptz, next_attempt_at timestamptz, error jsonb,
         changed_at timestamptz)
@@ -320,12 +320,12 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     ), task_history AS (
       INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
       SELECT run.id, h.task_run_id, h."from"::"TaskRunState", h."to"::"TaskRunState", h.attempt, h.message, h.error, h.at
-      FROM run, jsonb_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::jsonb)
+      FROM run, json_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::json)
         AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, error jsonb, at timestamptz)
     ), results AS (
       INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "cacheKey", "expiresAt")
       SELECT r.task_run_id, r.value, r.size_bytes, r.cache_key, r.expires_at
-      FROM run, jsonb_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::jsonb)
+      FROM run, json_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::json)
         AS r(task_run_id uuid, value jsonb, size_bytes int, cache_key text, expires_at timestamptz)
     )
     SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks,
