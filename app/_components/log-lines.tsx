@@ -29,6 +29,7 @@ export function LogLines({
           {showTask ? (
             <span className="text-indigo-600 dark:text-indigo-400">
               {line.task ?? "run"}
+              {line.item !== undefined && line.item !== null ? `[${line.item}]` : ""}
               {line.attempt && line.attempt > 1 ? `#${line.attempt}` : ""}{" "}
             </span>
           ) : null}

@@ -134,6 +134,7 @@ const PROCEDURES: Record<string, Permission> = {
   "runPage.live": "read",
   "runPage.task": "read",
   "runPage.taskResult": "read",
+  "runPage.items": "read",
   "queues.list": "read",
   "queues.preview": "read",
   "queues.pause": "operate",

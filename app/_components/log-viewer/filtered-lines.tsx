@@ -15,7 +15,7 @@ const PAGE = 500;
 // Within this many rows of an end, the next page towards it is read.
 const EDGE = 100;
 
-export type LogFilters = { task?: string; levels?: LogLevel[]; q?: string };
+export type LogFilters = { task?: string; item?: number; levels?: LogLevel[]; q?: string };
 
 type Cursor = { after: number } | { before: number } | { tail: true };
 

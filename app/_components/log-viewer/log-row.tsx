@@ -37,6 +37,7 @@ export const LogRow = memo(function LogRow({
     <div
       data-line={line.line}
       data-task={line.task ?? ""}
+      data-item={line.item ?? undefined}
       data-level={line.level}
       onClick={() => onToggle(line.line)}
       className={`flex cursor-text gap-2 px-2 font-mono text-xs leading-[18px] hover:bg-zinc-100 dark:hover:bg-zinc-800/60 ${LEVEL[line.level]}`}
@@ -48,6 +49,7 @@ export const LogRow = memo(function LogRow({
       {showTask ? (
         <span className="w-28 shrink-0 truncate text-indigo-600 dark:text-indigo-400">
           {line.task ?? "run"}
+          {line.item !== undefined && line.item !== null ? `[${line.item}]` : ""}
           {line.attempt && line.attempt > 1 ? `#${line.attempt}` : ""}
         </span>
       ) : null}

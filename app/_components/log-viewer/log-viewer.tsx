@@ -23,21 +23,41 @@ type Props = {
   tasks?: readonly string[];
   /** Only this task's lines (the filter cannot be changed). */
   task?: string;
+  /** With `task`: only the lines of this item of the mapped task. */
+  item?: number;
   /** Controlled filters (the run page keeps them in its address); else kept here. */
   filters?: LogFilters;
   /** Gets only what changed: two quick changes must not each carry the other's old value. */
   onFiltersChange?: (change: Partial<LogFilters>) => void;
 };
 
-export function LogViewer({ runId, total, ended, tasks, task, filters, onFiltersChange }: Props) {
+export function LogViewer({
+  runId,
+  total,
+  ended,
+  tasks,
+  task,
+  item,
+  filters,
+  onFiltersChange,
+}: Props) {
   const [own, setOwn] = useState<LogFilters>({});
-  const current: LogFilters = { ...(filters ?? own), ...(task ? { task } : {}) };
+  const current: LogFilters = {
+    ...(filters ?? own),
+    ...(task ? { task } : {}),
+    ...(task && item !== undefined ? { item } : {}),
+  };
   const setFilters = (change: Partial<LogFilters>) =>
     onFiltersChange ? onFiltersChange(change) : setOwn((was) => ({ ...was, ...change }));
   const [follow, setFollow] = useState(!ended);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const handle = useRef<ListHandle | null>(null);
-  const filtered = !!(current.task || current.levels?.length || current.q);
+  const filtered = !!(
+    current.task ||
+    current.item !== undefined ||
+    current.levels?.length ||
+    current.q
+  );
 
   const toggle = (line: number) =>
     setOpen((was) => {
@@ -49,6 +69,7 @@ export function LogViewer({ runId, total, ended, tasks, task, filters, onFilters
 
   const query = new URLSearchParams();
   if (current.task) query.set("task", current.task);
+  if (current.item !== undefined) query.set("item", String(current.item));
   if (current.levels?.length) query.set("level", current.levels.join(","));
   if (current.q) query.set("q", current.q);
   const download = `/api/v1/flow-runs/${runId}/logs/download${query.size ? `?${query}` : ""}`;

@@ -4,6 +4,10 @@
 // tasks stays one small read. `getRunChanges` reads only what changed after a cursor (the
 // state-history rows are numbered, and a run's rows are written under its row lock, so they
 // commit in order): the live subscription sends those.
+//
+// A mapped task is one entry with its items' counts by state (`map`), not 10,000 entries: a
+// change to any item re-sends its task with counts read again by one GROUP BY (task-items.ts),
+// and the item list reads its rows in pages when its panel is open.
 import type { Language } from "../../../contract/flow-file/schema.ts";
 import type { TaskRunState } from "../../../contract/run-states.ts";
 import type { Db } from "../../db/client.ts";
@@ -18,6 +22,7 @@ import {
 } from "../run-header.ts";
 import { decodeHistoryCursor, encodeHistoryCursor } from "../history-cursor.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
+import { itemCounts, type ItemCounts } from "./task-items.ts";
 
 export type ErrorSummary = { type: string; message: string };
 
@@ -37,6 +42,18 @@ export type RunPageTask = {
   error: ErrorSummary | null;
   resultFrom: string | null;
   timeline: { attempts: Attempt[]; moments: TaskMoment[] };
+  /** For a mapped task: its items, once known, and how many are in each state. */
+  map: MapSummary | null;
+};
+
+export type MapSummary = {
+  /** What it is mapped over, as the flow file names it. */
+  over: string[];
+  concurrency: number | null;
+  failure: "fail" | "continue";
+  /** Items, once its lists were known (null before the task started). */
+  count: number | null;
+  states: ItemCounts;
 };
 
 export type RunPageView = {
@@ -66,6 +83,7 @@ type TaskRow = {
   nextAttemptAt: Date | null;
   error: unknown;
   resultFromRunId: string | null;
+  mapCount: number | null;
 };
 
 type EventRow = {
@@ -87,6 +105,7 @@ const TASK_SELECT = {
   nextAttemptAt: true,
   error: true,
   resultFromRunId: true,
+  mapCount: true,
 } as const;
 
 const EVENT_SELECT = {
@@ -129,6 +148,7 @@ async function buildTasks(
   flowVersionId: string,
   rows: TaskRow[],
   events: EventRow[],
+  counts: ReadonlyMap<string, ItemCounts>,
 ): Promise<RunPageTask[]> {
   const version = await getFlowVersion(db, flowVersionId);
   const specs = new Map(version.spec.tasks.map((t) => [t.name, t]));
@@ -163,6 +183,16 @@ async function buildTasks(
       error: errorSummary(t.error),
       resultFrom: t.resultFromRunId,
       timeline,
+      map:
+        spec?.map === undefined
+          ? null
+          : {
+              over: typeof spec.map === "string" ? [spec.map] : [...spec.map],
+              concurrency: spec.mapConcurrency ?? null,
+              failure: spec.mapFailure ?? "fail",
+              count: t.mapCount,
+              states: counts.get(t.name) ?? {},
+            },
     };
   });
 }
@@ -175,26 +205,31 @@ export async function getRunPage(
   // The cursor is read first: whatever changes while the rest is read comes again as a change.
   const last = await lastEventIds(db, id);
   const { row, header } = await readHeader(db, id, options);
-  const [tasks, events] = await Promise.all([
-    db.taskRun.findMany({
-      where: { flowRunId: id, mapIndex: -1 },
-      orderBy: { position: "asc" },
-      select: TASK_SELECT,
-    }),
+  const tasks = await db.taskRun.findMany({
+    where: { flowRunId: id, mapIndex: -1 },
+    orderBy: { position: "asc" },
+    select: TASK_SELECT,
+  });
+  // By the tasks' own rows (their index), not the run's: a run of 10,000 items has ~30,000
+  // history rows of items, which the page does not draw.
+  const [events, counts] = await Promise.all([
     db.taskRunStateEvent.findMany({
-      // A mapped task's items have a panel of their own (thousands of rows; not drawn here).
-      where: { flowRunId: id, taskRun: { mapIndex: -1 } },
+      where: { taskRunId: { in: tasks.map((t) => t.id) }, id: { lte: last.task } },
       orderBy: { id: "asc" },
       select: EVENT_SELECT,
     }),
+    tasks.some((t) => t.mapCount !== null) ? itemCounts(db, id) : new Map<string, ItemCounts>(),
   ]);
   return {
     header,
-    tasks: await buildTasks(db, row.flowVersionId, tasks, events),
+    tasks: await buildTasks(db, row.flowVersionId, tasks, events, counts),
     cursor: encodeHistoryCursor({ taskEvent: last.task, flowEvent: last.flow }),
     serverTime: new Date().toISOString(),
   };
 }
+
+const countsOf = (db: Db, id: string, tasks: string[]) =>
+  tasks.length ? itemCounts(db, id, tasks) : Promise.resolve(new Map<string, ItemCounts>());
 
 /** What changed after `cursor`: the header (always) and the tasks with new state history. */
 export async function getRunChanges(
@@ -208,29 +243,32 @@ export async function getRunChanges(
   const { row, header } = await readHeader(db, id, options);
   let tasks: RunPageTask[] = [];
   if (last.task > after.taskEvent) {
-    const touched = await db.taskRunStateEvent.findMany({
-      where: {
-        flowRunId: id,
-        id: { gt: after.taskEvent, lte: last.task },
-        taskRun: { mapIndex: -1 },
-      },
-      distinct: ["taskRunId"],
-      select: { taskRunId: true },
+    // The tasks with new history: by their own rows, or by any of their items (a mapped task is
+    // sent again with its items' counts, never its items).
+    const touched = await db.$queryRaw<{ name: string; mapped: boolean }[]>`
+      SELECT t.name, bool_or(t."mapIndex" >= 0) AS mapped
+      FROM "TaskRunStateEvent" e JOIN "TaskRun" t ON t.id = e."taskRunId"
+      WHERE e."flowRunId" = ${id}::uuid AND e.id > ${after.taskEvent} AND e.id <= ${last.task}
+      GROUP BY t.name`;
+    const rows = await db.taskRun.findMany({
+      where: { flowRunId: id, mapIndex: -1, name: { in: touched.map((t) => t.name) } },
+      orderBy: { position: "asc" },
+      select: TASK_SELECT,
     });
-    const ids = touched.map((t) => t.taskRunId);
-    const [rows, events] = await Promise.all([
-      db.taskRun.findMany({
-        where: { id: { in: ids } },
-        orderBy: { position: "asc" },
-        select: TASK_SELECT,
-      }),
+    const mapped = touched.filter((t) => t.mapped).map((t) => t.name);
+    const [events, counts] = await Promise.all([
       db.taskRunStateEvent.findMany({
-        where: { taskRunId: { in: ids }, id: { lte: last.task } },
+        where: { taskRunId: { in: rows.map((r) => r.id) }, id: { lte: last.task } },
         orderBy: { id: "asc" },
         select: EVENT_SELECT,
       }),
+      // Tasks whose own row changed keep the counts they had only if no item changed: read the
+      // counts of every mapped task touched (its own row's change may be its items' end).
+      countsOf(db, id, [
+        ...new Set([...mapped, ...rows.filter((r) => r.mapCount !== null).map((r) => r.name)]),
+      ]),
     ]);
-    tasks = await buildTasks(db, row.flowVersionId, rows, events);
+    tasks = await buildTasks(db, row.flowVersionId, rows, events, counts);
   }
   return {
     header,

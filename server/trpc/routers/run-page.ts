@@ -6,11 +6,18 @@ import { z } from "zod";
 import { getRunPage } from "../../runs/run-page/get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
 import { HistoryCursorSchema } from "../../runs/history-cursor.ts";
+import { listTaskItems, MAX_ITEMS_PAGE } from "../../runs/run-page/task-items.ts";
 import { watchRun } from "../../runs/run-page/watch-run.ts";
+import { TASK_RUN_STATES } from "../../../contract/run-states.ts";
+import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { readProcedure, router } from "../init.ts";
 
 const RunId = z.object({ id: z.string().min(1).max(100) });
-const TaskRef = RunId.extend({ task: z.string().min(1).max(100) });
+const TaskRef = RunId.extend({
+  task: z.string().min(1).max(100),
+  /** A mapped task's item; absent for the task itself. */
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
+});
 
 export const runPageRouter = router({
   get: readProcedure.input(RunId).query(({ ctx, input }) =>
@@ -39,9 +46,21 @@ export const runPageRouter = router({
 
   task: readProcedure
     .input(TaskRef)
-    .query(({ ctx, input }) => getTaskDetail(ctx.db, input.id, input.task)),
+    .query(({ ctx, input }) => getTaskDetail(ctx.db, input.id, input.task, input.item)),
 
   taskResult: readProcedure
     .input(TaskRef)
-    .query(({ ctx, input }) => getTaskResult(ctx.db, input.id, input.task)),
+    .query(({ ctx, input }) => getTaskResult(ctx.db, input.id, input.task, input.item)),
+
+  /** A page of a mapped task's items in item order (the panel's virtualised item list). */
+  items: readProcedure
+    .input(
+      RunId.extend({
+        task: z.string().min(1).max(100),
+        offset: z.int().min(0).max(MAX_MAP_ITEMS),
+        limit: z.int().min(1).max(MAX_ITEMS_PAGE).default(200),
+        state: z.enum(TASK_RUN_STATES).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listTaskItems(ctx.db, input.id, input.task, input)),
 });

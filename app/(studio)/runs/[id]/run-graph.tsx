@@ -22,6 +22,7 @@ import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
 import { formatDuration } from "@/app/_lib/format";
 import { BORDER, FILL, HEX, stateLabel } from "@/app/_lib/state-colors";
+import { MapBar, MapCounts, timesLabel } from "./map-counts";
 import type { RunPageTask } from "./use-run-page";
 
 type TaskNodeData = { task: RunPageTask };
@@ -50,7 +51,14 @@ const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<Ta
     <div
       data-task={task.name}
       data-state={task.state}
-      title={task.error ? `${task.error.type}: ${task.error.message}` : undefined}
+      data-mapped={task.map ? "" : undefined}
+      title={
+        task.error
+          ? `${task.error.type}: ${task.error.message}`
+          : task.map
+            ? `${task.name}: ${stateLabel(task.state)}${task.startedAt ? ` · ${formatDuration(task.startedAt, task.endedAt)}` : ""}`
+            : undefined
+      }
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       className={`flex cursor-pointer items-center gap-2 overflow-hidden rounded-lg border-2 bg-white pr-2 text-xs shadow-sm dark:bg-zinc-900 ${BORDER[task.state]} ${
         selected ? "ring-2 ring-indigo-500 ring-offset-1 dark:ring-offset-zinc-950" : ""
@@ -63,14 +71,34 @@ const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<Ta
         className={HIDDEN_HANDLE}
       />
       <span className={`h-full w-1.5 shrink-0 ${FILL[task.state]}`} aria-hidden />
-      <span className="min-w-0 flex-1">
-        <span className="block truncate font-mono font-medium">{task.name}</span>
-        <span className="block truncate text-zinc-500">
-          {stateLabel(task.state)}
-          {task.attempts > 1 ? ` · ${task.attempts} attempts` : ""}
-          {task.startedAt ? ` · ${formatDuration(task.startedAt, task.endedAt)}` : ""}
+      {task.map ? (
+        // A mapped task is one node for all its items: ×N, their counts by state, and a bar
+        // of how many are done.
+        <span className="flex min-w-0 flex-1 flex-col justify-center gap-0.5">
+          <span className="flex items-baseline gap-1">
+            <span className="min-w-0 truncate font-mono font-medium">{task.name}</span>
+            <span
+              className="ml-auto shrink-0 font-mono font-semibold text-indigo-700 dark:text-indigo-300"
+              data-testid="map-times"
+            >
+              {timesLabel(task.map)}
+            </span>
+          </span>
+          <span className="block truncate text-[11px] leading-4 text-zinc-600 dark:text-zinc-400">
+            <MapCounts map={task.map} compact />
+          </span>
+          <MapBar map={task.map} running={task.state === "Running"} className="h-1" />
         </span>
-      </span>
+      ) : (
+        <span className="min-w-0 flex-1">
+          <span className="block truncate font-mono font-medium">{task.name}</span>
+          <span className="block truncate text-zinc-500">
+            {stateLabel(task.state)}
+            {task.attempts > 1 ? ` · ${task.attempts} attempts` : ""}
+            {task.startedAt ? ` · ${formatDuration(task.startedAt, task.endedAt)}` : ""}
+          </span>
+        </span>
+      )}
       <Handle
         type="source"
         position={Position.Bottom}

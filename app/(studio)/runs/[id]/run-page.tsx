@@ -73,7 +73,17 @@ export function RunPage({ id }: { id: string }) {
     },
     [pathname, router],
   );
-  const selectTask = useCallback((name: string | null) => navigate({ task: name }), [navigate]);
+  const selectTask = useCallback(
+    (name: string | null) => navigate({ task: name, item: null }),
+    [navigate],
+  );
+  // A mapped task's item open in its panel (?item=7).
+  const itemParam = params.get("item");
+  const selectedItem = itemParam !== null && /^\d+$/.test(itemParam) ? Number(itemParam) : null;
+  const selectItem = useCallback(
+    (item: number | null) => navigate({ item: item === null ? null : String(item) }),
+    [navigate],
+  );
   // A run's tasks never change (only their states do): their names, once.
   const taskCount = page.data?.tasks.length ?? 0;
   const taskNames = useMemo(
@@ -226,11 +236,20 @@ export function RunPage({ id }: { id: string }) {
             task={task}
             onClose={() => selectTask(null)}
             onSelectTask={selectTask}
-            logs={
+            item={selectedItem}
+            onSelectItem={selectItem}
+            logs={(item) => (
               <div className="h-72 rounded-md border border-zinc-200 dark:border-zinc-800">
-                <LogViewer runId={id} total={header.logLines} ended={final} task={task.name} />
+                <LogViewer
+                  key={item ?? "task"}
+                  runId={id}
+                  total={header.logLines}
+                  ended={final}
+                  task={task.name}
+                  item={item ?? undefined}
+                />
               </div>
-            }
+            )}
             actions={
               canOperate && final && !header.cellTask ? (
                 <button

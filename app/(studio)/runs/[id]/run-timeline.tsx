@@ -3,9 +3,11 @@
 // waits between retries drawn as dashed spans, Cached and Not run marked, and a "now" line while
 // the run goes on. Ctrl/⌘ + wheel (or the buttons) zooms around the pointer; dragging or
 // Shift + wheel pans; the view follows the run's end until you zoom or pan. Rows are virtualised,
-// so 2,000 tasks draw as fast as 20.
+// so 2,000 tasks draw as fast as 20. A mapped task is one row (its own span, from its start to
+// its last item's end); expanded, a row under it sums up its items — counts by state and how far
+// they got — rather than drawing 10,000 bars (its panel lists them).
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Maximize2, ZoomIn, ZoomOut } from "lucide-react";
+import { ChevronDown, ChevronRight, Maximize2, ZoomIn, ZoomOut } from "lucide-react";
 import { memo, useEffect, useMemo, useRef, useState, type PointerEvent } from "react";
 import { FILL, stateLabel } from "@/app/_lib/state-colors";
 import { useElementWidth } from "@/app/_lib/use-element-width";
@@ -13,6 +15,7 @@ import { useNow } from "@/app/_lib/use-now";
 import { formatDurationMs } from "@/contract/duration";
 import { fit, pan, ticks, zoom, type Span } from "./timeline-scale";
 import type { RunHeader, RunPageTask } from "./use-run-page";
+import { MapBar, MapCounts, timesLabel } from "./map-counts";
 import { IconButton } from "@/app/_components/icon-button";
 
 const ROW = 26;
@@ -52,9 +55,30 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
   const span = view ?? fit(whole.start, whole.end);
   const area = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  // Mapped tasks whose items' summary row is shown.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const entries = useMemo(
+    () =>
+      tasks.flatMap((task) =>
+        task.map && expanded.has(task.name)
+          ? [
+              { task, items: false },
+              { task, items: true },
+            ]
+          : [{ task, items: false }],
+      ),
+    [tasks, expanded],
+  );
+  const toggle = (name: string) =>
+    setExpanded((was) => {
+      const next = new Set(was);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is read each render
   const rows = useVirtualizer({
-    count: tasks.length,
+    count: entries.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 12,
@@ -63,7 +87,7 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
   const width = useElementWidth(area);
   // A task selected elsewhere (its node, a state's count, the find box) comes into view.
   useEffect(() => {
-    const index = selected ? tasks.findIndex((t) => t.name === selected) : -1;
+    const index = selected ? entries.findIndex((e) => e.task.name === selected) : -1;
     if (index >= 0) rows.scrollToIndex(index, { align: "auto" });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
   }, [selected]);
@@ -157,25 +181,69 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
           onPointerCancel={onPointerUp}
         >
           {rows.getVirtualItems().map((row) => {
-            const task = tasks[row.index]!;
+            const { task, items } = entries[row.index]!;
+            if (items && task.map) {
+              return (
+                <div
+                  key={`${task.name} items`}
+                  className="absolute left-0 right-0 flex bg-zinc-50/60 dark:bg-zinc-900/40"
+                  style={{ top: row.start, height: ROW }}
+                  data-items-of={task.name}
+                >
+                  <span
+                    style={{ width: LABEL_WIDTH }}
+                    className="flex shrink-0 items-center border-r border-zinc-100 pl-7 pr-2 text-[11px] text-zinc-500 dark:border-zinc-800"
+                  >
+                    <span className="truncate">
+                      <MapCounts map={task.map} compact />
+                    </span>
+                  </span>
+                  <ItemsSpan task={task} x={x} now={live ? now : null} />
+                </div>
+              );
+            }
             return (
               <div
                 key={task.name}
                 className="absolute left-0 right-0 flex"
                 style={{ top: row.start, height: ROW }}
               >
-                <button
-                  type="button"
-                  onClick={() => onSelectTask(task.name)}
+                <span
                   style={{ width: LABEL_WIDTH }}
-                  className={`shrink-0 truncate border-r border-zinc-100 px-2 text-left font-mono text-xs dark:border-zinc-800 ${
+                  className={`flex shrink-0 items-center border-r border-zinc-100 dark:border-zinc-800 ${
                     task.name === selected
                       ? "bg-indigo-50 font-semibold dark:bg-indigo-950"
                       : "hover:bg-zinc-50 dark:hover:bg-zinc-900"
                   }`}
                 >
-                  {task.name}
-                </button>
+                  {task.map ? (
+                    <button
+                      type="button"
+                      aria-label={`${expanded.has(task.name) ? "Hide" : "Show"} the items of ${task.name}`}
+                      aria-expanded={expanded.has(task.name)}
+                      onClick={() => toggle(task.name)}
+                      className="ml-1 rounded p-0.5 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800"
+                    >
+                      {expanded.has(task.name) ? (
+                        <ChevronDown className="size-3.5" aria-hidden />
+                      ) : (
+                        <ChevronRight className="size-3.5" aria-hidden />
+                      )}
+                    </button>
+                  ) : null}
+                  <button
+                    type="button"
+                    onClick={() => onSelectTask(task.name)}
+                    className={`flex min-w-0 flex-1 items-baseline gap-1 truncate py-1 text-left font-mono text-xs ${task.map ? "pl-1 pr-2" : "px-2"}`}
+                  >
+                    <span className="truncate">{task.name}</span>
+                    {task.map ? (
+                      <span className="shrink-0 text-indigo-700 dark:text-indigo-300">
+                        {timesLabel(task.map)}
+                      </span>
+                    ) : null}
+                  </button>
+                </span>
                 <TimelineRow task={task} x={x} now={live ? now : null} onSelect={onSelectTask} />
               </div>
             );
@@ -203,6 +271,39 @@ export function RunTimeline({ header, tasks, skewMs, selected, onSelectTask }: P
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** A mapped task's items over its span: the share of them in each state, as a bar. */
+function ItemsSpan({
+  task,
+  x,
+  now,
+}: {
+  task: RunPageTask;
+  x: (t: number) => number;
+  now: number | null;
+}) {
+  const map = task.map!;
+  const first = task.timeline.attempts[0];
+  if (!first) {
+    return (
+      <div className="relative flex-1 text-[10px] leading-[26px] text-zinc-400">not started</div>
+    );
+  }
+  const start = x(ms(first.startedAt));
+  const endAt = task.endedAt ? ms(task.endedAt) : (now ?? ms(first.startedAt));
+  const end = x(endAt);
+  return (
+    <div className="relative flex-1">
+      <span
+        className="absolute top-[9px]"
+        style={{ left: start, width: Math.max(8, end - start) }}
+        title={`${task.name}: ${map.count ?? "?"} items`}
+      >
+        <MapBar map={map} running={task.state === "Running"} className="h-2" />
+      </span>
     </div>
   );
 }

@@ -32,6 +32,9 @@ export function applyChanges(page: RunPageData, changes: Changes): RunPageData {
   };
 }
 
+const ownChange = (a: RunPageTask, b: RunPageTask) =>
+  a.state !== b.state || a.attempts !== b.attempts || a.endedAt !== b.endedAt;
+
 export function useRunPage(id: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -56,11 +59,16 @@ export function useRunPage(id: string) {
     trpc.runPage.live.subscriptionOptions(start?.id === id ? start : skipToken, {
       onData: (message) => {
         const changes = message.data as Changes;
+        const before = queryClient.getQueryData(options.queryKey);
         queryClient.setQueryData(options.queryKey, (old) =>
           old ? applyChanges(old, changes) : old,
         );
         // An open task panel reads its task's detail (attempts' errors, result): read it again.
+        // A mapped task comes again with every batch of its items; its own detail changes only
+        // with its own state.
         for (const task of changes.tasks) {
+          const was = before?.tasks.find((t) => t.name === task.name);
+          if (task.map && was && !ownChange(was, task)) continue;
           readAgain(queryClient, trpc.runPage.task.queryKey({ id, task: task.name }));
         }
       },

@@ -43,7 +43,11 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
           page)
         </p>
       ) : null}
-      <LogLines logs={logs} showTask={ran.length > 0} />
+      {/* A mapped task's lines name their item (task[7]). */}
+      <LogLines
+        logs={logs}
+        showTask={ran.length > 0 || logs.some((l) => l.item !== undefined && l.item !== null)}
+      />
       {mine?.error ? (
         <pre className="mt-1 whitespace-pre-wrap text-red-600" role="alert">
           {mine.error.type}: {mine.error.message}

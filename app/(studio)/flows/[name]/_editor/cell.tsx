@@ -2,7 +2,7 @@
 // One notebook cell: the task's name, language and settings above its code, what saving found
 // wrong with it, and the output of its last "Run cell" below.
 import { useCan } from "@/app/_lib/viewer";
-import { Play, Settings2, Trash2 } from "lucide-react";
+import { Layers, Play, Settings2, Trash2 } from "lucide-react";
 import {
   memo,
   useCallback,
@@ -13,16 +13,20 @@ import {
   type KeyboardEvent,
 } from "react";
 import type { FlowIssue } from "@/contract/flow-file/issues";
+import { mapSources } from "@/contract/flow-file/mapping";
 import { LANGUAGES, TASK_NAME_PATTERN, type Language } from "@/contract/flow-file/schema";
 import { inputClass } from "@/app/_components/dialog";
 import { CellOutput } from "./cell-output";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import type { DraftAction, DraftTask } from "./draft";
+import { MapSettings } from "./map-settings";
 
 export type CellProps = {
   task: DraftTask;
   index: number;
   issues: readonly FlowIssue[];
+  /** The flow's parameters: what a task can be mapped over, with its upstream tasks. */
+  parameterNames: readonly string[];
   selected: boolean;
   dark: boolean;
   cellRunId: string | null;
@@ -43,6 +47,7 @@ export const Cell = memo(function Cell({
   task,
   index,
   issues,
+  parameterNames,
   selected,
   dark,
   cellRunId,
@@ -156,6 +161,18 @@ export const Cell = memo(function Cell({
             after {task.dependsOn.join(", ")}
           </span>
         ) : null}
+        {task.map !== undefined ? (
+          <button
+            type="button"
+            onClick={() => setShowSettings(true)}
+            title="Runs once per item of the list (map settings)"
+            data-testid="mapped-over"
+            className="inline-flex items-center gap-1 rounded-full bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800 hover:bg-indigo-100 dark:bg-indigo-950 dark:text-indigo-200"
+          >
+            <Layers className="size-3" aria-hidden />
+            map over <span className="font-mono">{mapSources(task).join(" × ")}</span>
+          </button>
+        ) : null}
         <div className="ml-auto flex items-center gap-1">
           {canEdit ? (
             <button
@@ -195,7 +212,9 @@ export const Cell = memo(function Cell({
           </p>
         ) : null}
       </header>
-      {showSettings ? <TaskSettings task={task} update={update} /> : null}
+      {showSettings ? (
+        <TaskSettings task={task} parameterNames={parameterNames} update={update} />
+      ) : null}
       {issues.length ? (
         <ul
           className="border-b border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
@@ -229,9 +248,11 @@ export const Cell = memo(function Cell({
 
 function TaskSettings({
   task,
+  parameterNames,
   update,
 }: {
   task: DraftTask;
+  parameterNames: readonly string[];
   update: (patch: Partial<DraftTask>) => void;
 }) {
   const num = (text: string): number | undefined => (text.trim() === "" ? undefined : Number(text));
@@ -335,6 +356,7 @@ function TaskSettings({
         names={task.variables}
         onChange={(variables) => update({ variables })}
       />
+      <MapSettings task={task} parameterNames={parameterNames} update={update} />
     </div>
   );
 }

@@ -18,6 +18,25 @@ const draft = (): Draft => ({
 });
 
 describe("the editor's draft", () => {
+  it("a map over an upstream task follows its rename; unset map settings are left out of the file", () => {
+    let d = draftReducer(draft(), { type: "connect", source: "a", target: "b" });
+    d = draftReducer(d, {
+      type: "update-task",
+      key: "k1",
+      patch: { map: ["a"], mapConcurrency: 4 },
+    });
+    d = draftReducer(d, { type: "rename-task", key: "k0", name: "rows" });
+    expect(d.tasks[1]).toMatchObject({ dependsOn: ["rows"], map: ["rows"], mapConcurrency: 4 });
+    d = draftReducer(d, {
+      type: "update-task",
+      key: "k1",
+      patch: { map: undefined, mapConcurrency: undefined, mapFailure: undefined },
+    });
+    const file = toFlowFile(d).tasks![1]!;
+    expect(Object.keys(file)).not.toContain("map");
+    expect(Object.keys(file)).not.toContain("mapConcurrency");
+  });
+
   it("connecting adds the dependency once; disconnecting removes it", () => {
     let d = draftReducer(draft(), { type: "connect", source: "a", target: "b" });
     d = draftReducer(d, { type: "connect", source: "a", target: "b" });

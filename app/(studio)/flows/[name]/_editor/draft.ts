@@ -64,6 +64,9 @@ export function toFlowFile(draft: Draft): FlowFileInput {
         "cache",
         "secrets",
         "variables",
+        "map",
+        "mapConcurrency",
+        "mapFailure",
       ] as const) {
         if (out[field] === undefined || out[field] === null) delete out[field];
       }
@@ -157,15 +160,25 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
     case "rename-task": {
       const old = draft.tasks.find((t) => t.key === action.key)?.name;
       if (old === undefined || old === action.name) return draft;
-      // Dependents follow the rename, as they would in a refactoring IDE.
+      // Dependents follow the rename, as they would in a refactoring IDE — also a map over
+      // the renamed task's result.
+      const follow = (n: string) => (n === old ? action.name : n);
       return {
         ...draft,
         tasks: draft.tasks.map((t) => {
           if (t.key === action.key) return { ...t, name: action.name };
-          if (t.dependsOn.includes(old)) {
-            return { ...t, dependsOn: t.dependsOn.map((d) => (d === old ? action.name : d)) };
-          }
-          return t;
+          if (!t.dependsOn.includes(old)) return t;
+          const map =
+            t.map === undefined
+              ? undefined
+              : typeof t.map === "string"
+                ? follow(t.map)
+                : t.map.map(follow);
+          return {
+            ...t,
+            dependsOn: t.dependsOn.map(follow),
+            ...(map !== undefined ? { map } : {}),
+          };
         }),
       };
     }

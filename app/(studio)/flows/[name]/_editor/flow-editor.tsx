@@ -10,6 +10,7 @@ import { ErrorState } from "@/app/_components/page-header";
 import { useDarkMode } from "@/app/_lib/use-dark-mode";
 import { useTRPC } from "@/app/_lib/trpc";
 import type { FlowIssue } from "@/contract/flow-file/issues";
+import { mapSources, validateMapping } from "@/contract/flow-file/mapping";
 import { downloadText } from "@/app/_lib/download";
 import { Cell } from "./cell";
 import { CellList, type CellListHandle } from "./cell-list";
@@ -83,15 +84,19 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
   const [startingCells, setStartingCells] = useState<ReadonlySet<string>>(new Set());
   // The graph and the TypeScript types change with the flow's shape, not with its code.
   const shapeKey = draft.tasks
-    .map((t) => `${t.key}\u0001${t.name}\u0001${t.language}\u0001${t.dependsOn.join(",")}`)
+    .map(
+      (t) =>
+        `${t.key}\u0001${t.name}\u0001${t.language}\u0001${t.dependsOn.join(",")}\u0001${mapSources(t).join(",")}`,
+    )
     .join("\u0002");
   const parametersKey = JSON.stringify(draft.parameters);
   const graphTasks = useMemo<GraphTask[]>(
     () =>
-      draft.tasks.map(({ name, language, dependsOn }) => ({
-        name,
-        language,
-        dependsOn,
+      draft.tasks.map((t) => ({
+        name: t.name,
+        language: t.language,
+        dependsOn: t.dependsOn,
+        ...(t.map !== undefined ? { map: mapSources(t) } : {}),
       })),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when the shape changes
     [shapeKey],
@@ -100,13 +105,36 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
     syncMonacoModels(latestDraft());
   }, [shapeKey, parametersKey, latestDraft]);
 
+  const parameterNames = useMemo(
+    () => Object.keys(draft.parameters.properties ?? {}),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when the parameters change
+    [parametersKey],
+  );
+  // Map settings are checked as they are made (the same rule the save applies), so a list that
+  // is not a parameter or an upstream shows on its cell at once; the save's own findings about
+  // them are superseded by this live check.
+  const mapKey = draft.tasks
+    .map(
+      (t) =>
+        `${t.name}\u0001${JSON.stringify(t.map ?? null)}\u0001${t.mapConcurrency ?? ""}\u0001${t.mapFailure ?? ""}\u0001${t.dependsOn.join(",")}`,
+    )
+    .join("\u0002");
+  const mapIssues = useMemo(
+    // The rendered draft, not latestDraft(): that one follows the render (a layout effect).
+    () => validateMapping(draft.tasks, parameterNames),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when a map setting changes
+    [mapKey, parameterNames],
+  );
+
   const issuesByTask = useMemo(() => {
     const map = new Map<string, FlowIssue[]>();
-    for (const issue of issues) {
+    const mapFields = new Set(["map", "mapConcurrency", "mapFailure"]);
+    const shown = [...issues.filter((i) => !mapFields.has(i.field ?? "")), ...mapIssues];
+    for (const issue of shown) {
       if (issue.task) map.set(issue.task, [...(map.get(issue.task) ?? []), issue]);
     }
     return map;
-  }, [issues]);
+  }, [issues, mapIssues]);
 
   const saveMutation = useMutation(trpc.flows.save.mutationOptions());
   const runCellMutation = useMutation(trpc.runs.runCell.mutationOptions());
@@ -299,6 +327,7 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
               task={task}
               index={index}
               issues={issuesByTask.get(task.name) ?? NO_ISSUES}
+              parameterNames={parameterNames}
               selected={selected === task.name}
               dark={dark}
               cellRunId={cellRuns[task.key] ?? null}

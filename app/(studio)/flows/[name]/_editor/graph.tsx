@@ -21,9 +21,15 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language } from "@/contract/flow-file/schema";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
 
-export type GraphTask = { name: string; language: Language; dependsOn: readonly string[] };
+export type GraphTask = {
+  name: string;
+  language: Language;
+  dependsOn: readonly string[];
+  /** Mapped over these lists (a fan-out node), or undefined. */
+  map?: readonly string[];
+};
 
-type TaskNodeData = { name: string; language: Language };
+type TaskNodeData = { name: string; language: Language; map?: readonly string[] };
 type TaskNode = Node<TaskNodeData, "task">;
 
 const LANGUAGE_LABEL: Record<Language, string> = { python: "py", typescript: "ts", shell: "sh" };
@@ -31,15 +37,27 @@ const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<Ta
   return (
     <div
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      className={`flex items-center gap-2 rounded-lg border bg-white px-3 text-sm shadow-sm dark:bg-zinc-900 ${
+      data-mapped={data.map ? "" : undefined}
+      className={`flex items-center gap-2 rounded-lg border bg-white px-3 text-sm dark:bg-zinc-900 ${
         selected ? "border-indigo-500" : "border-zinc-300 dark:border-zinc-700"
+      } ${
+        // A mapped task is drawn as a stack: it runs once per item.
+        data.map
+          ? "shadow-[3px_3px_0_-1px_white,3px_3px_0_0_rgb(161_161_170),6px_6px_0_-1px_white,6px_6px_0_0_rgb(161_161_170)] dark:shadow-[3px_3px_0_-1px_rgb(24_24_27),3px_3px_0_0_rgb(82_82_91),6px_6px_0_-1px_rgb(24_24_27),6px_6px_0_0_rgb(82_82_91)]"
+          : "shadow-sm"
       }`}
+      title={data.map ? `runs once per item of ${data.map.join(" × ")}` : undefined}
     >
       <Handle type="target" position={Position.Top} className="!size-3 !bg-zinc-400" />
       <span className="rounded bg-zinc-100 px-1 font-mono text-[10px] uppercase text-zinc-500 dark:bg-zinc-800">
         {LANGUAGE_LABEL[data.language]}
       </span>
       <span className="truncate font-medium">{data.name}</span>
+      {data.map ? (
+        <span className="ml-auto shrink-0 font-mono text-xs text-indigo-600 dark:text-indigo-400">
+          ×{data.map.join("×")}
+        </span>
+      ) : null}
       <Handle type="source" position={Position.Bottom} className="!size-3 !bg-indigo-500" />
     </div>
   );
@@ -80,7 +98,7 @@ function GraphCanvas({ tasks, selected, dark, onConnect, onDisconnect, onSelectT
         id: t.name,
         type: "task",
         position: positions.get(t.name) ?? { x: 0, y: 0 },
-        data: { name: t.name, language: t.language },
+        data: { name: t.name, language: t.language, map: t.map },
         selected: false,
         deletable: false,
         draggable: false,
