@@ -33,7 +33,7 @@ const FLOW_ALLOWED: Record<FlowRunState, FlowRunState[]> = {
 
 const TASK_ALLOWED: Record<TaskRunState, TaskRunState[]> = {
   Pending: ["Running", "Cached", "NotRun", "Cancelled", "Crashed"],
-  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed"],
+  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed", "NotRun"],
   Retrying: ["Running", "Cancelled", "Crashed"],
   Completed: [],
   Cached: [],

@@ -59,11 +59,13 @@ const FLOW_RUN_TRANSITIONS: Record<FlowRunState, readonly FlowRunState[]> = {
  * Allowed task-run transitions. Pending tasks may be skipped (NotRun, their upstream did not
  * complete), served from the cache (Cached), or swept up when the flow run is cancelled or
  * crashes. Failed, Cancelled, Crashed and NotRun go back to Pending when their flow run is
- * retried; Completed and Cached results are kept and reused.
+ * retried; Completed and Cached results are kept and reused. A Running mapped task chained item
+ * by item to a mapped upstream started before that upstream ended; if the upstream then fails,
+ * the task ends NotRun like any downstream task (Running → NotRun).
  */
 const TASK_RUN_TRANSITIONS: Record<TaskRunState, readonly TaskRunState[]> = {
   Pending: ["Running", "Cached", "NotRun", "Cancelled", "Crashed"],
-  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed"],
+  Running: ["Completed", "Failed", "Retrying", "Cancelled", "Crashed", "NotRun"],
   Retrying: ["Running", "Cancelled", "Crashed"],
   Completed: [],
   Cached: [],

@@ -2,14 +2,20 @@
 // flow's parameters and the results of its direct upstream tasks, by name; an upstream result
 // shadows a parameter of the same name. Below both, the run's context: `scheduled_at`, the run's
 // slot (ISO 8601) — the same value as $PIPEBOOK_SCHEDULED_AT.
+import { failuresInputName } from "../../contract/flow-file/mapping.ts";
 
 export function taskInputs(
   parameters: Record<string, unknown>,
   dependsOn: readonly string[],
   results: ReadonlyMap<string, unknown>,
+  failures: ReadonlyMap<string, unknown> = new Map(),
 ): Record<string, unknown> {
   const inputs: Record<string, unknown> = { ...parameters };
-  for (const upstream of dependsOn) inputs[upstream] = results.get(upstream) ?? null;
+  for (const upstream of dependsOn) {
+    inputs[upstream] = results.get(upstream) ?? null;
+    // A `mapFailure: continue` task's failed items come along as <task>_failures.
+    if (failures.has(upstream)) inputs[failuresInputName(upstream)] = failures.get(upstream);
+  }
   return inputs;
 }
 

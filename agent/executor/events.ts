@@ -6,10 +6,16 @@ export type EventSink = { push(event: ReportEvent): void };
 
 export const now = () => new Date().toISOString();
 
-export function errorLine(task: string, attempt: number, error: TaskError): ReportEvent {
+export function errorLine(
+  task: string,
+  attempt: number,
+  error: TaskError,
+  item?: number,
+): ReportEvent {
   return {
     type: "log",
     task,
+    ...(item !== undefined ? { item } : {}),
     attempt,
     level: "error",
     message: error.traceback?.trimEnd() || `${error.type}: ${error.message}`,

@@ -2,11 +2,25 @@
 // `taskConcurrency` at once. When a task fails for good, everything downstream of it ends NotRun
 // (its cause naming the upstream task) while independent branches go on. A cancel stops the
 // running tasks and marks the rest Cancelled. The run ends Completed, Failed or Cancelled.
-import type { ClaimedRun, ExecutableTask, TaskError } from "../../contract/agent-protocol.ts";
-import { flowRunOutcome, type TaskRunState } from "../../contract/run-states.ts";
+// A mapped task (./mapping/) counts as one task here, however many items it runs; a task chained
+// item by item to a mapped upstream starts as soon as that upstream knows its items.
+import type {
+  ClaimedRun,
+  ExecutableTask,
+  MapFailure,
+  TaskError,
+} from "../../contract/agent-protocol.ts";
+import { chainPlan, isMapped } from "../../contract/flow-file/mapping.ts";
+import {
+  flowRunOutcome,
+  isSuccessfulTaskRunState,
+  type TaskRunState,
+} from "../../contract/run-states.ts";
 import { taskInputs } from "./binding.ts";
 import { now, type EventSink } from "./events.ts";
-import { runTask, type TaskEnd, type TaskEnvironment } from "./run-task.ts";
+import { MapProgress } from "./mapping/map-progress.ts";
+import { runMappedTask } from "./mapping/run-mapped-task.ts";
+import { runTask, type TaskEnvironment } from "./run-task.ts";
 
 export type FlowEnd = "Completed" | "Failed" | "Cancelled";
 
@@ -20,44 +34,104 @@ export async function executeFlowRun(
 
   const done = new Map<string, Done>();
   const results = new Map<string, unknown>();
+  const failures = new Map<string, MapFailure[]>();
   for (const [name, completed] of Object.entries(run.completed)) {
     done.set(name, completed.state);
     results.set(name, completed.result);
+    if (completed.failures) failures.set(name, completed.failures);
   }
   const pending = run.tasks.filter((t) => !done.has(t.name));
   const running = new Map<string, Promise<void>>();
 
-  const start = (task: ExecutableTask) => {
-    const inputs = taskInputs(run.parameters, task.dependsOn, results);
-    const promise = runTask(env, task, inputs, run.priorAttempts[task.name] ?? 0).then(
-      (end: TaskEnd) => {
-        done.set(task.name, end.state);
-        if (end.state === "Completed" || end.state === "Cached") results.set(task.name, end.result);
-        running.delete(task.name);
-      },
-    );
-    running.set(task.name, promise);
+  // Mapped tasks that run in this attempt, and which of them each task follows item by item.
+  const progress = new Map(pending.filter(isMapped).map((t) => [t.name, new MapProgress()]));
+  const ends = new Map<string, { promise: Promise<Done>; resolve: (state: Done) => void }>();
+  for (const name of progress.keys()) {
+    let resolve!: (state: Done) => void;
+    ends.set(name, { promise: new Promise<Done>((r) => (resolve = r)), resolve });
+  }
+  const chained = new Map(
+    [...chainPlan(pending)].map(([name, sources]) => [
+      name,
+      sources.filter((source) => progress.has(source)),
+    ]),
+  );
+  const settled = (name: string, state: Done) => {
+    done.set(name, state);
+    ends.get(name)?.resolve(state);
+    if (state !== "Completed" && state !== "Cached") progress.get(name)?.abandon();
   };
+  // Wakes the loop when a mapped task knows its items (a chained task may start then).
+  let wake: () => void = () => undefined;
+
+  const start = (task: ExecutableTask) => {
+    const inputs = taskInputs(run.parameters, task.dependsOn, results, failures);
+    const mine = progress.get(task.name);
+    const promise = mine
+      ? (() => {
+          void mine.count.then(() => wake());
+          return runMappedTask(env, task, inputs, {
+            progress: mine,
+            chained: new Map(
+              (chained.get(task.name) ?? []).map((source) => [
+                source,
+                { progress: progress.get(source)!, end: ends.get(source)!.promise },
+              ]),
+            ),
+            prior: run.items[task.name],
+            priorAttempts: run.priorAttempts[task.name] ?? 0,
+            concurrency: task.mapConcurrency ?? env.taskConcurrency,
+          }).then((end) => {
+            if (end.state === "Completed") {
+              results.set(task.name, end.result);
+              if (end.failures) failures.set(task.name, end.failures);
+            }
+            return end.state;
+          });
+        })()
+      : runTask(env, task, inputs, run.priorAttempts[task.name] ?? 0).then((end) => {
+          if (end.state === "Completed" || end.state === "Cached") {
+            results.set(task.name, end.result);
+          }
+          return end.state;
+        });
+    running.set(
+      task.name,
+      promise.then((state) => {
+        settled(task.name, state);
+        running.delete(task.name);
+      }),
+    );
+  };
+
+  // A dependency is met when it completed — or, for a task chained to it, once it knows its items.
+  const met = (task: ExecutableTask, dependency: string) =>
+    isSuccessfulTaskRunState(done.get(dependency) ?? "Pending") ||
+    (!done.has(dependency) &&
+      (chained.get(task.name)?.includes(dependency) ?? false) &&
+      (progress.get(dependency)?.expanded ?? false));
 
   const cancelled = aborted(signal);
   for (;;) {
     if (signal.aborted) break;
-    skipDownstreamOfFailures(pending, done, sink, run);
+    for (const name of skipDownstreamOfFailures(pending, done, sink, run)) settled(name, "NotRun");
     for (const task of [...pending]) {
       if (running.size >= env.taskConcurrency) break;
-      if (task.dependsOn.every((d) => done.get(d) === "Completed" || done.get(d) === "Cached")) {
+      if (task.dependsOn.every((d) => met(task, d))) {
         pending.splice(pending.indexOf(task), 1);
         start(task);
       }
     }
     if (running.size === 0) break;
-    await Promise.race([...running.values(), cancelled]);
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    await Promise.race([...running.values(), cancelled, woken]);
   }
 
   if (signal.aborted) {
     // Running tasks kill their processes and report Cancelled themselves.
     await Promise.all(running.values());
     for (const task of pending) {
+      settled(task.name, "Cancelled");
       sink.push({
         type: "task",
         task: task.name,
@@ -97,13 +171,14 @@ export async function executeFlowRun(
   return outcome;
 }
 
-/** Pending tasks with an upstream that ended without a result never start: NotRun. */
+/** Pending tasks with an upstream that ended without a result never start: NotRun. Returns them. */
 function skipDownstreamOfFailures(
   pending: ExecutableTask[],
   done: Map<string, Done>,
   sink: EventSink,
   run: ClaimedRun,
-) {
+): string[] {
+  const skipped: string[] = [];
   // Repeat until stable: skipping one task can doom the tasks below it.
   for (let changed = true; changed;) {
     changed = false;
@@ -132,10 +207,12 @@ function skipDownstreamOfFailures(
         message: error.message,
       });
       done.set(task.name, "NotRun");
+      skipped.push(task.name);
       pending.splice(pending.indexOf(task), 1);
       changed = true;
     }
   }
+  return skipped;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -10,7 +10,9 @@ import {
   type TaskError,
 } from "../../contract/agent-protocol.ts";
 import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
+import type { KernelLane } from "../kernels/kernel-lane.ts";
 import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
+import type { KernelProcess } from "../kernels/kernel-process.ts";
 import type { OutputLine, TaskOutcome } from "../kernels/output.ts";
 import { runShell } from "../kernels/shell.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";
@@ -54,7 +56,12 @@ export type RemotePython = {
 };
 
 export type TaskEnd =
-  { state: "Completed" | "Cached"; result: unknown } | { state: "Failed" | "Cancelled" };
+  | { state: "Completed" | "Cached"; result: unknown }
+  | { state: "Failed"; error: TaskError }
+  | { state: "Cancelled" };
+
+/** An item of a mapped task: its index (on every event it reports), and the lane running it. */
+export type ItemContext = { index: number; lane?: KernelLane };
 
 type Attempt = TaskOutcome | { ok: false; cancelled: true };
 
@@ -63,8 +70,14 @@ export async function runTask(
   task: ExecutableTask,
   inputs: Record<string, unknown>,
   priorAttempts: number,
+  item?: ItemContext,
 ): Promise<TaskEnd> {
-  const { sink } = env;
+  const sink: EventSink = item
+    ? {
+        push: (event) =>
+          env.sink.push(event.type === "task" ? { ...event, item: item.index } : event),
+      }
+    : env.sink;
   let cacheKey: string | undefined;
   if (task.cache) {
     cacheKey = sha256(canonicalJson({ language: task.language, code: task.code, inputs }));
@@ -86,7 +99,7 @@ export async function runTask(
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const outcome = await runAttempt(env, task, withRunContext(inputs, env.run), attempt);
+    const outcome = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
     if ("cancelled" in outcome) {
       return cancelled(sink, task, attempt);
     }
@@ -113,7 +126,7 @@ export async function runTask(
         return { state: "Completed", result: parsed.result };
       }
       // Retrying would return the same oversized value: fail at once.
-      sink.push(errorLine(task.name, attempt, parsed.error));
+      sink.push(errorLine(task.name, attempt, parsed.error, item?.index));
       sink.push({
         type: "task",
         task: task.name,
@@ -122,9 +135,9 @@ export async function runTask(
         attempt,
         error: parsed.error,
       });
-      return { state: "Failed" };
+      return { state: "Failed", error: parsed.error };
     }
-    sink.push(errorLine(task.name, attempt, outcome.error));
+    sink.push(errorLine(task.name, attempt, outcome.error, item?.index));
     if (retry < task.retries) {
       const delay = retryDelayMs(task, retry + 1);
       const nextAttemptAt = new Date(Date.now() + delay).toISOString();
@@ -151,7 +164,7 @@ export async function runTask(
       attempt,
       error: outcome.error,
     });
-    return { state: "Failed" };
+    return { state: "Failed", error: outcome.error };
   }
 }
 
@@ -201,6 +214,7 @@ function taskEnv(
   env: TaskEnvironment,
   task: ExecutableTask,
   attempt: number,
+  item: ItemContext | undefined,
 ): Record<string, string> {
   return {
     PIPEBOOK_FLOW_RUN_ID: env.run.flowRunId,
@@ -208,6 +222,7 @@ function taskEnv(
     PIPEBOOK_DEPLOYMENT: env.run.deployment.name,
     PIPEBOOK_TASK: task.name,
     PIPEBOOK_ATTEMPT: String(attempt),
+    ...(item ? { PIPEBOOK_MAP_INDEX: String(item.index) } : {}),
     ...(env.run.scheduledAt ? { PIPEBOOK_SCHEDULED_AT: env.run.scheduledAt } : {}),
   };
 }
@@ -217,6 +232,7 @@ async function runAttempt(
   task: ExecutableTask,
   inputs: Record<string, unknown>,
   attempt: number,
+  item: ItemContext | undefined,
 ): Promise<Attempt> {
   const ready = await prepareTaskContext(task, env.taskContext);
   if (!ready.ok) return { ok: false, error: ready.error };
@@ -225,12 +241,13 @@ async function runAttempt(
     env.sink.push({
       type: "log",
       task: task.name,
+      ...(item ? { item: item.index } : {}),
       attempt,
       level: line.level,
       message: masker ? masker.text(line.message) : line.message,
       at: line.at.toISOString(),
     });
-  const context = taskEnv(env, task, attempt);
+  const context = taskEnv(env, task, attempt, item);
 
   let kill: () => void;
   let outcome: Promise<TaskOutcome>;
@@ -260,9 +277,12 @@ async function runAttempt(
     outcome = remote.outcome;
   } else {
     const language: KernelLanguage = task.language;
-    let kernel;
+    const lane = item?.lane;
+    let kernel: KernelProcess;
     try {
-      kernel = await env.pool.acquire(language, env.folders.group);
+      kernel = lane
+        ? await lane.acquire(language)
+        : await env.pool.acquire(language, env.folders.group);
     } catch (error) {
       return { ok: false, error: { type: "KernelUnavailable", message: (error as Error).message } };
     }
@@ -275,9 +295,12 @@ async function runAttempt(
     };
     if (ready.prepared.context) command.context = ready.prepared.context;
     if (language === "python") command.code = task.code;
-    else command.file = writeModule(env, task, attempt);
+    else command.file = writeModule(env, task, item ? "items" : String(attempt));
     kill = () => void kernel.kill();
-    release = (healthy) => env.pool.release(language, env.folders.group, kernel, healthy);
+    release = (healthy) =>
+      lane
+        ? lane.done(language, kernel, healthy)
+        : env.pool.release(language, env.folders.group, kernel, healthy);
     outcome = kernel.run(command, onOutput);
   }
 
@@ -316,9 +339,14 @@ async function runAttempt(
   return first;
 }
 
-/** TypeScript cells run as ES modules; each attempt gets its own file (ESM caches by URL). */
-function writeModule(env: TaskEnvironment, task: ExecutableTask, attempt: number): string {
-  const file = path.join(env.folders.modules, `${task.name}.${attempt}.mjs`);
-  fs.writeFileSync(file, task.code);
+/**
+ * TypeScript cells run as ES modules; each attempt gets its own file (ESM caches by URL), so an
+ * attempt starts from a fresh module. A mapped task's items share one: like a function called
+ * once per item, the module is loaded once per kernel (10,000 module files would be ~10,000
+ * module loads, each kept in the kernel's module cache).
+ */
+function writeModule(env: TaskEnvironment, task: ExecutableTask, variant: string): string {
+  const file = path.join(env.folders.modules, `${task.name}.${variant}.mjs`);
+  if (variant !== "items" || !fs.existsSync(file)) fs.writeFileSync(file, task.code);
   return file;
 }

@@ -98,6 +98,7 @@ export class RunReporter {
     if (
       last?.kind === "logs" &&
       last.block.task === event.task &&
+      last.block.item === event.item &&
       last.block.attempt === event.attempt &&
       last.block.level === event.level &&
       at >= last.block.at
@@ -110,6 +111,7 @@ export class RunReporter {
         from: 0,
         block: {
           task: event.task,
+          ...(event.item !== undefined ? { item: event.item } : {}),
           attempt: event.attempt,
           level: event.level,
           at,

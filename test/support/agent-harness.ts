@@ -108,13 +108,24 @@ export async function execute(
 /** The task state changes of `events`, as "task:State" strings in order. */
 export function taskStates(events: ReportEvent[], task?: string): string[] {
   return events.flatMap((e) =>
-    e.type === "task" && (!task || e.task === task) ? [`${e.task}:${e.state}`] : [],
+    e.type === "task" && e.item === undefined && (!task || e.task === task)
+      ? [`${e.task}:${e.state}`]
+      : [],
+  );
+}
+
+/** The state changes of a mapped task's item, in order. */
+export function itemStates(events: ReportEvent[], task: string, item: number): string[] {
+  return events.flatMap((e) =>
+    e.type === "task" && e.task === task && e.item === item ? [e.state] : [],
   );
 }
 
 /** The event that put `task` in `state`; throws when there is none. */
 export function taskEvent(events: ReportEvent[], task: string, state: string) {
-  const e = events.find((x) => x.type === "task" && x.task === task && x.state === state);
+  const e = events.find(
+    (x) => x.type === "task" && x.task === task && x.item === undefined && x.state === state,
+  );
   if (!e || e.type !== "task") throw new Error(`no ${state} event for ${task}`);
   return e;
 }
@@ -126,7 +137,10 @@ export function logsOf(events: ReportEvent[], task: string) {
 export function resultOf(events: ReportEvent[], task: string): unknown {
   const done = events.find(
     (e) =>
-      e.type === "task" && e.task === task && (e.state === "Completed" || e.state === "Cached"),
+      e.type === "task" &&
+      e.task === task &&
+      e.item === undefined &&
+      (e.state === "Completed" || e.state === "Cached"),
   );
   return done && done.type === "task" ? done.result : undefined;
 }

@@ -1,0 +1,39 @@
+// A lane of a mapped task: one worker that runs items one after another, holding its kernels
+// between them. Taking a kernel from the pool for every item would hand kernels back and forth
+// through an idle list capped at a few per group (kernel-pool.ts), so 16 lanes would keep
+// starting and killing interpreters; a lane pays the start-up once. A kernel that was killed
+// (timeout, cancel) or died is dropped and the next item gets a fresh one.
+import type { KernelGroup } from "../runners/run-folders.ts";
+import type { KernelLanguage, KernelPool } from "./kernel-pool.ts";
+import type { KernelProcess } from "./kernel-process.ts";
+
+export class KernelLane {
+  private held = new Map<KernelLanguage, KernelProcess>();
+
+  constructor(
+    private readonly pool: KernelPool,
+    private readonly group: KernelGroup,
+  ) {}
+
+  async acquire(language: KernelLanguage): Promise<KernelProcess> {
+    const kernel = this.held.get(language);
+    if (kernel?.alive) return kernel;
+    const fresh = await this.pool.acquire(language, this.group);
+    this.held.set(language, fresh);
+    return fresh;
+  }
+
+  /** After an item: a healthy kernel stays for the next item, a broken one goes. */
+  done(language: KernelLanguage, kernel: KernelProcess, healthy: boolean): void {
+    if (healthy && kernel.alive) return;
+    if (this.held.get(language) === kernel) this.held.delete(language);
+    this.pool.release(language, this.group, kernel, false);
+  }
+
+  /** The lane's work is over: its kernels go back to the pool. */
+  close(): void {
+    for (const [language, kernel] of this.held)
+      this.pool.release(language, this.group, kernel, true);
+    this.held.clear();
+  }
+}
