@@ -270,7 +270,14 @@ async function runAttempt(
     outcome = shell.outcome;
   } else if (task.language === "python" && env.remotePython) {
     const remote = env.remotePython.run(
-      { task: task.name, attempt, code: task.code, inputs, context: ready.prepared.context },
+      {
+        task: task.name,
+        attempt,
+        ...(item ? { item: item.index } : {}),
+        code: task.code,
+        inputs,
+        context: ready.prepared.context,
+      },
       onOutput,
     );
     kill = remote.cancel;

@@ -1,219 +1,257 @@
-// The dask runner end to end: a real server (the API on a real port, on this tier's database), a
-// real agent process (the built bundle) and a real Dask cluster — `dask scheduler` and two
-// `dask worker` processes of Debian's python3-distributed, one in a network namespace of its own.
-// Runs deployed with `runner: dask` execute their Python tasks in the workers' processes, their
-// logs arrive, a cancel cancels their futures, and a worker killed mid-run makes its attempts
-// fail (WorkerLost) and be retried per the task's retries — never lost, never left Running.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// The dask runner end to end: the real server (the API on a real port, on this tier's database),
+// a real agent process (the bundle a VM downloads) and a real Dask cluster — `dask scheduler` and
+// two `dask worker` processes of Debian's python3-distributed, one in a network namespace of its
+// own. Mapped flows deployed with `runner: dask` execute their items in the workers' processes,
+// their logs arrive as the items' lines, a cancel cancels their futures, and a worker killed
+// mid-run makes its items fail (WorkerLost) and be retried or failed per the task's retries —
+// never lost, never left Running.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, serveFrom } from "../support/database.ts";
+import { freshDatabase } from "../support/database.ts";
 import {
   DASK_PYTHON,
   daskUnavailable,
   startDaskCluster,
   type DaskCluster,
 } from "../support/dask-cluster.ts";
-import { seedAdminKey, serveHttp, type ServedApi } from "../support/serve-http.ts";
+import { liveServer, startLiveAgent, type LiveAgent } from "../support/live-agent.ts";
 import { uniqueName } from "../support/seed.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const unavailable = daskUnavailable();
-// Each tier runs in its own process: its own scheduler port.
+// Each tier runs in a process of its own, with a scheduler port of its own.
 const PORT = Number(process.env.PIPEBOOK_E2E_PORT_BASE ?? 4500) + 62 + (process.pid % 30);
 
-type Run = {
-  id: string;
-  state: string;
-  taskRuns: { name: string; state: string; attempts: number; result: unknown; error: unknown }[];
-};
-type Logs = {
-  logs: { task: string; attempt: number; level: string; message: string; timestamp: string }[];
-};
+type Run = { id: string; state: string; taskRuns: { name: string; state: string; result: unknown }[] };
+type Logs = { logs: { task: string; attempt: number; level: string; message: string }[] };
 
 describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
   const test = freshDatabase();
-  serveFrom(test);
+  const server = liveServer(test);
   let cluster: DaskCluster;
-  let api: ServedApi;
-  let agent: ChildProcess;
-  let agentOutput = "";
+  let agent: LiveAgent;
   const queue = uniqueName("dask");
   const markers = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-dask-markers-"));
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ["scripts/build-bundles.mjs"], { cwd: root });
-    if (build.status !== 0) throw new Error(`build-bundles failed: ${build.stderr}`);
     cluster = await startDaskCluster({ port: PORT });
     if (cluster.isolation) console.warn(`no network namespace for a worker: ${cluster.isolation}`);
-    const key = await seedAdminKey(test.db);
-    api = await serveHttp(key);
-    agent = spawn(
-      process.execPath,
-      [
-        path.join(root, "dist/pipebook-agent.mjs"),
-        "start",
-        "--api-url",
-        api.url,
-        "--queue",
-        queue,
-        "--python",
-        DASK_PYTHON,
-        "--isolation",
-        "none",
-        "--task-concurrency",
-        "16",
-        "--work-dir",
-        fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-dask-agent-")),
-      ],
-      { env: { ...process.env, PIPEBOOK_API_KEY: key }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    agent.stdout!.on("data", (c: Buffer) => (agentOutput += c.toString()));
-    agent.stderr!.on("data", (c: Buffer) => (agentOutput += c.toString()));
-    for (let i = 0; i < 200 && !agentOutput.includes("connected to"); i++) {
+    agent = startLiveAgent(server, {
+      queue,
+      args: ["--python", DASK_PYTHON, "--isolation", "none"],
+    });
+    for (let i = 0; i < 200 && !agent.output().includes("connected to"); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (!agentOutput.includes("connected to")) throw new Error(`no agent:\n${agentOutput}`);
+    if (!agent.output().includes("connected to")) throw new Error(`no agent:\n${agent.output()}`);
   }, 90_000);
 
   afterAll(async () => {
-    if (agent?.exitCode === null) {
-      const exited = new Promise((r) => agent.once("exit", r));
-      agent.kill("SIGKILL");
-      await exited;
-    }
-    await api?.close();
+    await agent?.stop();
     await cluster?.stop();
     fs.rmSync(markers, { recursive: true, force: true });
   });
 
+  async function call<T = Record<string, unknown>>(method: string, p: string, body?: unknown) {
+    const response = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+  async function ok<T = Record<string, unknown>>(method: string, p: string, body?: unknown) {
+    const answer = await call<T>(method, p, body);
+    if (answer.status >= 300) throw new Error(`${method} ${p}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /** Deploys `tasks` (mapped over the parameter `items`) with runner dask and triggers a run. */
   async function deployAndRun(
     tasks: Record<string, unknown>[],
-    parameters: Record<string, unknown> = {},
+    parameters: { items: number[]; markers?: string },
   ): Promise<string> {
     const name = uniqueName("dask-flow");
-    await api.call("POST", "/api/v1/flows", {
+    await ok("POST", "/api/v1/flows", {
       name,
-      parameters: { type: "object", properties: { markers: { type: "string" } } },
+      parameters: {
+        type: "object",
+        properties: {
+          items: { type: "array", items: { type: "integer" } },
+          markers: { type: "string" },
+        },
+      },
       tasks,
     });
-    const deployment = await api.call<{ id: string }>("POST", "/api/v1/deployments", {
+    const deployment = await ok<{ id: string }>("POST", "/api/v1/deployments", {
       flow: name,
       name: "on-dask",
       workQueue: queue,
       runner: "dask",
       daskScheduler: cluster.scheduler,
     });
-    const run = await api.call<{ id: string }>(
-      "POST",
-      `/api/v1/deployments/${deployment.id}/runs`,
-      { parameters },
-    );
+    const run = await ok<{ id: string }>("POST", `/api/v1/deployments/${deployment.id}/runs`, {
+      parameters,
+    });
     return run.id;
   }
-  const wait = (id: string) => api.call<Run>("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`);
-  /** Markers the tasks write when they start: "<task>.<n>" holding the worker's address. */
+  const wait = (id: string) => ok<Run>("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`);
+  const itemsOf = (id: string) =>
+    test.db.taskRun.findMany({
+      where: { flowRunId: id, mapIndex: { gte: 0 } },
+      orderBy: [{ name: "asc" }, { mapIndex: "asc" }],
+      select: { name: true, mapIndex: true, state: true, attempts: true, error: true },
+    });
+  /** Markers the items write when they start: "<task>.<item>.<ns>" holding the worker's address. */
   const started = (dir: string) =>
     fs.readdirSync(dir).map((f) => ({
       task: f.split(".")[0]!,
+      item: Number(f.split(".")[1]),
       worker: fs.readFileSync(path.join(dir, f), "utf8"),
     }));
-  const STARTS = [
-    "import os, time",
-    "from distributed import get_worker",
-    "def main(markers):",
-    "    me = get_worker().address",
-    "    name = os.path.join(markers, f'{TASK}.{time.time_ns()}')",
-    "    with open(name, 'w') as f:",
-    "        f.write(me)",
-  ];
+  const marking = (task: string, then: string[]) =>
+    [
+      "import os, time",
+      "from distributed import get_worker",
+      "def main(items, markers):",
+      "    me = get_worker().address",
+      `    with open(os.path.join(markers, f'${task}.{items}.{time.time_ns()}'), 'w') as f:`,
+      "        f.write(me)",
+      ...then,
+    ].join("\n");
 
-  it("runs the Python tasks in the workers' processes; their logs arrive", async () => {
-    const tasks = Array.from({ length: 6 }, (_, i) => ({
-      name: `where_${i}`,
-      language: "python",
-      code: [
-        "import os, sys, time",
-        "from distributed import get_worker",
-        "from pipebook import get_logger",
-        "def main():",
-        `    print('item ${i} here')`,
-        "    get_logger().warning('careful')",
-        "    time.sleep(0.3)",
-        "    return {'pid': os.getpid(), 'worker': get_worker().address}",
-      ].join("\n"),
-    }));
-    const id = await deployAndRun([
-      ...tasks,
-      {
-        name: "total",
-        language: "typescript",
-        dependsOn: tasks.map((t) => t.name),
-        code: "export default function main() { return process.pid; }",
-      },
-    ]);
-    const run = await wait(id);
-    expect(run.state, `${JSON.stringify(run.taskRuns)}\n${agentOutput}`).toBe("Completed");
-    const pids = cluster.workers.map((w) => w.pid);
-    const results = run.taskRuns
-      .filter((t) => t.name.startsWith("where_"))
-      .map((t) => t.result as { pid: number; worker: string });
-    expect(results).toHaveLength(6);
-    for (const r of results) expect(pids).toContain(r.pid);
-    // Both workers took work, the one in its own network namespace included.
-    expect(new Set(results.map((r) => r.worker))).toEqual(
-      new Set(cluster.workers.map((w) => w.address)),
-    );
-    // The TypeScript task ran on the agent.
-    expect(pids).not.toContain(run.taskRuns.find((t) => t.name === "total")!.result);
-    const { logs } = await api.call<Logs>("GET", `/api/v1/flow-runs/${id}/logs?limit=1000`);
-    for (let i = 0; i < 6; i++) {
-      expect(logs).toContainEqual(
-        expect.objectContaining({ task: `where_${i}`, attempt: 1, level: "info", message: `item ${i} here` }),
-      );
-      expect(logs).toContainEqual(
-        expect.objectContaining({ task: `where_${i}`, level: "warning", message: "careful" }),
-      );
-    }
+  it("refuses a deployment whose scheduler address is not one, saying what is expected", async () => {
+    const answer = await call<{ error: { message: string } }>("POST", "/api/v1/deployments", {
+      flow: "whatever",
+      name: "bad",
+      runner: "dask",
+      daskScheduler: "scheduler:8786",
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain("expected protocol://host:port");
   });
 
-  it("a cancel cancels the run's futures: queued attempts never start, the run ends Cancelled", async () => {
+  it("runs a mapped task's items in the workers' processes; their logs arrive", async () => {
+    const id = await deployAndRun(
+      [
+        {
+          name: "work",
+          language: "python",
+          map: "items",
+          code: [
+            "import os, time",
+            "from distributed import get_worker",
+            "from pipebook import get_logger",
+            "def main(items):",
+            "    print('item', items, 'here')",
+            "    get_logger().warning('careful with %d', items)",
+            "    time.sleep(0.3)",
+            "    return {'item': items, 'pid': os.getpid(), 'worker': get_worker().address}",
+          ].join("\n"),
+        },
+        {
+          name: "total",
+          language: "typescript",
+          dependsOn: ["work"],
+          code: "export default function main({ work }: { work: { item: number }[] }) { return { agent: process.pid, order: work.map((w) => w.item) }; }",
+        },
+      ],
+      { items: Array.from({ length: 12 }, (_, i) => i) },
+    );
+    const run = await wait(id);
+    expect(run.state, agent.output()).toBe("Completed");
+    const pids = cluster.workers.map((w) => w.pid);
+    const work = run.taskRuns.find((t) => t.name === "work")!.result as {
+      item: number;
+      pid: number;
+      worker: string;
+    }[];
+    expect(work.map((w) => w.item)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (const w of work) expect(pids).toContain(w.pid);
+    // Both workers took items, the one in its own network namespace included.
+    expect(new Set(work.map((w) => w.worker))).toEqual(
+      new Set(cluster.workers.map((w) => w.address)),
+    );
+    // The TypeScript task ran on the agent, and got the items' results in item order.
+    const total = run.taskRuns.find((t) => t.name === "total")!.result as {
+      agent: number;
+      order: number[];
+    };
+    expect(pids).not.toContain(total.agent);
+    expect(total.order).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const items = await itemsOf(id);
+    expect(items.map((i) => [i.state, i.attempts])).toEqual(
+      Array.from({ length: 12 }, () => ["Completed", 1]),
+    );
+    const { logs } = await ok<Logs>("GET", `/api/v1/flow-runs/${id}/logs?limit=1000`);
+    for (let i = 0; i < 12; i++) {
+      expect(logs).toContainEqual(
+        expect.objectContaining({ task: "work", attempt: 1, level: "info", message: `item ${i} here` }),
+      );
+      expect(logs).toContainEqual(
+        expect.objectContaining({ task: "work", level: "warning", message: `careful with ${i}` }),
+      );
+    }
+    // Each line is stored as its item's own.
+    const chunks = await test.db.logChunk.findMany({
+      where: { flowRunId: id, taskName: "work" },
+      select: { mapIndex: true, messages: true },
+    });
+    for (const chunk of chunks) {
+      for (const message of chunk.messages as string[]) {
+        expect(message).toMatch(new RegExp(`(item|with) ${chunk.mapIndex}\\b`));
+      }
+    }
+    expect(new Set(chunks.map((c) => c.mapIndex))).toEqual(new Set(work.map((w) => w.item)));
+  });
+
+  it("a cancel cancels the run's futures: queued items never start, the run ends Cancelled", async () => {
     const dir = fs.mkdtempSync(path.join(markers, "cancel-"));
-    // 12 attempts of 2 s on 4 threads: 4 start, 8 wait in the cluster's queue.
-    const tasks = Array.from({ length: 12 }, (_, i) => ({
-      name: `slow_${i}`,
-      language: "python",
-      code: [...STARTS, "    time.sleep(2)"].join("\n").replace("{TASK}", `slow_${i}`),
-    }));
-    const id = await deployAndRun(tasks, { markers: dir });
+    // 12 items of 2 s on 4 threads: 4 start, the others wait in the cluster.
+    const id = await deployAndRun(
+      [
+        {
+          name: "slow",
+          language: "python",
+          map: "items",
+          mapConcurrency: 12,
+          code: marking("slow", ["    time.sleep(2)"]),
+        },
+      ],
+      { items: Array.from({ length: 12 }, (_, i) => i), markers: dir },
+    );
     for (let i = 0; i < 200 && started(dir).length < 4; i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(started(dir).length).toBeGreaterThan(0);
-    await api.call("POST", `/api/v1/flow-runs/${id}/cancel`);
+    await ok("POST", `/api/v1/flow-runs/${id}/cancel`);
     const run = await wait(id);
     expect(run.state).toBe("Cancelled");
-    expect(run.taskRuns.every((t) => t.state === "Cancelled")).toBe(true);
-    // Long enough for the queued attempts to have started, had their futures lived on.
+    const items = await itemsOf(id);
+    for (const item of items) expect(["Cancelled", "Pending"]).toContain(item.state);
+    expect(items.some((i) => i.state === "Running")).toBe(false);
+    // Long enough for the queued items to have started, had their futures lived on.
     await new Promise((r) => setTimeout(r, 3_000));
     expect(started(dir).length).toBeLessThanOrEqual(4);
   });
 
-  it("a worker killed mid-run: its attempts fail (WorkerLost) and are retried or failed per retries", async () => {
+  it("a worker killed mid-run: its items fail (WorkerLost) and are retried or failed per retries", async () => {
     const dir = fs.mkdtempSync(path.join(markers, "kill-"));
     const victim = cluster.workers.find((w) => !w.isolated)!;
-    // 4 tasks that may retry once, 4 that may not; 3 s each, all at once on the 4 threads.
-    const tasks = Array.from({ length: 8 }, (_, i) => ({
-      name: `${i < 4 ? "again" : "once"}_${i}`,
+    // Two mapped tasks side by side: items of "again" may retry once, items of "once" may not.
+    const mapped = (name: string, retries: number) => ({
+      name,
       language: "python",
-      retries: i < 4 ? 1 : 0,
-      code: [...STARTS, "    time.sleep(3)", "    return me"]
-        .join("\n")
-        .replace("{TASK}", `${i < 4 ? "again" : "once"}_${i}`),
-    }));
-    const id = await deployAndRun(tasks, { markers: dir });
+      map: "items",
+      mapConcurrency: 4,
+      retries,
+      code: marking(name, ["    time.sleep(3)", "    return me"]),
+    });
+    const id = await deployAndRun([mapped("again", 1), mapped("once", 0)], {
+      items: [0, 1, 2, 3],
+      markers: dir,
+    });
     for (let i = 0; i < 200; i++) {
       if (started(dir).filter((s) => s.worker === victim.address).length >= 2) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -221,25 +259,22 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
     const onVictim = new Set(
       started(dir)
         .filter((s) => s.worker === victim.address)
-        .map((s) => s.task),
+        .map((s) => `${s.task}.${s.item}`),
     );
     expect(onVictim.size).toBeGreaterThan(0);
     victim.child.kill("SIGKILL");
     const run = await wait(id);
-    // Nothing left behind: every task ended, none Running or Pending.
-    for (const task of run.taskRuns) expect(["Completed", "Failed"]).toContain(task.state);
-    for (const task of run.taskRuns) {
-      const killed = onVictim.has(task.name);
-      const retries = task.name.startsWith("again") ? 1 : 0;
+    const items = await itemsOf(id);
+    expect(items).toHaveLength(8);
+    for (const item of items) {
+      const killed = onVictim.has(`${item.name}.${item.mapIndex}`);
       if (!killed) {
-        expect(task).toMatchObject({ state: "Completed", attempts: 1 });
-      } else if (retries) {
-        expect(task).toMatchObject({ state: "Completed", attempts: 2 });
-        expect(task.result).not.toBe(victim.address);
+        expect(item).toMatchObject({ state: "Completed", attempts: 1 });
+      } else if (item.name === "again") {
+        expect(item).toMatchObject({ state: "Completed", attempts: 2 });
       } else {
-        expect(task).toMatchObject({ state: "Failed", attempts: 1 });
-        expect(task.error).toMatchObject({ type: "WorkerLost" });
-        expect((task.error as { message: string }).message).toContain(victim.address);
+        expect(item).toMatchObject({ state: "Failed", attempts: 1, error: { type: "WorkerLost" } });
+        expect((item.error as { message: string }).message).toContain(victim.address);
       }
     }
     const anyOnce = [...onVictim].some((t) => t.startsWith("once"));

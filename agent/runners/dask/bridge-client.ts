@@ -14,7 +14,8 @@ import type { RemotePython } from "../../executor/run-task.ts";
 import { clip, type OutputLine, type TaskOutcome } from "../../kernels/output.ts";
 
 type Answer =
-  | { type: "ready"; scheduler: string; workers: number; version: string }
+  | { type: "ready"; scheduler: string; workers: number; threads: number; version: string }
+  | { type: "cluster"; workers: number; threads: number }
   | { type: "fatal"; message: string }
   | ({
       type: "done";
@@ -40,7 +41,9 @@ export class DaskBridge implements RemotePython {
   private constructor(
     private readonly child: ChildProcess,
     readonly scheduler: string,
-    readonly workers: number,
+    /** The cluster's size, kept up to date by the bridge. */
+    public workers: number,
+    public threads: number,
     readonly version: string,
   ) {
     this.exitedPromise = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -106,11 +109,20 @@ export class DaskBridge implements RemotePython {
           reject(new Error(answer.message));
         } else if (answer.type === "ready" && !bridge) {
           clearTimeout(timer);
-          bridge = new DaskBridge(child, options.scheduler, answer.workers, answer.version);
+          bridge = new DaskBridge(
+            child,
+            options.scheduler,
+            answer.workers,
+            answer.threads,
+            answer.version,
+          );
           bridge.listen(options.onLog);
           resolve(bridge);
         } else if (answer.type === "done") {
           bridge?.settle(answer);
+        } else if (answer.type === "cluster" && bridge) {
+          bridge.workers = answer.workers;
+          bridge.threads = answer.threads;
         }
       });
     });

@@ -4,7 +4,8 @@
 # answers as JSON lines on fd 3 (stdout and stderr stay Dask's own logs):
 #   {"op": "submit", "id", "payload": {task, attempt, item?, code, inputs, context?}}
 #   {"op": "cancel", "id"}
-#   <- {"type": "ready", "scheduler", "workers", "version"} | {"type": "fatal", "message"}
+#   <- {"type": "ready", "scheduler", "workers", "threads", "version"} | {"type": "fatal", "message"}
+#   <- {"type": "cluster", "workers", "threads"} when the cluster grows or shrinks
 #   <- {"type": "done", "id", "ok", "resultJson" | "error", "lines", "worker", "pid"}
 # A worker that dies under an attempt fails that attempt ("WorkerLost") instead of letting Dask
 # run it again unseen: the task's own retries decide what happens next, as on the agent.
@@ -121,14 +122,23 @@ class Bridge:
             # Dask started it a second time: the first run's worker is gone.
             self.lost(id_, entry["workers"][0])
 
-    def watch_workers(self):
-        """Attempts running on a worker that left the cluster are lost (checked twice a second)."""
+    def watch_workers(self, size):
+        """Attempts running on a worker that left the cluster are lost (checked twice a second).
+
+        The cluster's size (workers, threads) is told to the agent when it changes: a dask run's
+        mapped items are kept in flight by the cluster's thread count.
+        """
         while True:
             time.sleep(0.5)
             try:
-                alive = set(self.client.scheduler_info().get("workers", {}))
+                workers = self.client.scheduler_info().get("workers", {})
             except Exception:  # noqa: BLE001 — the scheduler is away; futures will tell
                 continue
+            alive = set(workers)
+            now = cluster_size(workers)
+            if now != size:
+                size = now
+                send({"type": "cluster", **size})
             with self.lock:
                 gone = [
                     (id_, e["workers"][-1])
@@ -172,6 +182,10 @@ class Bridge:
         }
 
 
+def cluster_size(workers):
+    return {"workers": len(workers), "threads": sum(w.get("nthreads", 1) for w in workers.values())}
+
+
 def main():
     address = sys.argv[1]
     try:
@@ -191,9 +205,9 @@ def main():
         send({"type": "fatal", "message": f"cannot connect to the Dask scheduler {address}: {error}"})
         return 1
     bridge = Bridge(client)
-    threading.Thread(target=bridge.watch_workers, daemon=True).start()
-    workers = len(client.scheduler_info().get("workers", {}))
-    send({"type": "ready", "scheduler": address, "workers": workers, "version": distributed.__version__})
+    size = cluster_size(client.scheduler_info().get("workers", {}))
+    threading.Thread(target=bridge.watch_workers, args=(size,), daemon=True).start()
+    send({"type": "ready", "scheduler": address, **size, "version": distributed.__version__})
     for line in sys.stdin:
         if not line.strip():
             continue

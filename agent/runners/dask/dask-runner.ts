@@ -44,7 +44,7 @@ export class DaskRunner implements Runner {
       env: this.options.env,
     }).then((bridge) => {
       this.options.log(
-        `connected to the Dask scheduler ${scheduler} (distributed ${bridge.version}, ${bridge.workers} worker(s))`,
+        `connected to the Dask scheduler ${scheduler} (distributed ${bridge.version}, ${bridge.workers} worker(s), ${bridge.threads} thread(s))`,
       );
       return bridge;
     });
@@ -87,7 +87,11 @@ export class DaskRunner implements Runner {
         folders,
         sandbox: this.options.sandbox,
         env: this.options.env,
-        taskConcurrency: this.options.taskConcurrency,
+        // Attempts in flight (tasks at once, and a mapped task's items unless it sets
+        // mapConcurrency): enough to keep every thread of the cluster busy, with one more
+        // waiting per thread so a thread that finishes finds its next item already there
+        // instead of waiting a round trip through the agent.
+        taskConcurrency: Math.max(this.options.taskConcurrency, 2 * bridge.threads),
         remotePython: bridge,
       });
     } finally {
