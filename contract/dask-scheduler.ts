@@ -6,7 +6,8 @@ import { z } from "zod";
 
 const PROTOCOLS = ["tcp", "tls", "ws", "wss", "ucx"];
 // A DNS name or IPv4 address, or an IPv6 address in brackets; then an optional port.
-const ADDRESS = /^([a-z]+):\/\/([A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+const ADDRESS =
+  /^([a-z]+):\/\/([A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 
 /** Why `address` is not a Dask scheduler address, or null when it is one. */
 export function daskSchedulerProblem(address: string): string | null {

@@ -5,6 +5,7 @@
 // their logs arrive as the items' lines, a cancel cancels their futures, and a worker killed
 // mid-run makes its items fail (WorkerLost) and be retried or failed per the task's retries —
 // never lost, never left Running.
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +24,11 @@ const unavailable = daskUnavailable();
 // Each tier runs in a process of its own, with a scheduler port of its own.
 const PORT = Number(process.env.PIPEBOOK_E2E_PORT_BASE ?? 4500) + 62 + (process.pid % 30);
 
-type Run = { id: string; state: string; taskRuns: { name: string; state: string; result: unknown }[] };
+type Run = {
+  id: string;
+  state: string;
+  taskRuns: { name: string; state: string; result: unknown }[];
+};
 type Logs = { logs: { task: string; attempt: number; level: string; message: string }[] };
 
 describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
@@ -67,13 +72,30 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
     return answer.body;
   }
 
-  /** Deploys `tasks` (mapped over the parameter `items`) with runner dask and triggers a run. */
+  /** The real CLI (`npx pipebook …`) against the test's server. */
+  function pipebook(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [path.resolve(import.meta.dirname, "../../bin/pipebook.mjs"), ...args],
+        { env: { ...process.env, PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey } },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`pipebook ${args.join(" ")}: ${stderr}`)) : resolve(stdout),
+      ),
+    );
+  }
+
+  /**
+   * Deploys `tasks` (mapped over the parameter `items`) with runner dask — through the API, the
+   * CLI's flags or a deployment file given to the CLI — and triggers a run.
+   */
   async function deployAndRun(
     tasks: Record<string, unknown>[],
     parameters: { items: number[]; markers?: string },
+    via: "api" | "cli" | "file" = "api",
   ): Promise<string> {
     const name = uniqueName("dask-flow");
-    await ok("POST", "/api/v1/flows", {
+    const flow = {
       name,
       parameters: {
         type: "object",
@@ -83,14 +105,43 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
         },
       },
       tasks,
-    });
-    const deployment = await ok<{ id: string }>("POST", "/api/v1/deployments", {
-      flow: name,
-      name: "on-dask",
-      workQueue: queue,
-      runner: "dask",
-      daskScheduler: cluster.scheduler,
-    });
+    };
+    let deployment: { id: string };
+    if (via === "api") {
+      await ok("POST", "/api/v1/flows", flow);
+      deployment = await ok<{ id: string }>("POST", "/api/v1/deployments", {
+        flow: name,
+        name: "on-dask",
+        workQueue: queue,
+        runner: "dask",
+        daskScheduler: cluster.scheduler,
+      });
+    } else {
+      const dir = fs.mkdtempSync(path.join(markers, "files-"));
+      fs.writeFileSync(path.join(dir, "flow.json"), JSON.stringify(flow));
+      const file = path.join(dir, "deployment.json");
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          flow: "./flow.json",
+          name: "on-dask",
+          workQueue: queue,
+          runner: "dask",
+          daskScheduler: cluster.scheduler,
+        }),
+      );
+      const args =
+        via === "file"
+          ? ["deploy", file, "--json"]
+          : ["deploy", path.join(dir, "flow.json"), "--name", "on-dask", "--queue", queue,
+             "--runner", "dask", "--dask-scheduler", cluster.scheduler, "--json"]; // prettier-ignore
+      deployment = JSON.parse(await pipebook(args)) as { id: string };
+      const stored = await ok<{ runner: string; daskScheduler: string }>(
+        "GET",
+        `/api/v1/deployments/${deployment.id}`,
+      );
+      expect(stored).toMatchObject({ runner: "dask", daskScheduler: cluster.scheduler });
+    }
     const run = await ok<{ id: string }>("POST", `/api/v1/deployments/${deployment.id}/runs`, {
       parameters,
     });
@@ -158,6 +209,7 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
         },
       ],
       { items: Array.from({ length: 12 }, (_, i) => i) },
+      "cli",
     );
     const run = await wait(id);
     expect(run.state, agent.output()).toBe("Completed");
@@ -187,7 +239,12 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
     const { logs } = await ok<Logs>("GET", `/api/v1/flow-runs/${id}/logs?limit=1000`);
     for (let i = 0; i < 12; i++) {
       expect(logs).toContainEqual(
-        expect.objectContaining({ task: "work", attempt: 1, level: "info", message: `item ${i} here` }),
+        expect.objectContaining({
+          task: "work",
+          attempt: 1,
+          level: "info",
+          message: `item ${i} here`,
+        }),
       );
       expect(logs).toContainEqual(
         expect.objectContaining({ task: "work", level: "warning", message: `careful with ${i}` }),
@@ -220,6 +277,7 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
         },
       ],
       { items: Array.from({ length: 12 }, (_, i) => i), markers: dir },
+      "file",
     );
     for (let i = 0; i < 200 && started(dir).length < 4; i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -54,13 +54,17 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
     flow: Parameters<typeof claimedRun>[0],
     options: { scheduler?: string | null; signal?: AbortSignal } = {},
   ) {
-    const claimed = await claimedRun(flow, {}, {
-      runner: {
-        kind: "dask",
-        image: null,
-        daskScheduler: options.scheduler === undefined ? cluster.scheduler : options.scheduler,
+    const claimed = await claimedRun(
+      flow,
+      {},
+      {
+        runner: {
+          kind: "dask",
+          image: null,
+          daskScheduler: options.scheduler === undefined ? cluster.scheduler : options.scheduler,
+        },
       },
-    });
+    );
     const events: ReportEvent[] = [];
     const end = await runner.execute({
       run: claimed,
@@ -160,7 +164,9 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
       type: "ValueError",
       message: "no good",
     });
-    expect(failed?.type === "task" && failed.error?.traceback).toContain('File "<task boom>", line 2');
+    expect(failed?.type === "task" && failed.error?.traceback).toContain(
+      'File "<task boom>", line 2',
+    );
   });
 
   it("a timed-out attempt is abandoned (TimedOut) and retried", async () => {
@@ -185,7 +191,10 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
 
   it("a dask run with no scheduler anywhere fails at once, saying how to set one", async () => {
     const { end, events } = await run(
-      { name: "dask-nowhere", tasks: [{ name: "a", language: "python", code: "def main(): return 1" }] },
+      {
+        name: "dask-nowhere",
+        tasks: [{ name: "a", language: "python", code: "def main(): return 1" }],
+      },
       { scheduler: null },
     );
     expect(end).toBe("Failed");
@@ -196,7 +205,10 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
 
   it("a scheduler that does not answer fails the run with the address", async () => {
     const { end, events } = await run(
-      { name: "dask-away", tasks: [{ name: "a", language: "python", code: "def main(): return 1" }] },
+      {
+        name: "dask-away",
+        tasks: [{ name: "a", language: "python", code: "def main(): return 1" }],
+      },
       { scheduler: "tcp://127.0.0.1:9" },
     );
     expect(end).toBe("Failed");

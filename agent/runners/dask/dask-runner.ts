@@ -102,7 +102,9 @@ export class DaskRunner implements Runner {
   async close(): Promise<void> {
     const bridges = [...this.bridges.values()];
     this.bridges.clear();
-    await Promise.all(bridges.map((b) => b.then((bridge) => bridge.close()).catch(() => undefined)));
+    await Promise.all(
+      bridges.map((b) => b.then((bridge) => bridge.close()).catch(() => undefined)),
+    );
   }
 }
 
