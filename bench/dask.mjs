@@ -2,7 +2,7 @@
 // 2 threads (the compute floor is 200 × 0.5 s / 4 threads = 25 s), through Pipebook — a flow
 // with `map`, deployed with runner dask, run by a real agent — and the same work submitted
 // straight to the same cluster with `client.map` from one Python process, measured side by side
-// (alternating, twice each) in the same run. Needs a Python with `distributed`
+// (alternating, three times each) in the same run. Needs a Python with `distributed`
 // (BENCH_DASK_PYTHON, default Debian's /usr/bin/python3 with python3-distributed).
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
@@ -11,7 +11,7 @@ import { now, startAgent, stats } from "./harness.mjs";
 const PYTHON = process.env.BENCH_DASK_PYTHON ?? "/usr/bin/python3";
 const ITEMS = 200;
 const SLEEP = 0.5;
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -128,7 +128,10 @@ export async function benchDask(url, api) {
       const { id } = await api.call("POST", `/api/v1/deployments/${deployment}/runs`, {
         parameters: { items },
       });
-      const run = await api.call("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=120`);
+      let run = await api.call("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`);
+      while (!["Completed", "Failed", "Cancelled", "Crashed"].includes(run.state)) {
+        run = await api.call("GET", `/api/v1/flow-runs/${id}/wait?timeoutSeconds=60`);
+      }
       pipebook.push(now() - t0);
       if (run.state !== "Completed") throw new Error(`dask bench run ${id} ended ${run.state}`);
       const result = run.taskRuns.find((t) => t.name === "work").result;

@@ -1,8 +1,8 @@
 // The agent's side of the Dask bridge (bridge.py): one long-lived Python process per scheduler
 // address, holding one distributed.Client. Each Python attempt of a dask run becomes a future on
-// the cluster; its answer brings the outcome and the lines the attempt printed and logged, which
-// reach the run's logs as the attempt's own (with their level and the time they were written on
-// the worker). A cancel (the run's cancel, or the attempt's timeout) cancels the future and ends
+// the cluster; the lines the attempt prints and logs stream back while it runs (the rest with its
+// outcome) and reach the run's logs as the attempt's own, with their level and the time they were
+// written on the worker. A cancel (the run's cancel, or the attempt's timeout) cancels the future and ends
 // the attempt at once: Dask cannot stop a Python thread that is already running on a worker, so
 // such an attempt's code runs on to its end there, but nothing waits for it any more.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,6 +16,7 @@ import { clip, type OutputLine, type TaskOutcome } from "../../kernels/output.ts
 type Answer =
   | { type: "ready"; scheduler: string; workers: number; threads: number; version: string }
   | { type: "cluster"; workers: number; threads: number }
+  | { type: "lines"; id: string; lines: [number, OutputLine["level"], string][] }
   | { type: "fatal"; message: string }
   | ({
       type: "done";
@@ -120,6 +121,8 @@ export class DaskBridge implements RemotePython {
           resolve(bridge);
         } else if (answer.type === "done") {
           bridge?.settle(answer);
+        } else if (answer.type === "lines") {
+          bridge?.lines(answer.id, answer.lines);
         } else if (answer.type === "cluster" && bridge) {
           bridge.workers = answer.workers;
           bridge.threads = answer.threads;
@@ -145,13 +148,20 @@ export class DaskBridge implements RemotePython {
     });
   }
 
+  /** Lines of a running attempt, streamed from its worker (and the rest with its outcome). */
+  private lines(id: string, lines: [number, OutputLine["level"], string][]) {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    for (const [ms, level, message] of lines) {
+      pending.onOutput({ level, message: clip(message), at: new Date(ms) });
+    }
+  }
+
   private settle(answer: Extract<Answer, { type: "done" }>) {
     const pending = this.pending.get(answer.id);
     if (!pending) return;
+    this.lines(answer.id, answer.lines ?? []);
     this.pending.delete(answer.id);
-    for (const [ms, level, message] of answer.lines ?? []) {
-      pending.onOutput({ level, message: clip(message), at: new Date(ms) });
-    }
     pending.resolve(
       answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error },
     );

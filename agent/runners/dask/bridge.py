@@ -6,7 +6,8 @@
 #   {"op": "cancel", "id"}
 #   <- {"type": "ready", "scheduler", "workers", "threads", "version"} | {"type": "fatal", "message"}
 #   <- {"type": "cluster", "workers", "threads"} when the cluster grows or shrinks
-#   <- {"type": "done", "id", "ok", "resultJson" | "error", "lines", "worker", "pid"}
+#   <- {"type": "lines", "id", "lines": [[ms, level, text], …]} while the attempt runs
+#   <- {"type": "done", "id", "ok", "resultJson" | "error", "lines" (the rest), "worker", "pid"}
 # A worker that dies under an attempt fails that attempt ("WorkerLost") instead of letting Dask
 # run it again unseen: the task's own retries decide what happens next, as on the agent.
 import hashlib
@@ -41,7 +42,7 @@ for _name in MODULES:
 SOURCES_HASH = hashlib.sha256(json.dumps(SOURCES, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def run_attempt(payload, started_topic):
+def run_attempt(payload, topic):
     """Runs on a worker (pickled by value with SOURCES: it is defined in __main__)."""
     import sys as _sys
     import types
@@ -56,25 +57,26 @@ def run_attempt(payload, started_topic):
             exec(compile(SOURCES[name], f"{name}.py", "exec"), module.__dict__)
         _sys.modules["pipebook_dask_task"].PIPEBOOK_SOURCES = SOURCES_HASH
     worker = get_worker()
-    worker.log_event(started_topic, {"id": payload["id"], "worker": worker.address})
-    return _sys.modules["pipebook_dask_task"].run(payload, worker.address)
+    worker.log_event(topic, {"type": "started", "id": payload["id"], "worker": worker.address})
+    return _sys.modules["pipebook_dask_task"].run(payload, worker, topic)
 
 
 class Bridge:
     def __init__(self, client):
         self.client = client
-        self.topic = f"pipebook-started-{uuid.uuid4().hex[:12]}"
+        # The workers' events for this bridge: an attempt started, an attempt's lines.
+        self.topic = f"pipebook-{uuid.uuid4().hex[:12]}"
         self.lock = threading.Lock()
-        # id -> {"future", "workers": [addresses it started on]}
+        # id -> {"future", "workers": [addresses it started on], "forwarded": lines sent on}
         self.attempts = {}
-        client.subscribe_topic(self.topic, self.on_started)
+        client.subscribe_topic(self.topic, self.on_event)
 
     def submit(self, id_, payload):
         payload = dict(payload, id=id_)
         key = f"pipebook-{payload['task']}-{payload.get('item', '')}-{payload['attempt']}-{id_}"
         future = self.client.submit(run_attempt, payload, self.topic, key=key, pure=False)
         with self.lock:
-            self.attempts[id_] = {"future": future, "workers": []}
+            self.attempts[id_] = {"future": future, "workers": [], "forwarded": 0}
         future.add_done_callback(lambda f: self.on_done(id_, f))
 
     def cancel(self, id_):
@@ -87,9 +89,11 @@ class Bridge:
         """Answers once per attempt: whichever of done, lost or cancel comes first wins."""
         with self.lock:
             entry = self.attempts.pop(id_, None)
-        if entry is None:
-            return None
-        send({"type": "done", "id": id_, **outcome})
+            if entry is None:
+                return None
+            # The outcome holds every line: only those the stream did not bring go on.
+            lines = outcome.get("lines") or []
+            send({"type": "done", "id": id_, **outcome, "lines": lines[entry["forwarded"] :]})
         return entry
 
     def lost(self, id_, worker):
@@ -109,12 +113,19 @@ class Bridge:
             # Dask would run it again on another worker: the task's retries decide that instead.
             self.client.cancel([entry["future"]])
 
-    def on_started(self, event):
+    def on_event(self, event):
         _, message = event
         id_ = message.get("id")
         with self.lock:
             entry = self.attempts.get(id_)
             if entry is None:
+                return
+            if message.get("type") == "lines":
+                # In order from one worker; a batch that does not follow on (a re-run's) is left
+                # to the outcome, which holds every line.
+                if message["start"] == entry["forwarded"]:
+                    send({"type": "lines", "id": id_, "lines": message["lines"]})
+                    entry["forwarded"] += len(message["lines"])
                 return
             entry["workers"].append(message.get("worker"))
             rerun = len(entry["workers"]) > 1
@@ -219,7 +230,7 @@ def main():
                 bridge.cancel(command["id"])
         except Exception as error:  # noqa: BLE001 — one bad attempt must not end the bridge
             if command.get("op") == "submit":
-                bridge.attempts.setdefault(command["id"], {"future": None, "workers": []})
+                bridge.attempts.setdefault(command["id"], {"future": None, "workers": [], "forwarded": 0})
                 bridge.finish(command["id"], Bridge.failure(error))
     # The agent closed stdin: it is leaving.
     client.close()

@@ -52,7 +52,11 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
 
   async function run(
     flow: Parameters<typeof claimedRun>[0],
-    options: { scheduler?: string | null; signal?: AbortSignal } = {},
+    options: {
+      scheduler?: string | null;
+      signal?: AbortSignal;
+      onEvent?: (event: ReportEvent) => void;
+    } = {},
   ) {
     const claimed = await claimedRun(
       flow,
@@ -68,7 +72,12 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
     const events: ReportEvent[] = [];
     const end = await runner.execute({
       run: claimed,
-      sink: { push: (e) => events.push(e) },
+      sink: {
+        push: (e) => {
+          events.push(e);
+          options.onEvent?.(e);
+        },
+      },
       signal: options.signal ?? new AbortController().signal,
       cacheLookup: async () => ({ hit: false }),
       taskContext: async () => ({ ok: true, context: { secrets: {}, variables: {} } }),
@@ -117,6 +126,45 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
       ["warning", "careful", 1],
       ["error", "logged 42", 1],
     ]);
+  });
+
+  it("streams an attempt's lines while it runs, each once and in order", async () => {
+    const arrived = new Map<string, number>();
+    const { end, events } = await run(
+      {
+        name: "dask-live",
+        tasks: [
+          {
+            name: "live",
+            language: "python",
+            code: [
+              "import time",
+              "from pipebook import get_logger",
+              "def main():",
+              "    print('first')",
+              "    get_logger().info('second')",
+              "    time.sleep(1.5)",
+              "    print('last', end='')",
+            ].join("\n"),
+          },
+        ],
+      },
+      {
+        onEvent: (e) => {
+          const key = e.type === "log" ? e.message : e.type === "task" ? e.state : "";
+          if (!arrived.has(key)) arrived.set(key, Date.now());
+        },
+      },
+    );
+    expect(end).toBe("Completed");
+    expect(logsOf(events, "live").map((l) => [l.level, l.message])).toEqual([
+      ["info", "first"],
+      ["info", "second"],
+      ["info", "last"],
+    ]);
+    // The first lines reached the run while the attempt still slept.
+    expect(arrived.get("Completed")! - arrived.get("first")!).toBeGreaterThan(1_000);
+    expect(arrived.get("Completed")! - arrived.get("second")!).toBeGreaterThan(1_000);
   });
 
   it("runs many attempts at once on both workers, the isolated one included", async () => {

@@ -2,8 +2,10 @@
 # source, so a worker needs nothing of Pipebook installed). The cell runs through the same
 # pipebook_cell.execute as in the agent's kernel. A worker runs several attempts at once in
 # threads, so what the kernel does per process is done here per thread: print() and stderr
-# lines, and `pipebook.get_logger()` records, are caught for the running thread only and
-# go back to the agent with the outcome, each with its time and level (stderr = warning).
+# lines, and `pipebook.get_logger()` records, are caught for the running thread only, each with
+# its time and level (stderr = warning). They stream to the agent while the attempt runs (Dask
+# worker events, flushed every 0.2 s), and all of them come back with the outcome too: the
+# bridge forwards those the stream had not brought, so none is lost or doubled.
 import io
 import os
 import sys
@@ -13,6 +15,11 @@ import time
 import pipebook_cell
 
 _local = threading.local()
+FLUSH_SECONDS = 0.2
+# Running attempts by id: their lines, how many were streamed, and where to stream them.
+_active = {}
+_active_lock = threading.Lock()
+_flusher = []
 
 
 class _Current:
@@ -87,9 +94,35 @@ def _install():
         sys.modules["pipebook_kernel"] = sys.modules[__name__]
 
 
-def run(payload, worker):
+def _flush():
+    """Streams the lines each running attempt wrote since the last flush."""
+    batches = []
+    with _active_lock:
+        for id_, entry in _active.items():
+            count = len(entry["lines"])
+            if count > entry["sent"]:
+                batches.append((entry, id_, entry["sent"], entry["lines"][entry["sent"] : count]))
+                entry["sent"] = count
+    for entry, id_, start, lines in batches:
+        entry["worker"].log_event(entry["topic"], {"type": "lines", "id": id_, "start": start, "lines": lines})
+
+
+def _flush_forever():
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        try:
+            _flush()
+        except Exception:  # noqa: BLE001 — the outcome still brings every line
+            pass
+
+
+def run(payload, worker, topic):
     """One attempt: the outcome plus the lines it printed and logged, and where it ran."""
     _install()
+    with _active_lock:
+        if not _flusher:
+            _flusher.append(threading.Thread(target=_flush_forever, daemon=True, name="pipebook-lines"))
+            _flusher[0].start()
     _local.state = {
         "task": payload["task"],
         "attempt": payload["attempt"],
@@ -97,15 +130,19 @@ def run(payload, worker):
     }
     _local.lines = []
     _local.buffers = {"info": "", "warning": ""}
+    with _active_lock:
+        _active[payload["id"]] = {"lines": _local.lines, "sent": 0, "worker": worker, "topic": topic}
     try:
         outcome = pipebook_cell.execute(payload["task"], payload["code"], payload["inputs"])
     finally:
+        with _active_lock:
+            _active.pop(payload["id"], None)
         for level, rest in _local.buffers.items():
             if rest:
                 _local.lines.append([_now_ms(), level, rest])
         lines = _local.lines
         _local.state = _local.lines = _local.buffers = None
     outcome["lines"] = lines
-    outcome["worker"] = worker
+    outcome["worker"] = worker.address
     outcome["pid"] = os.getpid()
     return outcome
