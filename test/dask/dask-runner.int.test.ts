@@ -212,7 +212,7 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
       "cli",
     );
     const run = await wait(id);
-    expect(run.state, agent.output()).toBe("Completed");
+    expect(run.state, JSON.stringify(await itemsOf(id)) + agent.output()).toBe("Completed");
     const pids = cluster.workers.map((w) => w.pid);
     const work = run.taskRuns.find((t) => t.name === "work")!.result as {
       item: number;

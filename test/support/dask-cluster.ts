@@ -126,7 +126,12 @@ export async function startDaskCluster(
       ],
       isolated && !isolation ? netns : undefined,
     );
-    const [, workerAddress] = await waitFor(child, /Start worker at:\s+(\S+)/, "a Dask worker");
+    // Started, and registered with the scheduler (it says "Start worker at" before it registers).
+    const [, workerAddress] = await waitFor(
+      child,
+      /Start worker at:\s+(\S+)[\s\S]*Registered to:/,
+      "a Dask worker",
+    );
     return { pid: child.pid!, address: workerAddress!, isolated, child };
   };
   const workers = [await worker(false), await worker(true)];

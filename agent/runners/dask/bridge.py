@@ -139,13 +139,18 @@ class Bridge:
         The cluster's size (workers, threads) is told to the agent when it changes: a dask run's
         mapped items are kept in flight by the cluster's thread count.
         """
+        known = set()
         while True:
             time.sleep(0.5)
             try:
                 workers = self.client.scheduler_info().get("workers", {})
             except Exception:  # noqa: BLE001 — the scheduler is away; futures will tell
                 continue
+            # Gone: seen in the cluster before, not now. A worker that has just joined may have
+            # started attempts before this (refreshed every 2 s) view of the cluster shows it.
             alive = set(workers)
+            known |= alive
+            gone_workers = known - alive
             now = cluster_size(workers)
             if now != size:
                 size = now
@@ -154,7 +159,7 @@ class Bridge:
                 gone = [
                     (id_, e["workers"][-1])
                     for id_, e in self.attempts.items()
-                    if e["workers"] and e["workers"][-1] not in alive
+                    if e["workers"] and e["workers"][-1] in gone_workers
                 ]
             for id_, worker in gone:
                 self.lost(id_, worker)
