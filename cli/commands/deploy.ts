@@ -135,7 +135,7 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   const d = result.data;
   if (options.json) return sayJson(d);
   say(
-    `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}`,
+    `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}${d.runner === "process" ? "" : ` (runner ${d.runner}${d.daskScheduler ? ` at ${d.daskScheduler}` : d.image ? `, image ${d.image}` : ""})`}`,
   );
   say(`Deployment id: ${d.id}`);
   say(`Run it: npx pipebook run ${d.flow}/${d.name}`);
