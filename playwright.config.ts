@@ -97,6 +97,7 @@ export default defineConfig({
         "triggers-studio.spec.ts",
         "notifications-studio.spec.ts",
         "backfills-studio.spec.ts",
+        "dask-runner-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },
