@@ -5,11 +5,13 @@
 //   npm run bench                     all workloads on the embedded PGlite
 //   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
 //   npm run bench -- light dispatch   only some workloads: light, long, dispatch, crash, studio,
-//                                     run-page, logs, logs-secret, runs-list, scheduler, slots, dask
+//                                     run-page, logs, logs-secret, runs-list, scheduler, slots,
+//                                     mapped, dask
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
 import { benchDask } from "./dask.mjs";
 import { benchLogsPage } from "./logs-page.mjs";
+import { benchMapped } from "./mapped.mjs";
 import { benchLogSecrets, benchLogs } from "./logs.mjs";
 import { benchRunPage } from "./run-page.mjs";
 import { benchRunsList } from "./runs-list.mjs";
@@ -290,6 +292,26 @@ try {
         d.ratio <= 1.2,
       ]);
     }
+  }
+  if (wanted("mapped")) {
+    const m = await benchMapped(api);
+    for (const [label, r] of [
+      ["Python", m.python],
+      ["TypeScript", m.typescript],
+    ]) {
+      results.push([
+        `fan-out: 10,000 mapped ${label} items on one agent (mapConcurrency 16), trigger → Completed, every item recorded`,
+        `${(r.server / 1000).toFixed(2)} s (${Math.round(10_000 / (r.server / 1000)).toLocaleString("en")} task runs/s; client ${(r.client / 1000).toFixed(2)} s)`,
+        "≤ 5 s",
+        r.server <= 5_000,
+      ]);
+    }
+    results.push([
+      "fan-out: two mapped Python tasks chained item by item over 10,000 items",
+      `${(m.chain.server / 1000).toFixed(2)} s; the second task's first item started ${(m.chain.overlapMs / 1000).toFixed(2)} s before the first task's last item ended`,
+      "≤ 10 s, and overlapping",
+      m.chain.server <= 10_000 && m.chain.overlapMs > 0,
+    ]);
   }
   if (wanted("slots")) {
     const s = await benchSlots();

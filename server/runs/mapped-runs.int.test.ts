@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
 import { freshDatabase } from "../../test/support/database.ts";
 import { liveServer, startLiveAgent } from "../../test/support/live-agent.ts";
-import { seedDeployment, uniqueName } from "../../test/support/seed.ts";
+import { seedDeployment, seedFlow, uniqueName } from "../../test/support/seed.ts";
+import { createDeployment } from "../deployments/create-deployment.ts";
+import { reapExpiredLeases } from "./state-machine/index.ts";
+import { applyReport } from "./apply-report.ts";
+import { claimRuns } from "../agents/claim-runs.ts";
+import { registerAgent } from "../agents/register-agent.ts";
 import { createFlowRun } from "./create-flow-run.ts";
 import { waitForFlowRun } from "./wait-for-run.ts";
 
@@ -15,8 +20,25 @@ beforeAll(() => {
   startLiveAgent(server);
 });
 
-async function run(flow: FlowFileInput, parameters: Record<string, unknown>) {
-  const { deploymentId } = await seedDeployment(test.db, flow);
+async function run(
+  flow: FlowFileInput,
+  parameters: Record<string, unknown>,
+  options: { retries?: number } = {},
+) {
+  let deploymentId: string;
+  if (options.retries) {
+    const saved = await seedFlow(test.db, flow);
+    ({ id: deploymentId } = await createDeployment(test.db, {
+      flow: saved.name,
+      name: "retried",
+      parameters: {},
+      workQueue: "default",
+      tags: [],
+      retries: options.retries,
+      retryDelaySeconds: 0,
+      runner: "process",
+    }));
+  } else ({ deploymentId } = await seedDeployment(test.db, flow));
   const { id } = await createFlowRun(test.db, { deploymentId, parameters, leaseMs: 15_000 });
   const view = await waitForFlowRun(test.db, id, {
     timeoutMs: 60_000,
@@ -185,5 +207,143 @@ describe("mapped tasks with a real agent", () => {
     expect(empty.view.state).toBe("Completed");
     expect(empty.view.taskRuns.map((t) => t.result)).toEqual([[], [], 0]);
     expect(empty.items).toEqual([]);
+  });
+
+  it("resumes a mapped task on a flow-level retry: only the failed item runs again", async () => {
+    const flow: FlowFileInput = {
+      ...repos(),
+      tasks: [
+        {
+          name: "each",
+          language: "python",
+          map: "repos",
+          code: [
+            "import os",
+            "def main(repos):",
+            "    # Item attempts count on across the flow run's attempts: this one fails its first.",
+            "    if repos == 'once' and os.environ['PIPEBOOK_ATTEMPT'] == '1':",
+            "        raise RuntimeError('first time fails')",
+            "    return f\"{repos}@{os.environ['PIPEBOOK_ATTEMPT']}\"",
+          ].join("\n"),
+        },
+      ],
+    };
+    const first = await run(flow, { repos: ["a", "once", "b"] }, { retries: 1 });
+    const { id } = first;
+    let view = first.view;
+    // The first attempt failed and the run was queued again; wait for the retry's end.
+    const deadline = Date.now() + 60_000;
+    while (view.attempt < 2 || !["Completed", "Failed"].includes(view.state)) {
+      if (Date.now() > deadline) break;
+      view = await waitForFlowRun(test.db, id, {
+        timeoutMs: 5_000,
+        lateAfterMs: 60_000,
+        leaseMs: 15_000,
+      });
+    }
+    expect(view).toMatchObject({ state: "Completed", attempt: 2 });
+    expect(view.taskRuns[0]?.result).toEqual(["a@1", "once@2", "b@1"]);
+    const items = await test.db.taskRun.findMany({
+      where: { flowRunId: id, mapIndex: { gte: 0 } },
+      orderBy: { mapIndex: "asc" },
+      select: {
+        name: true,
+        mapIndex: true,
+        state: true,
+        attempts: true,
+        inputPreview: true,
+        error: true,
+        result: { select: { value: true } },
+      },
+    });
+    expect(items.map((i) => [i.state, i.attempts])).toEqual([
+      ["Completed", 1],
+      ["Completed", 2],
+      ["Completed", 1],
+    ]);
+  });
+});
+
+describe("a mapped run whose agent vanished", () => {
+  it("leaves no item Running or Pending: the reaper crashes the started ones and skips the rest", async () => {
+    const flow: FlowFileInput = {
+      ...repos(),
+      tasks: [
+        {
+          name: "each",
+          language: "python",
+          map: "repos",
+          code: "def main(repos):\n    return 1\n",
+        },
+      ],
+    };
+    const { deploymentId } = await seedDeployment(test.db, flow, "nobody-serves-this");
+    const { id } = await createFlowRun(test.db, {
+      deploymentId,
+      parameters: { repos: ["1", "2", "3"] },
+      leaseMs: 15_000,
+    });
+    // Claimed and half run by an agent that then disappeared (its reports through the real path).
+    const agent = await registerAgent(
+      test.db,
+      {
+        name: "gone",
+        hostname: "",
+        version: "",
+        queues: ["nobody-serves-this"],
+        tags: [],
+        concurrency: 1,
+      },
+      { leaseMs: 15_000, heartbeatIntervalMs: 5_000, claimWaitMs: 25_000 },
+    );
+    const [claimed] = await claimRuns(test.db, {
+      agentId: agent.id,
+      capacity: 1,
+      waitMs: 0,
+      leaseMs: 15_000,
+    });
+    const at = () => new Date().toISOString();
+    await applyReport(
+      test.db,
+      id,
+      {
+        leaseId: claimed!.leaseId,
+        seq: 1,
+        logs: [],
+        events: [
+          { type: "flow", state: "Running", at: at() },
+          { type: "task", task: "each", state: "Running", at: at(), attempt: 1 },
+          { type: "map", task: "each", at: at(), count: 3, from: 0, previews: ["1", "2", "3"] },
+          { type: "task", task: "each", item: 0, state: "Running", at: at(), attempt: 1 },
+          {
+            type: "task",
+            task: "each",
+            item: 0,
+            state: "Completed",
+            at: at(),
+            attempt: 1,
+            result: 1,
+          },
+          { type: "task", task: "each", item: 1, state: "Running", at: at(), attempt: 1 },
+        ],
+      },
+      { leaseMs: 15_000 },
+    );
+    await test.db.flowRun.update({
+      where: { id },
+      data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    await test.db.$transaction((tx) => reapExpiredLeases(tx));
+    const rows = await test.db.taskRun.findMany({
+      where: { flowRunId: id },
+      orderBy: { mapIndex: "asc" },
+      select: { mapIndex: true, state: true },
+    });
+    expect(rows.map((r) => [r.mapIndex, r.state])).toEqual([
+      [-1, "Crashed"],
+      [0, "Completed"],
+      [1, "Crashed"],
+      [2, "NotRun"],
+    ]);
   });
 });

@@ -83,6 +83,49 @@ describe("a mapped task", () => {
     expect(taskStates(events, "get_stars")).toEqual(["get_stars:Running", "get_stars:Completed"]);
   });
 
+  it("keeps what an item does to its environment from the next item in the same kernel", async () => {
+    const run = await claimedRun(
+      flow([
+        {
+          name: "py",
+          language: "python",
+          map: "repos",
+          mapConcurrency: 1,
+          code: [
+            "import os",
+            "def main(repos):",
+            "    seen = [os.environ.get('LEAKED'), os.environ.get('HOME') is not None, os.environ.get('PIPEBOOK_MAP_INDEX')]",
+            "    os.environ['LEAKED'] = 'yes'",
+            "    os.environ.pop('HOME', None)",
+            "    return seen",
+          ].join("\n"),
+        },
+        {
+          name: "ts",
+          language: "typescript",
+          map: "repos",
+          mapConcurrency: 1,
+          code: [
+            "export default () => {",
+            "  const seen = [process.env.LEAKED ?? null, process.env.HOME !== undefined, process.env.PIPEBOOK_MAP_INDEX];",
+            '  process.env.LEAKED = "yes";',
+            "  delete process.env.HOME;",
+            "  return seen;",
+            "};",
+          ].join("\n"),
+        },
+      ]),
+      { repos: ["a", "b"] },
+    );
+    const { events } = await execute(kernels, run);
+    for (const task of ["py", "ts"]) {
+      expect(resultOf(events, task)).toEqual([
+        [null, true, "0"],
+        [null, true, "1"],
+      ]);
+    }
+  });
+
   it("caps the items in flight at mapConcurrency", async () => {
     const run = await claimedRun(
       flow([

@@ -4,6 +4,7 @@
 // retries, timeout, cache, logs and result (run-task.ts). An item chained to a mapped upstream
 // starts when that upstream's same item has completed, and is skipped (NotRun) if it did not.
 // Items a resumed run completed before are not run again. The task ends as fanIn says.
+import { getMaxListeners, setMaxListeners } from "node:events";
 import {
   MAX_PREVIEWS_PER_EVENT,
   MAX_RESULT_BYTES,
@@ -93,6 +94,8 @@ export async function runMappedTask(
     }
   };
   const lanes = Math.max(1, Math.min(ctx.concurrency, queue.length));
+  // Each item in flight listens for the run's cancel; more than Node's default of 10 is expected.
+  setMaxListeners(Math.max(getMaxListeners(signal), lanes + 10), signal);
   await Promise.all(Array.from({ length: lanes }, lane));
 
   if (signal.aborted) {

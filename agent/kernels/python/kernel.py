@@ -33,18 +33,34 @@ def log(level, message):
     send({"type": "log", "level": level, "message": str(message)})
 
 
+def restore_environment(saved):
+    """Undoes what the task (and its command's env) changed in os.environ, and only that."""
+    current = os.environ._data
+    if current == saved:
+        return
+    for key in [k for k in current if k not in saved]:
+        os.unsetenv(key)
+        del current[key]
+    for key, value in saved.items():
+        if current.get(key) != value:
+            os.putenv(key, value)
+            current[key] = value
+
+
 def run(command):
     task = command["task"]
     current["task"], current["attempt"] = task, command["attempt"]
     current["context"] = command.get("context") or {}
-    saved_env = dict(os.environ)
+    # The environment as bytes (os.environ's own dict): copying and comparing it is one C call,
+    # where os.environ.clear() + update() cost ~300 µs a task (measured), more than a trivial
+    # task itself — the bulk of a 10,000-item fan-out.
+    saved_env = dict(os.environ._data)
     os.environ.update(command.get("env", {}))
     os.chdir(command["cwd"])
     try:
         outcome = pipebook_cell.execute(task, command["code"], command["inputs"])
     finally:
-        os.environ.clear()
-        os.environ.update(saved_env)
+        restore_environment(saved_env)
         current["task"] = current["attempt"] = None
         current["context"] = {}
         sys.stdout.flush()
