@@ -251,6 +251,19 @@ describe.skipIf(unavailable)("dask runner (executor, real cluster)", () => {
     expect(taskStates(events)).toEqual(["a:NotRun"]);
   });
 
+  it("a malformed scheduler address fails the run at once, saying what is expected", async () => {
+    const { end, events } = await run(
+      {
+        name: "dask-malformed",
+        tasks: [{ name: "a", language: "python", code: "def main(): return 1" }],
+      },
+      { scheduler: "--scheduler-file=/etc/passwd" },
+    );
+    expect(end).toBe("Failed");
+    const flow = events.find((e) => e.type === "flow" && e.state === "Failed");
+    expect(flow?.type === "flow" && flow.message).toContain("expected protocol://host:port");
+  });
+
   it("a scheduler that does not answer fails the run with the address", async () => {
     const { end, events } = await run(
       {

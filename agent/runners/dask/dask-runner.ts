@@ -3,6 +3,7 @@
 // to a Dask cluster through the bridge for the run's scheduler (the deployment's `daskScheduler`,
 // else the agent's --dask-scheduler). One bridge per address serves every run that uses it.
 import type { TaskError } from "../../../contract/agent-protocol.ts";
+import { daskSchedulerProblem } from "../../../contract/dask-scheduler.ts";
 import { now } from "../../executor/events.ts";
 import { executeFlowRun, type FlowEnd } from "../../executor/run-flow.ts";
 import type { KernelFiles } from "../../kernels/kernel-files.ts";
@@ -69,6 +70,10 @@ export class DaskRunner implements Runner {
           "this deployment uses the dask runner but names no scheduler: set its daskScheduler (e.g. tcp://scheduler:8786) or start the agent with --dask-scheduler tcp://HOST:8786 (PIPEBOOK_DASK_SCHEDULER)",
       });
     }
+    // Checked again here (as the server did when the deployment was saved): a deployment saved
+    // before the check, or a changed database, gets the same clear refusal.
+    const problem = daskSchedulerProblem(scheduler);
+    if (problem) return failAtOnce(request, { type: "RunnerUnavailable", message: problem });
     let bridge: DaskBridge;
     try {
       bridge = await this.bridgeFor(scheduler);
