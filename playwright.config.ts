@@ -98,6 +98,7 @@ export default defineConfig({
         "notifications-studio.spec.ts",
         "backfills-studio.spec.ts",
         "mapped-tasks.spec.ts",
+        "dask-runner-studio.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

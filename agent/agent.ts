@@ -24,7 +24,7 @@ type ActiveRun = {
   done: Promise<void>;
 };
 
-export type Runners = { process: Runner; docker: Runner };
+export type Runners = { process: Runner; docker: Runner; dask: Runner };
 
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 5_000];
 const backoff = (failures: number) => BACKOFF_MS[Math.min(failures - 1, BACKOFF_MS.length - 1)]!;
@@ -169,7 +169,12 @@ export class Agent {
         reporter.push(event);
       },
     };
-    const runner = run.runner.kind === "docker" ? this.runners.docker : this.runners.process;
+    const runner =
+      run.runner.kind === "docker"
+        ? this.runners.docker
+        : run.runner.kind === "dask"
+          ? this.runners.dask
+          : this.runners.process;
     const started = Date.now();
     log(
       `claimed run ${run.flowRunId}: flow ${run.flow.name} v${run.flow.version}, deployment ${run.deployment.name}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`,

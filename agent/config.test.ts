@@ -101,4 +101,18 @@ describe("agent configuration", () => {
       loadAgentConfig([...base, "--task-env", "PIPEBOOK_API_KEY,DATABASE_URL"], {}),
     ).toThrow(/PIPEBOOK_API_KEY is never given to tasks[\s\S]*DATABASE_URL is never given/);
   });
+
+  it("takes a Dask scheduler for dask runs that name none, from the flag or the environment", () => {
+    const base = ["--api-url", "http://s:1", "--api-key", "k"];
+    expect(loadAgentConfig(base, {}).daskScheduler).toBeUndefined();
+    expect(
+      loadAgentConfig([...base, "--dask-scheduler", "tcp://10.0.0.5:8786"], {}).daskScheduler,
+    ).toBe("tcp://10.0.0.5:8786");
+    expect(
+      loadAgentConfig(base, { PIPEBOOK_DASK_SCHEDULER: "tls://dask:8786" }).daskScheduler,
+    ).toBe("tls://dask:8786");
+    expect(() => loadAgentConfig([...base, "--dask-scheduler", "10.0.0.5:8786"], {})).toThrow(
+      /--dask-scheduler: "10.0.0.5:8786" is not a Dask scheduler address/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { daskSchedulerProblem } from "../contract/dask-scheduler.ts";
 import type { IsolationMode } from "./isolation/sandbox.ts";
 import { forbiddenTaskVariable, taskEnvironment } from "./isolation/task-env.ts";
 
@@ -26,6 +27,8 @@ export type AgentConfig = {
   hide: string[];
   /** The environment tasks start with. */
   taskEnv: NodeJS.ProcessEnv;
+  /** For dask runs whose deployment names no scheduler (agent/runners/dask/). */
+  daskScheduler?: string;
 };
 
 export class AgentConfigError extends Error {
@@ -54,7 +57,11 @@ Options (environment variable in brackets):
   --work-dir DIR         where runs keep their files (default: a temp folder)
   --grace-period SECONDS on SIGTERM, how long running flows may finish (default 30);
                          a second SIGTERM or Ctrl-C stops at once
-  --python PATH          the Python for Python tasks (default: python3)
+  --python PATH          the Python for Python tasks (default: python3); for dask runs it also
+                         runs the Dask client, so it must import distributed [PIPEBOOK_PYTHON]
+  --dask-scheduler ADDR  the Dask scheduler for deployments with runner dask that name none,
+                         e.g. tcp://10.0.0.5:8786: their Python tasks run on that cluster
+                                                                  [PIPEBOOK_DASK_SCHEDULER]
   --isolation MODE       auto (default): each task in a bubblewrap sandbox when bwrap works
                          here, else a warning; bwrap: refuse to start without it; none: tasks
                          see what the agent sees (not advised)                [PIPEBOOK_ISOLATION]
@@ -152,6 +159,7 @@ export function loadAgentConfig(
         "work-dir": { type: "string" },
         "grace-period": { type: "string" },
         python: { type: "string" },
+        "dask-scheduler": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -200,6 +208,9 @@ export function loadAgentConfig(
   const graceSeconds = values["grace-period"] ?? "30";
   if (!/^\d+(\.\d+)?$/.test(graceSeconds))
     problems.push(`--grace-period must be seconds (got "${graceSeconds}")`);
+  const daskScheduler = values["dask-scheduler"] || env.PIPEBOOK_DASK_SCHEDULER || undefined;
+  const daskProblem = daskScheduler && daskSchedulerProblem(daskScheduler);
+  if (daskProblem) problems.push(`--dask-scheduler: ${daskProblem}`);
   if (problems.length) throw new AgentConfigError(problems.join("\n"));
   return {
     apiUrl,
@@ -219,5 +230,6 @@ export function loadAgentConfig(
     isolation,
     hide,
     taskEnv: taskEnvironment(env, extraTaskEnv),
+    ...(daskScheduler ? { daskScheduler } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { chooseSandbox } from "./isolation/probe.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
 import { log } from "./log.ts";
+import { DaskRunner } from "./runners/dask/dask-runner.ts";
 import { DockerRunner } from "./runners/docker-runner.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
 
@@ -33,15 +34,23 @@ async function start(args: string[]): Promise<number> {
   const noPython = pool.checkPython();
   if (noPython) log(`warning: ${noPython}; Python tasks will fail on this agent`);
   const api = new AgentApi(config.apiUrl, config.apiKey);
+  const processOptions = {
+    pool,
+    files,
+    workDir: config.workDir,
+    env,
+    sandbox,
+    taskConcurrency: config.taskConcurrency,
+  };
+  const dask = new DaskRunner({
+    ...processOptions,
+    python: config.python,
+    defaultScheduler: config.daskScheduler,
+    log,
+  });
   const agent = new Agent(config, api, {
-    process: new ProcessRunner({
-      pool,
-      files,
-      workDir: config.workDir,
-      env,
-      sandbox,
-      taskConcurrency: config.taskConcurrency,
-    }),
+    process: new ProcessRunner(processOptions),
+    dask,
     docker: new DockerRunner({ docker: "docker", bundlePath: fileURLToPath(import.meta.url), log }),
   });
 
@@ -58,13 +67,14 @@ async function start(args: string[]): Promise<number> {
     // must not wait: the drain that the first signal began would otherwise end it with code 0.
     agent.kill();
     void pool.close();
+    void dask.close();
     process.exit(1);
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
 
   const code = await agent.run();
-  await pool.close();
+  await Promise.all([pool.close(), dask.close()]);
   log(code === 0 ? "stopped" : "stopped with an error");
   return code;
 }

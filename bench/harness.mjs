@@ -84,6 +84,7 @@ export async function startAgent(url, queue, options = {}) {
     [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue,
       "--concurrency", String(options.concurrency ?? 1),
       ...(options.tags ? ["--tags", options.tags.join(",")] : []),
+      ...(options.args ?? []),
       "--work-dir", fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"))],
     { env: { ...process.env, PIPEBOOK_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
   ); // prettier-ignore

@@ -6,9 +6,10 @@
 //   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
 //   npm run bench -- light dispatch   only some workloads: light, long, dispatch, crash, studio,
 //                                     run-page, logs, logs-secret, runs-list, scheduler, slots,
-//                                     mapped, mapped-page
+//                                     mapped, mapped-page, dask
 import { spawnSync } from "node:child_process";
 import { client, now, startAgent, startServer, stats } from "./harness.mjs";
+import { benchDask } from "./dask.mjs";
 import { benchLogsPage } from "./logs-page.mjs";
 import { benchMapped } from "./mapped.mjs";
 import { benchLogSecrets, benchLogs } from "./logs.mjs";
@@ -295,6 +296,25 @@ try {
       "≤ 2 s",
       s.dueAfterSaved <= 2_000,
     ]);
+  }
+  if (wanted("dask")) {
+    const d = await benchDask(server.url, api);
+    if (d.skipped) console.log(`dask: skipped — ${d.skipped}`);
+    else {
+      const s = (x) => `${(x / 1000).toFixed(2)} s`;
+      results.push([
+        `dask runner: 200 mapped items × sleep 0.5 s, 2 workers × 2 threads, trigger → Completed (floor 25 s; ${d.pipebook.n} runs)`,
+        `median ${s(d.pipebook.p50)} (max ${s(d.pipebook.max)})`,
+        "≤ 30 s",
+        d.pipebook.max <= 30_000,
+      ]);
+      results.push([
+        "dask runner vs the same work by client.map from one Python process, side by side",
+        `client.map median ${s(d.direct.p50)}; Pipebook / client.map = ${d.ratio.toFixed(3)}`,
+        "≤ 1.20",
+        d.ratio <= 1.2,
+      ]);
+    }
   }
   if (wanted("mapped")) {
     const m = await benchMapped(api);

@@ -36,6 +36,23 @@ export type TaskEnvironment = {
   cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
   /** Fetches a task's declared secrets and variables (./task-context.ts). */
   taskContext?: TaskContextLookup;
+  /** Set for a dask run: Python attempts execute there instead of in a kernel of the pool. */
+  remotePython?: RemotePython;
+};
+
+/** Executes Python attempts off the agent (the Dask runner: agent/runners/dask/). */
+export type RemotePython = {
+  run(
+    attempt: {
+      task: string;
+      attempt: number;
+      item?: number;
+      code: string;
+      inputs: Record<string, unknown>;
+      context?: unknown;
+    },
+    onOutput: (line: OutputLine) => void,
+  ): { outcome: Promise<TaskOutcome>; cancel: () => void };
 };
 
 export type TaskEnd =
@@ -251,6 +268,20 @@ async function runAttempt(
     });
     kill = shell.kill;
     outcome = shell.outcome;
+  } else if (task.language === "python" && env.remotePython) {
+    const remote = env.remotePython.run(
+      {
+        task: task.name,
+        attempt,
+        ...(item ? { item: item.index } : {}),
+        code: task.code,
+        inputs,
+        context: ready.prepared.context,
+      },
+      onOutput,
+    );
+    kill = remote.cancel;
+    outcome = remote.outcome;
   } else {
     const language: KernelLanguage = task.language;
     const lane = item?.lane;

@@ -5,6 +5,7 @@ import path from "node:path";
 import nodeKernel from "./node/kernel.mjs?raw";
 import nodeSdk from "./node/pipebook-sdk.mjs?raw";
 import pythonKernel from "./python/kernel.py?raw";
+import pythonCell from "./python/pipebook_cell.py?raw";
 import pythonSdk from "./python/pipebook.py?raw";
 
 export type KernelFiles = {
@@ -37,6 +38,8 @@ export function installKernelFiles(dir: string): KernelFiles {
   };
   write(files.pythonKernel, pythonKernel);
   write(path.join(files.pythonPath, "pipebook.py"), pythonSdk);
+  // The cell runner the kernel imports (shared with the Dask runner's workers).
+  write(path.join(files.pythonPath, "pipebook_cell.py"), pythonCell);
   write(files.nodeKernel, nodeKernel);
   const sdk = path.join(files.nodeModules, "pipebook");
   write(path.join(sdk, "index.mjs"), nodeSdk);

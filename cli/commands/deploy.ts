@@ -17,8 +17,13 @@ export type DeployOptions = {
   params?: string;
   retries?: string;
   description?: string;
+  runner?: string;
+  image?: string;
+  daskScheduler?: string;
   json: boolean;
 };
+
+const RUNNERS = ["process", "docker", "dask"];
 
 export const deployCommand = defineCommand({
   name: "deploy",
@@ -47,7 +52,13 @@ Options:
   --tag TAG            only agents with this tag may run it (repeatable)
   --params JSON        default parameters, e.g. --params '{"repos": ["a/b"]}'
   --retries N          queue a Crashed or Failed run again up to N times (default 0)
-  --description TEXT   what the deployment is for`,
+  --description TEXT   what the deployment is for
+  --runner KIND        process (default: tasks run on the agent's host), docker (the run in a
+                       container of --image) or dask (Python tasks on a Dask cluster)
+  --image IMAGE        the container image, for --runner docker
+  --dask-scheduler ADDRESS
+                       the Dask scheduler, for --runner dask, e.g. tcp://10.0.0.5:8786
+                       (left out: the agent's own --dask-scheduler)`,
   options: {
     name: { type: "string", default: "default" },
     queue: { type: "string", default: "default" },
@@ -55,9 +66,16 @@ Options:
     params: { type: "string" },
     retries: { type: "string" },
     description: { type: "string" },
+    runner: { type: "string" },
+    image: { type: "string" },
+    "dask-scheduler": { type: "string" },
   },
   run: ({ api, values, positionals }) =>
-    deploy(api(), positionals[0]!, { ...values, tags: values.tag }),
+    deploy(api(), positionals[0]!, {
+      ...values,
+      tags: values.tag,
+      daskScheduler: values["dask-scheduler"],
+    }),
 });
 
 async function deploy(api: ApiClient, file: string, options: DeployOptions) {
@@ -65,17 +83,21 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   const format = contentType === "application/json" ? "json" : "yaml";
   const read = readStructuredText(text, format);
   if ("raw" in read && isDeploymentFile(read.raw)) {
-    const { name, queue, tags, params, retries, description } = options;
+    const { name, queue, tags, params, retries, description, runner, image, daskScheduler } =
+      options;
     if (
       name !== "default" ||
       queue !== "default" ||
       tags.length ||
       params ||
       retries ||
-      description
+      description ||
+      runner ||
+      image ||
+      daskScheduler
     ) {
       throw new CliError(
-        `${file} is a deployment file: the deployment's settings come from the file; leave out --name, --queue, --tag, --params, --retries and --description`,
+        `${file} is a deployment file: the deployment's settings come from the file; leave out --name, --queue, --tag, --params, --retries, --description, --runner, --image and --dask-scheduler`,
       );
     }
     const { deployment: d, schedules } = await deployFile(api, file, text, format);
@@ -91,6 +113,10 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   if (!Number.isInteger(retries) || retries < 0) {
     throw new CliError(`--retries must be a whole number ≥ 0 (got "${options.retries}")`);
   }
+  const runner = options.runner ?? (options.daskScheduler ? "dask" : undefined);
+  if (runner !== undefined && !RUNNERS.includes(runner)) {
+    throw new CliError(`--runner must be one of ${RUNNERS.join(", ")} (got "${runner}")`);
+  }
   const parameters = parseParamsJson(options.params);
   const flow = await importFlow(api, file);
   const result = await api.post("/api/v1/deployments", CreateDeploymentResponseSchema, {
@@ -101,12 +127,15 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
     parameters,
     retries,
     ...(options.description ? { description: options.description } : {}),
+    ...(runner ? { runner } : {}),
+    ...(options.image ? { image: options.image } : {}),
+    ...(options.daskScheduler ? { daskScheduler: options.daskScheduler } : {}),
   });
   if (!result.ok) throw new CliError(`could not deploy ${flow.name}: ${result.error}`);
   const d = result.data;
   if (options.json) return sayJson(d);
   say(
-    `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}`,
+    `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}${d.runner === "process" ? "" : ` (runner ${d.runner}${d.daskScheduler ? ` at ${d.daskScheduler}` : d.image ? `, image ${d.image}` : ""})`}`,
   );
   say(`Deployment id: ${d.id}`);
   say(`Run it: npx pipebook run ${d.flow}/${d.name}`);

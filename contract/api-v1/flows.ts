@@ -1,5 +1,6 @@
 // /api/v1 shapes of flows and deployments.
 import { z } from "zod";
+import { DaskSchedulerSchema } from "../dask-scheduler.ts";
 import { ImageReferenceSchema } from "../image-reference.ts";
 import {
   CatchupPolicySchema,
@@ -46,9 +47,14 @@ export const CreateDeploymentRequestSchema = z.strictObject({
   /** Flow-level retries: a Crashed or Failed run is queued again this many times. */
   retries: z.int().min(0).max(100).default(0),
   retryDelaySeconds: z.int().min(0).max(86_400).default(0),
-  runner: z.enum(["process", "docker"]).default("process"),
+  runner: z.enum(["process", "docker", "dask"]).default("process"),
   /** For the docker runner; checked against Docker's reference grammar (never an option). */
   image: ImageReferenceSchema.optional(),
+  /**
+   * For the dask runner: the scheduler its Python tasks are sent to. Left out, the agent's own
+   * --dask-scheduler serves.
+   */
+  daskScheduler: DaskSchedulerSchema.optional(),
   catchup: CatchupPolicySchema.default("latest"),
   catchupMax: z
     .int()
@@ -80,6 +86,7 @@ export const DeploymentSchema = z
     retries: z.int(),
     runner: z.string(),
     image: z.string().nullable(),
+    daskScheduler: z.string().nullable(),
     /** At most this many of its runs active at once; null: no limit. */
     concurrencyLimit: z.int().nullable(),
     /** A paused deployment's runs wait unclaimed and its schedules create none. */

@@ -77,6 +77,12 @@ export async function createDeployment(
   if (input.runner === "docker" && !input.image) {
     throw new PipebookError("bad_request", `the docker runner needs an "image" to run the flow in`);
   }
+  if (input.daskScheduler && input.runner !== "dask") {
+    throw new PipebookError(
+      "bad_request",
+      `"daskScheduler" is for runner "dask" (this deployment's runner is "${input.runner}")`,
+    );
+  }
   await checkDeclaredNamesExist(db, input.flow, spec.tasks);
   const now = new Date();
   const schedules =
@@ -101,6 +107,7 @@ export async function createDeployment(
           retryDelaySeconds: input.retryDelaySeconds,
           runner: input.runner,
           image: input.image ?? null,
+          daskScheduler: input.daskScheduler ?? null,
           catchup: input.catchup,
           catchupMax: input.catchupMax,
           overlap: input.overlap,

@@ -19,6 +19,7 @@ export type DeploymentForRun = {
   retries: number;
   runner: RunnerKind;
   image: string | null;
+  daskScheduler: string | null;
   concurrencyLimit: number | null;
   paused: boolean;
 };
@@ -52,6 +53,7 @@ export async function deploymentForRun(db: Db, id: string): Promise<DeploymentFo
       retries: true,
       runner: true,
       image: true,
+      daskScheduler: true,
       concurrencyLimit: true,
       paused: true,
     },

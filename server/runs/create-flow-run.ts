@@ -95,6 +95,7 @@ export async function createFlowRun(
           deploymentName: deployment.name,
           runner: deployment.runner,
           image: deployment.image,
+          daskScheduler: deployment.daskScheduler,
         });
         await recordRun(tx, row.id);
         return row;

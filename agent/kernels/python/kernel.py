@@ -3,16 +3,15 @@
 # on fd 3 and reads answers as JSON lines on fd 4. A task's own stdout and stderr are this
 # process's fds 1 and 2, which the agent reads as the task's logs; after each task a marker line
 # on both tells the agent that all of that task's output has arrived.
-import asyncio
-import inspect
 import json
-import linecache
 import os
 import signal
 import sys
 import threading
 import time
-import traceback
+
+# Compiling a cell, binding its inputs and calling main(): shared with the Dask runner's workers.
+import pipebook_cell
 
 MARK = "\x00" + os.environ.pop("PIPEBOOK_KERNEL_MARK") + "\n"
 
@@ -34,66 +33,6 @@ def log(level, message):
     send({"type": "log", "level": level, "message": str(message)})
 
 
-class TaskFailure(Exception):
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-
-
-_signatures = {}
-
-
-def parameters_of(main):
-    """(takes **kwargs, [(name, required)]) of main — kept per code object: inspect.signature
-    costs ~35 µs, and a mapped task's items all call the same code."""
-    key = getattr(main, "__code__", None)
-    found = _signatures.get(key) if key is not None else None
-    if found is None:
-        params = inspect.signature(main).parameters.values()
-        found = (
-            any(p.kind == p.VAR_KEYWORD for p in params),
-            [(p.name, p.default is p.empty) for p in params if p.kind != p.VAR_POSITIONAL],
-        )
-        if key is not None:
-            if len(_signatures) > 64:
-                _signatures.clear()
-            _signatures[key] = found
-    return found
-
-
-def bind(main, inputs, task):
-    """Keyword arguments for main: the inputs it declares (all of them if it takes **kwargs)."""
-    takes_all, params = parameters_of(main)
-    if takes_all:
-        return dict(inputs)
-    kwargs, missing = {}, []
-    for name, required in params:
-        if name in inputs:
-            kwargs[name] = inputs[name]
-        elif required:
-            missing.append(name)
-    if missing:
-        available = ", ".join(sorted(inputs)) or "nothing"
-        raise TaskFailure(
-            "BindingError",
-            f"main() of task {task!r} needs {', '.join(missing)}, but the task receives only: "
-            f"{available} (the flow's parameters and the results of its upstream tasks)",
-        )
-    return kwargs
-
-
-def task_traceback(error, filename):
-    """The traceback from the task's first frame on: the kernel's own frames say nothing useful.
-
-    An error raised before any of the task's code ran (a syntax error found when the cell was
-    compiled) shows no frames at all: a SyntaxError still names the cell's line by itself.
-    """
-    tb = error.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb))
-
-
 def restore_environment(saved):
     """Undoes what the task (and its command's env) changed in os.environ, and only that."""
     current = os.environ._data
@@ -108,24 +47,8 @@ def restore_environment(saved):
             current[key] = value
 
 
-_compiled = {}
-
-
-def compiled(code, filename):
-    """A cell's code object, compiled once: a mapped task runs the same cell for every item."""
-    key = (filename, code)
-    found = _compiled.get(key)
-    if found is None:
-        if len(_compiled) > 64:
-            _compiled.clear()
-        found = _compiled[key] = compile(code, filename, "exec")
-    return found
-
-
 def run(command):
-    task, code = command["task"], command["code"]
-    # Named like Python's own "<string>": tracebacks read File "<task transform>", line 3.
-    filename = f"<task {task}>"
+    task = command["task"]
     current["task"], current["attempt"] = task, command["attempt"]
     current["context"] = command.get("context") or {}
     # The environment as bytes (os.environ's own dict): copying and comparing it is one C call,
@@ -134,59 +57,17 @@ def run(command):
     saved_env = dict(os.environ._data)
     os.environ.update(command.get("env", {}))
     os.chdir(command["cwd"])
-    outcome = None
     try:
-        # Registered with linecache so that tracebacks show the cell's source lines.
-        lines = code.splitlines(True)
-        linecache.cache[filename] = (len(code), None, lines, filename)
-        namespace = {"__name__": "__pipebook_task__", "__file__": f"{task}.py"}
-        exec(compiled(code, filename), namespace)
-        main = namespace.get("main")
-        if not callable(main):
-            raise TaskFailure("NoEntryPoint", f"task {task!r} defines no main() to call")
-        result = main(**bind(main, command["inputs"], task))
-        if inspect.isawaitable(result):
-            result = asyncio.run(_await(result))
-        try:
-            text = json.dumps(result, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError) as error:
-            raise TaskFailure("ResultNotSerializable", f"main() returned a value that is not JSON: {error}")
-        outcome = {"type": "done", "ok": True, "resultJson": text}
-    except TaskFailure as error:
-        outcome = {"type": "done", "ok": False, "error": {"type": error.kind, "message": str(error)}}
-    except SystemExit as error:
-        if error.code in (None, 0):
-            outcome = {"type": "done", "ok": True, "resultJson": "null"}
-        else:
-            outcome = {
-                "type": "done",
-                "ok": False,
-                "error": {"type": "SystemExit", "message": f"the task called sys.exit({error.code!r})"},
-            }
-    except BaseException as error:  # noqa: BLE001 — every failure of user code is reported
-        outcome = {
-            "type": "done",
-            "ok": False,
-            "error": {
-                "type": type(error).__name__,
-                "message": str(error) or type(error).__name__,
-                "traceback": task_traceback(error, filename),
-            },
-        }
+        outcome = pipebook_cell.execute(task, command["code"], command["inputs"])
     finally:
         restore_environment(saved_env)
-        linecache.cache.pop(filename, None)
         current["task"] = current["attempt"] = None
         current["context"] = {}
         sys.stdout.flush()
         sys.stderr.flush()
         os.write(1, MARK.encode())
         os.write(2, MARK.encode())
-    send(outcome)
-
-
-async def _await(awaitable):
-    return await awaitable
+    send({"type": "done", **outcome})
 
 
 def watch_parent():

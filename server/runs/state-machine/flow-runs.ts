@@ -160,6 +160,7 @@ export async function insertClaimedFlowRun(
     deploymentName: string;
     runner: string;
     image: string | null;
+    daskScheduler: string | null;
   },
 ): Promise<ClaimedRow> {
   const [created] = await tx.$queryRaw<ClaimedRow[]>`
@@ -187,7 +188,7 @@ export async function insertClaimedFlowRun(
     )
     SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
       "parentRunId", ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
-      ${claim.image}::text AS image, parameters, "scheduledAt"
+      ${claim.image}::text AS image, ${claim.daskScheduler}::text AS "daskScheduler", parameters, "scheduledAt"
     FROM run`;
   return created!;
 }

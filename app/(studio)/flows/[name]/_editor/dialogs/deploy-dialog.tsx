@@ -143,8 +143,9 @@ function DeployForm({
   const [name, setName] = useState<string | null>(null);
   const [queue, setQueue] = useState<string | null>(null);
   const [tags, setTags] = useState<string | null>(null);
-  const [runner, setRunner] = useState<"process" | "docker">("process");
+  const [runner, setRunner] = useState<"process" | "docker" | "dask">("process");
   const [image, setImage] = useState("");
+  const [daskScheduler, setDaskScheduler] = useState("");
   const [overlap, setOverlap] = useState<OverlapPolicy | null>(null);
   const [catchup, setCatchup] = useState<CatchupPolicy | null>(null);
   const deploy = useMutation(trpc.deployments.create.mutationOptions());
@@ -183,6 +184,9 @@ function DeployForm({
             parameters: values,
             runner,
             ...(runner === "docker" ? { image } : {}),
+            ...(runner === "dask" && daskScheduler.trim()
+              ? { daskScheduler: daskScheduler.trim() }
+              : {}),
             ...policies,
           },
           {
@@ -231,12 +235,24 @@ function DeployForm({
           <select
             className={inputClass}
             value={runner}
-            onChange={(e) => setRunner(e.target.value as "process" | "docker")}
+            onChange={(e) => setRunner(e.target.value as "process" | "docker" | "dask")}
           >
             <option value="process">process (on the agent&apos;s host)</option>
             <option value="docker">docker (in a container)</option>
+            <option value="dask">dask (Python tasks on a Dask cluster)</option>
           </select>
         </label>
+        {runner === "dask" ? (
+          <label className="col-span-2 flex flex-col gap-1 text-sm font-medium">
+            Dask scheduler
+            <input
+              className={inputClass}
+              value={daskScheduler}
+              onChange={(e) => setDaskScheduler(e.target.value)}
+              placeholder="tcp://10.0.0.5:8786 (empty: the agent's --dask-scheduler)"
+            />
+          </label>
+        ) : null}
         {runner === "docker" ? (
           <label className="col-span-2 flex flex-col gap-1 text-sm font-medium">
             Image
