@@ -4,6 +4,7 @@
 // of its items' own state changes only failures and retries are printed (a fan-out of 10,000
 // items would otherwise print 20,000 lines), and their log lines name the item (`get_stars[7]`).
 import type { FlowRunView, MappedItemsView } from "../contract/api-v1.ts";
+import { isFinalTaskRunState, type TaskRunState } from "../contract/run-states.ts";
 import { clock } from "./output.ts";
 import type { FeedItem } from "./watch-feed.ts";
 
@@ -13,14 +14,6 @@ export const RESULT_CHARS = 200;
 const FAILED_TASK_STATES = new Set(["Failed", "Crashed", "NotRun"]);
 /** An item's state changes worth a line of their own. */
 const ITEM_STATES_SHOWN = new Set(["Failed", "Crashed", "Retrying"]);
-const FINAL_TASK_STATES = new Set([
-  "Completed",
-  "Cached",
-  "Failed",
-  "Cancelled",
-  "Crashed",
-  "NotRun",
-]);
 
 /** A JSON value on one line, at most `max` characters. */
 export function oneLine(value: unknown, max = RESULT_CHARS): string {
@@ -73,7 +66,7 @@ export function formatFeedItem(item: FeedItem, run: Pick<FlowRunView, "taskRuns"
   let who = event.task ?? "flow run";
   let counts = "";
   if (task?.items) {
-    const final = FINAL_TASK_STATES.has(event.to) && task.state === event.to;
+    const final = isFinalTaskRunState(event.to as TaskRunState) && task.state === event.to;
     // The count is known once the task has started (its list was read).
     if (task.items.count > 0 || final) who += ` ×${task.items.count.toLocaleString("en-US")}`;
     if (final && task.items.count > 0) counts = ` (${itemCounts(task.items)})`;

@@ -1,6 +1,7 @@
 // The default runner: tasks run as child processes of the agent, on the agent's host, each in
 // the run's own folder (removed when the run ends), each in the sandbox (agent/isolation/).
 import { executeFlowRun, type FlowEnd } from "../executor/run-flow.ts";
+import type { RemotePython } from "../executor/run-task.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { KernelPool } from "../kernels/kernel-pool.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";
@@ -19,7 +20,14 @@ export class ProcessRunner implements Runner {
     },
   ) {}
 
-  async execute(request: RunRequest): Promise<FlowEnd> {
+  /**
+   * `over` is for runners built on this one (dask): Python attempts handed elsewhere, and how
+   * many attempts may be in flight.
+   */
+  async execute(
+    request: RunRequest,
+    over: { remotePython?: RemotePython; taskConcurrency?: number } = {},
+  ): Promise<FlowEnd> {
     const folders = prepareRunFolders(this.options.workDir, request.run, this.options.files);
     try {
       return await executeFlowRun({
@@ -32,7 +40,8 @@ export class ProcessRunner implements Runner {
         folders,
         sandbox: this.options.sandbox,
         env: this.options.env,
-        taskConcurrency: this.options.taskConcurrency,
+        taskConcurrency: over.taskConcurrency ?? this.options.taskConcurrency,
+        ...(over.remotePython ? { remotePython: over.remotePython } : {}),
       });
     } finally {
       removeRunFolders(folders);

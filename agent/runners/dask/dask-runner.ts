@@ -5,11 +5,11 @@
 import type { TaskError } from "../../../contract/agent-protocol.ts";
 import { daskSchedulerProblem } from "../../../contract/dask-scheduler.ts";
 import { now } from "../../executor/events.ts";
-import { executeFlowRun, type FlowEnd } from "../../executor/run-flow.ts";
+import type { FlowEnd } from "../../executor/run-flow.ts";
 import type { KernelFiles } from "../../kernels/kernel-files.ts";
 import type { KernelPool } from "../../kernels/kernel-pool.ts";
 import type { Sandbox } from "../../isolation/sandbox.ts";
-import { prepareRunFolders, removeRunFolders } from "../run-folders.ts";
+import { ProcessRunner } from "../process-runner.ts";
 import type { RunRequest, Runner } from "../runner.ts";
 import { DaskBridge } from "./bridge-client.ts";
 import { installDaskFiles } from "./dask-files.ts";
@@ -32,7 +32,11 @@ export class DaskRunner implements Runner {
   private bridges = new Map<string, Promise<DaskBridge>>();
   private bridgeFile: string | undefined;
 
-  constructor(private readonly options: DaskRunnerOptions) {}
+  private readonly process: ProcessRunner;
+
+  constructor(private readonly options: DaskRunnerOptions) {
+    this.process = new ProcessRunner(options);
+  }
 
   private bridgeFor(scheduler: string): Promise<DaskBridge> {
     const known = this.bridges.get(scheduler);
@@ -80,28 +84,14 @@ export class DaskRunner implements Runner {
     } catch (error) {
       return failAtOnce(request, { type: "RunnerUnavailable", message: (error as Error).message });
     }
-    const folders = prepareRunFolders(this.options.workDir, request.run, this.options.files);
-    try {
-      return await executeFlowRun({
-        run: request.run,
-        sink: request.sink,
-        signal: request.signal,
-        cacheLookup: request.cacheLookup,
-        taskContext: request.taskContext,
-        pool: this.options.pool,
-        folders,
-        sandbox: this.options.sandbox,
-        env: this.options.env,
-        // Attempts in flight (tasks at once, and a mapped task's items unless it sets
-        // mapConcurrency): enough to keep every thread of the cluster busy, with one more
-        // waiting per thread so a thread that finishes finds its next item already there
-        // instead of waiting a round trip through the agent.
-        taskConcurrency: Math.max(this.options.taskConcurrency, 2 * bridge.threads),
-        remotePython: bridge,
-      });
-    } finally {
-      removeRunFolders(folders);
-    }
+    return this.process.execute(request, {
+      // Attempts in flight (tasks at once, and a mapped task's items unless it sets
+      // mapConcurrency): enough to keep every thread of the cluster busy, with one more
+      // waiting per thread so a thread that finishes finds its next item already there
+      // instead of waiting a round trip through the agent.
+      taskConcurrency: Math.max(this.options.taskConcurrency, 2 * bridge.threads),
+      remotePython: bridge,
+    });
   }
 
   async close(): Promise<void> {
