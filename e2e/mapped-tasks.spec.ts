@@ -68,6 +68,12 @@ test("a cell mapped over a parameter list runs 50 items; the run page shows ×50
   await expect(output.getByTestId("cell-state")).toContainText("Completed", { timeout: 60_000 });
   const expected = [...Array(ITEMS).keys()].map((x) => x * x + 1000);
   await expect(output.getByTestId("cell-result")).toHaveText(JSON.stringify(expected));
+  await expect(output.getByTestId("cell-items")).toContainText("×50");
+  await expect(output.getByTestId("cell-items")).toContainText("50 completed");
+  // Its items' log lines name each item.
+  await expect(output).toContainText("square[7] item got 7");
+  await output.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("cell-output.png") });
 
   // The run page: one node for the task, ×50, all 50 completed.
   await output.getByRole("link", { name: "open run" }).click();

@@ -1,7 +1,11 @@
 "use client";
 // What the last "Run cell" of a task did: its state, its result and its log lines, live; and
-// which upstream tasks ran first or lent their earlier results.
+// which upstream tasks ran first or lent their earlier results. A mapped task's items: how many,
+// and how many in each state.
 import { StudioLink } from "@/app/_components/studio-link";
+import { FILL, stateLabel } from "@/app/_lib/state-colors";
+import type { MappedItemsView } from "@/contract/api-v1";
+import { TASK_RUN_STATES } from "@/contract/run-states";
 import { StateBadge } from "@/app/_components/state-badge";
 import { useLiveRun } from "@/app/_lib/use-live-run";
 import { LogLines } from "@/app/_components/log-lines";
@@ -26,6 +30,7 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
         ) : (
           <span>Queued…</span>
         )}
+        {mine?.items ? <ItemCounts items={mine.items} /> : null}
         {reused.length ? (
           <span>using the results of {reused.join(", ")} from an earlier run</span>
         ) : null}
@@ -62,5 +67,21 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+function ItemCounts({ items }: { items: MappedItemsView }) {
+  return (
+    <span className="inline-flex flex-wrap items-center gap-x-2" data-testid="cell-items">
+      <span className="font-mono font-semibold text-indigo-700 dark:text-indigo-300">
+        ×{items.count.toLocaleString()}
+      </span>
+      {TASK_RUN_STATES.filter((s) => items.states[s] > 0).map((s) => (
+        <span key={s} data-state={s} className="inline-flex items-center gap-1">
+          <span className={`size-2 rounded-full ${FILL[s]}`} aria-hidden />
+          {items.states[s].toLocaleString()} {stateLabel(s).toLowerCase()}
+        </span>
+      ))}
+    </span>
   );
 }

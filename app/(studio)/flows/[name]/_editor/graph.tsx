@@ -17,6 +17,7 @@ import {
   type NodeProps,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
+import { Layers } from "lucide-react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Language } from "@/contract/flow-file/schema";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from "@/app/_lib/dag-layout";
@@ -54,8 +55,9 @@ const TaskNodeView = memo(function TaskNodeView({ data, selected }: NodeProps<Ta
       </span>
       <span className="truncate font-medium">{data.name}</span>
       {data.map ? (
-        <span className="ml-auto shrink-0 font-mono text-xs text-indigo-600 dark:text-indigo-400">
-          ×{data.map.join("×")}
+        <span className="ml-auto inline-flex min-w-0 shrink items-center gap-0.5 font-mono text-xs text-indigo-600 dark:text-indigo-400">
+          <Layers className="size-3 shrink-0" aria-hidden />
+          <span className="truncate">{data.map.join(" × ")}</span>
         </span>
       ) : null}
       <Handle type="source" position={Position.Bottom} className="!size-3 !bg-indigo-500" />
