@@ -103,6 +103,21 @@ function restoreEnvironment(saved) {
   }
 }
 
+// Modules by file: a mapped task's items all call one module, and import() of a module already
+// loaded still goes through the loader's resolution (measured: most of a trivial item's time).
+const modules = new Map();
+
+async function loadModule(file) {
+  let loaded = modules.get(file);
+  if (!loaded) {
+    loaded = await import(pathToFileURL(file).href);
+    // Each attempt of a task that is not mapped has a file of its own: keep only a few.
+    if (modules.size >= 64) modules.clear();
+    modules.set(file, loaded);
+  }
+  return loaded;
+}
+
 async function run(command) {
   const savedEnv = { ...process.env };
   Object.assign(process.env, command.env ?? {});
@@ -111,7 +126,7 @@ async function run(command) {
   kernelApi.context = command.context ?? {};
   let outcome;
   try {
-    const taskModule = await import(pathToFileURL(command.file).href);
+    const taskModule = await loadModule(command.file);
     const main = typeof taskModule.default === "function" ? taskModule.default : taskModule.main;
     if (typeof main !== "function") {
       throw Object.assign(
