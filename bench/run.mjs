@@ -324,16 +324,16 @@ try {
     ]) {
       results.push([
         `fan-out: 10,000 mapped ${label} items on one agent (mapConcurrency 16), trigger → Completed, every item recorded`,
-        `${(r.server / 1000).toFixed(2)} s (${Math.round(10_000 / (r.server / 1000)).toLocaleString("en")} task runs/s; client ${(r.client / 1000).toFixed(2)} s)`,
+        `${(r.client / 1000).toFixed(2)} s (${Math.round(10_000 / (r.client / 1000)).toLocaleString("en")} task runs/s; the last item ended ${(r.server / 1000).toFixed(2)} s after the trigger)`,
         "≤ 5 s",
-        r.server <= 5_000,
+        r.client <= 5_000,
       ]);
     }
     results.push([
       "fan-out: two mapped Python tasks chained item by item over 10,000 items",
-      `${(m.chain.server / 1000).toFixed(2)} s; the second task's first item started ${(m.chain.overlapMs / 1000).toFixed(2)} s before the first task's last item ended`,
+      `${(m.chain.client / 1000).toFixed(2)} s; the second task's first item started ${(m.chain.overlapMs / 1000).toFixed(2)} s before the first task's last item ended`,
       "≤ 10 s, and overlapping",
-      m.chain.server <= 10_000 && m.chain.overlapMs > 0,
+      m.chain.client <= 10_000 && m.chain.overlapMs > 0,
     ]);
   }
   if (wanted("slots")) {
