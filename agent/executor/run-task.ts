@@ -61,7 +61,12 @@ export type TaskEnd =
   | { state: "Cancelled" };
 
 /** An item of a mapped task: its index (on every event it reports), and the lane running it. */
-export type ItemContext = { index: number; lane?: KernelLane };
+export type ItemContext = {
+  index: number;
+  lane?: KernelLane;
+  /** The inputs all items of the task share (sent to a lane's kernel once): their names, by id. */
+  common?: { id: string; keys: readonly string[] };
+};
 
 type Attempt = TaskOutcome | { ok: false; cancelled: true };
 
@@ -300,6 +305,7 @@ async function runAttempt(
       env: context,
       cwd: env.folders.cwd,
     };
+    if (lane && item?.common) Object.assign(command, lane.inputsFor(kernel, inputs, item.common));
     if (ready.prepared.context) command.context = ready.prepared.context;
     if (language === "python") command.code = task.code;
     else command.file = writeModule(env, task, item ? "items" : String(attempt));

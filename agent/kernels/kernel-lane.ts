@@ -9,6 +9,8 @@ import type { KernelProcess } from "./kernel-process.ts";
 
 export class KernelLane {
   private held = new Map<KernelLanguage, KernelProcess>();
+  // Which kernel holds which items' common inputs (the kernels' `shared`).
+  private holding = new WeakMap<KernelProcess, string>();
 
   constructor(
     private readonly pool: KernelPool,
@@ -21,6 +23,28 @@ export class KernelLane {
     const fresh = await this.pool.acquire(language, this.group);
     this.held.set(language, fresh);
     return fresh;
+  }
+
+  /**
+   * What of `inputs` to send to `kernel` for an item: the inputs common to all items (`common`)
+   * go once per kernel; after that an item sends only its own values. Every item also gets the
+   * flow's parameters whole — a 10,000-element list parameter would otherwise travel with each
+   * of 10,000 items.
+   */
+  inputsFor(
+    kernel: KernelProcess,
+    inputs: Record<string, unknown>,
+    common: { id: string; keys: readonly string[] },
+  ): { inputs: Record<string, unknown>; shared: { id: string; values?: Record<string, unknown> } } {
+    const own: Record<string, unknown> = { ...inputs };
+    const values: Record<string, unknown> = {};
+    for (const key of common.keys) {
+      values[key] = inputs[key];
+      delete own[key];
+    }
+    if (this.holding.get(kernel) === common.id) return { inputs: own, shared: { id: common.id } };
+    this.holding.set(kernel, common.id);
+    return { inputs: own, shared: { id: common.id, values } };
   }
 
   /** After an item: a healthy kernel stays for the next item, a broken one goes. */

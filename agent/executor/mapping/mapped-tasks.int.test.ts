@@ -126,6 +126,44 @@ describe("a mapped task", () => {
     }
   });
 
+  it("hands every item the other inputs whole, also after its lane's kernel was replaced", async () => {
+    for (const [language, code] of [
+      [
+        "python",
+        "import time\ndef main(repos, token):\n    if repos == 'slow':\n        time.sleep(5)\n    return f'{repos}:{token}'\n",
+      ],
+      [
+        "typescript",
+        "export default async ({ repos, token }: { repos: string; token: string }) => {\n  if (repos === 'slow') await new Promise((r) => setTimeout(r, 5000));\n  return `${repos}:${token}`;\n};",
+      ],
+    ] as const) {
+      const run = await claimedRun(
+        {
+          name: "shared",
+          parameters: {
+            type: "object",
+            properties: { repos: { type: "array" }, token: { type: "string" } },
+          },
+          tasks: [
+            {
+              name: "each",
+              language,
+              map: "repos",
+              mapConcurrency: 1,
+              mapFailure: "continue",
+              timeoutSeconds: 1,
+              code,
+            },
+          ],
+        },
+        { repos: ["a", "slow", "b", "c"], token: "t0k" },
+      );
+      const { events } = await execute(kernels, run);
+      // The slow item timed out and its kernel was killed; the next items got a new one.
+      expect(resultOf(events, "each")).toEqual(["a:t0k", "b:t0k", "c:t0k"]);
+    }
+  });
+
   it("caps the items in flight at mapConcurrency", async () => {
     const run = await claimedRun(
       flow([

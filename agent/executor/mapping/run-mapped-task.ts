@@ -190,7 +190,7 @@ async function runItem(
     task,
     itemInputs(inputs, lists, index, chainedResults),
     priorAttempts,
-    { index, lane },
+    { index, lane, common: commonInputs(env, task, inputs, lists, ctx) },
   );
   return end.state === "Failed" ? { state: "Failed", error: end.error } : end;
 }
@@ -219,4 +219,18 @@ function failed(
   env.sink.push(errorLine(task.name, attempt, error));
   env.sink.push({ type: "task", task: task.name, state: "Failed", at: now(), attempt, error });
   return { state: "Failed" };
+}
+
+/** The inputs every item of this run of the task gets alike: all but the mapped names. */
+function commonInputs(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  inputs: Record<string, unknown>,
+  lists: Extract<MapLists, { ok: true }>,
+  ctx: MappedTaskContext,
+): { id: string; keys: string[] } {
+  return {
+    id: `${env.run.flowRunId}/${task.name}/${ctx.priorAttempts + 1}`,
+    keys: Object.keys(inputs).filter((key) => !lists.sources.includes(key)),
+  };
 }

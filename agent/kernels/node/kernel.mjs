@@ -118,6 +118,20 @@ async function loadModule(file) {
   return loaded;
 }
 
+// The inputs common to a mapped task's items, as its lane's first item sent them (see
+// agent/kernels/kernel-lane.ts): later items send only their own values and `shared: {id}`.
+let shared = { id: null, values: {} };
+
+function inputsOf(command) {
+  const ref = command.shared;
+  if (!ref) return command.inputs;
+  if ("values" in ref) shared = { id: ref.id, values: ref.values };
+  else if (shared.id !== ref.id) {
+    throw new Error(`this kernel does not hold the inputs ${ref.id} (it holds ${shared.id})`);
+  }
+  return { ...shared.values, ...command.inputs };
+}
+
 async function run(command) {
   const savedEnv = { ...process.env };
   Object.assign(process.env, command.env ?? {});
@@ -136,7 +150,7 @@ async function run(command) {
         },
       );
     }
-    const result = await main(command.inputs);
+    const result = await main(inputsOf(command));
     let text;
     try {
       text = JSON.stringify(result === undefined ? null : result);

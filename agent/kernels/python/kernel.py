@@ -47,6 +47,22 @@ def restore_environment(saved):
             current[key] = value
 
 
+# The inputs common to a mapped task's items, as its lane's first item sent them (see
+# agent/kernels/kernel-lane.ts): later items send only their own values and `shared: {id}`.
+shared = {"id": None, "values": {}}
+
+
+def inputs_of(command):
+    ref = command.get("shared")
+    if ref is None:
+        return command["inputs"]
+    if "values" in ref:
+        shared["id"], shared["values"] = ref["id"], ref["values"]
+    elif shared["id"] != ref["id"]:
+        raise RuntimeError(f"this kernel does not hold the inputs {ref['id']!r} (it holds {shared['id']!r})")
+    return {**shared["values"], **command["inputs"]}
+
+
 def run(command):
     task = command["task"]
     current["task"], current["attempt"] = task, command["attempt"]
@@ -58,7 +74,7 @@ def run(command):
     os.environ.update(command.get("env", {}))
     os.chdir(command["cwd"])
     try:
-        outcome = pipebook_cell.execute(task, command["code"], command["inputs"])
+        outcome = pipebook_cell.execute(task, command["code"], inputs_of(command))
     finally:
         restore_environment(saved_env)
         current["task"] = current["attempt"] = None
