@@ -22,7 +22,7 @@ import {
 } from "../run-header.ts";
 import { decodeHistoryCursor, encodeHistoryCursor } from "../history-cursor.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
-import { itemCounts, type ItemCounts } from "./task-items.ts";
+import { itemCounts, type ItemCounts } from "../items/item-counts.ts";
 
 export type ErrorSummary = { type: string; message: string };
 

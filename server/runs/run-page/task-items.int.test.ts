@@ -11,7 +11,8 @@ import { principalOf } from "../../../test/support/seed.ts";
 import { listFlowRunLogs } from "../list-logs.ts";
 import { getRunChanges, getRunPage } from "./get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "./get-task-detail.ts";
-import { itemCounts, listTaskItems } from "./task-items.ts";
+import { itemCounts } from "../items/item-counts.ts";
+import { listTaskItems } from "../items/list-items.ts";
 
 const test = freshDatabase();
 const VIEW = { lateAfterMs: 60_000, leaseMs: 15_000 };
@@ -118,7 +119,7 @@ describe("a mapped task on the run page", () => {
     const failed = await listTaskItems(test.db, run.flowRunId, "square", {
       offset: 0,
       limit: 1,
-      state: "Failed",
+      states: ["Failed"],
     });
     expect(failed.total).toBe(2);
     expect(failed.items).toMatchObject([
@@ -127,7 +128,7 @@ describe("a mapped task on the run page", () => {
     const next = await listTaskItems(test.db, run.flowRunId, "square", {
       offset: 1,
       limit: 1,
-      state: "Failed",
+      states: ["Failed"],
     });
     expect(next.items.map((i) => i.index)).toEqual([2_401]);
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getRunPage } from "../../runs/run-page/get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
 import { HistoryCursorSchema } from "../../runs/history-cursor.ts";
-import { listTaskItems, MAX_ITEMS_PAGE } from "../../runs/run-page/task-items.ts";
+import { listTaskItems, MAX_ITEMS_PAGE } from "../../runs/items/list-items.ts";
 import { watchRun } from "../../runs/run-page/watch-run.ts";
 import { TASK_RUN_STATES } from "../../../contract/run-states.ts";
 import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
@@ -62,5 +62,11 @@ export const runPageRouter = router({
         state: z.enum(TASK_RUN_STATES).optional(),
       }),
     )
-    .query(({ ctx, input }) => listTaskItems(ctx.db, input.id, input.task, input)),
+    .query(({ ctx, input }) =>
+      listTaskItems(ctx.db, input.id, input.task, {
+        offset: input.offset,
+        limit: input.limit,
+        ...(input.state ? { states: [input.state] } : {}),
+      }),
+    ),
 });
