@@ -6,7 +6,7 @@
 // (BENCH_DASK_PYTHON, default Debian's /usr/bin/python3 with python3-distributed).
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
-import { now, startAgent, stats } from "./harness.mjs";
+import { now, startAgent, stats, waitForOutput } from "./harness.mjs";
 
 const PYTHON = process.env.BENCH_DASK_PYTHON ?? "/usr/bin/python3";
 const ITEMS = 200;
@@ -22,23 +22,6 @@ function freePort() {
   });
 }
 
-function started(child, pattern, label) {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`${label} did not start:\n${output}`)), 60_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-  });
-}
-
 async function startCluster() {
   const port = await freePort();
   const children = [];
@@ -50,13 +33,13 @@ async function startCluster() {
   const scheduler = python([
     "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", String(port), "--no-dashboard",
   ]); // prettier-ignore
-  await started(scheduler, /Scheduler at:/, "the Dask scheduler");
+  await waitForOutput(scheduler, /Scheduler at:/, "the Dask scheduler", 60_000);
   const address = `tcp://127.0.0.1:${port}`;
   for (let i = 0; i < 2; i++) {
     const worker = python([
       "-m", "distributed.cli.dask_worker", address, "--nthreads", "2", "--no-dashboard", "--no-nanny",
     ]); // prettier-ignore
-    await started(worker, /Start worker at:/, "a Dask worker");
+    await waitForOutput(worker, /Start worker at:/, "a Dask worker", 60_000);
   }
   return {
     address,

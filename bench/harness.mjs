@@ -21,7 +21,7 @@ function freePort() {
   });
 }
 
-function waitForOutput(child, pattern, label, timeoutMs = 120_000) {
+export function waitForOutput(child, pattern, label, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(
