@@ -202,6 +202,8 @@ test("items that fail under mapFailure continue: live counts and bar, the failed
   await expect(item.getByTestId("attempt-error")).toContainText("ValueError: bad value 13");
   await expect(item.getByTestId("attempt-error")).toContainText("Traceback");
   await page.screenshot({ path: test.info().outputPath("failed-item.png") });
+  // The run completed, but its failed items can be run again.
+  await expect(page.getByRole("button", { name: "Retry from failure" })).toBeVisible();
 });
 
 test("map settings are checked as they are made: a list that goes away shows on the cell until it is unmapped", async ({

@@ -139,7 +139,13 @@ export function RunPage({ id }: { id: string }) {
         </button>
       ) : header.cellTask ? null : (
         <>
-          {tasks.some((t) => !isSuccessfulTaskRunState(t.state)) ? (
+          {tasks.some(
+            (t) =>
+              !isSuccessfulTaskRunState(t.state) ||
+              // A task mapped with mapFailure: continue completes with its failed items: they
+              // can be re-run too (the replay re-runs only them).
+              Boolean(t.map?.states.Failed || t.map?.states.Crashed),
+          ) ? (
             <button
               type="button"
               className={buttonClass("primary")}
