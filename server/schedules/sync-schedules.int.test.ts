@@ -36,11 +36,13 @@ describe("declared schedules", () => {
     ]);
     expect((await list(id)).map((s) => s.id)).toEqual(first.map((s) => s.id));
 
-    // The interval schedule has runs waiting; dropping it withdraws them.
+    // The interval schedule has runs waiting; dropping it withdraws them. (So does turning the
+    // cron schedule off — it has one waiting only when its slot, 05:00 UTC, is near.)
     await scheduleDueRuns(test.db, new Date());
-    const waiting = await test.db.flowRun.count({
-      where: { scheduleId: first[1]!.id, state: "Scheduled" },
-    });
+    const waitingOf = (scheduleId: string) =>
+      test.db.flowRun.count({ where: { scheduleId, state: "Scheduled" } });
+    const waiting = await waitingOf(first[1]!.id);
+    const waitingCron = await waitingOf(first[0]!.id);
     expect(waiting).toBeGreaterThan(0);
     await declare([
       { cron: "0 6 * * *", timezone: "Europe/Paris", active: false },
@@ -55,8 +57,9 @@ describe("declared schedules", () => {
       where: { deploymentId: id, state: "Cancelled" },
       select: { stateMessage: true, scheduleId: true },
     });
-    expect(withdrawn).toHaveLength(waiting);
-    expect(withdrawn.every((r) => r.scheduleId === null)).toBe(true);
+    expect(withdrawn).toHaveLength(waiting + waitingCron);
+    expect(withdrawn.filter((r) => r.scheduleId === null)).toHaveLength(waiting);
+    expect(withdrawn.filter((r) => r.scheduleId === first[0]!.id)).toHaveLength(waitingCron);
 
     // A bad schedule changes nothing, and says which one it is.
     await expect(declare([{ cron: "0 25 * * *" }])).rejects.toThrow(
