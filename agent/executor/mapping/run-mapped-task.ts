@@ -15,7 +15,7 @@ import {
 } from "../../../contract/agent-protocol.ts";
 import { isSuccessfulTaskRunState, type TaskRunState } from "../../../contract/run-states.ts";
 import { KernelLane } from "../../kernels/kernel-lane.ts";
-import { errorLine, now } from "../events.ts";
+import { errorLine, notRunEvent, now } from "../events.ts";
 import { runTask, type TaskEnvironment } from "../run-task.ts";
 import { runInLanes } from "./elastic-lanes.ts";
 import {
@@ -129,7 +129,7 @@ export async function runMappedTask(
       message: `did not complete: upstream task "${source}" ${state === "Failed" ? "failed" : `was ${state}`}`,
       upstream: source,
     };
-    own("NotRun", { error, message: error.message });
+    sink.push(notRunEvent(task.name, attempt, error));
     return { state: "NotRun" };
   }
 
@@ -174,16 +174,7 @@ async function runItem(
       upstream: source,
       item: index,
     };
-    env.sink.push({
-      type: "task",
-      task: task.name,
-      item: index,
-      state: "NotRun",
-      at: now(),
-      attempt: priorAttempts,
-      error,
-      message: error.message,
-    });
+    env.sink.push(notRunEvent(task.name, priorAttempts, error, index));
     return { state: "NotRun", error, skipped: true };
   }
   const end = await runTask(
