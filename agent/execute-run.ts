@@ -32,7 +32,10 @@ export async function executeRunFromStdin(options: {
     return 2;
   }
   const run = ClaimedRunSchema.parse(JSON.parse(first.value));
-  const answers = new Map<number, (answer: { hit: boolean; result?: unknown; source?: string }) => void>();
+  const answers = new Map<
+    number,
+    (answer: { hit: boolean; result?: unknown; source?: string }) => void
+  >();
   const contexts = new Map<number, (answer: Awaited<ReturnType<TaskContextLookup>>) => void>();
   lines.on("line", (line) => {
     try {

@@ -192,9 +192,7 @@ export function ResultOrigin({
           : ""}
       </Link>{" "}
       {cachedFrom ? (
-        <>
-          (cache hit; made {formatTime(cachedFrom.madeAt)}, not run again)
-        </>
+        <>(cache hit; made {formatTime(cachedFrom.madeAt)}, not run again)</>
       ) : (
         "(reused, not run again)"
       )}
