@@ -74,6 +74,7 @@ test("a cached task shows where its result came from, and Refresh caches runs it
   await dialog.getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const refreshed = page.url().split("/").at(-1)!;
+  await expect(page.getByText("refreshed (cached tasks ran again)")).toBeVisible();
   const fresh = (await waitForRun(api, refreshed)) as unknown as { taskRuns: TaskView[] };
   expect(fresh.taskRuns[0]).toMatchObject({ state: "Completed", cachedFrom: null });
 });

@@ -122,6 +122,8 @@ export const FlowRunSchema = z
     agent: z.object({ id: z.string(), name: z.string(), hostname: z.string() }).nullable(),
     /** The run this one replays (Retry, Retry from failure, Run from here), when it is a replay. */
     replayOf: ReplayOfSchema.nullable(),
+    /** Started with "refresh caches": its cached tasks ran again instead of reusing results. */
+    refreshCaches: z.boolean(),
     /** The trigger that created the run (a webhook call, another run's end), when one did. */
     trigger: z
       .object({ id: z.string(), name: z.string(), kind: z.enum(["webhook", "runCompletion"]) })
