@@ -7,6 +7,7 @@ import type { FlowFileInput } from "../../contract/flow-file/schema.ts";
 import { freshDatabase } from "../../test/support/database.ts";
 import { liveServer, startLiveAgent } from "../../test/support/live-agent.ts";
 import { redeploy, seedDeployment, seedFlow, uniqueName } from "../../test/support/seed.ts";
+import { CACHE_ORIGIN_SELECT, toCacheOrigin } from "./cache-origin.ts";
 import { createFlowRun } from "./create-flow-run.ts";
 import { waitForFlowRun } from "./wait-for-run.ts";
 
@@ -124,6 +125,41 @@ describe("cache key policies with a real agent", () => {
     for (const t of view.taskRuns.filter((t) => t.state === "Cached")) {
       expect(t.cachedFrom?.flowRunId).toBe(refreshed.id);
     }
+  });
+
+  it("a mapped task's Cached items name the items they reused", async () => {
+    const flow: FlowFileInput = {
+      name: uniqueName("cache"),
+      parameters: { type: "object", properties: { x: { type: "integer" } } },
+      tasks: [
+        {
+          name: "each",
+          language: "python",
+          map: "x_list",
+          dependsOn: ["x_list"],
+          cache: {},
+          code: "def main(x_list):\n    return x_list * 10\n",
+        },
+        {
+          name: "x_list",
+          language: "python",
+          code: "def main(x):\n    return [x, x + 1, x + 2]\n",
+        },
+      ],
+    };
+    const { deploymentId } = await seedDeployment(test.db, flow);
+    const first = await run(deploymentId);
+    const second = await run(deploymentId);
+    expect(second.results.each).toEqual([10, 20, 30]);
+    const items = await test.db.taskRun.findMany({
+      where: { flowRunId: second.id, name: "each", mapIndex: { gte: 0 } },
+      orderBy: { mapIndex: "asc" },
+      select: { state: true, ...CACHE_ORIGIN_SELECT },
+    });
+    expect(items.map((i) => i.state)).toEqual(["Cached", "Cached", "Cached"]);
+    expect(items.map((i) => toCacheOrigin(i.resultFromTaskRun))).toEqual(
+      [0, 1, 2].map((item) => expect.objectContaining({ flowRunId: first.id, task: "each", item })),
+    );
   });
 
   it("runs a cached task again once its entry expired", async () => {
