@@ -31,6 +31,7 @@ const API_SPECS = [
   "triggers.spec.ts",
   "notifications.spec.ts",
   "backfills.spec.ts",
+  "cache-retention-cli.spec.ts",
 ];
 
 export default defineConfig({
