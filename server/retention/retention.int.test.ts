@@ -9,7 +9,8 @@ import { SYSTEM_ACTOR } from "../audit/actor.ts";
 import { BATCH } from "./delete-batches.ts";
 import { claimRetentionPass, runRetentionPass } from "./retention-pass.ts";
 import { runRetentionNow } from "./run-retention-now.ts";
-import { getRetention, setDeploymentRetention, setGlobalRetention } from "./settings.ts";
+import { setDeploymentRetention, setGlobalRetention } from "./set-retention.ts";
+import { getRetention } from "./get-retention.ts";
 
 const test = freshDatabase();
 const DAY = 24 * 3600_000;

@@ -6,7 +6,7 @@ import { audit } from "../audit/record.ts";
 import type { Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
 import { claimRetentionPass, runRetentionPass } from "./retention-pass.ts";
-import { getRetention } from "./settings.ts";
+import { getRetention } from "./get-retention.ts";
 
 export async function runRetentionNow(db: Db, actor: Actor): Promise<RetentionView> {
   if (!(await claimRetentionPass(db, { everyMs: 0, force: true }))) {

@@ -2,11 +2,8 @@
 import { z } from "zod";
 import { PutRetentionRequestSchema, RetentionSchema } from "../../../contract/api-v1.ts";
 import { runRetentionNow } from "../../retention/run-retention-now.ts";
-import {
-  getRetention,
-  setDeploymentRetention,
-  setGlobalRetention,
-} from "../../retention/settings.ts";
+import { setDeploymentRetention, setGlobalRetention } from "../../retention/set-retention.ts";
+import { getRetention } from "../../retention/get-retention.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
 

@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { PutRetentionRequestSchema } from "../../../contract/api-v1.ts";
 import { runRetentionNow } from "../../retention/run-retention-now.ts";
-import {
-  getRetention,
-  setDeploymentRetention,
-  setGlobalRetention,
-} from "../../retention/settings.ts";
+import { setDeploymentRetention, setGlobalRetention } from "../../retention/set-retention.ts";
+import { getRetention } from "../../retention/get-retention.ts";
 import { adminProcedure, readProcedure, router } from "../init.ts";
 
 /** The settings page's Retention section: limits, a deployment's own, the last pass, Run now. */

@@ -1,53 +1,12 @@
-// Retention limits: the global ones (one row) and a deployment's own, which override them field by
-// field; and the last pass, as the settings page and GET /api/v1/retention show them.
-import type {
-  PutRetentionRequest,
-  RetentionPassView,
-  RetentionView,
-} from "../../contract/api-v1.ts";
+// Changing retention limits: the global ones, and a deployment's own (audited, admins only at the
+// edges). Each answers the settings as they are afterwards.
+import type { PutRetentionRequest } from "../../contract/api-v1.ts";
 import type { Actor } from "../audit/actor.ts";
 import { audit } from "../audit/record.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
-
-export async function getRetention(db: Db): Promise<RetentionView> {
-  const [settings, deployments] = await Promise.all([
-    db.retentionSettings.findUnique({ where: { id: 1 } }),
-    db.deploymentRetention.findMany({
-      select: {
-        deploymentId: true,
-        logsDays: true,
-        resultsDays: true,
-        deployment: { select: { name: true, flow: { select: { name: true } } } },
-      },
-    }),
-  ]);
-  let lastPass: RetentionPassView | null = null;
-  if (settings?.passStartedAt) {
-    const ended = settings.passEndedAt && settings.passEndedAt >= settings.passStartedAt;
-    lastPass = {
-      startedAt: settings.passStartedAt.toISOString(),
-      endedAt: ended ? settings.passEndedAt!.toISOString() : null,
-      logLinesDeleted: settings.passLogsDeleted,
-      resultsDeleted: settings.passResultsDeleted,
-      error: settings.passError,
-    };
-  }
-  return {
-    global: { logsDays: settings?.logsDays ?? null, resultsDays: settings?.resultsDays ?? null },
-    deployments: deployments
-      .map((d) => ({
-        deploymentId: d.deploymentId,
-        flow: d.deployment.flow.name,
-        deployment: d.deployment.name,
-        logsDays: d.logsDays,
-        resultsDays: d.resultsDays,
-      }))
-      .sort((a, b) => `${a.flow}/${a.deployment}`.localeCompare(`${b.flow}/${b.deployment}`)),
-    lastPass,
-  };
-}
+import { getRetention } from "./get-retention.ts";
 
 const auditDetails = (change: PutRetentionRequest) => ({
   ...(change.logsDays !== undefined ? { logsDays: change.logsDays } : {}),
