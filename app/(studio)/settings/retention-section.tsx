@@ -117,7 +117,7 @@ function DeploymentLimits({
       ))}
       {canEdit && choices.length ? (
         <label className="flex max-w-sm flex-col gap-1 text-sm">
-          Give a deployment its own limits
+          Give a deployment its own limits (results kept 30 days to start; change them above)
           <select
             className={inputClass}
             value={adding}
