@@ -104,6 +104,25 @@ test("retention limits are saved on the Settings page, and a pass runs on demand
   await expect(again.getByLabel("Logs: days to keep")).toHaveValue("30");
   await expect(again.getByLabel("Results: days to keep")).toHaveValue("14");
 
+  // A deployment's own limits, over the global ones.
+  const flow = uniqueName("kept");
+  const { id: deploymentId } = await deployFlow(api, {
+    name: flow,
+    tasks: [{ name: "t", language: "shell", code: "true" }],
+  });
+  await page.reload();
+  await page.getByLabel("Give a deployment its own limits").selectOption(deploymentId);
+  const own = page.getByRole("form", { name: `Retention of ${flow}/e2e` });
+  await expect(own.getByLabel("Results: days to keep")).toHaveValue("30");
+  await own.getByLabel("Results: days to keep").fill("60");
+  await own.getByRole("button", { name: "Save" }).click();
+  await expect
+    .poll(async () => (await (await api.get("/api/v1/retention")).json()).deployments)
+    .toContainEqual(expect.objectContaining({ deploymentId, logsDays: null, resultsDays: 60 }));
+  await api.put(`/api/v1/deployments/${deploymentId}/retention`, {
+    data: { logsDays: null, resultsDays: null },
+  });
+
   await page.getByRole("button", { name: "Run now" }).click();
   await expect(page.getByTestId("last-pass")).toContainText(
     /deleted [\d,]+ log line\(s\) and [\d,]+ result\(s\)/,
