@@ -109,6 +109,7 @@ export default defineConfig({
       name: "server",
       testMatch: [
         "server.spec.ts",
+        "local-agent.spec.ts",
         "resilience.spec.ts",
         "replicas.spec.ts",
         "secrets.spec.ts",

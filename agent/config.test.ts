@@ -115,4 +115,15 @@ describe("agent configuration", () => {
       /--dask-scheduler: "10.0.0.5:8786" is not a Dask scheduler address/,
     );
   });
+
+  it("takes the pipe whose end means its parent is gone; only an inherited descriptor", () => {
+    const base = ["--api-url", "http://s:1", "--api-key", "k"];
+    expect(loadAgentConfig(base, {}).parentFd).toBeUndefined();
+    expect(loadAgentConfig([...base, "--parent-fd", "4"], {}).parentFd).toBe(4);
+    for (const bad of ["0", "2", "x", "3.5"]) {
+      expect(() => loadAgentConfig([...base, "--parent-fd", bad], {})).toThrow(
+        `--parent-fd must be an inherited file descriptor, 3 or more (got "${bad}")`,
+      );
+    }
+  });
 });

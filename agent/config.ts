@@ -25,6 +25,8 @@ export type AgentConfig = {
   isolation: IsolationMode;
   /** Folders (or files) tasks must not see, besides the agent's own work folder. */
   hide: string[];
+  /** A pipe from the process that started the agent: its closing means that process is gone. */
+  parentFd?: number;
   /** The environment tasks start with. */
   taskEnv: NodeJS.ProcessEnv;
   /** For dask runs whose deployment names no scheduler (agent/runners/dask/). */
@@ -67,6 +69,9 @@ Options (environment variable in brackets):
                          see what the agent sees (not advised)                [PIPEBOOK_ISOLATION]
   --hide PATH            a folder tasks must not see (e.g. a server's data folder on this host);
                          repeat, or separate with ":"                          [PIPEBOOK_HIDE]
+  --parent-fd N          an inherited pipe from the process that started this agent (a server
+                         running it as its local agent): when it closes, however that process
+                         ended, the agent stops as on SIGTERM
   --task-env NAMES       the agent's environment variables tasks also get (comma-separated;
                          beyond PATH, HOME, LANG, proxies and the like)       [PIPEBOOK_TASK_ENV]
   -h, --help             this help
@@ -149,6 +154,7 @@ export function loadAgentConfig(
         "api-key-file": { type: "string" },
         isolation: { type: "string" },
         hide: { type: "string", multiple: true },
+        "parent-fd": { type: "string" },
         "task-env": { type: "string", multiple: true },
         queue: { type: "string", multiple: true },
         tags: { type: "string", multiple: true },
@@ -184,6 +190,11 @@ export function loadAgentConfig(
   const hide = (values.hide ?? env.PIPEBOOK_HIDE?.split(":") ?? [])
     .filter(Boolean)
     .map((p) => path.resolve(p));
+  const parentFd = values["parent-fd"];
+  if (parentFd !== undefined && !/^([3-9]|[1-9]\d+)$/.test(parentFd))
+    problems.push(
+      `--parent-fd must be an inherited file descriptor, 3 or more (got "${parentFd}")`,
+    );
   const extraTaskEnv = list(values["task-env"] ?? env.PIPEBOOK_TASK_ENV);
   for (const name of extraTaskEnv.filter(forbiddenTaskVariable))
     problems.push(`--task-env: ${name} is never given to tasks (no PIPEBOOK_* nor DATABASE_URL)`);
@@ -229,6 +240,7 @@ export function loadAgentConfig(
     node: process.execPath,
     isolation,
     hide,
+    ...(parentFd !== undefined ? { parentFd: Number(parentFd) } : {}),
     taskEnv: taskEnvironment(env, extraTaskEnv),
     ...(daskScheduler ? { daskScheduler } : {}),
   };

@@ -1,6 +1,7 @@
 // pipebook-agent.mjs: the agent's command line. `start` runs an agent; `execute-run` is what a
 // docker runner starts inside its container.
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, AGENT_VERSION } from "./agent.ts";
@@ -55,10 +56,10 @@ async function start(args: string[]): Promise<number> {
   });
 
   let signals = 0;
-  const onSignal = (signal: string) => {
+  const onSignal = (signal: string, said = `${signal} received`) => {
     signals++;
     if (signals === 1) {
-      log(`${signal} received`);
+      log(said);
       agent.stop();
       return;
     }
@@ -72,6 +73,19 @@ async function start(args: string[]): Promise<number> {
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
+  if (config.parentFd !== undefined) {
+    // Nothing is ever written to it: it ends when the process holding its other end exits, even
+    // by SIGKILL — the agent does not outlive the server that started it.
+    // A socket, not an fs stream: fs reads a pipe with a blocking read() on libuv's thread
+    // pool, and a read left pending there held the agent's exit back until it was killed.
+    const parent = new net.Socket({ fd: config.parentFd, readable: true, writable: false });
+    parent.on("error", () => undefined);
+    parent.on("close", () => {
+      if (signals === 0)
+        onSignal("exit of its parent", "the process that started this agent ended");
+    });
+    parent.resume();
+  }
 
   const code = await agent.run();
   await Promise.all([pool.close(), dask.close()]);

@@ -12,6 +12,9 @@ export const KEY = "bench-bootstrap-key-0123456789abcdef";
 
 export const now = () => performance.timeOrigin + performance.now();
 
+/** A duration for the printed table. */
+export const ms = (x) => `${x.toFixed(1)} ms`;
+
 function freePort() {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, "127.0.0.1", () => {

@@ -8,17 +8,17 @@
 //                                     run-page, logs, logs-secret, runs-list, scheduler, slots,
 //                                     mapped, mapped-page, dask
 import { spawnSync } from "node:child_process";
-import { client, now, startAgent, startServer, stats } from "./harness.mjs";
-import { benchDask } from "./dask.mjs";
+import { client, ms, now, startAgent, startServer, stats } from "./harness.mjs";
+import { daskRows } from "./dask.mjs";
 import { benchLogsPage } from "./logs-page.mjs";
-import { benchMapped } from "./mapped.mjs";
+import { mappedRows } from "./mapped.mjs";
 import { benchLogSecrets, benchLogs } from "./logs.mjs";
-import { benchMappedPage } from "./mapped-page.mjs";
-import { benchRunPage } from "./run-page.mjs";
-import { benchRunsList } from "./runs-list.mjs";
-import { benchScheduler } from "./scheduler.mjs";
+import { mappedPageRows } from "./mapped-page.mjs";
+import { runPageRows } from "./run-page.mjs";
+import { runsListRows } from "./runs-list.mjs";
+import { schedulerRows } from "./scheduler.mjs";
 import { benchSlots } from "./slots.mjs";
-import { benchStudio } from "./studio.mjs";
+import { studioRows } from "./studio.mjs";
 
 const FIBO_TS =
   "function fibo(n: number): number {\n  return n < 2 ? n : fibo(n - 1) + fibo(n - 2);\n}\n";
@@ -31,7 +31,6 @@ const chain = (name, count, task) => ({
     ...task,
   })),
 });
-const ms = (x) => `${x.toFixed(1)} ms`;
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -205,137 +204,12 @@ try {
       ]);
     }
   }
-  if (wanted("studio")) {
-    const s = await benchStudio(server.url, api);
-    results.push([
-      "studio: a 200-task flow opens interactive (graph drawn, first cell editable)",
-      `p50 ${ms(s.open.p50)}, max ${ms(s.open.max)}`,
-      "≤ 2 s",
-      s.open.max <= 2_000,
-    ]);
-    results.push([
-      `studio: keystroke to painted frame in a cell of that flow, typed as it opens (${s.keys} keys)`,
-      `p50 ${ms(s.keystroke.p50)}, p95 ${ms(s.keystroke.p95)}, max ${ms(s.keystroke.max)}`,
-      "< 50 ms (p95)",
-      s.keystroke.p95 < 50,
-    ]);
-    results.push([
-      `studio: keystroke to painted frame, typed 2 s later (${s.keys} keys)`,
-      `p50 ${ms(s.keystrokeSettled.p50)}, p95 ${ms(s.keystrokeSettled.p95)}, max ${ms(s.keystrokeSettled.max)}`,
-      "< 50 ms (every key)",
-      s.keystrokeSettled.max < 50,
-    ]);
-    results.push([
-      "studio: JavaScript downloaded by the flows list vs the editor",
-      `${s.listKb.toFixed(0)} KB vs ${s.editorKb.toFixed(0)} KB`,
-      "editor lazy: list ≪ editor",
-      s.listKb * 3 < s.editorKb,
-    ]);
-  }
-  if (wanted("run-page")) {
-    const r = await benchRunPage(server.url);
-    results.push([
-      `run page: a run of ${r.tasks} tasks, graph drawn (navigation → nodes painted)`,
-      `p50 ${ms(r.graph.p50)}, max ${ms(r.graph.max)}`,
-      "≤ 2 s",
-      r.graph.max <= 2_000,
-    ]);
-    results.push([
-      `run page: the same run's timeline drawn`,
-      `p50 ${ms(r.timeline.p50)}, max ${ms(r.timeline.max)}`,
-      "≤ 2 s",
-      r.timeline.max <= 2_000,
-    ]);
-    results.push([
-      `run page: frames while its ${r.tasks} tasks change state live (${r.liveSeconds.toFixed(1)} s, ${r.liveFrames.n} frames)`,
-      `p50 ${ms(r.liveFrames.p50)}, p95 ${ms(r.liveFrames.p95)}, max ${ms(r.liveFrames.max)}`,
-      "p95 ≤ 50 ms",
-      r.liveFrames.p95 <= 50,
-    ]);
-    results.push([
-      `run page: a task's state change (agent) → shown on the open page (${r.latencySamples} of ${r.expectedSamples} changes)`,
-      `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)}, max ${ms(r.latency.max)}`,
-      "p95 ≤ 300 ms",
-      r.latency.p95 <= 300 && r.latencySamples === r.expectedSamples,
-    ]);
-  }
-  if (wanted("mapped-page")) {
-    const r = await benchMappedPage(server.url);
-    const n = r.items.toLocaleString("en-US");
-    results.push([
-      `mapped task of ${n} items: the ended run opened (navigation → ×N node and item list painted)`,
-      `p50 ${ms(r.open.p50)}, max ${ms(r.open.max)}`,
-      "≤ 2 s",
-      r.open.max <= 2_000,
-    ]);
-    results.push([
-      `mapped task of ${n} items: frames while they run, panel open (${r.itemsSeconds.toFixed(1)} s of items, ${r.liveFrames.n} frames, ${r.itemPageReads} item-page reads)`,
-      `p50 ${ms(r.liveFrames.p50)}, p95 ${ms(r.liveFrames.p95)}, max ${ms(r.liveFrames.max)}`,
-      "p95 ≤ 50 ms",
-      r.liveFrames.p95 <= 50,
-    ]);
-    results.push([
-      `mapped task of ${n} items: frames while the item list is wheeled through (${r.scrolledRows} rows)`,
-      `p50 ${ms(r.scrollFrames.p50)}, p95 ${ms(r.scrollFrames.p95)}, max ${ms(r.scrollFrames.max)}`,
-      "p95 ≤ 50 ms",
-      r.scrollFrames.p95 <= 50,
-    ]);
-  }
-  if (wanted("scheduler")) {
-    const s = await benchScheduler();
-    const added = (s.idleAfter - s.idleBefore) * 100;
-    results.push([
-      "scheduler: an idle server's CPU with 10,000 active schedules, none due (10 s sample; before → after)",
-      `${(s.idleBefore * 100).toFixed(1)} % → ${(s.idleAfter * 100).toFixed(1)} % of a core (+${added.toFixed(1)} points)`,
-      "< +5 %",
-      added < 5,
-    ]);
-    results.push([
-      `scheduler: 1,000 schedules due in the same second, the last one saved → all 1,000 runs created (saving took ${(s.saving / 1000).toFixed(1)} s)`,
-      `${(s.dueAfterSaved / 1000).toFixed(2)} s`,
-      "≤ 2 s",
-      s.dueAfterSaved <= 2_000,
-    ]);
-  }
-  if (wanted("dask")) {
-    const d = await benchDask(server.url, api);
-    if (d.skipped) console.log(`dask: skipped — ${d.skipped}`);
-    else {
-      const s = (x) => `${(x / 1000).toFixed(2)} s`;
-      results.push([
-        `dask runner: 200 mapped items × sleep 0.5 s, 2 workers × 2 threads, trigger → Completed (floor 25 s; ${d.pipebook.n} runs)`,
-        `median ${s(d.pipebook.p50)} (max ${s(d.pipebook.max)})`,
-        "≤ 30 s",
-        d.pipebook.max <= 30_000,
-      ]);
-      results.push([
-        "dask runner vs the same work by client.map from one Python process, side by side",
-        `client.map median ${s(d.direct.p50)}; Pipebook / client.map = ${d.ratio.toFixed(3)}`,
-        "≤ 1.20",
-        d.ratio <= 1.2,
-      ]);
-    }
-  }
-  if (wanted("mapped")) {
-    const m = await benchMapped(api);
-    for (const [label, r] of [
-      ["Python", m.python],
-      ["TypeScript", m.typescript],
-    ]) {
-      results.push([
-        `fan-out: 10,000 mapped ${label} items on one agent (mapConcurrency 16), trigger → Completed, every item recorded`,
-        `${(r.client / 1000).toFixed(2)} s (${Math.round(10_000 / (r.client / 1000)).toLocaleString("en")} task runs/s; the last item ended ${(r.server / 1000).toFixed(2)} s after the trigger)`,
-        "≤ 5 s",
-        r.client <= 5_000,
-      ]);
-    }
-    results.push([
-      "fan-out: two mapped Python tasks chained item by item over 10,000 items",
-      `${(m.chain.client / 1000).toFixed(2)} s; the second task's first item started ${(m.chain.overlapMs / 1000).toFixed(2)} s before the first task's last item ended`,
-      "≤ 10 s, and overlapping",
-      m.chain.client <= 10_000 && m.chain.overlapMs > 0,
-    ]);
-  }
+  if (wanted("studio")) results.push(...(await studioRows(server.url, api)));
+  if (wanted("run-page")) results.push(...(await runPageRows(server.url)));
+  if (wanted("mapped-page")) results.push(...(await mappedPageRows(server.url)));
+  if (wanted("scheduler")) results.push(...(await schedulerRows()));
+  if (wanted("dask")) results.push(...(await daskRows(server.url, api)));
+  if (wanted("mapped")) results.push(...(await mappedRows(api)));
   if (wanted("slots")) {
     const s = await benchSlots();
     results.push([
@@ -418,26 +292,7 @@ try {
       ]);
     }
   }
-  if (wanted("runs-list")) {
-    const r = await benchRunsList();
-    console.log(`runs-list: ${r.total} runs seeded in ${r.seedSeconds.toFixed(1)} s`);
-    for (const f of r.api) {
-      results.push([
-        `runs list API, ${r.total} runs: ${f.label}`,
-        `p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`,
-        "≤ 500 ms",
-        f.p95 <= 500,
-      ]);
-    }
-    for (const [target, s] of r.studio) {
-      results.push([
-        `runs page ${target}: navigation → first rows painted`,
-        `p50 ${ms(s.p50)}, max ${ms(s.max)}`,
-        "none set; reported",
-        true,
-      ]);
-    }
-  }
+  if (wanted("runs-list")) results.push(...(await runsListRows()));
 } finally {
   agent.kill("SIGKILL");
   await server.stop();

@@ -22,3 +22,22 @@ export function errorLine(
     at: now(),
   };
 }
+
+/** A task (or an item) that never starts, with why; its message is the cause's, as the run page shows it. */
+export function notRunEvent(
+  task: string,
+  attempt: number,
+  error: TaskError,
+  item?: number,
+): ReportEvent {
+  return {
+    type: "task",
+    task,
+    ...(item !== undefined ? { item } : {}),
+    state: "NotRun",
+    at: now(),
+    attempt,
+    error,
+    message: error.message,
+  };
+}

@@ -17,7 +17,7 @@ import {
   type TaskRunState,
 } from "../../contract/run-states.ts";
 import { taskInputs } from "./binding.ts";
-import { now, type EventSink } from "./events.ts";
+import { notRunEvent, now, type EventSink } from "./events.ts";
 import { MapProgress } from "./mapping/map-progress.ts";
 import { runMappedTask } from "./mapping/run-mapped-task.ts";
 import { runTask, type TaskEnvironment } from "./run-task.ts";
@@ -197,15 +197,7 @@ function skipDownstreamOfFailures(
             : `did not run: upstream task "${upstream}" ${upstreamState === "Failed" ? "failed" : `was ${upstreamState}`}`,
         upstream,
       };
-      sink.push({
-        type: "task",
-        task: task.name,
-        state: "NotRun",
-        at: now(),
-        attempt: run.priorAttempts[task.name] ?? 0,
-        error,
-        message: error.message,
-      });
+      sink.push(notRunEvent(task.name, run.priorAttempts[task.name] ?? 0, error));
       done.set(task.name, "NotRun");
       skipped.push(task.name);
       pending.splice(pending.indexOf(task), 1);

@@ -11,6 +11,7 @@ export class KernelLane {
   private held = new Map<KernelLanguage, KernelProcess>();
   // Which kernel holds which items' common inputs (the kernels' `shared`).
   private holding = new WeakMap<KernelProcess, string>();
+  private waits = 0;
 
   constructor(
     private readonly pool: KernelPool,
@@ -20,9 +21,26 @@ export class KernelLane {
   async acquire(language: KernelLanguage): Promise<KernelProcess> {
     const kernel = this.held.get(language);
     if (kernel?.alive) return kernel;
-    const fresh = await this.pool.acquire(language, this.group);
+    const fresh = await this.waitFor(this.pool.acquire(language, this.group));
     this.held.set(language, fresh);
     return fresh;
+  }
+
+  /**
+   * Waits for what an item needs before it can run (its kernel to start, an upstream item):
+   * meanwhile the lane is `waiting`, not slow (elastic-lanes.ts).
+   */
+  async waitFor<T>(before: Promise<T>): Promise<T> {
+    this.waits++;
+    try {
+      return await before;
+    } finally {
+      this.waits--;
+    }
+  }
+
+  get waiting(): boolean {
+    return this.waits > 0;
   }
 
   /**

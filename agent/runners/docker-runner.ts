@@ -19,7 +19,7 @@ import {
   isFinalFlowRunState,
   type TaskRunState,
 } from "../../contract/run-states.ts";
-import { now } from "../executor/events.ts";
+import { notRunEvent, now } from "../executor/events.ts";
 import type { FlowEnd } from "../executor/run-flow.ts";
 import type { RunRequest, Runner } from "./runner.ts";
 
@@ -214,15 +214,7 @@ function failRun(
     if (left) {
       sink.push({ type: "task", task: task.name, state: "Crashed", at: now(), attempt, error });
     } else if (state === undefined) {
-      sink.push({
-        type: "task",
-        task: task.name,
-        state: "NotRun",
-        at: now(),
-        attempt,
-        error,
-        message: error.message,
-      });
+      sink.push(notRunEvent(task.name, attempt, error));
     }
   }
   const state = (["Failed", "Completed", "Cancelled"] as const).find(

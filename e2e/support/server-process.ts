@@ -12,6 +12,8 @@ export type ServerProcess = {
   child: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Its exit code, once it exits by itself (null when a signal ended it). */
+  exited: Promise<number | null>;
 };
 
 // A test that times out never reaches its server.stop(): when the worker exits, stop whatever it
@@ -26,11 +28,16 @@ export function tempHome(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-server-"));
 }
 
-/** Runs the server and resolves once it prints where it listens (or rejects with its output). */
+/**
+ * Runs the server and resolves once it prints where it listens (or rejects with its output).
+ * `ownGroup` starts it in a process group of its own, as a shell starts a command: signalling
+ * `-child.pid` is then what Ctrl-C in its terminal does.
+ */
 export function startServer(
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs = 90_000,
+  options: { ownGroup?: boolean } = {},
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
@@ -38,6 +45,7 @@ export function startServer(
     {
       env: { ...process.env, PIPEBOOK_LOCAL_AGENT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.ownGroup ?? false,
     },
   );
   running.add(child);
@@ -63,7 +71,7 @@ export function startServer(
       const match = /Pipebook is ready: (http:\/\/\S+)[\s\S]*OpenAPI at/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1]!, child, output: () => output, stop });
+        resolve({ url: match[1]!, child, output: () => output, stop, exited });
       }
     };
     child.stdout!.on("data", onData);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/support/database.ts";
+import { mappedFlow } from "../../test/support/mapped-run.ts";
 import { seedDeployment, seedFlow, threeTasks, uniqueName } from "../../test/support/seed.ts";
+import { testAgent } from "../../test/support/simulated-agent.ts";
 import { claimRuns } from "../agents/claim-runs.ts";
 import { registerAgent } from "../agents/register-agent.ts";
 import { createCellRun } from "./create-cell-run.ts";
@@ -79,6 +81,26 @@ describe("notebook cell runs", () => {
 
     const cell = await createCellRun(test.db, { flow: flow.name, version: 2, task: "notify" });
     expect(cell).toMatchObject({ run: ["report", "notify"], reused: ["extract"] });
+  });
+
+  it("reuses a mapped upstream whole: it reads ×N, Cached, with its list of results", async () => {
+    const flow = mappedFlow();
+    const queue = uniqueName("q");
+    const { deploymentId } = await seedDeployment(test.db, flow, queue);
+    await createFlowRun(test.db, { deploymentId, parameters: { xs: [2, 3, 4] }, leaseMs: 15_000 });
+    const agent = await testAgent(test.db, queue);
+    await agent.execute((task, inputs) =>
+      task === "square" ? (inputs.xs as number) ** 2 : task === "total" ? 29 : 1,
+    );
+
+    const cell = await createCellRun(test.db, { flow: flow.name, version: 1, task: "total" });
+    expect(cell).toMatchObject({ run: ["total"], reused: ["prepare", "square"] });
+    const view = await getFlowRun(test.db, cell.id, { lateAfterMs: 60_000, leaseMs: 15_000 });
+    expect(view.taskRuns.find((t) => t.name === "square")).toMatchObject({
+      state: "Cached",
+      result: [4, 9, 16],
+      items: { count: 3 },
+    });
   });
 
   it("with no earlier run and no deployment, runs the upstream first on the default queue", async () => {

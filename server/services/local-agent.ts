@@ -2,6 +2,7 @@
 // API executes with no further setup. It is the same single-file agent a remote VM downloads,
 // run as a child process: tasks never run inside the server. If it dies, it is started again.
 // Its key arrives on an inherited pipe (fd 3), so it is on no command line and in no environment;
+// a second pipe (fd 4) ends when the server does, and the agent with it;
 // its work folder is a private temporary folder outside the data folder, which its tasks cannot
 // see (the agent hides it with --hide, see agent/isolation/).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -57,8 +58,15 @@ export function startLocalAgent(options: LocalAgentOptions) {
         workDir,
         "--grace-period",
         String(Math.floor(options.graceMs / 1000)),
+        "--parent-fd",
+        "4",
       ],
-      { env, stdio: ["ignore", "pipe", "pipe", "pipe"] },
+      // Its own process group: Ctrl-C in the server's terminal signals the server's group, and
+      // the agent, in it, took that SIGINT as a first signal and the server's SIGTERM that
+      // followed as a second, skipping its grace period. Out of the group it gets one SIGTERM,
+      // from the server; fd 4, which the server never writes to, closes when the server exits
+      // however it does, and the agent then stops by itself (agent --parent-fd).
+      { env, stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"], detached: true },
     );
     const keyPipe = child.stdio[3] as Writable;
     // The agent may die before reading it; that shows in its exit, not as an unhandled error.

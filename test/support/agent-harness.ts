@@ -47,6 +47,21 @@ export function startKernels(options: { sandbox?: (workDir: string) => Sandbox }
   };
 }
 
+/** A flow whose parameters `params` are lists (a mapped task maps over one of them). */
+export function listFlow(
+  tasks: FlowFileInput["tasks"],
+  params: string[] = ["repos"],
+): FlowFileInput {
+  return {
+    name: "fan-out",
+    parameters: {
+      type: "object",
+      properties: Object.fromEntries(params.map((name) => [name, { type: "array" as const }])),
+    },
+    tasks,
+  };
+}
+
 /** A claimed run of `flow`, as the server would hand it to an agent (TypeScript compiled). */
 export async function claimedRun(
   flow: FlowFileInput,

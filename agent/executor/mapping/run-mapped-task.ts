@@ -15,8 +15,9 @@ import {
 } from "../../../contract/agent-protocol.ts";
 import { isSuccessfulTaskRunState, type TaskRunState } from "../../../contract/run-states.ts";
 import { KernelLane } from "../../kernels/kernel-lane.ts";
-import { errorLine, now } from "../events.ts";
+import { errorLine, notRunEvent, now } from "../events.ts";
 import { runTask, type TaskEnvironment } from "../run-task.ts";
+import { runInLanes } from "./elastic-lanes.ts";
 import {
   fanIn,
   inputPreview,
@@ -81,22 +82,21 @@ export async function runMappedTask(
     else queue.push(index);
   }
 
-  let next = 0;
-  const lane = async () => {
-    const kernels = new KernelLane(env.pool, env.folders.group);
-    try {
-      while (next < queue.length && !signal.aborted) {
-        const index = queue[next++]!;
-        settle(index, await runItem(env, task, inputs, lists, index, ctx, kernels));
-      }
-    } finally {
-      kernels.close();
-    }
-  };
-  const lanes = Math.max(1, Math.min(ctx.concurrency, queue.length));
+  const common = commonInputs(env, task, inputs, lists, ctx);
   // Each item in flight listens for the run's cancel; more than Node's default of 10 is expected.
-  setMaxListeners(Math.max(getMaxListeners(signal), lanes + 10), signal);
-  await Promise.all(Array.from({ length: lanes }, lane));
+  setMaxListeners(Math.max(getMaxListeners(signal), ctx.concurrency + 10), signal);
+  await runInLanes<KernelLane>({
+    count: queue.length,
+    max: ctx.concurrency,
+    signal,
+    open: () => new KernelLane(env.pool, env.folders.group),
+    close: (kernels) => kernels.close(),
+    waiting: (kernels) => kernels.waiting,
+    run: async (position, kernels) => {
+      const index = queue[position]!;
+      settle(index, await runItem(env, task, inputs, lists, index, ctx, kernels, common));
+    },
+  });
 
   if (signal.aborted) {
     // (A for loop: the array has holes where items never started, which forEach skips.)
@@ -129,7 +129,7 @@ export async function runMappedTask(
       message: `did not complete: upstream task "${source}" ${state === "Failed" ? "failed" : `was ${state}`}`,
       upstream: source,
     };
-    own("NotRun", { error, message: error.message });
+    sink.push(notRunEvent(task.name, attempt, error));
     return { state: "NotRun" };
   }
 
@@ -158,11 +158,12 @@ async function runItem(
   index: number,
   ctx: MappedTaskContext,
   lane: KernelLane,
+  common: { id: string; keys: string[] },
 ): Promise<ItemEnd> {
   const priorAttempts = ctx.prior?.attempts[index] ?? 0;
   const chainedResults = new Map<string, unknown>();
   for (const [source, upstream] of ctx.chained) {
-    const end = await upstream.progress.item(index);
+    const end = await lane.waitFor(upstream.progress.item(index));
     if (end.state === "Completed" || end.state === "Cached") {
       chainedResults.set(source, end.result);
       continue;
@@ -173,16 +174,7 @@ async function runItem(
       upstream: source,
       item: index,
     };
-    env.sink.push({
-      type: "task",
-      task: task.name,
-      item: index,
-      state: "NotRun",
-      at: now(),
-      attempt: priorAttempts,
-      error,
-      message: error.message,
-    });
+    env.sink.push(notRunEvent(task.name, priorAttempts, error, index));
     return { state: "NotRun", error, skipped: true };
   }
   const end = await runTask(
@@ -190,7 +182,7 @@ async function runItem(
     task,
     itemInputs(inputs, lists, index, chainedResults),
     priorAttempts,
-    { index, lane, common: commonInputs(env, task, inputs, lists, ctx) },
+    { index, lane, common },
   );
   return end.state === "Failed" ? { state: "Failed", error: end.error } : end;
 }

@@ -4,7 +4,7 @@
 // else the agent's --dask-scheduler). One bridge per address serves every run that uses it.
 import type { TaskError } from "../../../contract/agent-protocol.ts";
 import { daskSchedulerProblem } from "../../../contract/dask-scheduler.ts";
-import { now } from "../../executor/events.ts";
+import { notRunEvent, now } from "../../executor/events.ts";
 import type { FlowEnd } from "../../executor/run-flow.ts";
 import type { KernelFiles } from "../../kernels/kernel-files.ts";
 import type { KernelPool } from "../../kernels/kernel-pool.ts";
@@ -109,15 +109,7 @@ function failAtOnce(request: RunRequest, error: TaskError): FlowEnd {
   sink.push({ type: "flow", state: "Running", at: now() });
   for (const task of run.tasks) {
     if (run.completed[task.name]) continue;
-    sink.push({
-      type: "task",
-      task: task.name,
-      state: "NotRun",
-      at: now(),
-      attempt: run.priorAttempts[task.name] ?? 0,
-      error,
-      message: error.message,
-    });
+    sink.push(notRunEvent(task.name, run.priorAttempts[task.name] ?? 0, error));
   }
   sink.push({ type: "flow", state: "Failed", at: now(), message: error.message, error });
   return "Failed";

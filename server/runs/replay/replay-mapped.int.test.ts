@@ -6,8 +6,11 @@ import { describe, expect, it } from "vitest";
 import type { FlowFileInput } from "../../../contract/flow-file/schema.ts";
 import { freshDatabase } from "../../../test/support/database.ts";
 import { seedFlow, uniqueName } from "../../../test/support/seed.ts";
-import { testAgent } from "../../../test/support/simulated-agent.ts";
-import { executeMapped, type ItemBehaviour } from "../../../test/support/simulated-mapped-agent.ts";
+import {
+  executeMapped,
+  type ItemBehaviour,
+  testAgent,
+} from "../../../test/support/simulated-agent.ts";
 import { createDeployment } from "../../deployments/create-deployment.ts";
 import { createFlowRun } from "../create-flow-run.ts";
 import { getFlowRun } from "../get-flow-run.ts";

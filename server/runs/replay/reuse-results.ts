@@ -41,15 +41,18 @@ export async function reuseResults(
     }
   }
   // One statement for every reused task: name the producer and copy the result (value and
-  // storage key alike, so a large stored result is shared, not re-uploaded).
+  // storage key alike, so a large stored result is shared, not re-uploaded). A mapped task
+  // reused whole keeps its item count, so it still reads ×N (its items stay in the run that
+  // produced them).
   const copied = await tx.$executeRaw`
     WITH src AS (
       SELECT * FROM unnest(${textArray(reused.map((r) => r.task))}::text[],
         ${textArray(reused.map((r) => r.sourceTaskRunId))}::uuid[],
         ${textArray(reused.map((r) => r.fromRunId))}::uuid[]) AS s(name, source, producer)
     ), marked AS (
-      UPDATE "TaskRun" t SET "resultFromRunId" = src.producer
-      FROM src WHERE t."flowRunId" = ${flowRunId}::uuid AND t.name = src.name AND t."mapIndex" = -1
+      UPDATE "TaskRun" t SET "resultFromRunId" = src.producer, "mapCount" = s."mapCount"
+      FROM src JOIN "TaskRun" s ON s.id = src.source
+      WHERE t."flowRunId" = ${flowRunId}::uuid AND t.name = src.name AND t."mapIndex" = -1
       RETURNING t.id, src.source
     )
     INSERT INTO "Result" ("taskRunId", value, "storageKey", "sizeBytes")
