@@ -17,10 +17,10 @@ export async function getRetention(db: Db): Promise<RetentionView> {
   ]);
   let lastPass: RetentionPassView | null = null;
   if (settings?.passStartedAt) {
-    const ended = settings.passEndedAt && settings.passEndedAt >= settings.passStartedAt;
     lastPass = {
       startedAt: settings.passStartedAt.toISOString(),
-      endedAt: ended ? settings.passEndedAt!.toISOString() : null,
+      // Null while a pass is under way (a claim clears it).
+      endedAt: settings.passEndedAt?.toISOString() ?? null,
       logLinesDeleted: settings.passLogsDeleted,
       resultsDeleted: settings.passResultsDeleted,
       error: settings.passError,

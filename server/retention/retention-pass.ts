@@ -23,15 +23,18 @@ const NO_STORAGE: StoredObjects = { delete: async () => {} };
 /**
  * Takes the pass for this server: none is under way, and (unless `force`, the "Run now" of the
  * settings) the last one started at least `everyMs` ago. False when another server has it.
+ * Under way is "passEndedAt IS NULL", not a comparison of the two times: those are kept to the
+ * millisecond, and on PostgreSQL a pass that found nothing ended within the millisecond of the
+ * next claim, so a second concurrent claim saw it ended and took it too (retention.int.test.ts).
  */
 export async function claimRetentionPass(
   db: Db,
   options: { everyMs: number; force?: boolean },
 ): Promise<boolean> {
   const claimed = await db.$executeRaw`
-    UPDATE "RetentionSettings" SET "passStartedAt" = now(), "passError" = NULL
+    UPDATE "RetentionSettings" SET "passStartedAt" = now(), "passEndedAt" = NULL, "passError" = NULL
     WHERE id = 1
-      AND ("passStartedAt" IS NULL OR "passEndedAt" >= "passStartedAt"
+      AND ("passStartedAt" IS NULL OR "passEndedAt" IS NOT NULL
         OR "passStartedAt" < now() - make_interval(mins => ${STALE_CLAIM_MINUTES}))
       AND (${options.force ?? false}::boolean OR "passStartedAt" IS NULL
         OR "passStartedAt" < now() - ${options.everyMs}::float8 * interval '1 millisecond')`;
