@@ -31,6 +31,7 @@ const API_SPECS = [
   "triggers.spec.ts",
   "notifications.spec.ts",
   "backfills.spec.ts",
+  "cache-retention-cli.spec.ts",
 ];
 
 export default defineConfig({
@@ -99,6 +100,7 @@ export default defineConfig({
         "backfills-studio.spec.ts",
         "mapped-tasks.spec.ts",
         "dask-runner-studio.spec.ts",
+        "cache-retention.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

@@ -32,7 +32,10 @@ export async function executeRunFromStdin(options: {
     return 2;
   }
   const run = ClaimedRunSchema.parse(JSON.parse(first.value));
-  const answers = new Map<number, (answer: { hit: boolean; result?: unknown }) => void>();
+  const answers = new Map<
+    number,
+    (answer: { hit: boolean; result?: unknown; source?: string }) => void
+  >();
   const contexts = new Map<number, (answer: Awaited<ReturnType<TaskContextLookup>>) => void>();
   lines.on("line", (line) => {
     try {
@@ -41,10 +44,15 @@ export async function executeRunFromStdin(options: {
         id: number;
         hit: boolean;
         result?: unknown;
+        source?: string;
         answer?: Awaited<ReturnType<TaskContextLookup>>;
       };
       if (message.$ === "cache")
-        answers.get(message.id)?.({ hit: message.hit, result: message.result });
+        answers.get(message.id)?.({
+          hit: message.hit,
+          result: message.result,
+          source: message.source,
+        });
       if (message.$ === "context" && message.answer) contexts.get(message.id)?.(message.answer);
     } catch {
       // Not a message for us.

@@ -14,6 +14,7 @@ const task = (over: Partial<TaskRunView>): TaskRunView => ({
   result: null,
   error: null,
   resultFrom: null,
+  cachedFrom: null,
   ...over,
 });
 const state = (taskName: string | null, to: string, over: object = {}) => ({

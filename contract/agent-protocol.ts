@@ -222,6 +222,8 @@ export const TaskEventSchema = z.strictObject({
   result: z.unknown().optional(),
   /** With Completed, for tasks with a cache policy. */
   cache: z.object({ key: z.string().max(200), expiresAt: isoTime.nullable() }).optional(),
+  /** With Cached by a cache policy: the task run whose result was reused (a cache hit's `source`). */
+  cachedFrom: uuid.optional(),
 });
 
 /**
@@ -328,5 +330,9 @@ export const CacheLookupRequestSchema = z.strictObject({
   keys: z.array(z.string().max(200)).min(1).max(1000),
 });
 export const CacheLookupResponseSchema = z.object({
-  hits: z.record(z.string(), z.object({ result: z.unknown() })),
+  /**
+   * No hit at all for a run started with "refresh caches". `source`: the task run that made the
+   * result (absent from older servers); the agent names it when it reports the task Cached.
+   */
+  hits: z.record(z.string(), z.object({ result: z.unknown(), source: uuid.optional() })),
 });

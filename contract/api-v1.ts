@@ -17,3 +17,4 @@ export * from "./api-v1/limits.ts";
 export * from "./triggers.ts";
 export * from "./notifications.ts";
 export * from "./backfills.ts";
+export * from "./api-v1/retention.ts";

@@ -61,6 +61,7 @@ test.describe("the /api/v1 happy path", () => {
         result: null,
         error: null,
         resultFrom: null,
+        cachedFrom: null,
       },
       {
         name: "report",
@@ -71,6 +72,7 @@ test.describe("the /api/v1 happy path", () => {
         result: null,
         error: null,
         resultFrom: null,
+        cachedFrom: null,
       },
       {
         name: "notify",
@@ -81,6 +83,7 @@ test.describe("the /api/v1 happy path", () => {
         result: null,
         error: null,
         resultFrom: null,
+        cachedFrom: null,
       },
     ]);
     expect(read.parameters).toEqual({ repos: ["x/y", "z/w"] });

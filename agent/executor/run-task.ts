@@ -1,4 +1,4 @@
-// One task of a flow run, through all its attempts: a cache lookup first (cache: inputs), then
+// One task of a flow run, through all its attempts: a cache lookup first (flow file `cache`), then
 // attempts with the retry policy's delays, each one killed — with everything it started — on
 // timeout or cancel. Every step is reported as it happens.
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import {
   type ExecutableTask,
   type TaskError,
 } from "../../contract/agent-protocol.ts";
-import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
+import { cacheKey as cacheKeyOf } from "../../contract/cache-key.ts";
 import type { KernelLane } from "../kernels/kernel-lane.ts";
 import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
 import type { KernelProcess } from "../kernels/kernel-process.ts";
@@ -33,7 +33,7 @@ export type TaskEnvironment = {
   env: NodeJS.ProcessEnv;
   /** Aborts when the run is cancelled or its lease is lost. */
   signal: AbortSignal;
-  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown; source?: string }>;
   /** Fetches a task's declared secrets and variables (./task-context.ts). */
   taskContext?: TaskContextLookup;
   /** Set for a dask run: Python attempts execute there instead of in a kernel of the pool. */
@@ -83,10 +83,20 @@ export async function runTask(
           env.sink.push(event.type === "task" ? { ...event, item: item.index } : event),
       }
     : env.sink;
-  let cacheKey: string | undefined;
-  if (task.cache) {
-    cacheKey = sha256(canonicalJson({ language: task.language, code: task.code, inputs }));
-    const cached = await env.cacheLookup(cacheKey).catch(() => ({ hit: false, result: undefined }));
+  // Inputs without the run's context (binding.ts): an hourly run must still hit its cache.
+  const cacheKey = cacheKeyOf(task.cache, {
+    flow: env.run.flow.name,
+    task: task.name,
+    language: task.language,
+    code: task.code,
+    inputs,
+  });
+  if (cacheKey) {
+    const cached = await env.cacheLookup(cacheKey).catch(() => ({
+      hit: false,
+      result: undefined,
+      source: undefined,
+    }));
     if (cached.hit) {
       sink.push({
         type: "task",
@@ -96,6 +106,7 @@ export async function runTask(
         attempt: priorAttempts,
         result: cached.result ?? null,
         message: "Reused a cached result",
+        ...(cached.source ? { cachedFrom: cached.source } : {}),
       });
       return { state: "Cached", result: cached.result ?? null };
     }

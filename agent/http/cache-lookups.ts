@@ -7,7 +7,7 @@ import type { AgentApi } from "./client.ts";
 const MAX_KEYS = 1_000;
 const GATHER_MS = 2;
 
-type Answer = { hit: boolean; result?: unknown };
+type Answer = { hit: boolean; result?: unknown; source?: string };
 
 export function gatheredCacheLookup(
   api: Pick<AgentApi, "cache">,
@@ -24,11 +24,11 @@ export function gatheredCacheLookup(
     const keys = [...batch.keys()];
     for (let i = 0; i < keys.length; i += MAX_KEYS) {
       const part = keys.slice(i, i + MAX_KEYS);
-      const answered = (hits: Record<string, { result?: unknown }>) => {
+      const answered = (hits: Record<string, { result?: unknown; source?: string }>) => {
         for (const key of part) {
           const hit = hits[key];
           for (const resolve of batch.get(key)!) {
-            resolve(hit ? { hit: true, result: hit.result } : { hit: false });
+            resolve(hit ? { hit: true, result: hit.result, source: hit.source } : { hit: false });
           }
         }
       };

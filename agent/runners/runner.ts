@@ -10,7 +10,7 @@ export type RunRequest = {
   sink: EventSink;
   /** Aborts on cancel (reason "cancel") or when the lease is lost (reason "lost"). */
   signal: AbortSignal;
-  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown; source?: string }>;
   /** A task's declared secrets and variables, fetched with the run's token. */
   taskContext: TaskContextLookup;
 };

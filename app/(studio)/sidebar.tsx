@@ -11,6 +11,7 @@ import {
   Rocket,
   ScrollText,
   Server,
+  Settings,
   Users,
   Workflow,
 } from "lucide-react";
@@ -34,6 +35,7 @@ const LINKS = [
   { href: "/notifications", label: "Notifications", icon: Bell },
   { href: "/users", label: "Users", icon: Users, permission: "admin" },
   { href: "/audit", label: "Audit log", icon: ScrollText, permission: "admin" },
+  { href: "/settings", label: "Settings", icon: Settings },
 ] as const satisfies readonly {
   href: string;
   label: string;

@@ -39,6 +39,7 @@ function RunForm({
   const trpc = useTRPC();
   const deployments = useQuery(trpc.deployments.list.queryOptions({ flow }));
   const [chosen, setChosen] = useState<string | null>(deploymentId ?? null);
+  const [refreshCaches, setRefreshCaches] = useState(false);
   const start = useMutation(trpc.runs.create.mutationOptions());
 
   if (deployments.isPending) return <p className="text-sm text-zinc-500">Loading deployments…</p>;
@@ -69,7 +70,7 @@ function RunForm({
       serverError={start.error?.message ?? null}
       onSubmit={(values) =>
         start.mutate(
-          { deploymentId: deployment.id, parameters: values },
+          { deploymentId: deployment.id, parameters: values, refreshCaches },
           { onSuccess: (run) => onStarted(run.id) },
         )
       }
@@ -87,6 +88,21 @@ function RunForm({
             </option>
           ))}
         </select>
+      </label>
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          className="mt-1"
+          checked={refreshCaches}
+          onChange={(e) => setRefreshCaches(e.target.checked)}
+        />
+        <span>
+          Refresh caches
+          <span className="block text-xs text-zinc-500">
+            Tasks with a cache policy run again instead of reusing cached results; their fresh
+            results become the cache.
+          </span>
+        </span>
       </label>
     </ParameterForm>
   );

@@ -67,6 +67,7 @@ import {
   deploymentSetCommand,
 } from "./deployment.ts";
 import { limitLsCommand, limitRmCommand, limitSetCommand } from "./limit.ts";
+import { retentionRunCommand, retentionSetCommand, retentionShowCommand } from "./retention.ts";
 
 export const COMMANDS: readonly Command[] = [
   flowImportCommand,
@@ -111,6 +112,9 @@ export const COMMANDS: readonly Command[] = [
   limitLsCommand,
   limitSetCommand,
   limitRmCommand,
+  retentionShowCommand,
+  retentionSetCommand,
+  retentionRunCommand,
   agentLsCommand,
   keyCreateCommand,
   keyLsCommand,

@@ -57,10 +57,13 @@ Options:
   --param NAME=VALUE   a parameter (repeatable); typed by the flow's schema: numbers and
                        booleans parse, strings stay as typed, arrays/objects take JSON
   --params JSON        several parameters as one JSON object
+  --refresh-caches     run tasks that have a cache policy again (no cached result is reused)
+                       and store their fresh results as the newest cache entries
   --watch              follow the run's states and logs until it ends; exit 0 only if Completed`,
   options: {
     param: { type: "string", multiple: true, default: [] },
     params: { type: "string" },
+    "refresh-caches": { type: "boolean", default: false },
     watch: { type: "boolean", default: false },
   },
   run: ({ api, values, positionals }) =>
@@ -69,13 +72,20 @@ Options:
       paramsJson: values.params,
       watch: values.watch,
       json: values.json,
+      refreshCaches: values["refresh-caches"],
     }),
 });
 
 async function createRun(
   api: ApiClient,
   ref: string,
-  options: { params: string[]; paramsJson?: string; watch: boolean; json: boolean },
+  options: {
+    params: string[];
+    paramsJson?: string;
+    watch: boolean;
+    json: boolean;
+    refreshCaches: boolean;
+  },
 ): Promise<number> {
   const deployment = await findDeployment(api, ref);
   const parameters = parseParamFlags(
@@ -86,9 +96,7 @@ async function createRun(
   const result = await api.post(
     `/api/v1/deployments/${deployment.id}/runs`,
     CreateFlowRunResponseSchema,
-    {
-      parameters,
-    },
+    { parameters, ...(options.refreshCaches ? { refreshCaches: true } : {}) },
   );
   if (!result.ok)
     throw new CliError(
@@ -99,7 +107,9 @@ async function createRun(
     sayJson(run);
     return 0;
   }
-  say(`Created flow run ${run.id} of ${deployment.flow}/${deployment.name} (${run.state})`);
+  say(
+    `Created flow run ${run.id} of ${deployment.flow}/${deployment.name} (${run.state})${options.refreshCaches ? ", refreshing caches" : ""}`,
+  );
   if (!options.watch) return 0;
   const final = await watchFlowRun(api, run.id);
   return final === "Completed" ? 0 : 1;

@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   "workQueue.update",
   "concurrencyLimit.set",
   "concurrencyLimit.delete",
+  "retention.set",
+  "retention.run",
   "apiKey.create",
   "apiKey.revoke",
   "secret.set",
@@ -74,6 +76,7 @@ export const AUDIT_TARGET_TYPES = [
   "secret",
   "variable",
   "user",
+  "retention",
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

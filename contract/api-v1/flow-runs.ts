@@ -7,7 +7,24 @@ import { ParameterValuesSchema, TagSchema, TimeFilterSchema, isoTime } from "./c
 
 export const CreateFlowRunRequestSchema = z.strictObject({
   parameters: ParameterValuesSchema.default({}),
+  refreshCaches: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Run tasks that have a cache policy again instead of reusing cached results, and store their fresh results as the newest cache entries",
+    ),
 });
+
+/** Where a Cached task's (or item's) result came from: the task run that made it. */
+export const CacheOriginSchema = z.object({
+  flowRunId: z.string(),
+  task: z.string(),
+  /** The item of a mapped task that made it; null for a task. */
+  item: z.int().nullable(),
+  /** When that task run ended: when the result was made. */
+  madeAt: isoTime.nullable(),
+});
+export type CacheOrigin = z.infer<typeof CacheOriginSchema>;
 
 export const FlowRunDisplayStateSchema = z.enum([...FLOW_RUN_STATES, "Late", "Paused"]);
 
@@ -46,8 +63,10 @@ export const TaskRunSchema = z.object({
   endedAt: isoTime.nullable(),
   result: z.unknown(),
   error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
-  /** For a Cached task whose result was copied from an earlier run (a replay): that run's id. */
+  /** For a Cached task whose result was copied from an earlier run (a replay, a cache hit): that run's id. */
   resultFrom: z.string().nullable(),
+  /** For a task Cached by its cache policy: the task run whose result it reused. */
+  cachedFrom: CacheOriginSchema.nullable(),
   /**
    * Only on a mapped task: its items' counts by state. Its `result` is the list of the items'
    * results in item order.
@@ -103,6 +122,8 @@ export const FlowRunSchema = z
     agent: z.object({ id: z.string(), name: z.string(), hostname: z.string() }).nullable(),
     /** The run this one replays (Retry, Retry from failure, Run from here), when it is a replay. */
     replayOf: ReplayOfSchema.nullable(),
+    /** Started with "refresh caches": its cached tasks ran again instead of reusing results. */
+    refreshCaches: z.boolean(),
     /** The trigger that created the run (a webhook call, another run's end), when one did. */
     trigger: z
       .object({ id: z.string(), name: z.string(), kind: z.enum(["webhook", "runCompletion"]) })
@@ -176,6 +197,8 @@ export const TaskRunDetailSchema = z
     error: z.unknown(),
     nextAttemptAt: isoTime.nullable(),
     resultFrom: z.string().nullable(),
+    /** For a task Cached by its cache policy: the task run whose result it reused. */
+    cachedFrom: CacheOriginSchema.nullable(),
     /**
      * The result: whole up to 256 KB; past that its first items, keys and characters, with each
      * cut named by its JSON Pointer (the whole value: GET …/tasks/{task}/result).

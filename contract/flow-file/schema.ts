@@ -36,8 +36,22 @@ export const TaskNameSchema = z
 
 const SecondsSchema = z.number().min(0).max(MAX_SECONDS);
 
+/**
+ * What a cached task's key is made of (../cache-key.ts): `code+inputs` (the default) — the cell's
+ * language, code and inputs, so editing the code misses; `inputs` — the flow, the task and its
+ * inputs, so a code change (a log line, a refactor) keeps the cache; `none` — never cached.
+ */
+export const CACHE_KEY_POLICIES = ["code+inputs", "inputs", "none"] as const;
+export type CacheKeyPolicy = (typeof CACHE_KEY_POLICIES)[number];
+export const DEFAULT_CACHE_KEY_POLICY: CacheKeyPolicy = "code+inputs";
+
 export const CachePolicySchema = z.strictObject({
-  key: z.literal("inputs"),
+  // Optional rather than defaulted, so a flow file exports as it was written.
+  key: z
+    .enum(CACHE_KEY_POLICIES, {
+      error: `must be one of ${CACHE_KEY_POLICIES.join(", ")} (default code+inputs)`,
+    })
+    .optional(),
   expiresSeconds: z
     .int()
     .positive()

@@ -56,6 +56,7 @@ export const API_TAGS = {
   Notifications:
     "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Backfills: "Runs of a deployment for every slot of a schedule between two dates, a few at a time",
+  Retention: "How long logs and results are kept, and the passes that delete older ones",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -59,6 +59,12 @@ import {
   postPauseWorkQueue,
   postResumeWorkQueue,
 } from "./v1/work-queues.ts";
+import {
+  getRetentionRoute,
+  postRetentionPass,
+  putDeploymentRetention,
+  putRetention,
+} from "./v1/retention.ts";
 import { buildOpenApiDocument, OpenApiDocumentSchema } from "./v1/openapi.ts";
 import { getRunTaskContext } from "./v1/run-context.ts";
 import { deleteSecretRoute, getSecret, getSecrets, putSecret } from "./v1/secrets.ts";
@@ -160,6 +166,10 @@ export const TABLE: RouteEntry[] = [
   ["PATCH", "/api/v1/deployments/:id", patchDeployment],
   ["POST", "/api/v1/deployments/:id/pause", postPauseDeployment],
   ["POST", "/api/v1/deployments/:id/resume", postResumeDeployment],
+  ["PUT", "/api/v1/deployments/:id/retention", putDeploymentRetention],
+  ["GET", "/api/v1/retention", getRetentionRoute],
+  ["PUT", "/api/v1/retention", putRetention],
+  ["POST", "/api/v1/retention/passes", postRetentionPass],
   ["GET", "/api/v1/concurrency-limits", getConcurrencyLimits],
   ["PUT", "/api/v1/concurrency-limits/tags/:tag", putTagLimit],
   ["DELETE", "/api/v1/concurrency-limits/tags/:tag", deleteTagLimitRoute],

@@ -16,6 +16,7 @@ import { startTriggerFiring } from "../services/trigger-firing.ts";
 import { startNotifier } from "../services/notifier.ts";
 import { publicUrl, setListeningUrl } from "../notifications/public-url.ts";
 import { startBackfillController } from "../services/backfill-controller.ts";
+import { startRetention } from "../services/retention.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
@@ -58,6 +59,7 @@ export async function startServer(): Promise<void> {
     startTriggerFiring(handle),
     startNotifier(handle, { baseUrl: publicUrl }),
     startBackfillController(handle),
+    startRetention(handle),
   ];
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());

@@ -27,6 +27,8 @@ export type CreateFlowRunInput = {
   scheduledAt?: Date;
   /** The lease a waiting agent gets when the run is handed straight to it. */
   leaseMs: number;
+  /** "Refresh caches": cached tasks run again and write fresh entries. */
+  refreshCaches?: boolean;
 };
 
 /** A new run of `deployment`: its routing and retries copied, so they never change under it. */
@@ -72,8 +74,12 @@ export async function createFlowRun(
   const details: AuditDetails = {
     deploymentId: deployment.id,
     parameters: Object.keys(input.parameters),
+    ...(input.refreshCaches ? { refreshCaches: true } : {}),
   };
-  const run = runOfDeployment(deployment, parameters, { scheduledAt, createdById: actor.userId });
+  const run = {
+    ...runOfDeployment(deployment, parameters, { scheduledAt, createdById: actor.userId }),
+    refreshCaches: input.refreshCaches ?? false,
+  };
   const recordRun = (tx: Tx, id: string) =>
     audit(tx, actor, "run.create", { type: "flowRun", id, name: deployment.name }, details);
   const taskNames = version.executable.map((t) => t.name);

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
+import { CACHE_ORIGIN_SELECT, toCacheOrigin } from "./cache-origin.ts";
 import { itemSummaries } from "./items/item-counts.ts";
 import { RUN_HEADER_SELECT, toRunHeader, type RunViewOptions } from "./run-header.ts";
 
@@ -30,6 +31,7 @@ export async function getFlowRun(
               endedAt: true,
               error: true,
               resultFromRunId: true,
+              ...CACHE_ORIGIN_SELECT,
               mapCount: true,
               result: { select: { value: true } },
             },
@@ -59,6 +61,7 @@ export async function getFlowRun(
       result: t.result?.value ?? null,
       error: (t.error as { type: string; message: string } | null) ?? null,
       resultFrom: t.resultFromRunId,
+      cachedFrom: toCacheOrigin(t.resultFromTaskRun),
       ...(items.has(t.name) ? { items: items.get(t.name) } : {}),
     })),
   };

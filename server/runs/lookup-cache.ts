@@ -1,5 +1,8 @@
-// Task caching (cache: { key: inputs }): the agent asks, for the cache keys of the tasks it is
-// about to run, whether an earlier run left a result that has not expired.
+// Task caching (flow file `cache`): the agent asks, for the cache keys of the tasks it is about to
+// run, whether an earlier run left a result that has not expired. The newest live entry of a key
+// answers, with the task run that made it (the Cached task run names it: the run page's origin).
+// A run started with "refresh caches" gets no hit at all: its cached tasks run again, and their
+// fresh results become the newest entries.
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -8,11 +11,11 @@ export async function lookupCache(
   db: Db,
   flowRunId: string,
   request: { leaseId: string; keys: string[] },
-): Promise<{ hits: Record<string, { result: unknown }> }> {
+): Promise<{ hits: Record<string, { result: unknown; source: string }> }> {
   const run = isUuid(flowRunId)
     ? await db.flowRun.findUnique({
         where: { id: flowRunId },
-        select: { leaseId: true, state: true },
+        select: { leaseId: true, state: true, refreshCaches: true },
       })
     : null;
   if (!run) throw new NotFoundError("flow run", flowRunId);
@@ -22,6 +25,7 @@ export async function lookupCache(
       `flow run ${flowRunId} is no longer held under this lease`,
     );
   }
+  if (run.refreshCaches) return { hits: {} };
   const now = new Date();
   const rows = await db.result.findMany({
     where: {
@@ -29,11 +33,13 @@ export async function lookupCache(
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },
     orderBy: { createdAt: "desc" },
-    select: { cacheKey: true, value: true },
+    select: { cacheKey: true, value: true, taskRunId: true },
   });
-  const hits: Record<string, { result: unknown }> = {};
+  const hits: Record<string, { result: unknown; source: string }> = {};
   for (const row of rows) {
-    if (row.cacheKey && !(row.cacheKey in hits)) hits[row.cacheKey] = { result: row.value };
+    if (row.cacheKey && !(row.cacheKey in hits)) {
+      hits[row.cacheKey] = { result: row.value, source: row.taskRunId };
+    }
   }
   return { hits };
 }

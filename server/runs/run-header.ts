@@ -25,6 +25,7 @@ export const RUN_HEADER_SELECT = {
   parentRunId: true,
   replayKind: true,
   replayTask: true,
+  refreshCaches: true,
   flowVersionId: true,
   flow: { select: { name: true } },
   flowVersion: { select: { version: true } },
@@ -85,6 +86,7 @@ export async function toRunHeader(
       run.parentRunId && run.replayKind
         ? { id: run.parentRunId, kind: run.replayKind, task: run.replayTask }
         : null,
+    refreshCaches: run.refreshCaches,
     trigger: run.trigger,
     replays: run.replays.flatMap((r) =>
       r.replayKind

@@ -10,6 +10,7 @@ import { runPageRouter } from "./routers/run-page.ts";
 import { queuesRouter } from "./routers/queues.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { deploymentSettingsRouter, limitsRouter } from "./routers/limits.ts";
+import { retentionRouter } from "./routers/retention.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { triggersRouter } from "./routers/triggers.ts";
@@ -36,6 +37,7 @@ export const appRouter = router({
   audit: auditRouter,
   schedules: schedulesRouter,
   limits: limitsRouter,
+  retention: retentionRouter,
   deploymentSettings: deploymentSettingsRouter,
   triggers: triggersRouter,
   notifications: notificationsRouter,

@@ -140,6 +140,21 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: tagLimit,
     path: (m) => `/api/v1/concurrency-limits/tags/${m.tag}`,
   },
+  "PUT /api/v1/retention": {
+    action: "retention.set",
+    path: () => "/api/v1/retention",
+    body: () => ({ logsDays: 365 }),
+  },
+  "PUT /api/v1/deployments/:id/retention": {
+    action: "retention.set",
+    setup: deployment,
+    path: (m) => `/api/v1/deployments/${m.deployment}/retention`,
+    body: () => ({ resultsDays: 90 }),
+  },
+  "POST /api/v1/retention/passes": {
+    action: "retention.run",
+    path: () => "/api/v1/retention/passes",
+  },
   "POST /api/v1/api-keys": {
     action: "apiKey.create",
     path: () => "/api/v1/api-keys",

@@ -101,6 +101,19 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     setup: newTag,
     input: (m) => ({ tag: m.tag, limit: 1 }),
   },
+  "retention.setGlobal": {
+    action: "retention.set",
+    input: () => ({ resultsDays: 365 }),
+  },
+  "retention.setDeployment": {
+    action: "retention.set",
+    setup: deployment,
+    input: (m) => ({ deploymentId: m.deployment, logsDays: 90 }),
+  },
+  "retention.runNow": {
+    action: "retention.run",
+    input: () => undefined,
+  },
   "limits.remove": {
     action: "concurrencyLimit.delete",
     setup: tagLimit,

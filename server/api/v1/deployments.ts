@@ -76,7 +76,7 @@ export const postFlowRun = route(
       operationId: "createFlowRun",
       summary: "Trigger a run of a deployment",
       description:
-        "Parameters are validated against the flow version's schema (nothing is coerced) over the deployment's defaults.",
+        "Parameters are validated against the flow version's schema (nothing is coerced) over the deployment's defaults. `refreshCaches: true` runs tasks that have a cache policy again and stores their fresh results.",
       tag: "Deployments",
       responses: { 201: { description: "The new flow run", schema: CreateFlowRunResponseSchema } },
       errors: [404],
@@ -88,6 +88,7 @@ export const postFlowRun = route(
       parameters: body.parameters,
       actor,
       leaseMs: config.agents.leaseMs,
+      refreshCaches: body.refreshCaches,
     });
     return json(201, { id: run.id, state: run.state });
   },

@@ -7,6 +7,8 @@ import type { Db } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
 import { NotFoundError, PipebookError } from "../../errors.ts";
 import { getFlowVersion } from "../../flows/version-cache.ts";
+import type { CacheOrigin } from "../../../contract/api-v1.ts";
+import { CACHE_ORIGIN_SELECT, toCacheOrigin } from "../cache-origin.ts";
 import { previewResult, type ResultPreview } from "./result-preview.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
 
@@ -20,6 +22,8 @@ export type TaskDetail = {
   error: unknown;
   nextAttemptAt: string | null;
   resultFrom: string | null;
+  /** For a task Cached by its cache policy: the task run whose result it reused. */
+  cachedFrom: CacheOrigin | null;
   result: ResultPreview;
 };
 
@@ -34,6 +38,7 @@ async function findTaskRun(db: Db, runId: string, task: string, item?: number) {
           error: true,
           nextAttemptAt: true,
           resultFromRunId: true,
+          ...CACHE_ORIGIN_SELECT,
           flowRun: { select: { flowVersionId: true } },
         },
       })
@@ -94,6 +99,7 @@ export async function getTaskDetail(
     error: row.error,
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
     resultFrom: row.resultFromRunId,
+    cachedFrom: toCacheOrigin(row.resultFromTaskRun),
     result: result ? previewResult(result.value, result.sizeBytes) : { kind: "none" },
   };
 }

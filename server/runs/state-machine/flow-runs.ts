@@ -110,6 +110,8 @@ export type NewFlowRun = {
   /** For a backfill's run: its backfill and slot number (one run per backfill and slot). */
   backfillId?: string | null;
   backfillSlot?: number | null;
+  /** "Refresh caches": the run's cache lookups miss, so cached tasks run and write fresh entries. */
+  refreshCaches?: boolean;
 };
 
 /**
@@ -125,13 +127,13 @@ export async function insertScheduledFlowRun(
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
-        "scheduleId", "backfillId", "backfillSlot", state, "stateChangedAt", "createdAt")
+        "scheduleId", "backfillId", "backfillSlot", "refreshCaches", state, "stateChangedAt", "createdAt")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
         ${run.scheduleId ?? null}::uuid, ${run.backfillId ?? null}::uuid, ${run.backfillSlot ?? null}::int,
-        'Scheduled', now(), now())
+        ${run.refreshCaches ?? false}::boolean, 'Scheduled', now(), now())
       RETURNING id, "createdAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
@@ -167,12 +169,12 @@ export async function insertClaimedFlowRun(
     WITH run AS (
       INSERT INTO "FlowRun" ("flowId", "flowVersionId", "deploymentId", "cellTask", "workQueueId", tags,
         parameters, "maxRetries", "scheduledAt", "createdById", "parentRunId", "replayKind", "replayTask",
-        state, "stateChangedAt", "createdAt", "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
+        "refreshCaches", state, "stateChangedAt", "createdAt", "agentId", "leaseId", "leaseExpiresAt", "reportSeq")
       VALUES (${run.flowId}::uuid, ${run.flowVersionId}::uuid, ${run.deploymentId}::uuid, ${run.cellTask ?? null}::text,
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
-        'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
+        ${run.refreshCaches ?? false}::boolean, 'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
         now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
       RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
         "parentRunId", parameters, "scheduledAt"

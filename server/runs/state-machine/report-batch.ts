@@ -206,6 +206,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       task.endedAt = isFinalTaskRunState(event.state) ? event.at : null;
       task.nextAttemptAt = event.state === "Retrying" ? (event.nextAttemptAt ?? null) : null;
       task.error = event.error ?? null;
+      if (event.state === "Cached" && event.cachedFrom) task.cachedFrom = event.cachedFrom;
       if (task.mapIndex < 0 || !("inputPreview" in task)) changed.add(task);
       if ((event.state === "Completed" || event.state === "Cached") && "result" in event) {
         const json = JSON.stringify(event.result ?? null);
@@ -231,6 +232,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     error: t.error,
     changed_at: t.changedAt,
     map_count: t.mapCount ?? null,
+    cached_from: t.cachedFrom ?? null,
   }));
   const inserts = created.map((t) => ({
     id: t.id,
@@ -245,6 +247,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     next_attempt_at: t.nextAttemptAt,
     error: t.error,
     changed_at: t.changedAt,
+    cached_from: t.cachedFrom ?? null,
   }));
   const chunks = planChunks(run.logLines + 1, [...blocksOfEvents(logEvents), ...bounded.logs]);
   const lineCount = chunks.reduce((sum, c) => sum + c.count, 0);
@@ -280,21 +283,27 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     ), tasks AS (
       UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
         "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
-        error = v.error, "stateChangedAt" = v.changed_at, "mapCount" = COALESCE(v.map_count, t."mapCount")
+        error = v.error, "stateChangedAt" = v.changed_at, "mapCount" = COALESCE(v.map_count, t."mapCount"),
+        "resultFromTaskRunId" = COALESCE(src.id, t."resultFromTaskRunId"),
+        "resultFromRunId" = COALESCE(src."flowRunId", t."resultFromRunId")
       FROM run, json_to_recordset(${JSON.stringify(updates)}::json) AS v(id uuid, from_state text,
         to_state text, attempts int, started_at timestamptz, ended_at timestamptz,
-        next_attempt_at timestamptz, error jsonb, changed_at timestamptz, map_count int)
+        next_attempt_at timestamptz, error jsonb, changed_at timestamptz, map_count int, cached_from uuid)
+        LEFT JOIN "TaskRun" src ON src.id = v.cached_from
       WHERE t.id = v.id AND t.state = v.from_state::"TaskRunState"
       RETURNING t.id
     ), items AS (
       INSERT INTO "TaskRun" (id, "flowRunId", name, "mapIndex", position, "inputPreview", state,
-        attempts, "startedAt", "endedAt", "nextAttemptAt", error, "stateChangedAt")
+        attempts, "startedAt", "endedAt", "nextAttemptAt", error, "stateChangedAt",
+        "resultFromTaskRunId", "resultFromRunId")
       SELECT i.id, run.id, i.name, i.map_index, i.position, i.input_preview, i.state::"TaskRunState",
-        i.attempts, i.started_at, i.ended_at, i.next_attempt_at, i.error, COALESCE(i.changed_at, ${bounded.events[0]?.at ?? null}::timestamptz, now())
+        i.attempts, i.started_at, i.ended_at, i.next_attempt_at, i.error, COALESCE(i.changed_at, ${bounded.events[0]?.at ?? null}::timestamptz, now()),
+        src.id, src."flowRunId"
       FROM run, json_to_recordset(${JSON.stringify(inserts)}::json) AS i(id uuid, name text,
         map_index int, position int, input_preview text, state text, attempts int,
         started_at timestamptz, ended_at timestamptz, next_attempt_at timestamptz, error jsonb,
-        changed_at timestamptz)
+        changed_at timestamptz, cached_from uuid)
+        LEFT JOIN "TaskRun" src ON src.id = i.cached_from
       RETURNING id
     ), task_history AS (
       INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")

@@ -20,6 +20,8 @@ export type TaskRow = {
   changedAt: string | null;
   /** Set on a mapped task's own row by its map event. */
   mapCount?: number;
+  /** Set by a Cached event of a cache hit: the task run whose result was reused. */
+  cachedFrom?: string;
 };
 
 /** An item row the batch creates (its map event): inserted, with whatever else the batch did to it. */

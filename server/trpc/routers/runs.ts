@@ -76,7 +76,11 @@ export const runsRouter = router({
 
   create: operateProcedure
     .input(
-      z.object({ deploymentId: z.string().min(1), parameters: ParameterValuesSchema.default({}) }),
+      z.object({
+        deploymentId: z.string().min(1),
+        parameters: ParameterValuesSchema.default({}),
+        refreshCaches: z.boolean().default(false),
+      }),
     )
     .mutation(({ ctx, input }) =>
       createFlowRun(ctx.db, {
@@ -84,6 +88,7 @@ export const runsRouter = router({
         parameters: input.parameters,
         actor: ctx.actor,
         leaseMs: ctx.config.agents.leaseMs,
+        refreshCaches: input.refreshCaches,
       }),
     ),
 

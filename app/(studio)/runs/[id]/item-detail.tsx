@@ -8,7 +8,7 @@ import { StateBadge } from "@/app/_components/state-badge";
 import { IconButton } from "@/app/_components/icon-button";
 import { useTRPC } from "@/app/_lib/trpc";
 import { isFinalTaskRunState } from "@/contract/run-states";
-import { AttemptsSection, Loading, ResultView, Section } from "./task-detail-parts";
+import { AttemptsSection, Loading, ResultOrigin, ResultView, Section } from "./task-detail-parts";
 import type { MapSummary } from "./map-counts";
 
 // An item that has not ended is read again this often while its panel is open (its own changes
@@ -84,6 +84,11 @@ export function ItemDetail({ runId, task, map, item, onOpen, logs }: Props) {
       </Section>
       {d ? <AttemptsSection attempts={d.attempts} moments={d.moments} /> : <Loading />}
       <Section title="Result">
+        {d?.resultFrom ? (
+          <p className="text-sm">
+            From <ResultOrigin runId={d.resultFrom} cachedFrom={d.cachedFrom} />
+          </p>
+        ) : null}
         {d ? <ResultView runId={runId} task={task} item={item} result={d.result} /> : <Loading />}
       </Section>
       <Section title="Logs">{logs}</Section>

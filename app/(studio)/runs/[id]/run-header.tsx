@@ -80,6 +80,7 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
         {h.attempt > 1 ? <Fact label="Attempt">{h.attempt}</Fact> : null}
         <Fact label="Created">{formatTime(h.createdAt)}</Fact>
         {h.trigger ? <Fact label="Trigger">{h.trigger.name}</Fact> : null}
+        {h.refreshCaches ? <Fact label="Caches">refreshed (cached tasks ran again)</Fact> : null}
         {Math.abs(Date.parse(h.scheduledAt) - Date.parse(h.createdAt)) > 2_000 ? (
           <Fact label="Scheduled">{formatTime(h.scheduledAt)}</Fact>
         ) : null}

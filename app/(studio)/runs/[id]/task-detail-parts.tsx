@@ -3,6 +3,7 @@
 // errors and tracebacks, and its result as a JSON tree (the whole value loaded on demand).
 import { useQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
+import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { buttonClass } from "@/app/_components/dialog";
 import { JsonViewer } from "@/app/_components/json-viewer";
@@ -156,5 +157,45 @@ export function AttemptsSection({
         ))}
       </ol>
     </Section>
+  );
+}
+
+/**
+ * Where a reused result came from: the run that made it (a replay or cell run names only the
+ * run), and for a cache hit also the task (or item) and when it was made.
+ */
+export function ResultOrigin({
+  runId,
+  cachedFrom,
+}: {
+  runId: string;
+  cachedFrom: {
+    flowRunId: string;
+    task: string;
+    item: number | null;
+    madeAt: string | null;
+  } | null;
+}) {
+  const href = cachedFrom
+    ? `/runs/${cachedFrom.flowRunId}?task=${encodeURIComponent(cachedFrom.task)}${cachedFrom.item === null ? "" : `&item=${cachedFrom.item}`}`
+    : `/runs/${runId}`;
+  return (
+    <span data-testid="result-origin">
+      <Link
+        href={href}
+        className="font-mono text-indigo-600 hover:underline dark:text-indigo-400"
+        data-testid="result-from"
+      >
+        run {(cachedFrom?.flowRunId ?? runId).slice(0, 8)}
+        {cachedFrom
+          ? ` · ${cachedFrom.task}${cachedFrom.item === null ? "" : ` [${cachedFrom.item}]`}`
+          : ""}
+      </Link>{" "}
+      {cachedFrom ? (
+        <>(cache hit; made {formatTime(cachedFrom.madeAt)}, not run again)</>
+      ) : (
+        "(reused, not run again)"
+      )}
+    </span>
   );
 }

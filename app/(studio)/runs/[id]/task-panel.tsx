@@ -6,7 +6,6 @@
 // (item-list.tsx), and opens any one of them in the same panel (item-detail.tsx).
 import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
-import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { StateBadge } from "@/app/_components/state-badge";
 import { stateLabel } from "@/app/_lib/state-colors";
@@ -15,7 +14,7 @@ import type { TaskRunState } from "@/contract/run-states";
 import { ItemDetail } from "./item-detail";
 import { ItemList } from "./item-list";
 import { MapBar, MapCounts, timesLabel, type MapSummary } from "./map-counts";
-import { AttemptsSection, Loading, ResultView, Section } from "./task-detail-parts";
+import { AttemptsSection, Loading, ResultOrigin, ResultView, Section } from "./task-detail-parts";
 import type { RunPageTask } from "./use-run-page";
 
 type Props = {
@@ -142,14 +141,7 @@ function TaskBody({ runId, task, logs, onSelectTask, onSelectItem }: Props) {
           <>
             <dt className="text-zinc-500">Result from</dt>
             <dd>
-              <Link
-                href={`/runs/${task.resultFrom}`}
-                className="font-mono text-indigo-600 hover:underline dark:text-indigo-400"
-                data-testid="result-from"
-              >
-                run {task.resultFrom.slice(0, 8)}
-              </Link>{" "}
-              (reused, not run again)
+              <ResultOrigin runId={task.resultFrom} cachedFrom={d?.cachedFrom ?? null} />
             </dd>
           </>
         ) : null}

@@ -19,6 +19,7 @@ import { inputClass } from "@/app/_components/dialog";
 import { CellOutput } from "./cell-output";
 import { CodeEditor, type CodeEditorHandle } from "./code-editor";
 import type { DraftAction, DraftTask } from "./draft";
+import { CacheSettings } from "./cache-settings";
 import { MapSettings } from "./map-settings";
 
 export type CellProps = {
@@ -319,31 +320,7 @@ function TaskSettings({
           onChange={(e) => update({ timeoutSeconds: num(e.target.value) })}
         />
       </label>
-      <label className="flex flex-col gap-1">
-        Cache result for (s)
-        <span className="flex items-center gap-2">
-          <input
-            type="checkbox"
-            aria-label="Cache results by inputs"
-            checked={!!task.cache}
-            onChange={(e) =>
-              update({
-                cache: e.target.checked ? { key: "inputs", expiresSeconds: 3600 } : undefined,
-              })
-            }
-          />
-          <input
-            type="number"
-            min={1}
-            disabled={!task.cache}
-            className={inputClass}
-            value={task.cache?.expiresSeconds ?? ""}
-            onChange={(e) =>
-              update({ cache: { key: "inputs", expiresSeconds: num(e.target.value) } })
-            }
-          />
-        </span>
-      </label>
+      <CacheSettings task={task} update={update} />
       <NamesField
         label="Secrets it reads"
         placeholder="GITHUB_TOKEN, …"
