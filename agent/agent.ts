@@ -38,7 +38,8 @@ function lockReporter(api: AgentApi, run: ClaimedRun) {
     if (sent.has(specHash)) return;
     sent.add(specHash);
     void api.lock(run.flowRunId, { leaseId: run.leaseId, specHash, lock }).then((answer) => {
-      if (!answer.ok) log(`run ${run.flowRunId}: could not record the dependency lock: ${answer.error}`);
+      if (!answer.ok)
+        log(`run ${run.flowRunId}: could not record the dependency lock: ${answer.error}`);
     });
   };
 }

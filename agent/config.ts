@@ -49,7 +49,8 @@ export type EnvironmentSettings = {
 
 // Package tools read their settings from these (a private index, a proxy, npm's registry and
 // token): builds get them, tasks do not.
-const BUILD_VARIABLE = /^(PIP_|UV_|npm_config_|NPM_CONFIG_|NODE_EXTRA_CA_CERTS$|SSL_CERT_|REQUESTS_CA_BUNDLE$)/;
+const BUILD_VARIABLE =
+  /^(PIP_|UV_|npm_config_|NPM_CONFIG_|NODE_EXTRA_CA_CERTS$|SSL_CERT_|REQUESTS_CA_BUNDLE$)/;
 
 /** The environment dependency builds run with, and the tools they use. */
 export function environmentSettings(

@@ -3,10 +3,7 @@
 // that environment. The lock a first build resolved goes to the server, so later runs of the
 // flow version install exactly those versions.
 import type { EnvironmentLock, ExecutableTask, TaskError } from "../../contract/agent-protocol.ts";
-import {
-  environmentSpecHash,
-  environmentSpecOf,
-} from "../../contract/flow-file/dependencies.ts";
+import { environmentSpecHash, environmentSpecOf } from "../../contract/flow-file/dependencies.ts";
 import type { EnvironmentStore, ReadyEnvironment } from "../environments/environment-store.ts";
 import type { OutputLine } from "../kernels/output.ts";
 import { environmentGroup, type KernelGroup, type RunFolders } from "../runners/run-folders.ts";

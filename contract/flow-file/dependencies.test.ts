@@ -62,11 +62,7 @@ describe("validateDependencies", () => {
         "load",
         expect.stringMatching(/"zod": "not-a-range" is not a valid version range/),
       ],
-      [
-        "tasks.1.python.requirements.1",
-        "fit",
-        expect.stringMatching(/names "a" again/),
-      ],
+      ["tasks.1.python.requirements.1", "fit", expect.stringMatching(/names "a" again/)],
       [
         "tasks.2.python",
         "sh",

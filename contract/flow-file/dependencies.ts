@@ -55,7 +55,8 @@ const NPM_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 /** Why an npm package name is not valid; undefined when it is fine. */
 export function packageNameProblem(name: string): string | undefined {
-  if (name.length > 214) return `package name "${name.slice(0, 40)}…" is longer than 214 characters`;
+  if (name.length > 214)
+    return `package name "${name.slice(0, 40)}…" is longer than 214 characters`;
   if (name === "pipebook")
     return `"pipebook" is the SDK tasks import already; it cannot be declared as a package`;
   if (!NPM_NAME.test(name))

@@ -39,7 +39,10 @@ export async function recordEnvironmentLock(
     : null;
   if (!run) throw new NotFoundError("flow run", flowRunId);
   if (run.leaseId !== report.leaseId) {
-    throw new PipebookError("lease_lost", `flow run ${flowRunId} is no longer held under this lease`);
+    throw new PipebookError(
+      "lease_lost",
+      `flow run ${flowRunId} is no longer held under this lease`,
+    );
   }
   const version = await getFlowVersion(db, run.flowVersionId);
   const spec = versionEnvironments(version.spec).get(report.specHash);
@@ -69,7 +72,9 @@ export async function recordEnvironmentLock(
   });
   if (count === 1) return { recorded: true, lock: report.lock };
   const held = await db.environmentLock.findUniqueOrThrow({
-    where: { flowVersionId_specHash: { flowVersionId: run.flowVersionId, specHash: report.specHash } },
+    where: {
+      flowVersionId_specHash: { flowVersionId: run.flowVersionId, specHash: report.specHash },
+    },
     select: { lock: true },
   });
   return { recorded: false, lock: held.lock as EnvironmentLock };
