@@ -44,7 +44,7 @@ async function runOnce(deploymentId: string) {
   const started = Date.now();
   const { id } = await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
   const view = await waitForFlowRun(test.db, id, {
-    timeoutMs: 180_000,
+    timeoutMs: 120_000,
     lateAfterMs: 180_000,
     leaseMs: 15_000,
   });
@@ -179,7 +179,30 @@ describe("per-flow dependencies with real agents", () => {
     );
     expect(waited).toHaveLength(1);
     await Promise.all(agents.map((agent) => agent.stop()));
-  });
+
+    // Another machine (another environment folder) installs exactly the recorded lock.
+    await expect.poll(async () => (await locksOf(flow.name)).length).toBe(1);
+    // (A queue of its own: the killed agents' open claims could still take a run of theirs.)
+    const other = uniqueName("other");
+    const moved = await seedDeployment(test.db, flow, other);
+    const elsewhere = startLiveAgent(server, {
+      queue: other,
+      env: { PIP_NO_INDEX: "1" },
+      args: ["--env-dir", path.join(root, "other-envs"), "--pip-find-links", wheels],
+    });
+    const again = await runOnce(moved.deploymentId).catch((error: unknown) => {
+      console.log(elsewhere.output());
+      throw error;
+    });
+    expect(again.view.taskRuns[0]?.result).toBe(42);
+    expect(again.logs.filter((l) => l.startsWith(BUILD))).toEqual([
+      expect.stringMatching(/pbpairdep==1\.0\.0 \(exact versions of the flow version's lock\)$/),
+    ]);
+    expect(
+      again.logs.some((l) => /--no-deps|Installing collected packages: pbpairdep/.test(l)),
+    ).toBe(true);
+    await elsewhere.stop();
+  }, 150_000);
 
   it("fails the task with the package pip could not find and the tail of its output", async () => {
     const flow: FlowFileInput = {
