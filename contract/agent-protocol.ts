@@ -98,7 +98,7 @@ export type EnvironmentLock = z.infer<typeof EnvironmentLockSchema>;
 export const LockReportRequestSchema = z
   .strictObject({
     leaseId: uuid,
-    /** The environment's spec hash (contract/flow-file/dependencies.ts environmentSpecHash). */
+    /** The environment's spec hash (contract/flow-file/environment-spec.ts). */
     specHash: z.string().regex(/^[0-9a-f]{32}$/, "must be an environment spec hash"),
     lock: EnvironmentLockSchema,
   })

@@ -8,10 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { EnvironmentLock } from "../../contract/agent-protocol.ts";
 import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
-import {
-  environmentSpecHash,
-  type EnvironmentSpec,
-} from "../../contract/flow-file/dependencies.ts";
+import type { EnvironmentSpec } from "../../contract/flow-file/dependencies.ts";
+import { environmentSpecHash } from "../../contract/flow-file/environment-spec.ts";
 import { withBuildLock } from "./build-lock.ts";
 import { buildNode, buildPython, type BuildLine, type BuildTools } from "./builders.ts";
 

@@ -2,12 +2,19 @@
 // in the task's log, marked [deps]) or taken from the machine's cache, and the kernel group of
 // that environment. The lock a first build resolved goes to the server, so later runs of the
 // flow version install exactly those versions.
-import type { EnvironmentLock, ExecutableTask, TaskError } from "../../contract/agent-protocol.ts";
-import { environmentSpecHash, environmentSpecOf } from "../../contract/flow-file/dependencies.ts";
+import type {
+  ClaimedRun,
+  EnvironmentLock,
+  ExecutableTask,
+  TaskError,
+} from "../../contract/agent-protocol.ts";
+import {
+  environmentSpecHash,
+  environmentSpecOf,
+} from "../../contract/flow-file/environment-spec.ts";
 import type { EnvironmentStore, ReadyEnvironment } from "../environments/environment-store.ts";
 import type { OutputLine } from "../kernels/output.ts";
 import { environmentGroup, type KernelGroup, type RunFolders } from "../runners/run-folders.ts";
-import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 
 export type DependencyServices = {
   store: EnvironmentStore;

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkFlowFileText } from "./parse.ts";
-import {
-  environmentSpecHash,
-  environmentSpecOf,
-  requirementName,
-  requirementProblem,
-  validateDependencies,
-} from "./dependencies.ts";
+import { environmentSpecHash, environmentSpecOf } from "./environment-spec.ts";
+import { requirementName, requirementProblem, validateDependencies } from "./dependencies.ts";
 import { formatFlowFile } from "./export.ts";
 
 describe("requirementProblem", () => {

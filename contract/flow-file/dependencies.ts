@@ -2,10 +2,8 @@
 // on the flow, or on a task (a task's own setting replaces the flow's for that task). The shape is
 // checked by the zod schema; what each entry means — a pip requirement, an npm name and range — is
 // checked here on save, so a typo is refused in the studio instead of failing on an agent later.
-// What an agent installs for a task is identified by `environmentSpecHash`: server and agent
-// compute it alike, and a lock recorded for one flow version is keyed by it.
+// (Browser-safe: the studio checks the dialog's lists with the same rules.)
 import semver from "semver";
-import { canonicalJson, sha256 } from "../content-hash.ts";
 import type { FlowIssue, Path } from "./issues.ts";
 
 export type PythonDependencies = { requirements: string[] };
@@ -74,7 +72,7 @@ export function packageVersionProblem(name: string, version: string): string | u
   return undefined;
 }
 
-type DependentTask = Dependencies & { name: string; language: string };
+export type DependentTask = Dependencies & { name: string; language: string };
 
 /** Every problem of the flow's and its tasks' dependencies, each naming the task and field. */
 export function validateDependencies(
@@ -130,32 +128,4 @@ export function validateDependencies(
     }
   });
   return issues;
-}
-
-/** The packages a task's environment holds, or undefined when it needs none beyond the runtime. */
-export function environmentSpecOf(
-  flow: Dependencies,
-  task: DependentTask,
-): EnvironmentSpec | undefined {
-  if (task.language === "python") {
-    const requirements = (task.python ?? flow.python)?.requirements ?? [];
-    return requirements.length ? { language: "python", requirements } : undefined;
-  }
-  if (task.language === "typescript") {
-    const packages = (task.typescript ?? flow.typescript)?.packages ?? {};
-    return Object.keys(packages).length ? { language: "typescript", packages } : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The identity of a set of packages: the same set declared in another order (or on two tasks)
- * hashes the same, so it is built once. Locks are recorded per flow version under this hash.
- */
-export function environmentSpecHash(spec: EnvironmentSpec): string {
-  const body =
-    spec.language === "python"
-      ? { language: "python", requirements: spec.requirements.map((r) => r.trim()).sort() }
-      : spec;
-  return sha256(canonicalJson(body)).slice(0, 32);
 }

@@ -2,11 +2,11 @@
 // each of a flow version's dependency sets resolved. An agent reports one after it built a set
 // that had none; claims of the version carry every lock recorded, so later runs on any agent
 // install exactly those versions.
+import type { EnvironmentSpec } from "../../contract/flow-file/dependencies.ts";
 import {
   environmentSpecHash,
   environmentSpecOf,
-  type EnvironmentSpec,
-} from "../../contract/flow-file/dependencies.ts";
+} from "../../contract/flow-file/environment-spec.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { EnvironmentLock, LockReportRequest } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
