@@ -99,6 +99,7 @@ export default defineConfig({
         "backfills-studio.spec.ts",
         "mapped-tasks.spec.ts",
         "dask-runner-studio.spec.ts",
+        "flow-dependencies.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

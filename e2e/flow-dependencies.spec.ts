@@ -19,6 +19,7 @@ test("dependencies are edited in the studio, checked, saved, and installed by th
   page,
   api,
 }) => {
+  test.setTimeout(120_000);
   const name = uniqueName("deps");
   await deployFlow(api, {
     name,
@@ -63,8 +64,8 @@ test("dependencies are edited in the studio, checked, saved, and installed by th
 
   const deployment = await deploy(api, name);
   const run = await trigger(api, deployment.id);
-  const ended = await api.get(`/api/v1/flow-runs/${run}/wait?timeoutSeconds=90`, {
-    timeout: 100_000,
+  const ended = await api.get(`/api/v1/flow-runs/${run}/wait?timeoutSeconds=60`, {
+    timeout: 70_000,
   });
   expect(await ended.json()).toMatchObject({
     state: "Completed",
