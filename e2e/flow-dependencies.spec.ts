@@ -71,4 +71,10 @@ test("dependencies are edited in the studio, checked, saved, and installed by th
     state: "Completed",
     taskRuns: [{ name: "check", state: "Completed", result: true }],
   });
+
+  // The versions the agent resolved are shown with the saved version.
+  await page.getByRole("button", { name: "Dependencies" }).click();
+  await expect(dialog.getByRole("list", { name: "Locked versions" })).toHaveText(
+    "typescript: is-number@7.0.0",
+  );
 });

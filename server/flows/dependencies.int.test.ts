@@ -4,6 +4,7 @@
 // reachable here: the test builds the wheel), the second run reuses the environment and installs
 // from the recorded lock, two agents sharing an environment folder build a set once, and a bad
 // requirement fails its task naming the package.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,7 @@ const wheels = path.join(root, "wheels");
 const envDir = path.join(root, "envs");
 
 const BUILD = "[deps] building environment";
+const CLI = path.resolve(import.meta.dirname, "../../bin/pipebook.mjs");
 
 function agentOn(queue: string, extra: string[] = []) {
   return startLiveAgent(server, {
@@ -107,6 +109,13 @@ describe("per-flow dependencies with real agents", () => {
       }),
     ]);
 
+    // And the CLI (the bundle users run).
+    const cli = execFileSync(process.execPath, [CLI, "flow", "deps", flow.name], {
+      env: { ...process.env, PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey },
+      encoding: "utf8",
+    });
+    expect(cli).toMatch(/^LANGUAGE\s+DECLARED\s+LOCKED\s+BY\n/);
+    expect(cli).toMatch(/typescript\s+is-number@7\.0\.0\s+is-number@7\.0\.0\s+\S+/);
     const warm = await runOnce(deploymentId);
     expect(warm.view.state).toBe("Completed");
     expect(warm.view.taskRuns[0]?.result).toEqual([true, false]);

@@ -66,6 +66,8 @@ export function EditorDialogs({
       />
       <DependenciesDialog
         open={dialog === "dependencies"}
+        flow={flow}
+        version={version}
         dependencies={draft}
         onClose={() => setDialog(null)}
         onApply={(dependencies) => {
