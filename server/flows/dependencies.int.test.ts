@@ -4,7 +4,8 @@
 // reachable here: the test builds the wheel), the second run reuses the environment and installs
 // from the recorded lock, two agents sharing an environment folder build a set once, and a bad
 // requirement fails its task naming the package.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -109,11 +110,12 @@ describe("per-flow dependencies with real agents", () => {
       }),
     ]);
 
-    // And the CLI (the bundle users run).
-    const cli = execFileSync(process.execPath, [CLI, "flow", "deps", flow.name], {
-      env: { ...process.env, PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey },
-      encoding: "utf8",
-    });
+    // And the CLI (the bundle users run; asynchronously: this process serves its API).
+    const { stdout: cli } = await promisify(execFile)(
+      process.execPath,
+      [CLI, "flow", "deps", flow.name],
+      { env: { ...process.env, PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey } },
+    );
     expect(cli).toMatch(/^LANGUAGE\s+DECLARED\s+LOCKED\s+BY\n/);
     expect(cli).toMatch(/typescript\s+is-number@7\.0\.0\s+is-number@7\.0\.0\s+\S+/);
     const warm = await runOnce(deploymentId);
