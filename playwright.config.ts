@@ -101,6 +101,7 @@ export default defineConfig({
         "mapped-tasks.spec.ts",
         "dask-runner-studio.spec.ts",
         "cache-retention.spec.ts",
+        "flow-dependencies.spec.ts",
       ],
       grepInvert: /@api/,
       use: { baseURL: `http://127.0.0.1:${PGLITE_PORT}` },

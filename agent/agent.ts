@@ -4,7 +4,7 @@
 // running runs finish for a grace period, hand back what did not start, exit; a second signal
 // kills the tasks and exits at once.
 import os from "node:os";
-import type { ClaimedRun } from "../contract/agent-protocol.ts";
+import type { ClaimedRun, EnvironmentLock } from "../contract/agent-protocol.ts";
 import type { AgentConfig } from "./config.ts";
 import type { EventSink } from "./executor/events.ts";
 import type { FlowEnd } from "./executor/run-flow.ts";
@@ -28,6 +28,22 @@ export type Runners = { process: Runner; docker: Runner; dask: Runner };
 
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 5_000];
 const backoff = (failures: number) => BACKOFF_MS[Math.min(failures - 1, BACKOFF_MS.length - 1)]!;
+/**
+ * Sends each lock a run's builds resolved to the server once; a lock that does not arrive is
+ * sent again by the next run that builds or finds the environment without one.
+ */
+function lockReporter(api: AgentApi, run: ClaimedRun) {
+  const sent = new Set<string>();
+  return (specHash: string, lock: EnvironmentLock) => {
+    if (sent.has(specHash)) return;
+    sent.add(specHash);
+    void api.lock(run.flowRunId, { leaseId: run.leaseId, specHash, lock }).then((answer) => {
+      if (!answer.ok)
+        log(`run ${run.flowRunId}: could not record the dependency lock: ${answer.error}`);
+    });
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Agent {
@@ -185,6 +201,7 @@ export class Agent {
         sink,
         signal: controller.signal,
         cacheLookup: gatheredCacheLookup(this.api, run.flowRunId, run.leaseId),
+        reportLock: lockReporter(this.api, run),
         // The run token stays in this process: tasks get the values, never the token.
         taskContext: async (task) => {
           if (!run.runToken) {

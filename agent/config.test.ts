@@ -126,4 +126,37 @@ describe("agent configuration", () => {
       );
     }
   });
+
+  it("takes package-index settings for dependency builds; builds get pip's and npm's settings, tasks do not", () => {
+    const wheels = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-wheels-"));
+    const env = {
+      PIPEBOOK_API_URL: "http://s:1",
+      PIPEBOOK_API_KEY: "k",
+      PIPEBOOK_PIP_INDEX_URL: "https://pypi.internal/simple",
+      PIPEBOOK_PIP_FIND_LINKS: wheels,
+      PIP_NO_INDEX: "1",
+      npm_config_registry: "https://npm.internal/",
+      PATH: "/usr/bin",
+    };
+    const config = loadAgentConfig(["--work-dir", "/tmp/agent-x"], env);
+    expect(config.environments).toMatchObject({
+      root: "/tmp/agent-x/envs",
+      pipIndexUrl: "https://pypi.internal/simple",
+      pipFindLinks: [wheels],
+    });
+    expect(config.environments.env).toMatchObject({
+      PIP_NO_INDEX: "1",
+      npm_config_registry: "https://npm.internal/",
+    });
+    expect(config.environments.env.PIPEBOOK_API_KEY).toBeUndefined();
+    expect(config.taskEnv.PIP_NO_INDEX).toBeUndefined();
+    // Flags win; a folder that does not exist and an index that is no URL are refused.
+    expect(loadAgentConfig(["--env-dir", "/tmp/shared-envs", "--pip-find-links", `${wheels},https://x/wheels`], env).environments).toMatchObject({
+      root: "/tmp/shared-envs",
+      pipFindLinks: [wheels, "https://x/wheels"],
+    }); // prettier-ignore
+    expect(() =>
+      loadAgentConfig(["--pip-index-url", "pypi.internal", "--pip-find-links", "/nonexistent/wheels"], env),
+    ).toThrow(/--pip-index-url must be an http\(s\) or file URL[\s\S]*--pip-find-links: \/nonexistent\/wheels does not exist/); // prettier-ignore
+  });
 });

@@ -31,7 +31,56 @@ export type AgentConfig = {
   taskEnv: NodeJS.ProcessEnv;
   /** For dask runs whose deployment names no scheduler (agent/runners/dask/). */
   daskScheduler?: string;
+  /** Per-flow dependencies (agent/environments/): where they are built, and with what. */
+  environments: EnvironmentSettings;
 };
+
+export type EnvironmentSettings = {
+  /** Holds every built environment; agents that share it build each set once. */
+  root: string;
+  pipIndexUrl?: string;
+  pipFindLinks: string[];
+  /** uv, when on the PATH: builds Python environments instead of venv + pip. */
+  uv?: string;
+  npm: string;
+  /** The builds' environment: the tasks' own plus pip's, uv's and npm's settings. */
+  env: NodeJS.ProcessEnv;
+};
+
+// Package tools read their settings from these (a private index, a proxy, npm's registry and
+// token): builds get them, tasks do not.
+const BUILD_VARIABLE =
+  /^(PIP_|UV_|npm_config_|NPM_CONFIG_|NODE_EXTRA_CA_CERTS$|SSL_CERT_|REQUESTS_CA_BUNDLE$)/;
+
+/** The environment dependency builds run with, and the tools they use. */
+export function environmentSettings(
+  env: Record<string, string | undefined>,
+  root: string,
+  taskEnv: NodeJS.ProcessEnv,
+  pip: { indexUrl?: string; findLinks: string[] },
+): EnvironmentSettings {
+  const buildEnv: NodeJS.ProcessEnv = { ...taskEnv };
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && BUILD_VARIABLE.test(name)) buildEnv[name] = value;
+  }
+  const onPath = (name: string) =>
+    (env.PATH ?? "")
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, name))
+      .find((file) => fs.existsSync(file));
+  // The npm that came with this Node first: the agent runs on it already.
+  const ownNpm = path.join(path.dirname(process.execPath), "npm");
+  const uv = env.PIPEBOOK_UV === "0" ? undefined : onPath("uv");
+  return {
+    root,
+    pipFindLinks: pip.findLinks,
+    ...(pip.indexUrl ? { pipIndexUrl: pip.indexUrl } : {}),
+    ...(uv ? { uv } : {}),
+    npm: fs.existsSync(ownNpm) ? ownNpm : (onPath("npm") ?? "npm"),
+    env: buildEnv,
+  };
+}
 
 export class AgentConfigError extends Error {
   override name = "AgentConfigError";
@@ -74,6 +123,16 @@ Options (environment variable in brackets):
                          ended, the agent stops as on SIGTERM
   --task-env NAMES       the agent's environment variables tasks also get (comma-separated;
                          beyond PATH, HOME, LANG, proxies and the like)       [PIPEBOOK_TASK_ENV]
+  --env-dir DIR          where per-flow dependency environments are built and cached
+                         (default: WORK_DIR/envs); agents sharing it build each set once
+                                                                  [PIPEBOOK_ENV_DIR]
+  --pip-index-url URL    the Python package index for flows' requirements (default: pip's)
+                                                                  [PIPEBOOK_PIP_INDEX_URL]
+  --pip-find-links DIR   a folder (or URL) of wheels pip looks in too; repeat, or separate
+                         with ","; with PIP_NO_INDEX=1 pip uses nothing else (offline)
+                                                                  [PIPEBOOK_PIP_FIND_LINKS]
+                         npm takes your npm config (.npmrc, npm_config_*); uv is used
+                         instead of pip when it is on the PATH (PIPEBOOK_UV=0: never)
   -h, --help             this help
 
 Example:
@@ -109,11 +168,16 @@ function positiveInt(
 
 /** Settings of `execute-run` (inside a container): it talks to its parent agent, not the server. */
 export function loadExecuteRunConfig(env: Record<string, string | undefined> = process.env) {
+  const taskEnv = taskEnvironment(env);
   return {
     python: env.PIPEBOOK_PYTHON || "python3",
     taskConcurrency: Math.max(2, os.cpus().length),
     // The container is the sandbox; tasks still get only the allow-listed variables.
-    taskEnv: taskEnvironment(env),
+    taskEnv,
+    // Built inside the container (pip's and npm's settings from its environment), for its run.
+    environments: environmentSettings(env, path.join(os.tmpdir(), "pipebook", "envs"), taskEnv, {
+      findLinks: [],
+    }),
   };
 }
 
@@ -166,6 +230,9 @@ export function loadAgentConfig(
         "grace-period": { type: "string" },
         python: { type: "string" },
         "dask-scheduler": { type: "string" },
+        "env-dir": { type: "string" },
+        "pip-index-url": { type: "string" },
+        "pip-find-links": { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -222,7 +289,21 @@ export function loadAgentConfig(
   const daskScheduler = values["dask-scheduler"] || env.PIPEBOOK_DASK_SCHEDULER || undefined;
   const daskProblem = daskScheduler && daskSchedulerProblem(daskScheduler);
   if (daskProblem) problems.push(`--dask-scheduler: ${daskProblem}`);
+  const pipIndexUrl = values["pip-index-url"] || env.PIPEBOOK_PIP_INDEX_URL || undefined;
+  if (pipIndexUrl && !/^(https?|file):\/\/\S+$/.test(pipIndexUrl))
+    problems.push(`--pip-index-url must be an http(s) or file URL (got "${pipIndexUrl}")`);
+  const pipFindLinks = list(values["pip-find-links"] ?? env.PIPEBOOK_PIP_FIND_LINKS).map((link) =>
+    /^[a-z]+:\/\//.test(link) ? link : path.resolve(link),
+  );
+  for (const link of pipFindLinks) {
+    if (!/^[a-z]+:\/\//.test(link) && !fs.existsSync(link))
+      problems.push(`--pip-find-links: ${link} does not exist`);
+  }
   if (problems.length) throw new AgentConfigError(problems.join("\n"));
+  const workDir = path.resolve(
+    values["work-dir"] ?? path.join(os.tmpdir(), `pipebook-agent-${process.getuid?.() ?? "user"}`),
+  );
+  const taskEnv = taskEnvironment(env, extraTaskEnv);
   return {
     apiUrl,
     apiKey,
@@ -231,17 +312,20 @@ export function loadAgentConfig(
     tags,
     concurrency,
     taskConcurrency,
-    workDir: path.resolve(
-      values["work-dir"] ??
-        path.join(os.tmpdir(), `pipebook-agent-${process.getuid?.() ?? "user"}`),
-    ),
+    workDir,
     gracePeriodMs: Number(graceSeconds) * 1000,
     python: values.python || env.PIPEBOOK_PYTHON || "python3",
     node: process.execPath,
     isolation,
     hide,
     ...(parentFd !== undefined ? { parentFd: Number(parentFd) } : {}),
-    taskEnv: taskEnvironment(env, extraTaskEnv),
+    taskEnv,
     ...(daskScheduler ? { daskScheduler } : {}),
+    environments: environmentSettings(
+      env,
+      path.resolve(values["env-dir"] ?? env.PIPEBOOK_ENV_DIR ?? path.join(workDir, "envs")),
+      taskEnv,
+      { ...(pipIndexUrl ? { indexUrl: pipIndexUrl } : {}), findLinks: pipFindLinks },
+    ),
   };
 }

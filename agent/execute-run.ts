@@ -12,6 +12,8 @@ import type { TaskContextLookup } from "./executor/task-context.ts";
 import { NO_SANDBOX } from "./isolation/sandbox.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
+import { EnvironmentStore } from "./environments/environment-store.ts";
+import type { EnvironmentSettings } from "./config.ts";
 import { ProcessRunner } from "./runners/process-runner.ts";
 import type { ContainerMessage } from "./runners/docker-runner.ts";
 
@@ -23,6 +25,7 @@ export async function executeRunFromStdin(options: {
   python: string;
   taskConcurrency: number;
   taskEnv: NodeJS.ProcessEnv;
+  environments: EnvironmentSettings;
 }): Promise<number> {
   const lines = readline.createInterface({ input: process.stdin });
   const iterator = lines[Symbol.asyncIterator]();
@@ -74,6 +77,8 @@ export async function executeRunFromStdin(options: {
     env,
     sandbox: NO_SANDBOX,
     taskConcurrency: options.taskConcurrency,
+    // Locks are not reported from inside a container (the agent outside holds the lease).
+    environments: new EnvironmentStore({ ...options.environments, python: options.python }),
   });
   const end = await runner.execute({
     run,

@@ -11,6 +11,7 @@ import { AgentApi } from "./http/client.ts";
 import { chooseSandbox } from "./isolation/probe.ts";
 import { installKernelFiles } from "./kernels/kernel-files.ts";
 import { KernelPool } from "./kernels/kernel-pool.ts";
+import { EnvironmentStore } from "./environments/environment-store.ts";
 import { log } from "./log.ts";
 import { DaskRunner } from "./runners/dask/dask-runner.ts";
 import { DockerRunner } from "./runners/docker-runner.ts";
@@ -42,6 +43,7 @@ async function start(args: string[]): Promise<number> {
     env,
     sandbox,
     taskConcurrency: config.taskConcurrency,
+    environments: new EnvironmentStore({ ...config.environments, python: config.python }),
   };
   const dask = new DaskRunner({
     ...processOptions,

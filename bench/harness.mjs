@@ -89,7 +89,10 @@ export async function startAgent(url, queue, options = {}) {
       ...(options.tags ? ["--tags", options.tags.join(",")] : []),
       ...(options.args ?? []),
       "--work-dir", fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"))],
-    { env: { ...process.env, PIPEBOOK_API_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      env: { ...process.env, ...options.env, PIPEBOOK_API_KEY: KEY },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   ); // prettier-ignore
   await waitForOutput(child, /connected to/, "the agent");
   return child;

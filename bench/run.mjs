@@ -6,10 +6,11 @@
 //   BENCH_DATABASE_URL=postgresql://… npm run bench     on PostgreSQL
 //   npm run bench -- light dispatch   only some workloads: light, long, dispatch, crash, studio,
 //                                     run-page, logs, logs-secret, runs-list, scheduler, slots,
-//                                     mapped, mapped-page, dask
+//                                     mapped, mapped-page, dask, deps
 import { spawnSync } from "node:child_process";
 import { client, ms, now, startAgent, startServer, stats } from "./harness.mjs";
 import { daskRows } from "./dask.mjs";
+import { depsRows } from "./deps.mjs";
 import { benchLogsPage } from "./logs-page.mjs";
 import { mappedRows } from "./mapped.mjs";
 import { benchLogSecrets, benchLogs } from "./logs.mjs";
@@ -210,6 +211,7 @@ try {
   if (wanted("scheduler")) results.push(...(await schedulerRows()));
   if (wanted("dask")) results.push(...(await daskRows(server.url, api)));
   if (wanted("mapped")) results.push(...(await mappedRows(api)));
+  if (wanted("deps")) results.push(...(await depsRows(server.url, api)));
   if (wanted("slots")) {
     const s = await benchSlots();
     results.push([

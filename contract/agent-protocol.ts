@@ -8,18 +8,24 @@
 //   POST /api/v1/agents/{id}/stop            I am leaving: hand back what I did not start
 //   POST /api/v1/flow-runs/{id}/report       a batch of events of a run I hold (by lease)
 //   POST /api/v1/flow-runs/{id}/cache        results of earlier runs for these cache keys
+//   POST /api/v1/flow-runs/{id}/lock         the versions a dependency build resolved (a lock)
 //   GET  /api/v1/run-context/tasks/{task}    a task's declared secrets and variables (by run token)
 import { z } from "zod";
 import { TagSchema, WorkQueueNameSchema } from "./api-v1.ts";
-import { TaskSchema } from "./flow-file/schema.ts";
+import {
+  PythonDependenciesSchema,
+  TaskSchema,
+  TypeScriptDependenciesSchema,
+} from "./flow-file/schema.ts";
 import { TASK_RUN_STATES } from "./run-states.ts";
 
 /**
  * 2: log lines travel in compact blocks (`logs` of a report) rather than as one event each.
  * The server still takes version 1's log events.
  * 3: mapped tasks: `map` events, `item` on task events and log lines, and the claim's `items`.
+ * 4: per-flow dependencies: the claim's `dependencies` and `locks`, and the lock report.
  */
-export const AGENT_PROTOCOL_VERSION = 3;
+export const AGENT_PROTOCOL_VERSION = 4;
 
 const isoTime = z.iso.datetime();
 
@@ -65,6 +71,49 @@ export const RegisterAgentResponseSchema = z.object({
   claimWaitMs: z.int(),
 });
 export type RegisterAgentResponse = z.infer<typeof RegisterAgentResponseSchema>;
+
+// ---------------------------------------------------------------- dependency locks
+
+/** Longest a lock may be, as JSON (a package-lock.json of a few hundred packages is ~200 KB). */
+export const MAX_LOCK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The exact versions a dependency build resolved: `pip freeze`'s lines for Python; for
+ * TypeScript each installed package's version by its path in node_modules, and the
+ * package-lock.json that `npm ci` installs again exactly.
+ */
+export const EnvironmentLockSchema = z.discriminatedUnion("language", [
+  z.strictObject({
+    language: z.literal("python"),
+    requirements: z.array(z.string().max(1000)).max(10_000),
+  }),
+  z.strictObject({
+    language: z.literal("typescript"),
+    packages: z.record(z.string().max(1000), z.string().max(200)),
+    packageLock: z.record(z.string(), z.unknown()),
+  }),
+]);
+export type EnvironmentLock = z.infer<typeof EnvironmentLockSchema>;
+
+export const LockReportRequestSchema = z
+  .strictObject({
+    leaseId: uuid,
+    /** The environment's spec hash (contract/flow-file/environment-spec.ts). */
+    specHash: z.string().regex(/^[0-9a-f]{32}$/, "must be an environment spec hash"),
+    lock: EnvironmentLockSchema,
+  })
+  .refine((r) => JSON.stringify(r.lock).length <= MAX_LOCK_BYTES, {
+    message: `a lock is at most ${MAX_LOCK_BYTES / 1024 / 1024} MB as JSON`,
+    path: ["lock"],
+  });
+export type LockReportRequest = z.infer<typeof LockReportRequestSchema>;
+
+export const LockReportResponseSchema = z.object({
+  /** False when a lock was recorded before (by another run or agent): `lock` is that one. */
+  recorded: z.boolean(),
+  lock: EnvironmentLockSchema,
+});
+export type LockReportResponse = z.infer<typeof LockReportResponseSchema>;
 
 // ---------------------------------------------------------------- claim
 
@@ -136,6 +185,15 @@ export const ClaimedRunSchema = z.object({
    * The agent keeps it; tasks get the values, never the token. (Absent from older servers.)
    */
   runToken: z.string().optional(),
+  /** The flow's own dependencies (a task's `python` / `typescript` replaces them for that task). */
+  dependencies: z
+    .object({
+      python: PythonDependenciesSchema.optional(),
+      typescript: TypeScriptDependenciesSchema.optional(),
+    })
+    .default({}),
+  /** Locks recorded for this flow version, by environment spec hash: install exactly these. */
+  locks: z.record(z.string(), EnvironmentLockSchema).default({}),
 });
 export type ClaimedRun = z.infer<typeof ClaimedRunSchema>;
 

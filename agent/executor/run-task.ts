@@ -16,11 +16,12 @@ import type { KernelProcess } from "../kernels/kernel-process.ts";
 import type { OutputLine, TaskOutcome } from "../kernels/output.ts";
 import { runShell } from "../kernels/shell.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";
-import type { RunFolders } from "../runners/run-folders.ts";
+import { environmentModules, type RunFolders } from "../runners/run-folders.ts";
 import { shellVariables, withRunContext } from "./binding.ts";
 import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import { contextEnvironment, prepareTaskContext, type TaskContextLookup } from "./task-context.ts";
+import { prepareDependencies, type DependencyServices } from "./task-dependencies.ts";
 
 export type TaskEnvironment = {
   run: ClaimedRun;
@@ -38,6 +39,8 @@ export type TaskEnvironment = {
   taskContext?: TaskContextLookup;
   /** Set for a dask run: Python attempts execute there instead of in a kernel of the pool. */
   remotePython?: RemotePython;
+  /** Builds and caches the environments of tasks with dependencies (agent/environments/). */
+  dependencies?: DependencyServices;
 };
 
 /** Executes Python attempts off the agent (the Dask runner: agent/runners/dask/). */
@@ -301,11 +304,19 @@ async function runAttempt(
   } else {
     const language: KernelLanguage = task.language;
     const lane = item?.lane;
+    const deps = await prepareDependencies(
+      env.dependencies,
+      env.run,
+      env.folders,
+      task,
+      env.signal,
+      onOutput,
+    );
+    if (!deps.ok) return deps;
+    const { group } = deps;
     let kernel: KernelProcess;
     try {
-      kernel = lane
-        ? await lane.acquire(language)
-        : await env.pool.acquire(language, env.folders.group);
+      kernel = lane ? await lane.acquire(language, group) : await env.pool.acquire(language, group);
     } catch (error) {
       return { ok: false, error: { type: "KernelUnavailable", message: (error as Error).message } };
     }
@@ -319,12 +330,15 @@ async function runAttempt(
     if (lane && item?.common) Object.assign(command, lane.inputsFor(kernel, inputs, item.common));
     if (ready.prepared.context) command.context = ready.prepared.context;
     if (language === "python") command.code = task.code;
-    else command.file = writeModule(env, task, item ? "items" : String(attempt));
+    else {
+      const modules = deps.env ? environmentModules(env.folders, deps.env) : env.folders.modules;
+      command.file = writeModule(modules, task, item ? "items" : String(attempt));
+    }
     kill = () => void kernel.kill();
     release = (healthy) =>
       lane
         ? lane.done(language, kernel, healthy)
-        : env.pool.release(language, env.folders.group, kernel, healthy);
+        : env.pool.release(language, group, kernel, healthy);
     outcome = kernel.run(command, onOutput);
   }
 
@@ -369,8 +383,8 @@ async function runAttempt(
  * once per item, the module is loaded once per kernel (10,000 module files would be ~10,000
  * module loads, each kept in the kernel's module cache).
  */
-function writeModule(env: TaskEnvironment, task: ExecutableTask, variant: string): string {
-  const file = path.join(env.folders.modules, `${task.name}.${variant}.mjs`);
+function writeModule(modules: string, task: ExecutableTask, variant: string): string {
+  const file = path.join(modules, `${task.name}.${variant}.mjs`);
   if (variant !== "items" || !fs.existsSync(file)) fs.writeFileSync(file, task.code);
   return file;
 }

@@ -6,12 +6,15 @@ import {
   CacheLookupResponseSchema,
   ClaimResponseSchema,
   HeartbeatResponseSchema,
+  LockReportResponseSchema,
   RegisterAgentResponseSchema,
   ReportResponseSchema,
   StopAgentResponseSchema,
   TaskContextResponseSchema,
   type ClaimResponse,
   type HeartbeatResponse,
+  type LockReportRequest,
+  type LockReportResponse,
   type RegisterAgentRequest,
   type RegisterAgentResponse,
   type ReportRequest,
@@ -166,5 +169,10 @@ export class AgentApi {
       { leaseId, keys },
       CacheLookupResponseSchema,
     );
+  }
+
+  /** Records the versions a dependency build resolved with the run's flow version. */
+  lock(flowRunId: string, request: LockReportRequest): Promise<Result<LockReportResponse>> {
+    return this.call(`/api/v1/flow-runs/${flowRunId}/lock`, request, LockReportResponseSchema);
   }
 }

@@ -9,6 +9,9 @@ import type { KernelProcess } from "./kernel-process.ts";
 
 export class KernelLane {
   private held = new Map<KernelLanguage, KernelProcess>();
+  // The group each held kernel came from (a task with dependencies: its environment's group),
+  // so it goes back to that group's idle list and never to another's.
+  private groups = new WeakMap<KernelProcess, KernelGroup>();
   // Which kernel holds which items' common inputs (the kernels' `shared`).
   private holding = new WeakMap<KernelProcess, string>();
   private waits = 0;
@@ -18,11 +21,13 @@ export class KernelLane {
     private readonly group: KernelGroup,
   ) {}
 
-  async acquire(language: KernelLanguage): Promise<KernelProcess> {
+  async acquire(language: KernelLanguage, group: KernelGroup = this.group): Promise<KernelProcess> {
     const kernel = this.held.get(language);
-    if (kernel?.alive) return kernel;
-    const fresh = await this.waitFor(this.pool.acquire(language, this.group));
+    if (kernel?.alive && this.groups.get(kernel)?.key === group.key) return kernel;
+    if (kernel) this.done(language, kernel, kernel.alive, true);
+    const fresh = await this.waitFor(this.pool.acquire(language, group));
     this.held.set(language, fresh);
+    this.groups.set(fresh, group);
     return fresh;
   }
 
@@ -66,16 +71,16 @@ export class KernelLane {
   }
 
   /** After an item: a healthy kernel stays for the next item, a broken one goes. */
-  done(language: KernelLanguage, kernel: KernelProcess, healthy: boolean): void {
-    if (healthy && kernel.alive) return;
+  done(language: KernelLanguage, kernel: KernelProcess, healthy: boolean, leaving = false): void {
+    if (healthy && kernel.alive && !leaving) return;
     if (this.held.get(language) === kernel) this.held.delete(language);
-    this.pool.release(language, this.group, kernel, false);
+    this.pool.release(language, this.groups.get(kernel) ?? this.group, kernel, healthy && leaving);
   }
 
   /** The lane's work is over: its kernels go back to the pool. */
   close(): void {
     for (const [language, kernel] of this.held)
-      this.pool.release(language, this.group, kernel, true);
+      this.pool.release(language, this.groups.get(kernel) ?? this.group, kernel, true);
     this.held.clear();
   }
 }

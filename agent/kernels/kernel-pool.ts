@@ -3,7 +3,8 @@
 // A kernel never serves another group: a task can hook its interpreter (wrap a module, patch
 // builtins), and that must not reach another flow's runs and their parameters. Each group keeps
 // one idle kernel ready, so a run's next task pays no interpreter start-up (measured here:
-// ~40 ms for python3, ~50 ms for node, plus ~5–7 ms for the bwrap sandbox).
+// ~40 ms for python3, ~50 ms for node, plus ~5–7 ms for the bwrap sandbox). A task with
+// dependencies has a group of its own per environment (run-folders.ts environmentGroup).
 import { execFileSync } from "node:child_process";
 import { NO_SANDBOX, type Sandbox } from "../isolation/sandbox.ts";
 import type { KernelGroup } from "../runners/run-folders.ts";
@@ -60,11 +61,13 @@ export class KernelPool {
   private async start(language: KernelLanguage, group: KernelGroup): Promise<KernelProcess> {
     const { env } = this.options;
     const sandbox = this.options.sandbox ?? NO_SANDBOX;
-    const view = { writable: [group.dir], readable: [this.files.dir], cwd: group.dir };
+    // A task with dependencies runs in its environment: the venv's Python, its packages readable.
+    const readable = [this.files.dir, ...(group.env ? [group.env.dir] : [])];
+    const view = { writable: [group.dir], readable, cwd: group.dir };
     const [command, args, kernelEnv] =
       language === "python"
         ? [
-            this.resolvePython(),
+            group.env?.python ?? this.resolvePython(),
             ["-u", this.files.pythonKernel],
             {
               ...env,

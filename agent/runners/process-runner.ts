@@ -5,6 +5,7 @@ import type { RemotePython } from "../executor/run-task.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { KernelPool } from "../kernels/kernel-pool.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";
+import type { EnvironmentStore } from "../environments/environment-store.ts";
 import { prepareRunFolders, removeRunFolders } from "./run-folders.ts";
 import type { RunRequest, Runner } from "./runner.ts";
 
@@ -17,6 +18,8 @@ export class ProcessRunner implements Runner {
       env: NodeJS.ProcessEnv;
       sandbox: Sandbox;
       taskConcurrency: number;
+      /** Builds tasks' dependency environments; without it, declared dependencies are not installed. */
+      environments?: EnvironmentStore;
     },
   ) {}
 
@@ -41,6 +44,14 @@ export class ProcessRunner implements Runner {
         sandbox: this.options.sandbox,
         env: this.options.env,
         taskConcurrency: over.taskConcurrency ?? this.options.taskConcurrency,
+        ...(this.options.environments
+          ? {
+              dependencies: {
+                store: this.options.environments,
+                ...(request.reportLock ? { reportLock: request.reportLock } : {}),
+              },
+            }
+          : {}),
         ...(over.remotePython ? { remotePython: over.remotePython } : {}),
       });
     } finally {

@@ -6,8 +6,38 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
+import type { ReadyEnvironment } from "../environments/environment-store.ts";
 
-export type KernelGroup = { key: string; dir: string };
+/**
+ * What may share a warm kernel: one group's runs, and — for tasks with dependencies — one
+ * environment of it (its kernels run the venv's Python, or resolve its node_modules).
+ */
+export type KernelGroup = { key: string; dir: string; env?: ReadyEnvironment };
+
+/** The group of a task that runs in `env`: its own warm kernels, its own module folder. */
+export function environmentGroup(group: KernelGroup, env: ReadyEnvironment): KernelGroup {
+  return { key: `${group.key}; env ${env.key}`, dir: group.dir, env };
+}
+
+/**
+ * Where a TypeScript task that runs in `env` writes its modules: below a folder whose
+ * node_modules is the environment's, so Node resolves the declared packages from there (and
+ * `pipebook` one level up, from the group's link to the kernel files).
+ */
+export function environmentModules(folders: RunFolders, env: ReadyEnvironment): string {
+  const base = path.join(folders.group.dir, `.env-${env.key}`);
+  const dir = path.join(base, path.basename(folders.cwd));
+  fs.mkdirSync(dir, { recursive: true });
+  const link = path.join(base, "node_modules");
+  if (env.nodeModules && !fs.existsSync(link)) {
+    try {
+      fs.symlinkSync(env.nodeModules, link, "dir");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return dir;
+}
 
 export type RunFolders = {
   group: KernelGroup;
@@ -53,4 +83,9 @@ export function prepareRunFolders(
 export function removeRunFolders(folders: RunFolders): void {
   fs.rmSync(folders.cwd, { recursive: true, force: true });
   fs.rmSync(folders.modules, { recursive: true, force: true });
+  const run = path.basename(folders.cwd);
+  for (const entry of fs.readdirSync(folders.group.dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name.startsWith(".env-"))
+      fs.rmSync(path.join(folders.group.dir, entry.name, run), { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,6 @@
 // Where a flow run executes. Every runner reports through the same events, so the agent's loop,
 // its reporting and the server do not care which one ran the tasks.
-import type { ClaimedRun } from "../../contract/agent-protocol.ts";
+import type { ClaimedRun, EnvironmentLock } from "../../contract/agent-protocol.ts";
 import type { EventSink } from "../executor/events.ts";
 import type { TaskContextLookup } from "../executor/task-context.ts";
 import type { FlowEnd } from "../executor/run-flow.ts";
@@ -13,6 +13,8 @@ export type RunRequest = {
   cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown; source?: string }>;
   /** A task's declared secrets and variables, fetched with the run's token. */
   taskContext: TaskContextLookup;
+  /** Records the lock a dependency build resolved with the run's flow version. */
+  reportLock?: (specHash: string, lock: EnvironmentLock) => void;
 };
 
 export type Runner = { execute(request: RunRequest): Promise<FlowEnd> };

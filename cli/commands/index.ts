@@ -12,6 +12,7 @@ import {
 import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { flowsCommand } from "./flows.ts";
+import { flowDepsCommand } from "./flow-deps.ts";
 import { keyCreateCommand, keyLsCommand, keyRevokeCommand } from "./key.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
@@ -72,6 +73,7 @@ import { retentionRunCommand, retentionSetCommand, retentionShowCommand } from "
 export const COMMANDS: readonly Command[] = [
   flowImportCommand,
   flowsCommand,
+  flowDepsCommand,
   deployCommand,
   runCommand,
   runItemsCommand,

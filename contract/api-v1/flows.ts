@@ -35,6 +35,32 @@ export const ListFlowsResponseSchema = z.object({
 });
 export type ListFlowsResponse = z.infer<typeof ListFlowsResponseSchema>;
 
+/** One dependency set of a flow version and the versions its first build resolved. */
+export const EnvironmentLockViewSchema = z.object({
+  specHash: z.string(),
+  language: z.enum(["python", "typescript"]),
+  /** As the flow file declares it: pip requirements, or npm package → version range. */
+  declared: z.union([z.array(z.string()), z.record(z.string(), z.string())]),
+  /** null until an agent built it: pip freeze lines, or package path in node_modules → version. */
+  resolved: z.union([z.array(z.string()), z.record(z.string(), z.string())]).nullable(),
+  /** The agent that built it first. */
+  agent: z.string().nullable(),
+  recordedAt: isoTime.nullable(),
+});
+
+export const FlowVersionResponseSchema = z.object({
+  name: z.string(),
+  version: z.int(),
+  latestVersion: z.int(),
+  createdAt: isoTime,
+  createdBy: z.string().nullable(),
+  /** The flow file of this version (JSON). */
+  flowFile: z.record(z.string(), z.unknown()),
+  /** Its dependency sets with their locks (empty when it declares no dependencies). */
+  environments: z.array(EnvironmentLockViewSchema),
+});
+export type FlowVersionResponse = z.infer<typeof FlowVersionResponseSchema>;
+
 // ---------------------------------------------------------------- deployments
 
 export const CreateDeploymentRequestSchema = z.strictObject({

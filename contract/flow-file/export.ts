@@ -11,6 +11,8 @@ export function toFlowFileInput(flow: FlowFile): FlowFileInput {
   if (JSON.stringify(flow.parameters) !== JSON.stringify(EMPTY_PARAMETERS)) {
     out.parameters = flow.parameters;
   }
+  if (flow.python) out.python = flow.python;
+  if (flow.typescript) out.typescript = flow.typescript;
   out.tasks = flow.tasks.map(compactTask);
   return out;
 }
@@ -32,6 +34,8 @@ function compactTask(task: Task): NonNullable<FlowFileInput["tasks"]>[number] {
     ...(task.map !== undefined ? { map: task.map } : {}),
     ...(task.mapConcurrency !== undefined ? { mapConcurrency: task.mapConcurrency } : {}),
     ...(task.mapFailure !== undefined ? { mapFailure: task.mapFailure } : {}),
+    ...(task.python ? { python: task.python } : {}),
+    ...(task.typescript ? { typescript: task.typescript } : {}),
     code: task.code,
   };
 }

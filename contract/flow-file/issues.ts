@@ -126,6 +126,8 @@ const KNOWN_TASK_FIELDS = [
   "retryJitter",
   "timeoutSeconds",
   "cache",
+  "python",
+  "typescript",
 ];
 
 /** A known field whose spelling differs only in case, `_` or `-` (depends_on → dependsOn). */

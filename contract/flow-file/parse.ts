@@ -6,6 +6,7 @@ import { storableProblem } from "../storable-json.ts";
 import { jsonErrorPosition, jsonLocator } from "./json-locator.ts";
 import { validateDag } from "./dag.ts";
 import { validateMapping } from "./mapping.ts";
+import { validateDependencies } from "./dependencies.ts";
 import { declaredNameIssues } from "./declared-names.ts";
 import {
   FlowFileError,
@@ -123,6 +124,7 @@ export function checkFlowFile(raw: unknown, locator?: Locator): FlowCheck {
     ...validateDag(flow.tasks),
     ...validateMapping(flow.tasks, Object.keys(flow.parameters.properties ?? {})),
     ...declaredNameIssues(flow.tasks),
+    ...validateDependencies(flow, flow.tasks),
     ...checkParameterSchema(flow.parameters),
   ];
   return { flow, locator, issues: locateIssues(issues, locator) };

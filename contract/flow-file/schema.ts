@@ -59,6 +59,18 @@ export const CachePolicySchema = z.strictObject({
     .optional(),
 });
 
+/** pip requirements (./dependencies.ts checks each one's meaning on save). */
+export const PythonDependenciesSchema = z.strictObject({
+  requirements: z.array(z.string().max(500)).max(500, "at most 500 requirements"),
+});
+
+/** npm packages by name, each with a version range. */
+export const TypeScriptDependenciesSchema = z.strictObject({
+  packages: z.record(z.string(), z.string().max(200)).refine((p) => Object.keys(p).length <= 500, {
+    message: "at most 500 packages",
+  }),
+});
+
 export const TaskSchema = z.strictObject({
   name: TaskNameSchema,
   language: z.enum(LANGUAGES),
@@ -85,6 +97,10 @@ export const TaskSchema = z.strictObject({
   mapConcurrency: z.int().min(1).max(1000).optional(),
   /** fail (default): a failed item fails the task; continue: downstream gets what succeeded. */
   mapFailure: z.enum(MAP_FAILURE_POLICIES).optional(),
+  /** This task's pip requirements, instead of the flow's (python tasks). */
+  python: PythonDependenciesSchema.optional(),
+  /** This task's npm packages, instead of the flow's (typescript tasks). */
+  typescript: TypeScriptDependenciesSchema.optional(),
 });
 
 // The JSON Schema subset that parameters may use. Recursive: items and properties hold schemas.
@@ -147,6 +163,10 @@ export const FlowFileSchema = z.strictObject({
   description: z.string().max(10_000).default(""),
   parameters: ParameterSchemaSchema.default(EMPTY_PARAMETERS),
   tasks: z.array(TaskSchema).max(2_000, "a flow may hold at most 2000 tasks").default([]),
+  /** pip requirements of the flow's Python tasks (a task's own `python` replaces them). */
+  python: PythonDependenciesSchema.optional(),
+  /** npm packages of the flow's TypeScript tasks (a task's own `typescript` replaces them). */
+  typescript: TypeScriptDependenciesSchema.optional(),
 });
 
 /** A flow file as written (defaults optional). */

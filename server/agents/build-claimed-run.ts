@@ -8,6 +8,7 @@ import { isSuccessfulTaskRunState, type TaskRunState } from "../../contract/run-
 import { declaredNames } from "../../contract/flow-file/declared-names.ts";
 import type { Db } from "../db/client.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
+import { locksOfVersions, versionEnvironments } from "../flows/environment-locks.ts";
 import { mintRunToken } from "../run-context/run-token.ts";
 import { primeRunMasks } from "../secrets/run-masks.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
@@ -34,9 +35,18 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
       })
     : [];
 
+  const versions = await Promise.all(rows.map((row) => getFlowVersion(db, row.flowVersionId)));
+  // Only versions that declare dependencies can have locks: the usual claim costs no read here.
+  const locks = await locksOfVersions(
+    db,
+    rows
+      .filter((_, i) => versionEnvironments(versions[i]!.spec).size > 0)
+      .map((r) => r.flowVersionId),
+  );
+
   return Promise.all(
-    rows.map(async (row) => {
-      const version = await getFlowVersion(db, row.flowVersionId);
+    rows.map(async (row, i) => {
+      const version = versions[i]!;
       const all = earlier.filter((t) => t.flowRunId === row.id);
       const mine = all.filter((t) => t.mapIndex < 0);
       const mapped = new Set(version.spec.tasks.filter(isMapped).map((t) => t.name));
@@ -70,6 +80,11 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
         priorAttempts: Object.fromEntries(mine.map((t) => [t.name, t.attempts])),
         items: priorItems(all, mine),
         runToken: mintRunToken(getSecretKey(), row.id, row.leaseId),
+        dependencies: {
+          ...(version.spec.python ? { python: version.spec.python } : {}),
+          ...(version.spec.typescript ? { typescript: version.spec.typescript } : {}),
+        },
+        locks: locks.get(row.flowVersionId) ?? {},
       };
     }),
   );

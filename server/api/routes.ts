@@ -11,6 +11,7 @@ import { errorBody, json } from "./respond.ts";
 import {
   postAgent,
   postCacheLookup,
+  postEnvironmentLock,
   postClaim,
   postHeartbeat,
   postReport,
@@ -31,7 +32,7 @@ import {
 import { getFlowRunLogDownload, getFlowRunLogs } from "./v1/logs.ts";
 import { getTaskItems } from "./v1/task-items.ts";
 import { getFlowRuns } from "./v1/flow-runs-list.ts";
-import { getFlows, importFlow } from "./v1/flows.ts";
+import { getFlows, getFlowVersion, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
 import { getReplayPlan, postRetry, postRetryFromFailure, postRunFromTask } from "./v1/replays.ts";
 import { getAgents } from "./v1/agents-admin.ts";
@@ -137,6 +138,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/openapi.json", getOpenApi],
   ["POST", "/api/v1/flows", importFlow],
   ["GET", "/api/v1/flows", getFlows],
+  ["GET", "/api/v1/flows/:name/versions/:version", getFlowVersion],
   ["POST", "/api/v1/deployments", postDeployment],
   ["GET", "/api/v1/deployments", getDeployments],
   ["GET", "/api/v1/deployments/:id", getDeploymentById],
@@ -157,6 +159,7 @@ export const TABLE: RouteEntry[] = [
   ["GET", "/api/v1/flow-runs/:id/replay-plan", getReplayPlan],
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
+  ["POST", "/api/v1/flow-runs/:id/lock", postEnvironmentLock],
   ["GET", "/api/v1/work-queues", getWorkQueues],
   ["GET", "/api/v1/work-queues/:name", getWorkQueueByName],
   ["GET", "/api/v1/work-queues/:name/preview", getWorkQueuePreview],

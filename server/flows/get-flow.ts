@@ -6,6 +6,7 @@ import { NotFoundError } from "../errors.ts";
 
 export type FlowVersionView = {
   flowId: string;
+  versionId: string;
   name: string;
   version: number;
   /** The newest version's number, so an editor on an older one can tell. */
@@ -30,6 +31,7 @@ export async function getFlowVersionView(
         orderBy: { version: "desc" },
         take: 1,
         select: {
+          id: true,
           version: true,
           spec: true,
           createdAt: true,
@@ -50,6 +52,7 @@ export async function getFlowVersionView(
           ._max.version ?? row.version);
   return {
     flowId: flow.id,
+    versionId: row.id,
     name: flow.name,
     version: row.version,
     latestVersion: latest,

@@ -87,6 +87,11 @@ export async function claimedRun(
     completed: {},
     priorAttempts: {},
     items: {},
+    dependencies: {
+      ...(spec.python ? { python: spec.python } : {}),
+      ...(spec.typescript ? { typescript: spec.typescript } : {}),
+    },
+    locks: {},
     ...over,
   };
 }

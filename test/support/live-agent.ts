@@ -48,7 +48,7 @@ const agents = new Set<LiveAgent>();
 
 export function startLiveAgent(
   server: LiveServer,
-  options: { queue?: string; args?: string[] } = {},
+  options: { queue?: string; args?: string[]; env?: Record<string, string> } = {},
 ): LiveAgent {
   if (!fs.existsSync(AGENT_BUNDLE)) {
     throw new Error(`${AGENT_BUNDLE} is missing: run node scripts/build-bundles.mjs`);
@@ -67,7 +67,10 @@ export function startLiveAgent(
       workDir,
       ...(options.args ?? []),
     ],
-    { env: { ...process.env, PIPEBOOK_API_KEY: server.apiKey }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      env: { ...process.env, ...options.env, PIPEBOOK_API_KEY: server.apiKey },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -7,6 +7,8 @@ import {
   ClaimResponseSchema,
   HeartbeatRequestSchema,
   HeartbeatResponseSchema,
+  LockReportRequestSchema,
+  LockReportResponseSchema,
   RegisterAgentRequestSchema,
   RegisterAgentResponseSchema,
   ReportRequestSchema,
@@ -23,6 +25,7 @@ import { claimRuns } from "../../agents/claim-runs.ts";
 import { heartbeat } from "../../agents/heartbeat.ts";
 import { registerAgent } from "../../agents/register-agent.ts";
 import { stopAgent } from "../../agents/stop-agent.ts";
+import { recordEnvironmentLock } from "../../flows/environment-locks.ts";
 import { applyReport } from "../../runs/apply-report.ts";
 import { lookupCache } from "../../runs/lookup-cache.ts";
 import { route, type RouteDocs } from "../handler.ts";
@@ -175,5 +178,24 @@ export const postCacheLookup = route(
   async ({ db, params, body, principal }) => {
     await requireRunOfCaller(db, params.id, principal);
     return json(200, await lookupCache(db, params.id, body));
+  },
+);
+
+export const postEnvironmentLock = route(
+  {
+    access: "agent",
+    params: RunId,
+    body: LockReportRequestSchema,
+    docs: protocol(
+      "reportEnvironmentLock",
+      "Record the versions a dependency build resolved (the first report wins)",
+      200,
+      LockReportResponseSchema,
+      [400, 404, 409],
+    ),
+  },
+  async ({ db, params, body, principal }) => {
+    await requireRunOfCaller(db, params.id, principal);
+    return json(200, await recordEnvironmentLock(db, params.id, body));
   },
 );

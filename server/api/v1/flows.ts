@@ -1,5 +1,13 @@
 // /api/v1/flows: import a flow file (JSON, or YAML with Content-Type: application/yaml), list flows.
-import { ImportFlowResponseSchema, ListFlowsResponseSchema } from "../../../contract/api-v1.ts";
+import { z } from "zod";
+import {
+  FlowVersionResponseSchema,
+  ImportFlowResponseSchema,
+  ListFlowsResponseSchema,
+} from "../../../contract/api-v1.ts";
+import { toFlowFileInput } from "../../../contract/flow-file/export.ts";
+import { environmentLockViews } from "../../flows/environment-locks.ts";
+import { getFlowVersionView } from "../../flows/get-flow.ts";
 import { FlowFileSchema } from "../../../contract/flow-file/schema.ts";
 import { PipebookError } from "../../errors.ts";
 import type { FlowFileFormat } from "../../../contract/flow-file/parse.ts";
@@ -80,6 +88,46 @@ export const getFlows = route(
         description: f.description,
         updatedAt: f.updatedAt.toISOString(),
       })),
+    });
+  },
+);
+
+const FlowVersionParams = z.object({
+  name: z.string().describe("The flow's name"),
+  version: z
+    .string()
+    .regex(/^(\d+|latest)$/, "must be a version number or latest")
+    .describe("A version number, or latest"),
+});
+
+export const getFlowVersion = route(
+  {
+    access: "read",
+    params: FlowVersionParams,
+    docs: {
+      operationId: "getFlowVersion",
+      summary: "Read a flow version: its flow file and its dependency locks",
+      description:
+        "`environments` lists each distinct dependency set the version's tasks install, with the exact versions the first build on an agent resolved (`resolved`, null until then): later runs install exactly those.",
+      tag: "Flows",
+      responses: { 200: { description: "The flow version", schema: FlowVersionResponseSchema } },
+      errors: [404],
+    },
+  },
+  async ({ db, params }) => {
+    const view = await getFlowVersionView(
+      db,
+      params.name,
+      params.version === "latest" ? undefined : Number(params.version),
+    );
+    return json(200, {
+      name: view.name,
+      version: view.version,
+      latestVersion: view.latestVersion,
+      createdAt: view.createdAt,
+      createdBy: view.createdBy,
+      flowFile: toFlowFileInput(view.spec),
+      environments: await environmentLockViews(db, view.versionId, view.spec),
     });
   },
 );

@@ -5,6 +5,7 @@ import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/pa
 import { PipebookError } from "../../errors.ts";
 import { getFlowVersionView, listFlowVersions } from "../../flows/get-flow.ts";
 import { listFlows } from "../../flows/list-flows.ts";
+import { environmentLockViews } from "../../flows/environment-locks.ts";
 import { deleteFlow } from "../../flows/delete-flow.ts";
 import { renameFlow } from "../../flows/rename-flow.ts";
 import { saveFlow } from "../../flows/save-flow.ts";
@@ -25,6 +26,14 @@ export const flowsRouter = router({
   get: readProcedure
     .input(FlowName.extend({ version: Version }))
     .query(({ ctx, input }) => getFlowVersionView(ctx.db, input.name, input.version)),
+
+  /** A version's dependency sets, as declared and as the first agent build locked them. */
+  locks: readProcedure
+    .input(FlowName.extend({ version: Version }))
+    .query(async ({ ctx, input }) => {
+      const view = await getFlowVersionView(ctx.db, input.name, input.version);
+      return environmentLockViews(ctx.db, view.versionId, view.spec);
+    }),
 
   versions: readProcedure
     .input(FlowName)

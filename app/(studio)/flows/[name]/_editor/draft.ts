@@ -10,6 +10,7 @@ import type {
   ParameterSchema,
   Task,
 } from "@/contract/flow-file/schema";
+import type { Dependencies } from "@/contract/flow-file/dependencies";
 
 export type DraftTask = Task & { key: string };
 
@@ -18,7 +19,7 @@ export type Draft = {
   description: string;
   parameters: ParameterSchema;
   tasks: DraftTask[];
-};
+} & Dependencies;
 
 export type DraftAction =
   | { type: "load"; draft: Draft }
@@ -32,7 +33,9 @@ export type DraftAction =
   | { type: "connect"; source: string; target: string }
   | { type: "disconnect"; source: string; target: string }
   | { type: "set-parameters"; parameters: ParameterSchema }
-  | { type: "set-description"; description: string };
+  | { type: "set-description"; description: string }
+  /** The flow's own dependencies (the Dependencies dialog): replaces both lists. */
+  | { type: "set-dependencies"; dependencies: Dependencies };
 
 let counter = 0;
 /** A key unique in this page's life. */
@@ -47,6 +50,8 @@ export function fromFlowFile(flow: FlowFile): Draft {
     description: flow.description,
     parameters: flow.parameters,
     tasks: flow.tasks.map((t) => ({ ...t, key: newKey() })),
+    ...(flow.python ? { python: flow.python } : {}),
+    ...(flow.typescript ? { typescript: flow.typescript } : {}),
   };
 }
 
@@ -56,6 +61,8 @@ export function toFlowFile(draft: Draft): FlowFileInput {
     name: draft.name,
     description: draft.description,
     parameters: draft.parameters,
+    ...(draft.python ? { python: draft.python } : {}),
+    ...(draft.typescript ? { typescript: draft.typescript } : {}),
     tasks: draft.tasks.map(({ key: _key, ...task }) => {
       const out: Record<string, unknown> = { ...task };
       for (const field of [
@@ -67,6 +74,8 @@ export function toFlowFile(draft: Draft): FlowFileInput {
         "map",
         "mapConcurrency",
         "mapFailure",
+        "python",
+        "typescript",
       ] as const) {
         if (out[field] === undefined || out[field] === null) delete out[field];
       }
@@ -223,6 +232,10 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
       return { ...draft, parameters: action.parameters };
     case "set-description":
       return { ...draft, description: action.description };
+    case "set-dependencies": {
+      const { python: _p, typescript: _t, ...rest } = draft;
+      return { ...rest, ...action.dependencies };
+    }
   }
 }
 

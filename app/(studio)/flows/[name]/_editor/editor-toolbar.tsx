@@ -2,12 +2,12 @@
 // The editor's top bar (where the flow is, its version and save state, the actions) and the
 // banners under it (a restored draft, a refused save).
 import { useCan } from "@/app/_lib/viewer";
-import { Braces, Download, History, Play, Plus, Rocket, Save } from "lucide-react";
+import { Braces, Download, History, Package, Play, Plus, Rocket, Save } from "lucide-react";
 import { StudioLink } from "@/app/_components/studio-link";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import type { StoredDraft } from "./draft-storage";
 
-export type EditorDialog = "deploy" | "run" | "history" | "parameters";
+export type EditorDialog = "deploy" | "run" | "history" | "parameters" | "dependencies";
 
 export function EditorToolbar({
   flow,
@@ -61,6 +61,9 @@ export function EditorToolbar({
         ) : null}
         <button type="button" className={buttonClass()} onClick={() => onOpen("parameters")}>
           <Braces className="size-4" aria-hidden /> Parameters
+        </button>
+        <button type="button" className={buttonClass()} onClick={() => onOpen("dependencies")}>
+          <Package className="size-4" aria-hidden /> Dependencies
         </button>
         <button type="button" className={buttonClass()} onClick={() => onOpen("history")}>
           <History className="size-4" aria-hidden /> History

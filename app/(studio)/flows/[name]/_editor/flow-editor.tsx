@@ -13,11 +13,8 @@ import type { FlowIssue } from "@/contract/flow-file/issues";
 import { mapSources, validateMapping } from "@/contract/flow-file/mapping";
 import { downloadText } from "@/app/_lib/download";
 import { Cell } from "./cell";
+import { EditorDialogs } from "./editor-dialogs";
 import { CellList, type CellListHandle } from "./cell-list";
-import { DeployDialog } from "./dialogs/deploy-dialog";
-import { HistoryDialog } from "./dialogs/history-dialog";
-import { ParametersDialog } from "./dialogs/parameters-dialog";
-import { RunDialog } from "@/app/_components/run-dialog";
 import { checkConnection, fromFlowFile, newKey, toFlowFile } from "./draft";
 import { EditorBanners, EditorToolbar, type EditorDialog } from "./editor-toolbar";
 import { FlowGraph, type GraphTask } from "./graph";
@@ -90,6 +87,7 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
     )
     .join("\u0002");
   const parametersKey = JSON.stringify(draft.parameters);
+  const packagesKey = JSON.stringify([draft.typescript, draft.tasks.map((t) => t.typescript)]);
   const graphTasks = useMemo<GraphTask[]>(
     () =>
       draft.tasks.map((t) => ({
@@ -103,7 +101,7 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
   );
   useEffect(() => {
     syncMonacoModels(latestDraft());
-  }, [shapeKey, parametersKey, latestDraft]);
+  }, [shapeKey, parametersKey, packagesKey, latestDraft]);
 
   const parameterNames = useMemo(
     () => Object.keys(draft.parameters.properties ?? {}),
@@ -360,37 +358,16 @@ function Workspace({ view, showVersion }: { view: FlowVersionView; showVersion?:
           />
         </div>
       </div>
-      <DeployDialog
-        open={dialog === "deploy"}
+      <EditorDialogs
+        dialog={dialog}
+        setDialog={setDialog}
         flow={view.name}
         version={baseVersion}
-        parameters={draft.parameters}
-        onClose={() => setDialog(null)}
-        onRun={() => setDialog("run")}
-      />
-      <RunDialog
-        open={dialog === "run"}
-        flow={view.name}
-        onClose={() => setDialog(null)}
-        onDeploy={() => setDialog("deploy")}
-        onStarted={(id) => router.push(`/runs/${id}`)}
-      />
-      <HistoryDialog
-        open={dialog === "history"}
-        flow={view.name}
-        currentVersion={baseVersion}
-        compareFrom={showVersion}
-        onClose={() => setDialog(null)}
+        showVersion={showVersion}
+        draft={draft}
+        dispatch={dispatch}
         onRestore={restoreVersion}
-      />
-      <ParametersDialog
-        open={dialog === "parameters"}
-        schema={draft.parameters}
-        onClose={() => setDialog(null)}
-        onApply={(parameters) => {
-          dispatch({ type: "set-parameters", parameters });
-          setDialog(null);
-        }}
+        onStarted={(id) => router.push(`/runs/${id}`)}
       />
     </div>
   );

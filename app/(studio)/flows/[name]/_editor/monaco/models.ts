@@ -4,6 +4,7 @@
 import type { Draft } from "../draft";
 import { cellModelPath, INPUT_TYPES_PATH, inputTypesLib } from "./input-types";
 import { monaco } from "./setup";
+import { packageTypesLib } from "../dialogs/dependency-fields";
 
 export function syncMonacoModels(draft: Draft): void {
   const wanted = new Set(draft.tasks.map((t) => cellModelPath(t.key, t.language)));
@@ -16,7 +17,12 @@ export function syncMonacoModels(draft: Draft): void {
     const uri = monaco.Uri.parse(cellModelPath(task.key, task.language));
     if (!monaco.editor.getModel(uri)) monaco.editor.createModel(task.code, "typescript", uri);
   }
+  // Declared npm packages (the flow's and the cells' own) import without a false error.
+  const packages = [draft.typescript, ...draft.tasks.map((t) => t.typescript)].flatMap((d) =>
+    Object.keys(d?.packages ?? {}),
+  );
   monaco.typescript.typescriptDefaults.setExtraLibs([
     { content: inputTypesLib(draft), filePath: INPUT_TYPES_PATH },
+    { content: packageTypesLib(packages), filePath: "file:///pipebook-packages.d.ts" },
   ]);
 }
