@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = [
   "secret.delete",
   "variable.set",
   "variable.delete",
+  "storage.create",
+  "storage.delete",
   "user.create",
   "user.invite",
   "user.inviteRevoke",
@@ -74,6 +76,7 @@ export const AUDIT_TARGET_TYPES = [
   "secret",
   "variable",
   "user",
+  "storage",
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

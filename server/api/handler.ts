@@ -56,6 +56,7 @@ export const API_TAGS = {
   Notifications:
     "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Backfills: "Runs of a deployment for every slot of a schedule between two dates, a few at a time",
+  Storage: "Where large results go: the server's local folder and S3-compatible buckets",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -1,5 +1,7 @@
 // Task caching (cache: { key: inputs }): the agent asks, for the cache keys of the tasks it is
 // about to run, whether an earlier run left a result that has not expired.
+import type { StoredResult } from "../../contract/agent-protocol.ts";
+import { storedOf } from "../agents/build-claimed-run.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -8,7 +10,7 @@ export async function lookupCache(
   db: Db,
   flowRunId: string,
   request: { leaseId: string; keys: string[] },
-): Promise<{ hits: Record<string, { result: unknown }> }> {
+): Promise<{ hits: Record<string, { result: unknown; stored?: StoredResult }> }> {
   const run = isUuid(flowRunId)
     ? await db.flowRun.findUnique({
         where: { id: flowRunId },
@@ -29,11 +31,13 @@ export async function lookupCache(
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },
     orderBy: { createdAt: "desc" },
-    select: { cacheKey: true, value: true },
+    select: { cacheKey: true, value: true, storageKey: true, storageId: true, sizeBytes: true },
   });
-  const hits: Record<string, { result: unknown }> = {};
+  const hits: Record<string, { result: unknown; stored?: StoredResult }> = {};
   for (const row of rows) {
-    if (row.cacheKey && !(row.cacheKey in hits)) hits[row.cacheKey] = { result: row.value };
+    if (row.cacheKey && !(row.cacheKey in hits)) {
+      hits[row.cacheKey] = { result: row.value, ...storedOf(row) };
+    }
   }
   return { hits };
 }
