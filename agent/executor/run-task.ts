@@ -3,12 +3,7 @@
 // timeout or cancel. Every step is reported as it happens.
 import fs from "node:fs";
 import path from "node:path";
-import {
-  MAX_RESULT_BYTES,
-  type ClaimedRun,
-  type ExecutableTask,
-  type TaskError,
-} from "../../contract/agent-protocol.ts";
+import type { ClaimedRun, ExecutableTask, TaskError } from "../../contract/agent-protocol.ts";
 import { canonicalJson, sha256 } from "../../contract/content-hash.ts";
 import type { KernelLane } from "../kernels/kernel-lane.ts";
 import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
@@ -21,6 +16,10 @@ import { shellVariables, withRunContext } from "./binding.ts";
 import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import { contextEnvironment, prepareTaskContext, type TaskContextLookup } from "./task-context.ts";
+import type { RunStorage } from "../storage/run-storage.ts";
+import { StoredValue } from "../storage/stored-value.ts";
+import { INLINE_RESULT_BYTES, type StoredResult } from "../../contract/agent-protocol.ts";
+import { settleResult, splitStoredInputs } from "./stored-results.ts";
 
 export type TaskEnvironment = {
   run: ClaimedRun;
@@ -33,7 +32,9 @@ export type TaskEnvironment = {
   env: NodeJS.ProcessEnv;
   /** Aborts when the run is cancelled or its lease is lost. */
   signal: AbortSignal;
-  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown }>;
+  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown; stored?: StoredResult }>;
+  /** Large results go here and come from here; absent (a docker run's inside), they stay inline. */
+  storage?: RunStorage;
   /** Fetches a task's declared secrets and variables (./task-context.ts). */
   taskContext?: TaskContextLookup;
   /** Set for a dask run: Python attempts execute there instead of in a kernel of the pool. */
@@ -85,62 +86,62 @@ export async function runTask(
     : env.sink;
   let cacheKey: string | undefined;
   if (task.cache) {
-    cacheKey = sha256(canonicalJson({ language: task.language, code: task.code, inputs }));
+    // A stored input counts by its key (its file's path differs from machine to machine).
+    const keyed = Object.fromEntries(
+      Object.entries(inputs).map(([name, v]) => [name, v instanceof StoredValue ? v.toJSON() : v]),
+    );
+    cacheKey = sha256(canonicalJson({ language: task.language, code: task.code, inputs: keyed }));
     const cached = await env.cacheLookup(cacheKey).catch(() => ({ hit: false, result: undefined }));
     if (cached.hit) {
+      const stored = "stored" in cached ? cached.stored : undefined;
       sink.push({
         type: "task",
         task: task.name,
         state: "Cached",
         at: now(),
         attempt: priorAttempts,
-        result: cached.result ?? null,
+        ...(stored ? { stored } : { result: cached.result ?? null }),
         message: "Reused a cached result",
       });
-      return { state: "Cached", result: cached.result ?? null };
+      return {
+        state: "Cached",
+        result: stored ? new StoredValue(stored) : (cached.result ?? null),
+      };
     }
   }
 
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const outcome = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
-    if ("cancelled" in outcome) {
+    const ran = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
+    if ("cancelled" in ran) {
       return cancelled(sink, task, attempt);
     }
+    // A large result is uploaded now; an upload that fails fails the attempt (retries may help).
+    const outcome = ran.ok
+      ? await settleResult(env, ran, { task: task.name, attempt, item: item?.index })
+      : ran;
     if (outcome.ok) {
-      const parsed = resultOf(outcome.resultJson);
-      if (parsed.ok) {
-        const expires = task.cache?.expiresSeconds;
-        sink.push({
-          type: "task",
-          task: task.name,
-          state: "Completed",
-          at: now(),
-          attempt,
-          result: parsed.result,
-          ...(cacheKey
-            ? {
-                cache: {
-                  key: cacheKey,
-                  expiresAt: expires ? new Date(Date.now() + expires * 1000).toISOString() : null,
-                },
-              }
-            : {}),
-        });
-        return { state: "Completed", result: parsed.result };
-      }
-      // Retrying would return the same oversized value: fail at once.
-      sink.push(errorLine(task.name, attempt, parsed.error, item?.index));
+      const expires = task.cache?.expiresSeconds;
       sink.push({
         type: "task",
         task: task.name,
-        state: "Failed",
+        state: "Completed",
         at: now(),
         attempt,
-        error: parsed.error,
+        ...(outcome.result instanceof StoredValue
+          ? { stored: outcome.result.ref }
+          : { result: outcome.result }),
+        ...(cacheKey
+          ? {
+              cache: {
+                key: cacheKey,
+                expiresAt: expires ? new Date(Date.now() + expires * 1000).toISOString() : null,
+              },
+            }
+          : {}),
       });
-      return { state: "Failed", error: parsed.error };
+      return { state: "Completed", result: outcome.result };
     }
     sink.push(errorLine(task.name, attempt, outcome.error, item?.index));
     if (retry < task.retries) {
@@ -185,20 +186,6 @@ function cancelled(sink: EventSink, task: ExecutableTask, attempt: number): Task
   return { state: "Cancelled" };
 }
 
-function resultOf(json: string): { ok: true; result: unknown } | { ok: false; error: TaskError } {
-  const bytes = Buffer.byteLength(json);
-  if (bytes > MAX_RESULT_BYTES) {
-    return {
-      ok: false,
-      error: {
-        type: "ResultTooLarge",
-        message: `the result is ${(bytes / 1024 / 1024).toFixed(1)} MB as JSON; results may be at most ${MAX_RESULT_BYTES / 1024 / 1024} MB — write large data to storage and return a reference to it`,
-      },
-    };
-  }
-  return { ok: true, result: JSON.parse(json) as unknown };
-}
-
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -241,6 +228,16 @@ async function runAttempt(
 ): Promise<Attempt> {
   const ready = await prepareTaskContext(task, env.taskContext);
   if (!ready.ok) return { ok: false, error: ready.error };
+  // Large upstream results: files the task reads (a shell task gets $NAME_FILE), or — for Dask,
+  // which runs elsewhere — the values themselves.
+  const split = await splitStoredInputs(
+    env,
+    inputs,
+    task.language === "python" && !!env.remotePython,
+  );
+  if (!split.ok) return { ok: false, error: split.error };
+  inputs = split.inputs;
+  const inputFiles = split.files;
   const { masker } = ready.prepared;
   const onOutput = (line: OutputLine) =>
     env.sink.push({
@@ -265,6 +262,9 @@ async function runAttempt(
         ...env.env,
         ...context,
         ...shellVariables(inputs),
+        ...Object.fromEntries(
+          Object.entries(shellVariables(inputFiles)).map(([name, file]) => [`${name}_FILE`, file]),
+        ),
         ...contextEnvironment(ready.prepared.context),
       },
       cwd: env.folders.cwd,
@@ -307,6 +307,12 @@ async function runAttempt(
     };
     if (lane && item?.common) Object.assign(command, lane.inputsFor(kernel, inputs, item.common));
     if (ready.prepared.context) command.context = ready.prepared.context;
+    if (Object.keys(inputFiles).length) command.inputFiles = inputFiles;
+    // An item's result joins its task's list in memory; a task's own may go to storage.
+    if (env.storage && !lane) {
+      command.resultFile = env.storage.resultFile(task.name);
+      command.inlineLimit = INLINE_RESULT_BYTES;
+    }
     if (language === "python") command.code = task.code;
     else command.file = writeModule(env, task, item ? "items" : String(attempt));
     kill = () => void kernel.kill();

@@ -7,7 +7,12 @@ import { deriveKey, type SecretKey } from "../secrets/crypto.ts";
 const PURPOSE = "pipebook local storage url v1";
 const macKeys = new WeakMap<SecretKey, Buffer>();
 
-export type LocalGrant = { key: string; method: "PUT" | "GET"; sizeBytes?: number; expires: number };
+export type LocalGrant = {
+  key: string;
+  method: "PUT" | "GET";
+  sizeBytes?: number;
+  expires: number;
+};
 
 function mac(key: SecretKey, payload: string): string {
   let macKey = macKeys.get(key);

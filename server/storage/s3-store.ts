@@ -56,7 +56,10 @@ export class S3Store implements ObjectStore {
   }
 
   async downloadTarget(key: string) {
-    const command = new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.objectKey(key) });
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.objectKey(key),
+    });
     const url = await getSignedUrl(this.client, command, { expiresIn: TRANSFER_TTL_SECONDS });
     return { url, headers: {} };
   }

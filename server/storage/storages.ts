@@ -79,7 +79,10 @@ export async function resolveStorage(db: Db, name: string): Promise<string | nul
   if (name === LOCAL_STORAGE) return null;
   const row = await db.storage.findUnique({ where: { name }, select: { id: true } });
   if (row) return row.id;
-  const known = [LOCAL_STORAGE, ...(await db.storage.findMany({ select: { name: true } })).map((s) => s.name)];
+  const known = [
+    LOCAL_STORAGE,
+    ...(await db.storage.findMany({ select: { name: true } })).map((s) => s.name),
+  ];
   const hint = closestName(name, known);
   throw new PipebookError(
     "not_found",
@@ -169,10 +172,16 @@ export async function createStorage(
         secretAccessKeySecret: secrets.secret,
       },
     });
-    await audit(tx, actor, "storage.create", { type: "storage", id: row.id, name: row.name }, {
-      kind: "s3",
-      bucket: row.bucket,
-    });
+    await audit(
+      tx,
+      actor,
+      "storage.create",
+      { type: "storage", id: row.id, name: row.name },
+      {
+        kind: "s3",
+        bucket: row.bucket,
+      },
+    );
   });
   const created = (await listStorages(db)).find((s) => s.name === input.name);
   return created!;

@@ -29,7 +29,10 @@ async function heldRun(db: Db, flowRunId: string, leaseId: string): Promise<stri
     : null;
   if (!run) throw new NotFoundError("flow run", flowRunId);
   if (run.leaseId !== leaseId) {
-    throw new PipebookError("lease_lost", `flow run ${flowRunId} is no longer held under this lease`);
+    throw new PipebookError(
+      "lease_lost",
+      `flow run ${flowRunId} is no longer held under this lease`,
+    );
   }
   return run.deployment?.storageId ?? null;
 }

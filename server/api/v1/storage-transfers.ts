@@ -3,6 +3,7 @@
 // the token in its path (server/storage/local-token.ts), not by an API key.
 import fs from "node:fs";
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
 import {
   StorageDownloadRequestSchema,
@@ -20,7 +21,9 @@ import { route } from "../handler.ts";
 import { json } from "../respond.ts";
 
 const RunId = z.object({ id: z.string().describe("The flow run's id") });
-const Token = z.object({ token: z.string().describe("The transfer's token (from /storage/upload or /storage/download)") });
+const Token = z.object({
+  token: z.string().describe("The transfer's token (from /storage/upload or /storage/download)"),
+});
 
 export const postStorageUpload = route(
   {
@@ -66,7 +69,10 @@ function grantOf(token: string, method: "PUT" | "GET") {
   const read = readLocalToken(getSecretKey(), token);
   if (!read.ok) throw new PipebookError("forbidden", `this storage URL does not open: ${read.why}`);
   if (read.grant.method !== method) {
-    throw new PipebookError("forbidden", `this storage URL is for ${read.grant.method}, not ${method}`);
+    throw new PipebookError(
+      "forbidden",
+      `this storage URL is for ${read.grant.method}, not ${method}`,
+    );
   }
   return read.grant;
 }
@@ -87,7 +93,7 @@ export const putLocalObject = route(
   async ({ request, params }) => {
     const grant = grantOf(params.token, "PUT");
     if (!request.body) throw new PipebookError("bad_request", "the upload has no body");
-    const body = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
+    const body = Readable.fromWeb(request.body as NodeReadableStream);
     await localStore().write(grant.key, body, grant.sizeBytes ?? 0);
     return new Response(null, { status: 204 });
   },

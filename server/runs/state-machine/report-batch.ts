@@ -234,7 +234,10 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       if ((event.state === "Completed" || event.state === "Cached") && event.stored) {
         // A large result the agent uploaded: only its reference is kept. A Completed one must
         // be this run's own (a Cached one was handed to the agent from an earlier run).
-        if (event.state === "Completed" && !event.stored.key.startsWith(runPrefix(batch.flowRunId))) {
+        if (
+          event.state === "Completed" &&
+          !event.stored.key.startsWith(runPrefix(batch.flowRunId))
+        ) {
           throw new PipebookError(
             "bad_request",
             `report gives ${describe(event)} a stored result outside this run's keys`,
