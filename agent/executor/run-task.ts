@@ -269,6 +269,7 @@ async function runAttempt(
       },
       cwd: env.folders.cwd,
       sandbox: env.sandbox,
+      readable: [...new Set(Object.values(inputFiles).map((file) => path.dirname(file)))],
       onOutput,
     });
     kill = shell.kill;
