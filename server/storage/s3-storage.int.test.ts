@@ -4,6 +4,7 @@
 // and downloads it with a pre-signed GET, and a storage whose credentials are wrong fails the
 // task with the storage's own answer. (s3rver checks access key ids but not V4 signatures, so the
 // wrong credential here is the key id.)
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -161,5 +162,72 @@ describe("an S3 storage", () => {
       /the result \(1\.0 MB of JSON\) could not be stored: uploading to 127\.0\.0\.1:\d+ failed: HTTP 403 InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records/,
     );
     expect(run.taskRuns.find((t) => t.name === "use")!.state).toBe("NotRun");
+  });
+
+  it("is created, listed and removed with the CLI, the secret key read from stdin", async () => {
+    const cli = path.resolve(import.meta.dirname, "../../bin/pipebook.mjs");
+    // Async: the API is served from this very process.
+    const pipebook = (args: string[], input = "") =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [
+          cli,
+          ...args,
+          "--api-url",
+          server.url,
+          "--api-key",
+          server.apiKey,
+        ]);
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.on("close", (code) => resolve({ code, out }));
+        child.stdin.end(input);
+      });
+    const created = await pipebook(
+      [
+        "storage",
+        "create",
+        "s3-cli",
+        "--bucket",
+        "results",
+        "--endpoint",
+        endpoint,
+        "--path-style",
+        "--access-key-id",
+        "S3RVER",
+      ],
+      "S3RVER\n",
+    );
+    expect(created.out).toContain(
+      "Created storage s3-cli (bucket results); its keys are kept as secrets STORAGE_S3_CLI_ACCESS_KEY_ID and STORAGE_S3_CLI_SECRET_ACCESS_KEY",
+    );
+    expect(created.code).toBe(0);
+    const listed = await pipebook(["storage", "ls"]);
+    expect(listed.out).toMatch(/local\s+local\s+the server's data folder/);
+    expect(listed.out).toMatch(new RegExp(`s3-cli\\s+s3\\s+${endpoint} results/\\s+0\\s+0`));
+    expect(listed.out).not.toContain("S3RVER");
+    expect((await pipebook(["storage", "rm", "local"])).out).toContain(
+      'could not remove storage local: "local" is the built-in storage (the server\'s data folder) and cannot be removed',
+    );
+    expect((await pipebook(["storage", "rm", "s3-cl"])).out).toContain(
+      'could not remove storage s3-cl: storage "s3-cl" does not exist (did you mean "s3-cli"?)',
+    );
+    expect((await pipebook(["storage", "rm", "s3-cli"])).out).toContain("Removed storage s3-cli");
+    const bad = await pipebook(
+      [
+        "storage",
+        "create",
+        "s3-cli2",
+        "--bucket",
+        "results",
+        "--endpoint",
+        "ftp://x",
+        "--access-key-id",
+        "A",
+      ],
+      "B",
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain("the endpoint is an http(s) URL with no path");
   });
 });
