@@ -118,7 +118,7 @@ describe("a 5 MB result through the local storage", () => {
 
   it("a token for the local storage opens only its key, for its method, until it expires", async () => {
     const answer = await fetch(`${server.url}/api/v1/storage/local/bad.token`);
-    expect(answer.status).toBe(403);
+    expect(answer.status).toBe(401);
     expect(((await answer.json()) as { error: { message: string } }).error.message).toContain(
       "signature does not match",
     );

@@ -15,10 +15,9 @@ import { getConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { closestName } from "../../contract/closest-name.ts";
-import { deleteSecret } from "../secrets/delete-secret.ts";
+import { encryptSecret } from "../secrets/crypto.ts";
 import { readSecretValues, requireAll } from "../secrets/read-secret-values.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
-import { setSecret } from "../secrets/set-secret.ts";
 import { LocalStore } from "./local-store.ts";
 import type { ObjectStore } from "./object-store.ts";
 import { S3Store, type S3Settings } from "./s3-store.ts";
@@ -156,9 +155,20 @@ export async function createStorage(
   if (input.verify) await new S3Store(settings).check();
   const secrets = credentialSecretNames(input.name);
   const key = getSecretKey();
-  await setSecret(db, key, { name: secrets.id, value: input.accessKeyId, actor });
-  await setSecret(db, key, { name: secrets.secret, value: input.secretAccessKey, actor });
+  // The keys are written as secrets (encrypted here) in the storage's own transaction: one
+  // change, audited once as storage.create (never with a value).
   await db.$transaction(async (tx) => {
+    for (const [name, value] of [
+      [secrets.id, input.accessKeyId],
+      [secrets.secret, input.secretAccessKey],
+    ] as const) {
+      const ciphertext = new Uint8Array(encryptSecret(key, name, value));
+      await tx.secret.upsert({
+        where: { name },
+        create: { name, ciphertext, keyId: key.id, updatedById: actor.userId },
+        update: { ciphertext, keyId: key.id, updatedById: actor.userId, updatedAt: new Date() },
+      });
+    }
     const row = await tx.storage.create({
       data: {
         name: input.name,
@@ -218,12 +228,13 @@ export async function deleteStorage(
       `storage "${name}" holds ${results} result${results > 1 ? "s" : ""} of earlier runs, which would become unreadable: delete those runs first`,
     );
   }
+  const secrets = [storage.accessKeyIdSecret, storage.secretAccessKeySecret].filter(
+    (n): n is string => n !== null,
+  );
   await db.$transaction(async (tx) => {
     await tx.storage.delete({ where: { id: storage.id } });
+    await tx.secret.deleteMany({ where: { name: { in: secrets } } });
     await audit(tx, actor, "storage.delete", { type: "storage", id: storage.id, name });
   });
   s3Stores.delete(storage.id);
-  for (const secret of [storage.accessKeyIdSecret, storage.secretAccessKeySecret]) {
-    if (secret) await deleteSecret(db, secret, actor).catch(() => undefined);
-  }
 }

@@ -67,7 +67,9 @@ export const postStorageDownload = route(
 
 function grantOf(token: string, method: "PUT" | "GET") {
   const read = readLocalToken(getSecretKey(), token);
-  if (!read.ok) throw new PipebookError("forbidden", `this storage URL does not open: ${read.why}`);
+  // Like a missing key: the token is this URL's only credential.
+  if (!read.ok)
+    throw new PipebookError("unauthorized", `this storage URL does not open: ${read.why}`);
   if (read.grant.method !== method) {
     throw new PipebookError(
       "forbidden",
