@@ -99,6 +99,7 @@ export default defineConfig({
         "notifications-studio.spec.ts",
         "backfills-studio.spec.ts",
         "mapped-tasks.spec.ts",
+        "storage.spec.ts",
         "dask-runner-studio.spec.ts",
         "cache-retention.spec.ts",
         "flow-dependencies.spec.ts",

@@ -12,6 +12,7 @@ import { gatheredCacheLookup } from "./http/cache-lookups.ts";
 import type { AgentApi, Failure } from "./http/client.ts";
 import { log } from "./log.ts";
 import { RunReporter } from "./reporting/run-reporter.ts";
+import { RunStorage } from "./storage/run-storage.ts";
 import type { Runner } from "./runners/runner.ts";
 
 export const AGENT_VERSION = "0.1.0";
@@ -202,6 +203,7 @@ export class Agent {
         signal: controller.signal,
         cacheLookup: gatheredCacheLookup(this.api, run.flowRunId, run.leaseId),
         reportLock: lockReporter(this.api, run),
+        storage: (dir) => new RunStorage(this.api, run.flowRunId, run.leaseId, dir),
         // The run token stays in this process: tasks get the values, never the token.
         taskContext: async (task) => {
           if (!run.runToken) {

@@ -10,6 +10,8 @@
 //   POST /api/v1/flow-runs/{id}/cache        results of earlier runs for these cache keys
 //   POST /api/v1/flow-runs/{id}/lock         the versions a dependency build resolved (a lock)
 //   GET  /api/v1/run-context/tasks/{task}    a task's declared secrets and variables (by run token)
+//   POST /api/v1/flow-runs/{id}/storage/upload    where to PUT a large result (pre-signed URL)
+//   POST /api/v1/flow-runs/{id}/storage/download  where to GET a stored result (pre-signed URL)
 import { z } from "zod";
 import { TagSchema, WorkQueueNameSchema } from "./api-v1.ts";
 import {
@@ -23,7 +25,9 @@ import { TASK_RUN_STATES } from "./run-states.ts";
  * 2: log lines travel in compact blocks (`logs` of a report) rather than as one event each.
  * The server still takes version 1's log events.
  * 3: mapped tasks: `map` events, `item` on task events and log lines, and the claim's `items`.
- * 4: per-flow dependencies: the claim's `dependencies` and `locks`, and the lock report.
+ * 4: per-flow dependencies (the claim's `dependencies` and `locks`, the lock report); large
+ *    results (`stored` on task events, completed tasks and cache hits; storage transfers); a
+ *    cache hit's `source`. (One version: they were released together.)
  */
 export const AGENT_PROTOCOL_VERSION = 4;
 
@@ -38,8 +42,11 @@ const uuid = z.uuid();
 export const MAX_WAIT_MS = 30_000;
 /** A log line longer than this is cut by the agent (and refused by the server). */
 export const MAX_LOG_LINE = 64 * 1024;
-/** A task result larger than this (as JSON) fails the task: results travel in reports. */
-export const MAX_RESULT_BYTES = 8 * 1024 * 1024;
+/**
+ * A result up to this size (as JSON) travels in the report and lives in the database; a larger
+ * one is uploaded by the agent to the run's storage and only referenced (`stored`).
+ */
+export const INLINE_RESULT_BYTES = 256 * 1024;
 /** Items a mapped task may have in one run. */
 export const MAX_MAP_ITEMS = 100_000;
 /** An item's input as the studio's item list shows it: cut to this many characters. */
@@ -137,9 +144,23 @@ export const MapFailureSchema = z.object({
 });
 export type MapFailure = z.infer<typeof MapFailureSchema>;
 
+/**
+ * A result kept in a storage rather than the database: which storage (null: the server's local
+ * folder), its key there, and its size as JSON. The agent fetches it through
+ * /storage/download; it never holds the storage's credentials.
+ */
+export const StoredResultSchema = z.object({
+  storage: uuid.nullable(),
+  key: z.string().min(1).max(1024),
+  sizeBytes: z.int().min(0),
+});
+export type StoredResult = z.infer<typeof StoredResultSchema>;
+
 export const CompletedTaskSchema = z.object({
   state: z.enum(["Completed", "Cached"]),
+  /** The value; null when `stored` says where it is. */
   result: z.unknown(),
+  stored: StoredResultSchema.optional(),
   /** A completed `mapFailure: continue` task's failed items. */
   failures: z.array(MapFailureSchema).optional(),
 });
@@ -278,6 +299,8 @@ export const TaskEventSchema = z.strictObject({
   nextAttemptAt: isoTime.optional(),
   /** With Completed or Cached: the task's return value. */
   result: z.unknown().optional(),
+  /** With Completed or Cached, instead of `result`: a large result the agent put in storage. */
+  stored: StoredResultSchema.optional(),
   /** With Completed, for tasks with a cache policy. */
   cache: z.object({ key: z.string().max(200), expiresAt: isoTime.nullable() }).optional(),
   /** With Cached by a cache policy: the task run whose result was reused (a cache hit's `source`). */
@@ -391,6 +414,47 @@ export const CacheLookupResponseSchema = z.object({
   /**
    * No hit at all for a run started with "refresh caches". `source`: the task run that made the
    * result (absent from older servers); the agent names it when it reports the task Cached.
+   * `stored`: a large result, in storage.
    */
-  hits: z.record(z.string(), z.object({ result: z.unknown(), source: uuid.optional() })),
+  hits: z.record(
+    z.string(),
+    z.object({
+      result: z.unknown(),
+      source: uuid.optional(),
+      stored: StoredResultSchema.optional(),
+    }),
+  ),
 });
+
+// ---------------------------------------------------------------- storage
+
+/**
+ * Where to send a large result: a short-lived URL (pre-signed for S3; the server's own streaming
+ * endpoint for the local folder) and the headers to send with it. A relative URL is on the server.
+ */
+export const StorageTransferSchema = z.object({
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+});
+export type StorageTransfer = z.infer<typeof StorageTransferSchema>;
+
+export const StorageUploadRequestSchema = z.strictObject({
+  leaseId: uuid,
+  task: z.string().min(1).max(200),
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
+  attempt: z.int().min(0),
+  /** The file's size: the URL is good for exactly this many bytes. */
+  sizeBytes: z.int().min(0),
+});
+export const StorageUploadResponseSchema = StorageTransferSchema.extend({
+  /** What to report once the upload succeeded. */
+  stored: StoredResultSchema,
+});
+export type StorageUpload = z.infer<typeof StorageUploadResponseSchema>;
+
+export const StorageDownloadRequestSchema = z.strictObject({
+  leaseId: uuid,
+  storage: uuid.nullable(),
+  key: z.string().min(1).max(1024),
+});
+export const StorageDownloadResponseSchema = StorageTransferSchema;

@@ -16,6 +16,7 @@ import {
   isSuccessfulTaskRunState,
   type TaskRunState,
 } from "../../contract/run-states.ts";
+import { StoredValue } from "../storage/stored-value.ts";
 import { taskInputs } from "./binding.ts";
 import { notRunEvent, now, type EventSink } from "./events.ts";
 import { MapProgress } from "./mapping/map-progress.ts";
@@ -37,7 +38,8 @@ export async function executeFlowRun(
   const failures = new Map<string, MapFailure[]>();
   for (const [name, completed] of Object.entries(run.completed)) {
     done.set(name, completed.state);
-    results.set(name, completed.result);
+    // A large result stays where it is until a task reads it (agent/storage/).
+    results.set(name, completed.stored ? new StoredValue(completed.stored) : completed.result);
     if (completed.failures) failures.set(name, completed.failures);
   }
   const pending = run.tasks.filter((t) => !done.has(t.name));

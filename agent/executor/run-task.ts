@@ -3,12 +3,7 @@
 // timeout or cancel. Every step is reported as it happens.
 import fs from "node:fs";
 import path from "node:path";
-import {
-  MAX_RESULT_BYTES,
-  type ClaimedRun,
-  type ExecutableTask,
-  type TaskError,
-} from "../../contract/agent-protocol.ts";
+import type { ClaimedRun, ExecutableTask, TaskError } from "../../contract/agent-protocol.ts";
 import { cacheKey as cacheKeyOf } from "../../contract/cache-key.ts";
 import type { KernelLane } from "../kernels/kernel-lane.ts";
 import type { KernelLanguage, KernelPool } from "../kernels/kernel-pool.ts";
@@ -22,6 +17,10 @@ import { errorLine, now, type EventSink } from "./events.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import { contextEnvironment, prepareTaskContext, type TaskContextLookup } from "./task-context.ts";
 import { prepareDependencies, type DependencyServices } from "./task-dependencies.ts";
+import type { RunStorage } from "../storage/run-storage.ts";
+import { StoredValue } from "../storage/stored-value.ts";
+import { INLINE_RESULT_BYTES, type StoredResult } from "../../contract/agent-protocol.ts";
+import { settleResult, splitStoredInputs } from "./stored-results.ts";
 
 export type TaskEnvironment = {
   run: ClaimedRun;
@@ -34,7 +33,11 @@ export type TaskEnvironment = {
   env: NodeJS.ProcessEnv;
   /** Aborts when the run is cancelled or its lease is lost. */
   signal: AbortSignal;
-  cacheLookup: (key: string) => Promise<{ hit: boolean; result?: unknown; source?: string }>;
+  cacheLookup: (
+    key: string,
+  ) => Promise<{ hit: boolean; result?: unknown; source?: string; stored?: StoredResult }>;
+  /** Large results go here and come from here; absent (a docker run's inside), they stay inline. */
+  storage?: RunStorage;
   /** Fetches a task's declared secrets and variables (./task-context.ts). */
   taskContext?: TaskContextLookup;
   /** Set for a dask run: Python attempts execute there instead of in a kernel of the pool. */
@@ -86,13 +89,16 @@ export async function runTask(
           env.sink.push(event.type === "task" ? { ...event, item: item.index } : event),
       }
     : env.sink;
-  // Inputs without the run's context (binding.ts): an hourly run must still hit its cache.
+  // Inputs without the run's context (binding.ts): an hourly run must still hit its cache. A
+  // stored input counts by its key (its file's path differs from machine to machine).
   const cacheKey = cacheKeyOf(task.cache, {
     flow: env.run.flow.name,
     task: task.name,
     language: task.language,
     code: task.code,
-    inputs,
+    inputs: Object.fromEntries(
+      Object.entries(inputs).map(([name, v]) => [name, v instanceof StoredValue ? v.toJSON() : v]),
+    ),
   });
   if (cacheKey) {
     const cached = await env.cacheLookup(cacheKey).catch(() => ({
@@ -101,60 +107,56 @@ export async function runTask(
       source: undefined,
     }));
     if (cached.hit) {
+      const stored = "stored" in cached ? cached.stored : undefined;
       sink.push({
         type: "task",
         task: task.name,
         state: "Cached",
         at: now(),
         attempt: priorAttempts,
-        result: cached.result ?? null,
+        ...(stored ? { stored } : { result: cached.result ?? null }),
         message: "Reused a cached result",
         ...(cached.source ? { cachedFrom: cached.source } : {}),
       });
-      return { state: "Cached", result: cached.result ?? null };
+      return {
+        state: "Cached",
+        result: stored ? new StoredValue(stored) : (cached.result ?? null),
+      };
     }
   }
 
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const outcome = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
-    if ("cancelled" in outcome) {
+    const ran = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
+    if ("cancelled" in ran) {
       return cancelled(sink, task, attempt);
     }
+    // A large result is uploaded now; an upload that fails fails the attempt (retries may help).
+    const outcome = ran.ok
+      ? await settleResult(env, ran, { task: task.name, attempt, item: item?.index })
+      : ran;
     if (outcome.ok) {
-      const parsed = resultOf(outcome.resultJson);
-      if (parsed.ok) {
-        const expires = task.cache?.expiresSeconds;
-        sink.push({
-          type: "task",
-          task: task.name,
-          state: "Completed",
-          at: now(),
-          attempt,
-          result: parsed.result,
-          ...(cacheKey
-            ? {
-                cache: {
-                  key: cacheKey,
-                  expiresAt: expires ? new Date(Date.now() + expires * 1000).toISOString() : null,
-                },
-              }
-            : {}),
-        });
-        return { state: "Completed", result: parsed.result };
-      }
-      // Retrying would return the same oversized value: fail at once.
-      sink.push(errorLine(task.name, attempt, parsed.error, item?.index));
+      const expires = task.cache?.expiresSeconds;
       sink.push({
         type: "task",
         task: task.name,
-        state: "Failed",
+        state: "Completed",
         at: now(),
         attempt,
-        error: parsed.error,
+        ...(outcome.result instanceof StoredValue
+          ? { stored: outcome.result.ref }
+          : { result: outcome.result }),
+        ...(cacheKey
+          ? {
+              cache: {
+                key: cacheKey,
+                expiresAt: expires ? new Date(Date.now() + expires * 1000).toISOString() : null,
+              },
+            }
+          : {}),
       });
-      return { state: "Failed", error: parsed.error };
+      return { state: "Completed", result: outcome.result };
     }
     sink.push(errorLine(task.name, attempt, outcome.error, item?.index));
     if (retry < task.retries) {
@@ -199,20 +201,6 @@ function cancelled(sink: EventSink, task: ExecutableTask, attempt: number): Task
   return { state: "Cancelled" };
 }
 
-function resultOf(json: string): { ok: true; result: unknown } | { ok: false; error: TaskError } {
-  const bytes = Buffer.byteLength(json);
-  if (bytes > MAX_RESULT_BYTES) {
-    return {
-      ok: false,
-      error: {
-        type: "ResultTooLarge",
-        message: `the result is ${(bytes / 1024 / 1024).toFixed(1)} MB as JSON; results may be at most ${MAX_RESULT_BYTES / 1024 / 1024} MB — write large data to storage and return a reference to it`,
-      },
-    };
-  }
-  return { ok: true, result: JSON.parse(json) as unknown };
-}
-
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -255,6 +243,16 @@ async function runAttempt(
 ): Promise<Attempt> {
   const ready = await prepareTaskContext(task, env.taskContext);
   if (!ready.ok) return { ok: false, error: ready.error };
+  // Large upstream results: files the task reads (a shell task gets $NAME_FILE), or — for Dask,
+  // which runs elsewhere — the values themselves.
+  const split = await splitStoredInputs(
+    env,
+    inputs,
+    task.language === "python" && !!env.remotePython,
+  );
+  if (!split.ok) return { ok: false, error: split.error };
+  inputs = split.inputs;
+  const inputFiles = split.files;
   const { masker } = ready.prepared;
   const onOutput = (line: OutputLine) =>
     env.sink.push({
@@ -279,10 +277,14 @@ async function runAttempt(
         ...env.env,
         ...context,
         ...shellVariables(inputs),
+        ...Object.fromEntries(
+          Object.entries(shellVariables(inputFiles)).map(([name, file]) => [`${name}_FILE`, file]),
+        ),
         ...contextEnvironment(ready.prepared.context),
       },
       cwd: env.folders.cwd,
       sandbox: env.sandbox,
+      readable: [...new Set(Object.values(inputFiles).map((file) => path.dirname(file)))],
       onOutput,
     });
     kill = shell.kill;
@@ -329,6 +331,12 @@ async function runAttempt(
     };
     if (lane && item?.common) Object.assign(command, lane.inputsFor(kernel, inputs, item.common));
     if (ready.prepared.context) command.context = ready.prepared.context;
+    if (Object.keys(inputFiles).length) command.inputFiles = inputFiles;
+    // An item's result joins its task's list in memory; a task's own may go to storage.
+    if (env.storage && !lane) {
+      command.resultFile = env.storage.resultFile(task.name);
+      command.inlineLimit = INLINE_RESULT_BYTES;
+    }
     if (language === "python") command.code = task.code;
     else {
       const modules = deps.env ? environmentModules(env.folders, deps.env) : env.folders.modules;

@@ -2,12 +2,13 @@
 // the server as one request (up to its limit of 1,000 keys). A mapped task with a cache policy
 // asks once per item — 16 lanes at a time, 10,000 items — and one request per key would be
 // 10,000 round trips.
+import type { StoredResult } from "../../contract/agent-protocol.ts";
 import type { AgentApi } from "./client.ts";
 
 const MAX_KEYS = 1_000;
 const GATHER_MS = 2;
 
-type Answer = { hit: boolean; result?: unknown; source?: string };
+type Answer = { hit: boolean; result?: unknown; source?: string; stored?: StoredResult };
 
 export function gatheredCacheLookup(
   api: Pick<AgentApi, "cache">,
@@ -24,11 +25,22 @@ export function gatheredCacheLookup(
     const keys = [...batch.keys()];
     for (let i = 0; i < keys.length; i += MAX_KEYS) {
       const part = keys.slice(i, i + MAX_KEYS);
-      const answered = (hits: Record<string, { result?: unknown; source?: string }>) => {
+      const answered = (
+        hits: Record<string, { result?: unknown; source?: string; stored?: StoredResult }>,
+      ) => {
         for (const key of part) {
           const hit = hits[key];
           for (const resolve of batch.get(key)!) {
-            resolve(hit ? { hit: true, result: hit.result, source: hit.source } : { hit: false });
+            resolve(
+              hit
+                ? {
+                    hit: true,
+                    result: hit.result,
+                    ...(hit.source ? { source: hit.source } : {}),
+                    ...(hit.stored ? { stored: hit.stored } : {}),
+                  }
+                : { hit: false },
+            );
           }
         }
       };

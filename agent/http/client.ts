@@ -10,6 +10,8 @@ import {
   RegisterAgentResponseSchema,
   ReportResponseSchema,
   StopAgentResponseSchema,
+  StorageDownloadResponseSchema,
+  StorageUploadResponseSchema,
   TaskContextResponseSchema,
   type ClaimResponse,
   type HeartbeatResponse,
@@ -19,6 +21,9 @@ import {
   type RegisterAgentResponse,
   type ReportRequest,
   type ReportResponse,
+  type StorageTransfer,
+  type StorageUpload,
+  type StoredResult,
   type TaskContext,
 } from "../../contract/agent-protocol.ts";
 import { ApiErrorSchema } from "../../contract/api-v1.ts";
@@ -39,7 +44,7 @@ const LONG_POLL_MARGIN_MS = 10_000;
 
 export class AgentApi {
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly apiKey: string,
   ) {}
 
@@ -163,7 +168,7 @@ export class AgentApi {
     flowRunId: string,
     leaseId: string,
     keys: string[],
-  ): Promise<Result<{ hits: Record<string, { result?: unknown }> }>> {
+  ): Promise<Result<{ hits: Record<string, { result?: unknown; stored?: StoredResult }> }>> {
     return this.call(
       `/api/v1/flow-runs/${flowRunId}/cache`,
       { leaseId, keys },
@@ -174,5 +179,29 @@ export class AgentApi {
   /** Records the versions a dependency build resolved with the run's flow version. */
   lock(flowRunId: string, request: LockReportRequest): Promise<Result<LockReportResponse>> {
     return this.call(`/api/v1/flow-runs/${flowRunId}/lock`, request, LockReportResponseSchema);
+  }
+
+  /** Where to PUT a large result of a run this agent holds. */
+  storageUpload(
+    flowRunId: string,
+    request: { leaseId: string; task: string; item?: number; attempt: number; sizeBytes: number },
+  ): Promise<Result<StorageUpload>> {
+    return this.call(
+      `/api/v1/flow-runs/${flowRunId}/storage/upload`,
+      request,
+      StorageUploadResponseSchema,
+    );
+  }
+
+  /** Where to GET a stored result the run reads. */
+  storageDownload(
+    flowRunId: string,
+    request: { leaseId: string; storage: string | null; key: string },
+  ): Promise<Result<StorageTransfer>> {
+    return this.call(
+      `/api/v1/flow-runs/${flowRunId}/storage/download`,
+      request,
+      StorageDownloadResponseSchema,
+    );
   }
 }

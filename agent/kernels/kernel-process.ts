@@ -137,9 +137,11 @@ export class KernelProcess {
     if (message.type === "log") {
       running.onOutput({ level: message.level, message: message.message, at: new Date() });
     } else if (message.type === "done") {
-      running.answer = message.ok
-        ? { ok: true, resultJson: message.resultJson }
-        : { ok: false, error: message.error };
+      running.answer = !message.ok
+        ? { ok: false, error: message.error }
+        : "resultFile" in message
+          ? { ok: true, resultFile: message.resultFile, sizeBytes: message.sizeBytes }
+          : { ok: true, resultJson: message.resultJson };
       this.settle();
     }
   }

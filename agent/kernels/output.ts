@@ -8,7 +8,11 @@ export type OutputLine = {
   message: string;
   at: Date;
 };
-export type TaskOutcome = { ok: true; resultJson: string } | { ok: false; error: TaskError };
+export type TaskOutcome =
+  | { ok: true; resultJson: string }
+  /** A result larger than the inline limit, which the kernel wrote to this file. */
+  | { ok: true; resultFile: string; sizeBytes: number }
+  | { ok: false; error: TaskError };
 
 /** A log line as the server can store it: cut when runaway, NUL characters replaced. */
 export function clip(line: string): string {

@@ -13,6 +13,8 @@ export type ShellTask = {
   cwd: string;
   /** Only the run's folder is writable in it (the cost: bwrap's start, ~5–7 ms a task here). */
   sandbox: Sandbox;
+  /** Folders the task may read besides its own (the files of its stored inputs). */
+  readable?: string[];
   onOutput: (line: OutputLine) => void;
 };
 
@@ -20,7 +22,7 @@ export function runShell(task: ShellTask): { outcome: Promise<TaskOutcome>; kill
   // $0 is the task's name, so bash's own errors read "notify: line 3: …".
   const { command, args } = task.sandbox.wrap("bash", ["-c", task.code, task.task], {
     writable: [task.cwd],
-    readable: [],
+    readable: task.readable ?? [],
     cwd: task.cwd,
   });
   const child = spawn(command, args, {

@@ -1,5 +1,6 @@
 // The default runner: tasks run as child processes of the agent, on the agent's host, each in
 // the run's own folder (removed when the run ends), each in the sandbox (agent/isolation/).
+import path from "node:path";
 import { executeFlowRun, type FlowEnd } from "../executor/run-flow.ts";
 import type { RemotePython } from "../executor/run-task.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
@@ -38,6 +39,11 @@ export class ProcessRunner implements Runner {
         sink: request.sink,
         signal: request.signal,
         cacheLookup: request.cacheLookup,
+        // Downloads and results kept beside the run's modules: writable in the sandbox, and
+        // removed with the run's folders.
+        ...(request.storage
+          ? { storage: request.storage(path.join(folders.modules, "results")) }
+          : {}),
         taskContext: request.taskContext,
         pool: this.options.pool,
         folders,

@@ -1,6 +1,7 @@
 "use client";
 import {
   Bell,
+  Database,
   Boxes,
   History,
   House,
@@ -32,6 +33,7 @@ const LINKS = [
   { href: "/agents", label: "Agents", icon: Server },
   { href: "/keys", label: "API keys", icon: KeyRound },
   { href: "/secrets", label: "Secrets & variables", icon: KeyRound },
+  { href: "/storage", label: "Storage", icon: Database },
   { href: "/notifications", label: "Notifications", icon: Bell },
   { href: "/users", label: "Users", icon: Users, permission: "admin" },
   { href: "/audit", label: "Audit log", icon: ScrollText, permission: "admin" },

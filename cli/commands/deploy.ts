@@ -20,6 +20,7 @@ export type DeployOptions = {
   runner?: string;
   image?: string;
   daskScheduler?: string;
+  storage?: string;
   json: boolean;
 };
 
@@ -58,7 +59,8 @@ Options:
   --image IMAGE        the container image, for --runner docker
   --dask-scheduler ADDRESS
                        the Dask scheduler, for --runner dask, e.g. tcp://10.0.0.5:8786
-                       (left out: the agent's own --dask-scheduler)`,
+                       (left out: the agent's own --dask-scheduler)
+  --storage NAME       where its runs' large results go (pipebook storage ls; default local)`,
   options: {
     name: { type: "string", default: "default" },
     queue: { type: "string", default: "default" },
@@ -69,6 +71,7 @@ Options:
     runner: { type: "string" },
     image: { type: "string" },
     "dask-scheduler": { type: "string" },
+    storage: { type: "string" },
   },
   run: ({ api, values, positionals }) =>
     deploy(api(), positionals[0]!, {
@@ -130,6 +133,7 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
     ...(runner ? { runner } : {}),
     ...(options.image ? { image: options.image } : {}),
     ...(options.daskScheduler ? { daskScheduler: options.daskScheduler } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   if (!result.ok) throw new CliError(`could not deploy ${flow.name}: ${result.error}`);
   const d = result.data;

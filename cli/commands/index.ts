@@ -36,6 +36,7 @@ import {
   notifyTestCommand,
 } from "./notify.ts";
 import { secretLsCommand } from "./secret-ls.ts";
+import { storageCreateCommand, storageLsCommand, storageRmCommand } from "./storage.ts";
 import {
   triggerAddCommand,
   triggerFiringsCommand,
@@ -129,6 +130,9 @@ export const COMMANDS: readonly Command[] = [
   secretSetCommand,
   secretLsCommand,
   secretRmCommand,
+  storageLsCommand,
+  storageCreateCommand,
+  storageRmCommand,
   varSetCommand,
   varGetCommand,
   varLsCommand,

@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   "secret.delete",
   "variable.set",
   "variable.delete",
+  "storage.create",
+  "storage.delete",
   "user.create",
   "user.invite",
   "user.inviteRevoke",
@@ -77,6 +79,7 @@ export const AUDIT_TARGET_TYPES = [
   "variable",
   "user",
   "retention",
+  "storage",
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

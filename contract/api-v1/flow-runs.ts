@@ -61,7 +61,13 @@ export const TaskRunSchema = z.object({
   attempts: z.int(),
   startedAt: isoTime.nullable(),
   endedAt: isoTime.nullable(),
+  /** The value; null for a large result kept in storage (see `storedResult`). */
   result: z.unknown(),
+  /**
+   * A result larger than 256 KB, kept in the deployment's storage: its size as JSON and where
+   * to read it whole (GET …/tasks/{task}/result).
+   */
+  storedResult: z.object({ sizeBytes: z.int(), url: z.string() }).optional(),
   error: z.object({ type: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
   /** For a Cached task whose result was copied from an earlier run (a replay, a cache hit): that run's id. */
   resultFrom: z.string().nullable(),
@@ -210,6 +216,12 @@ export const TaskRunDetailSchema = z
         value: z.unknown(),
         sizeBytes: z.int(),
         cuts: z.array(z.object({ path: z.string(), missing: z.string() })),
+      }),
+      /** Too large to preview as a tree: its first characters of JSON (read it whole: …/result). */
+      z.object({
+        kind: z.literal("text"),
+        head: z.string(),
+        sizeBytes: z.int(),
       }),
     ]),
   })

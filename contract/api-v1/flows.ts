@@ -81,6 +81,8 @@ export const CreateDeploymentRequestSchema = z.strictObject({
    * --dask-scheduler serves.
    */
   daskScheduler: DaskSchedulerSchema.optional(),
+  /** Where its runs' large results go: a storage's name (`pipebook storage ls`); default `local`. */
+  storage: z.string().min(1).max(63).default("local"),
   catchup: CatchupPolicySchema.default("latest"),
   catchupMax: z
     .int()
@@ -113,6 +115,8 @@ export const DeploymentSchema = z
     runner: z.string(),
     image: z.string().nullable(),
     daskScheduler: z.string().nullable(),
+    /** The storage its runs' large results go to. */
+    storage: z.string(),
     /** At most this many of its runs active at once; null: no limit. */
     concurrencyLimit: z.int().nullable(),
     /** A paused deployment's runs wait unclaimed and its schedules create none. */

@@ -2,7 +2,12 @@
 // another round trip — the tasks with runnable code, parameters, runner, and what an earlier
 // attempt already completed (or what a cell run or a replay reuses from earlier runs), and the
 // run token that fetches its tasks' declared secrets and variables.
-import type { ClaimedRun, MapFailure, PriorItems } from "../../contract/agent-protocol.ts";
+import type {
+  ClaimedRun,
+  MapFailure,
+  PriorItems,
+  StoredResult,
+} from "../../contract/agent-protocol.ts";
 import { isMapped } from "../../contract/flow-file/mapping.ts";
 import { isSuccessfulTaskRunState, type TaskRunState } from "../../contract/run-states.ts";
 import { declaredNames } from "../../contract/flow-file/declared-names.ts";
@@ -29,7 +34,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
           state: true,
           attempts: true,
           error: true,
-          result: { select: { value: true } },
+          result: { select: { value: true, storageKey: true, storageId: true, sizeBytes: true } },
         },
         orderBy: [{ name: "asc" }, { mapIndex: "asc" }],
       })
@@ -73,6 +78,7 @@ export async function buildClaimedRuns(db: Db, rows: ClaimedRow[]): Promise<Clai
               {
                 state: t.state as "Completed" | "Cached",
                 result: t.result?.value ?? null,
+                ...storedOf(t.result),
                 ...(mapped.has(t.name) ? { failures: failuresOf(all, t.name) } : {}),
               },
             ]),
@@ -96,8 +102,22 @@ type EarlierTaskRun = {
   state: TaskRunState;
   attempts: number;
   error: unknown;
-  result: { value: unknown } | null;
+  result: StoredRow | null;
 };
+
+type StoredRow = {
+  value: unknown;
+  storageKey: string | null;
+  storageId: string | null;
+  sizeBytes: number;
+};
+
+/** A large result travels as its reference; the agent downloads it (server/storage/transfers.ts). */
+export function storedOf(row: StoredRow | null | undefined): { stored?: StoredResult } {
+  return row?.storageKey
+    ? { stored: { storage: row.storageId, key: row.storageKey, sizeBytes: row.sizeBytes } }
+    : {};
+}
 
 /** A completed mapped task's items that did not complete (kept under `mapFailure: continue`). */
 function failuresOf(all: readonly EarlierTaskRun[], task: string): MapFailure[] {
@@ -127,6 +147,7 @@ function priorItems(
       entry.completed[t.mapIndex] = {
         state: t.state as "Completed" | "Cached",
         result: t.result?.value ?? null,
+        ...storedOf(t.result),
       };
     }
   }

@@ -57,6 +57,7 @@ export const API_TAGS = {
     "Messages to webhooks (Slack and the like) when runs fail, crash, complete or run long",
   Backfills: "Runs of a deployment for every slot of a schedule between two dates, a few at a time",
   Retention: "How long logs and results are kept, and the passes that delete older ones",
+  Storage: "Where large results go: the server's local folder and S3-compatible buckets",
   Server: "Health and this document",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;

@@ -5,7 +5,11 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { log } from "../log.ts";
 import { MAX_BODY_BYTES } from "./handler.ts";
+import { LOCAL_TRANSFER_PATH } from "../storage/local-store.ts";
 import { dispatch } from "./routes.ts";
+
+/** Answers up to this size are sent in one write; larger ones (a stored result) are streamed. */
+const BUFFERED_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * The body as bytes: API bodies are small, and a buffer spares the web-stream machinery on every
@@ -34,12 +38,19 @@ export async function serveApiRequest(req: IncomingMessage, res: ServerResponse)
     else if (value !== undefined) headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  // An upload to the local storage (up to gigabytes) goes through as a stream, never whole.
+  const streamed = hasBody && url.pathname.startsWith(LOCAL_TRANSFER_PATH);
   const request = new Request(url, {
     method: req.method,
     headers,
-    body: hasBody ? await readBody(req) : undefined,
+    body: streamed
+      ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>)
+      : hasBody
+        ? await readBody(req)
+        : undefined,
     signal: controller.signal,
-  });
+    ...(streamed ? { duplex: "half" } : {}),
+  } as RequestInit);
   let response: Response;
   try {
     response = await dispatch(request);
@@ -60,7 +71,7 @@ export async function serveApiRequest(req: IncomingMessage, res: ServerResponse)
   res.writeHead(response.status, outHeaders);
   if (req.method === "HEAD" || !response.body) {
     res.end();
-  } else if (response.headers.has("content-length")) {
+  } else if (Number(response.headers.get("content-length") ?? Infinity) <= BUFFERED_ANSWER_BYTES) {
     res.end(Buffer.from(await response.arrayBuffer()));
   } else {
     // No length: a stream (a log download), written as it is produced, stopped if the client

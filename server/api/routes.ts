@@ -111,6 +111,14 @@ import {
   postDeploymentBackfill,
 } from "./v1/backfills.ts";
 
+import { deleteStorageRoute, getStorages, postStorage } from "./v1/storages.ts";
+import {
+  getLocalObject,
+  postStorageDownload,
+  postStorageUpload,
+  putLocalObject,
+} from "./v1/storage-transfers.ts";
+
 export type RouteEntry = [method: string, pattern: string, endpoint: DocumentedEndpoint];
 
 let openApiDocument: Record<string, unknown> | undefined;
@@ -160,6 +168,13 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flow-runs/:id/report", postReport],
   ["POST", "/api/v1/flow-runs/:id/cache", postCacheLookup],
   ["POST", "/api/v1/flow-runs/:id/lock", postEnvironmentLock],
+  ["POST", "/api/v1/flow-runs/:id/storage/upload", postStorageUpload],
+  ["POST", "/api/v1/flow-runs/:id/storage/download", postStorageDownload],
+  ["PUT", "/api/v1/storage/local/:token", putLocalObject],
+  ["GET", "/api/v1/storage/local/:token", getLocalObject],
+  ["GET", "/api/v1/storages", getStorages],
+  ["POST", "/api/v1/storages", postStorage],
+  ["DELETE", "/api/v1/storages/:name", deleteStorageRoute],
   ["GET", "/api/v1/work-queues", getWorkQueues],
   ["GET", "/api/v1/work-queues/:name", getWorkQueueByName],
   ["GET", "/api/v1/work-queues/:name/preview", getWorkQueuePreview],

@@ -12,6 +12,7 @@ import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";
 import { PipebookError } from "../errors.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
+import { resolveStorage } from "../storage/storages.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
 import { checkDeclaredNamesExist } from "../secrets/check-declared.ts";
 import { agentCoverageWarnings } from "../agents/coverage.ts";
@@ -84,6 +85,7 @@ export async function createDeployment(
     );
   }
   await checkDeclaredNamesExist(db, input.flow, spec.tasks);
+  const storageId = await resolveStorage(db, input.storage);
   const now = new Date();
   const schedules =
     input.schedules &&
@@ -108,6 +110,7 @@ export async function createDeployment(
           runner: input.runner,
           image: input.image ?? null,
           daskScheduler: input.daskScheduler ?? null,
+          storageId,
           catchup: input.catchup,
           catchupMax: input.catchupMax,
           overlap: input.overlap,

@@ -1,5 +1,5 @@
 // Reading deployments in the API's shape (contract/api-v1.ts DeploymentSchema).
-import type { DeploymentView } from "../../contract/api-v1.ts";
+import { LOCAL_STORAGE, type DeploymentView } from "../../contract/api-v1.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
@@ -14,6 +14,7 @@ const select = {
   runner: true,
   image: true,
   daskScheduler: true,
+  storage: { select: { name: true } },
   concurrencyLimit: true,
   paused: true,
   catchup: true,
@@ -49,6 +50,7 @@ function toView(d: NonNullable<Row>): DeploymentView {
     runner: d.runner,
     image: d.image,
     daskScheduler: d.daskScheduler,
+    storage: d.storage?.name ?? LOCAL_STORAGE,
     concurrencyLimit: d.concurrencyLimit,
     paused: d.paused,
     catchup: d.catchup,

@@ -33,7 +33,7 @@ export async function getFlowRun(
               resultFromRunId: true,
               ...CACHE_ORIGIN_SELECT,
               mapCount: true,
-              result: { select: { value: true } },
+              result: { select: { value: true, storageKey: true, sizeBytes: true } },
             },
           },
         },
@@ -59,6 +59,14 @@ export async function getFlowRun(
       startedAt: iso(t.startedAt),
       endedAt: iso(t.endedAt),
       result: t.result?.value ?? null,
+      ...(t.result?.storageKey
+        ? {
+            storedResult: {
+              sizeBytes: t.result.sizeBytes,
+              url: `/api/v1/flow-runs/${run.id}/tasks/${encodeURIComponent(t.name)}/result`,
+            },
+          }
+        : {}),
       error: (t.error as { type: string; message: string } | null) ?? null,
       resultFrom: t.resultFromRunId,
       cachedFrom: toCacheOrigin(t.resultFromTaskRun),

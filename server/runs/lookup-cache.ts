@@ -3,6 +3,8 @@
 // answers, with the task run that made it (the Cached task run names it: the run page's origin).
 // A run started with "refresh caches" gets no hit at all: its cached tasks run again, and their
 // fresh results become the newest entries.
+import type { StoredResult } from "../../contract/agent-protocol.ts";
+import { storedOf } from "../agents/build-claimed-run.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -11,7 +13,7 @@ export async function lookupCache(
   db: Db,
   flowRunId: string,
   request: { leaseId: string; keys: string[] },
-): Promise<{ hits: Record<string, { result: unknown; source: string }> }> {
+): Promise<{ hits: Record<string, { result: unknown; source: string; stored?: StoredResult }> }> {
   const run = isUuid(flowRunId)
     ? await db.flowRun.findUnique({
         where: { id: flowRunId },
@@ -33,12 +35,19 @@ export async function lookupCache(
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },
     orderBy: { createdAt: "desc" },
-    select: { cacheKey: true, value: true, taskRunId: true },
+    select: {
+      cacheKey: true,
+      value: true,
+      taskRunId: true,
+      storageKey: true,
+      storageId: true,
+      sizeBytes: true,
+    },
   });
-  const hits: Record<string, { result: unknown; source: string }> = {};
+  const hits: Record<string, { result: unknown; source: string; stored?: StoredResult }> = {};
   for (const row of rows) {
     if (row.cacheKey && !(row.cacheKey in hits)) {
-      hits[row.cacheKey] = { result: row.value, source: row.taskRunId };
+      hits[row.cacheKey] = { result: row.value, source: row.taskRunId, ...storedOf(row) };
     }
   }
   return { hits };

@@ -17,6 +17,7 @@ import { triggersRouter } from "./routers/triggers.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { backfillsRouter } from "./routers/backfills.ts";
 import { secretsRouter, variablesRouter } from "./routers/secrets.ts";
+import { storagesRouter } from "./routers/storages.ts";
 import { accountRouter, invitesRouter, usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
@@ -31,6 +32,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   secrets: secretsRouter,
   variables: variablesRouter,
+  storages: storagesRouter,
   users: usersRouter,
   invites: invitesRouter,
   account: accountRouter,

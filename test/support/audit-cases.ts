@@ -25,6 +25,8 @@ import {
   schedule,
   scheduledRun,
   secret,
+  storageBlock,
+  storageBody,
   tagLimit,
   threeTasksBody,
   trigger,
@@ -176,6 +178,16 @@ export const REST_CASES: Record<string, RestCase> = {
     setup: secret,
     path: (m) => `/api/v1/secrets/${m.secret}`,
   },
+  "POST /api/v1/storages": {
+    action: "storage.create",
+    path: () => "/api/v1/storages",
+    body: storageBody,
+  },
+  "DELETE /api/v1/storages/:name": {
+    action: "storage.delete",
+    setup: storageBlock,
+    path: (m) => `/api/v1/storages/${m.storage}`,
+  },
   "PUT /api/v1/variables/:name": {
     action: "variable.set",
     setup: newVariableName,
@@ -283,6 +295,9 @@ export const REST_CASES: Record<string, RestCase> = {
 export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/flow-runs/:id/report": "agent protocol",
   "POST /api/v1/flow-runs/:id/cache": "agent protocol (a read of cached results)",
+  "POST /api/v1/flow-runs/:id/storage/upload": "agent protocol (hands out an upload URL)",
+  "POST /api/v1/flow-runs/:id/storage/download": "agent protocol (hands out a download URL)",
+  "PUT /api/v1/storage/local/:token": "an agent's upload by token; the result is in its run",
   "POST /api/v1/agents": "agent protocol",
   "POST /api/v1/agents/:id/claim": "agent protocol",
   "POST /api/v1/agents/:id/heartbeat": "agent protocol",

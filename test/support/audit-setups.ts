@@ -14,6 +14,7 @@ import { createRule } from "../../server/notifications/save-rule.ts";
 import { createBackfill } from "../../server/backfills/create-backfill.ts";
 import { getSecretKey } from "../../server/secrets/secret-key.ts";
 import { setSecret } from "../../server/secrets/set-secret.ts";
+import { createStorage } from "../../server/storage/storages.ts";
 import { setVariable } from "../../server/variables/set-variable.ts";
 import { seedDeployment, seedFlow, seedRun, seedRunIn, threeTasks, uniqueName } from "./seed.ts";
 
@@ -53,6 +54,21 @@ export const secret = async (db: Db): Promise<Made> => {
   const name = `S_${uniqueName("s").slice(2).toUpperCase().replace("-", "_")}`;
   await setSecret(db, getSecretKey(), { name, value: "a-secret-value" });
   return { secret: name };
+};
+/** An S3 storage (not checked against a server: the audit only needs its row). */
+export const storageBody = () => ({
+  name: uniqueName("s3"),
+  kind: "s3" as const,
+  endpoint: "http://127.0.0.1:9",
+  bucket: "results",
+  accessKeyId: "id",
+  secretAccessKey: "never-in-the-audit-log",
+  verify: false,
+});
+export const storageBlock = async (db: Db): Promise<Made> => {
+  const body = storageBody();
+  await createStorage(db, { ...body, region: "us-east-1", prefix: "", forcePathStyle: true });
+  return { storage: body.name };
 };
 export const variable = async (db: Db): Promise<Made> => {
   const name = `v_${uniqueName("v").replace("-", "_")}`;

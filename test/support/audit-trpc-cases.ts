@@ -25,6 +25,8 @@ import {
   schedule,
   scheduledRun,
   secret,
+  storageBlock,
+  storageBody,
   tagLimit,
   trigger,
   variable,
@@ -142,6 +144,12 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     input: (m) => ({ name: m.secret, value: "never-in-the-audit-log" }),
   },
   "secrets.remove": { action: "secret.delete", setup: secret, input: (m) => ({ name: m.secret }) },
+  "storages.create": { action: "storage.create", input: storageBody },
+  "storages.remove": {
+    action: "storage.delete",
+    setup: storageBlock,
+    input: (m) => ({ name: m.storage }),
+  },
   "variables.set": {
     action: "variable.set",
     setup: newVariableName,

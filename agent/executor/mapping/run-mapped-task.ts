@@ -5,9 +5,10 @@
 // starts when that upstream's same item has completed, and is skipped (NotRun) if it did not.
 // Items a resumed run completed before are not run again. The task ends as fanIn says.
 import { getMaxListeners, setMaxListeners } from "node:events";
+import fs from "node:fs";
 import {
+  INLINE_RESULT_BYTES,
   MAX_PREVIEWS_PER_EVENT,
-  MAX_RESULT_BYTES,
   type ExecutableTask,
   type MapFailure,
   type PriorItems,
@@ -18,6 +19,8 @@ import { KernelLane } from "../../kernels/kernel-lane.ts";
 import { errorLine, notRunEvent, now } from "../events.ts";
 import { runTask, type TaskEnvironment } from "../run-task.ts";
 import { runInLanes } from "./elastic-lanes.ts";
+import { settleResult, splitStoredInputs } from "../stored-results.ts";
+import type { StoredValue } from "../../storage/stored-value.ts";
 import {
   fanIn,
   inputPreview,
@@ -42,7 +45,8 @@ export type MappedTaskContext = {
 };
 
 export type MappedEnd =
-  | { state: "Completed"; result: unknown[]; failures?: MapFailure[] }
+  /** The items' results in order — or, when large, that list in storage (a StoredValue). */
+  | { state: "Completed"; result: unknown; failures?: MapFailure[] }
   | { state: "Failed" | "Cancelled" | "NotRun" };
 
 export async function runMappedTask(
@@ -56,6 +60,13 @@ export async function runMappedTask(
   const own = (state: "Running" | "Completed" | "Failed" | "Cancelled" | "NotRun", more = {}) =>
     sink.push({ type: "task", task: task.name, state, at: now(), attempt, ...more });
   own("Running");
+  // The lists are split here, in the agent: a stored upstream result is read whole.
+  const whole = await splitStoredInputs(env, inputs, true);
+  if (!whole.ok) {
+    ctx.progress.abandon();
+    return failed(env, task, attempt, whole.error);
+  }
+  inputs = whole.inputs;
 
   const counts = new Map<string, number>();
   for (const [source, upstream] of ctx.chained) {
@@ -139,12 +150,23 @@ export async function runMappedTask(
     own("Cancelled", { error: { type: "Cancelled", message: "The flow run was cancelled" } });
     return { state: "Cancelled" };
   }
-  const bytes = Buffer.byteLength(JSON.stringify(end.result));
-  if (bytes > MAX_RESULT_BYTES) {
-    return failed(env, task, attempt, {
-      type: "ResultTooLarge",
-      message: `the items' results together are ${(bytes / 1024 / 1024).toFixed(1)} MB as JSON; a task's result may be at most ${MAX_RESULT_BYTES / 1024 / 1024} MB — have the items write large data to storage and return references`,
-    });
+  const text = JSON.stringify(end.result);
+  const sizeBytes = Buffer.byteLength(text);
+  if (env.storage && sizeBytes > INLINE_RESULT_BYTES) {
+    // The items' list is large: it goes to storage like any large result.
+    const resultFile = env.storage.resultFile(task.name);
+    fs.writeFileSync(resultFile, text);
+    const settled = await settleResult(
+      env,
+      { ok: true, resultFile, sizeBytes },
+      {
+        task: task.name,
+        attempt,
+      },
+    );
+    if (!settled.ok) return failed(env, task, attempt, settled.error);
+    own("Completed", { stored: (settled.result as StoredValue).ref });
+    return { ...end, result: settled.result };
   }
   own("Completed", { result: end.result });
   return end;

@@ -123,6 +123,58 @@ async function loadModule(file) {
 let shared = { id: null, values: {} };
 
 function inputsOf(command) {
+  const inputs = sharedInputsOf(command);
+  // Large upstream results come as files (the agent never holds them): read here, in the task.
+  if (!command.inputFiles) return inputs;
+  const out = { ...inputs };
+  for (const [name, file] of Object.entries(command.inputFiles)) {
+    out[name] = JSON.parse(fs.readFileSync(file, "utf8"));
+  }
+  return out;
+}
+
+const label = (path) =>
+  "result" +
+  path.map((key) => (typeof key === "number" ? `[${key}]` : `[${JSON.stringify(key)}]`)).join("");
+
+/**
+ * Where a value JSON cannot hold is, and what it is (`result["when"] is a bigint`): what
+ * JSON.stringify would throw on or silently turn into something else (a Map into {}, NaN into null).
+ */
+function findUnserialisable(value) {
+  const seen = new Set();
+  const stack = [[value, []]];
+  while (stack.length) {
+    const [item, path] = stack.pop();
+    const type = typeof item;
+    if (item === null || type === "string" || type === "boolean" || item === undefined) continue;
+    if (type === "number") {
+      if (!Number.isFinite(item)) return `${label(path)} is ${item}, which JSON cannot hold`;
+      continue;
+    }
+    if (type === "bigint" || type === "symbol" || type === "function") {
+      return `${label(path)} is a ${type}`;
+    }
+    if (typeof item.toJSON === "function") continue;
+    if (item instanceof Map || item instanceof Set) {
+      return `${label(path)} is a ${item.constructor.name} (JSON would make it {}; convert it with Object.fromEntries or [...value])`;
+    }
+    // Visited (shared, or a cycle, which JSON.stringify itself names): not again.
+    if (seen.has(item)) continue;
+    seen.add(item);
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], [...path, i]]);
+    } else {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push([entries[i][1], [...path, entries[i][0]]]);
+      }
+    }
+  }
+  return null;
+}
+
+function sharedInputsOf(command) {
   const ref = command.shared;
   if (!ref) return command.inputs;
   if ("values" in ref) shared = { id: ref.id, values: ref.values };
@@ -151,15 +203,22 @@ async function run(command) {
       );
     }
     const result = await main(inputsOf(command));
+    const where = findUnserialisable(result);
     let text;
     try {
-      text = JSON.stringify(result === undefined ? null : result);
+      if (where) throw new Error(where);
+      text = JSON.stringify(result === undefined ? null : result) ?? "null";
     } catch (error) {
       throw Object.assign(new Error(`main() returned a value that is not JSON: ${error.message}`), {
         name: "ResultNotSerializable",
       });
     }
-    outcome = { type: "done", ok: true, resultJson: text ?? "null" };
+    const size = command.resultFile ? Buffer.byteLength(text) : 0;
+    if (command.resultFile && size > command.inlineLimit) {
+      // A large result goes to a file the agent streams to storage (it never reads it whole).
+      fs.writeFileSync(command.resultFile, text);
+      outcome = { type: "done", ok: true, resultFile: command.resultFile, sizeBytes: size };
+    } else outcome = { type: "done", ok: true, resultJson: text };
   } catch (error) {
     outcome = { type: "done", ok: false, error: describe(error, command) };
   } finally {

@@ -53,6 +53,18 @@ shared = {"id": None, "values": {}}
 
 
 def inputs_of(command):
+    inputs = _inputs_of(command)
+    # Large upstream results come as files (the agent never holds them): read here, in the task.
+    files = command.get("inputFiles")
+    if files:
+        inputs = dict(inputs)
+        for name, path in files.items():
+            with open(path, "rb") as f:
+                inputs[name] = json.load(f)
+    return inputs
+
+
+def _inputs_of(command):
     ref = command.get("shared")
     if ref is None:
         return command["inputs"]
@@ -74,7 +86,13 @@ def run(command):
     os.environ.update(command.get("env", {}))
     os.chdir(command["cwd"])
     try:
-        outcome = pipebook_cell.execute(task, command["code"], inputs_of(command))
+        outcome = pipebook_cell.execute(
+            task,
+            command["code"],
+            inputs_of(command),
+            command.get("resultFile"),
+            command.get("inlineLimit"),
+        )
     finally:
         restore_environment(saved_env)
         current["task"] = current["attempt"] = None

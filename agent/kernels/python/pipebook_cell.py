@@ -109,12 +109,81 @@ def compiled(code, filename):
     return found
 
 
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _describe_path(path):
+    return "result" + "".join(f"[{key!r}]" if isinstance(key, int) else f"[{json.dumps(key)}]" for key in path)
+
+
+def find_unserialisable(value):
+    """Where a value JSON cannot hold is, and what it is: 'result["when"] is a datetime'."""
+    stack = [(value, ())]
+    seen = set()
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
+            return f"{_describe_path(path)} is {item!r}, which JSON cannot hold"
+        if isinstance(item, _JSON_SCALARS):
+            continue
+        if id(item) in seen:
+            continue  # shared, or a cycle (which json names itself)
+        if isinstance(item, dict):
+            seen.add(id(item))
+            for key, child in reversed(list(item.items())):
+                if not isinstance(key, _JSON_SCALARS):
+                    return f"{_describe_path(path)} has a key {key!r} of type {type(key).__name__}"
+                stack.append((child, path + (key,)))
+        elif isinstance(item, (list, tuple)):
+            seen.add(id(item))
+            for index in range(len(item) - 1, -1, -1):
+                stack.append((item[index], path + (index,)))
+        else:
+            return f"{_describe_path(path)} is a {type(item).__name__}"
+    return None
+
+
+def serialise(result, result_file, inline_limit):
+    """The result as JSON: inline up to `inline_limit` bytes, else streamed into `result_file`
+    (a 1 GB result is written chunk by chunk, never held as one string)."""
+    encoder = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    chunks, size, out = [], 0, None
+    try:
+        for chunk in encoder.iterencode(result):
+            data = chunk.encode("utf-8")
+            size += len(data)
+            if out is not None:
+                out.write(data)
+            elif result_file is not None and inline_limit is not None and size > inline_limit:
+                out = open(result_file, "wb", buffering=1024 * 1024)
+                out.writelines(chunks)
+                out.write(data)
+                chunks = None
+            else:
+                chunks.append(data)
+    except (TypeError, ValueError, RecursionError) as error:
+        if out is not None:
+            out.close()
+        where = find_unserialisable(result)
+        raise TaskFailure(
+            "ResultNotSerializable",
+            f"main() returned a value that is not JSON: {where}" if where else f"main() returned a value that is not JSON: {error}",
+        )
+    if out is not None:
+        out.close()
+        return {"ok": True, "resultFile": result_file, "sizeBytes": size}
+    return {"ok": True, "resultJson": b"".join(chunks).decode("utf-8")}
+
+
 async def _await(awaitable):
     return await awaitable
 
 
-def execute(task, code, inputs):
-    """Runs the cell of `task` with `inputs`; returns its outcome (never raises for user code)."""
+def execute(task, code, inputs, result_file=None, inline_limit=None):
+    """Runs the cell of `task` with `inputs`; returns its outcome (never raises for user code).
+
+    With `result_file`, a result larger than `inline_limit` bytes of JSON is written there
+    (streamed) and the outcome names the file instead of carrying the text."""
     # Named like Python's own "<string>": tracebacks read File "<task transform>", line 3.
     filename = f"<task {task}>"
     _register(filename, code)
@@ -127,11 +196,7 @@ def execute(task, code, inputs):
         result = main(**bind(main, inputs, task))
         if inspect.isawaitable(result):
             result = asyncio.run(_await(result))
-        try:
-            text = json.dumps(result, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError) as error:
-            raise TaskFailure("ResultNotSerializable", f"main() returned a value that is not JSON: {error}")
-        return {"ok": True, "resultJson": text}
+        return serialise(result, result_file, inline_limit)
     except TaskFailure as error:
         return {"ok": False, "error": {"type": error.kind, "message": str(error)}}
     except SystemExit as error:

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { TaskRunDetailSchema } from "../../../contract/api-v1.ts";
 import { NotFoundError } from "../../errors.ts";
-import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
+import { Readable } from "node:stream";
+import { getTaskDetail, getTaskResultRow } from "../../runs/run-page/get-task-detail.ts";
+import { openStored } from "../../storage/read-stored.ts";
 import { route } from "../handler.ts";
 import { json } from "../respond.ts";
 
@@ -52,24 +54,39 @@ export const getTaskRunResult = route(
     }),
     docs: {
       operationId: "getTaskRunResult",
-      summary: "Read a task's whole result (JSON, up to 8 MB)",
+      summary: "Read a task's whole result (JSON; a large stored one is streamed)",
       tag: "Flow runs",
       responses: { 200: { description: "The task's return value", schema: z.unknown() } },
       errors: [404],
     },
   },
   async ({ db, params, query }) => {
-    const result = await getTaskResult(db, params.id, params.task, query.item);
+    const result = await getTaskResultRow(db, params.id, params.task, query.item);
     const what = query.item === undefined ? "" : `item ${query.item} of `;
     if (!result) {
       throw new NotFoundError(`result of ${what}task "${params.task}" in flow run`, params.id);
     }
     const suffix = query.item === undefined ? "" : `-${query.item}`;
     const file = `${params.task}${suffix}-${params.id.slice(0, 8)}.json`;
-    return json(
-      200,
-      result.value,
-      query.download ? { "content-disposition": `attachment; filename="${file}"` } : undefined,
-    );
+    const disposition = query.download
+      ? { "content-disposition": `attachment; filename="${file}"` }
+      : undefined;
+    if (result.storageKey) {
+      // Streamed from its storage: a 1 GB result never sits in the server's memory.
+      const stream = await openStored(db, {
+        storageId: result.storageId,
+        storageKey: result.storageKey,
+        sizeBytes: result.sizeBytes,
+      });
+      return new Response(Readable.toWeb(stream) as ReadableStream, {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(result.sizeBytes),
+          ...disposition,
+        },
+      });
+    }
+    return json(200, result.value, disposition);
   },
 );

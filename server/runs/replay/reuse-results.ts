@@ -55,8 +55,8 @@ export async function reuseResults(
       WHERE t."flowRunId" = ${flowRunId}::uuid AND t.name = src.name AND t."mapIndex" = -1
       RETURNING t.id, src.source
     )
-    INSERT INTO "Result" ("taskRunId", value, "storageKey", "sizeBytes")
-    SELECT marked.id, r.value, r."storageKey", r."sizeBytes"
+    INSERT INTO "Result" ("taskRunId", value, "storageKey", "storageId", "sizeBytes")
+    SELECT marked.id, r.value, r."storageKey", r."storageId", r."sizeBytes"
     FROM marked JOIN "Result" r ON r."taskRunId" = marked.source`;
   if (copied !== reused.length) {
     throw new PipebookError(

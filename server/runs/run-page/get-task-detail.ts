@@ -10,6 +10,11 @@ import { getFlowVersion } from "../../flows/version-cache.ts";
 import type { CacheOrigin } from "../../../contract/api-v1.ts";
 import { CACHE_ORIGIN_SELECT, toCacheOrigin } from "../cache-origin.ts";
 import { previewResult, type ResultPreview } from "./result-preview.ts";
+import {
+  MAX_PARSED_STORED_BYTES,
+  readStoredHead,
+  readStoredValue,
+} from "../../storage/read-stored.ts";
 import { taskAttempts, type Attempt, type TaskMoment } from "./task-attempts.ts";
 
 export type TaskDetail = {
@@ -83,7 +88,7 @@ export async function getTaskDetail(
     }),
     db.result.findUnique({
       where: { taskRunId: row.id },
-      select: { value: true, sizeBytes: true },
+      select: { value: true, sizeBytes: true, storageKey: true, storageId: true },
     }),
     getFlowVersion(db, row.flowRun.flowVersionId),
   ]);
@@ -100,20 +105,50 @@ export async function getTaskDetail(
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
     resultFrom: row.resultFromRunId,
     cachedFrom: toCacheOrigin(row.resultFromTaskRun),
-    result: result ? previewResult(result.value, result.sizeBytes) : { kind: "none" },
+    result: result ? await previewOf(db, result) : { kind: "none" },
   };
 }
 
-/** A task's whole result (the panel's "load the whole value", and its download). */
+type ResultRow = {
+  value: unknown;
+  sizeBytes: number;
+  storageKey: string | null;
+  storageId: string | null;
+};
+
+/** A stored result is read from its storage: as a tree up to 16 MB, past that its first 64 KB. */
+async function previewOf(db: Db, row: ResultRow): Promise<ResultPreview> {
+  if (!row.storageKey) return previewResult(row.value, row.sizeBytes);
+  const ref = { storageId: row.storageId, storageKey: row.storageKey, sizeBytes: row.sizeBytes };
+  if (row.sizeBytes <= MAX_PARSED_STORED_BYTES) {
+    return previewResult(await readStoredValue(db, ref), row.sizeBytes);
+  }
+  return { kind: "text", head: await readStoredHead(db, ref), sizeBytes: row.sizeBytes };
+}
+
+/** A task's whole result (the panel's "load the whole value"): a stored one read and parsed. */
 export async function getTaskResult(
   db: Db,
   runId: string,
   task: string,
   item?: number,
 ): Promise<{ value: unknown; sizeBytes: number } | null> {
+  const row = await getTaskResultRow(db, runId, task, item);
+  if (!row?.storageKey) return row;
+  const ref = { storageId: row.storageId, storageKey: row.storageKey, sizeBytes: row.sizeBytes };
+  return { value: await readStoredValue(db, ref), sizeBytes: row.sizeBytes };
+}
+
+/** A task's result row: the value, or where it is stored (the API streams that). */
+export async function getTaskResultRow(
+  db: Db,
+  runId: string,
+  task: string,
+  item?: number,
+): Promise<ResultRow | null> {
   const row = await findTaskRun(db, runId, task, item);
   return db.result.findUnique({
     where: { taskRunId: row.id },
-    select: { value: true, sizeBytes: true },
+    select: { value: true, sizeBytes: true, storageKey: true, storageId: true },
   });
 }

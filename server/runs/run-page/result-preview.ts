@@ -1,4 +1,4 @@
-// What of a task's result the run page shows at once. A result may be up to 8 MB of JSON; the
+// What of a task's result the run page shows at once. A result may be gigabytes of JSON; the
 // page gets it whole up to PREVIEW_BYTES, and past that a preview cut to its first items, keys
 // and characters, with every cut named by its path — so the viewer can say "… 9,950 more items"
 // exactly there and offer the whole value (or its download).
@@ -18,7 +18,10 @@ export type Cut = {
 };
 
 export type ResultPreview =
-  { kind: "none" } | { kind: "value"; value: unknown; sizeBytes: number; cuts: Cut[] };
+  | { kind: "none" }
+  | { kind: "value"; value: unknown; sizeBytes: number; cuts: Cut[] }
+  /** A stored result too large to parse for a preview: its first characters of JSON. */
+  | { kind: "text"; head: string; sizeBytes: number };
 
 function cut(value: unknown, path: string, depth: number, cuts: Cut[]): unknown {
   if (typeof value === "string") {

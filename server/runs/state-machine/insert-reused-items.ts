@@ -43,8 +43,8 @@ export async function insertReusedItems(
       FROM src
       RETURNING id
     ), results AS (
-      INSERT INTO "Result" ("taskRunId", value, "storageKey", "sizeBytes")
-      SELECT src.id, r.value, r."storageKey", r."sizeBytes"
+      INSERT INTO "Result" ("taskRunId", value, "storageKey", "storageId", "sizeBytes")
+      SELECT src.id, r.value, r."storageKey", r."storageId", r."sizeBytes"
       FROM src JOIN "Result" r ON r."taskRunId" = src.source_id
     ), counts AS (
       -- The new run knows each task's number of items before an agent announces them.

@@ -11,6 +11,7 @@
 // Mapped tasks' items are task runs too (mapIndex ≥ 0): a `map` event creates them (Pending, in
 // this same statement), and item events move them. The read takes the run's own tasks and only
 // the items this batch names, so a run of 10,000 items is not read whole for every batch.
+import { runPrefix } from "../../storage/object-store.ts";
 import type { LogBlock, LogEvent, ReportEvent } from "../../../contract/agent-protocol.ts";
 import {
   canTransitionFlowRun,
@@ -129,6 +130,8 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     taskRunId: string;
     value: unknown;
     sizeBytes: number;
+    storageKey: string | null;
+    storageId: string | null;
     cacheKey: string | null;
     expiresAt: string | null;
   }[] = [];
@@ -208,12 +211,35 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       task.error = event.error ?? null;
       if (event.state === "Cached" && event.cachedFrom) task.cachedFrom = event.cachedFrom;
       if (task.mapIndex < 0 || !("inputPreview" in task)) changed.add(task);
-      if ((event.state === "Completed" || event.state === "Cached") && "result" in event) {
+      if ((event.state === "Completed" || event.state === "Cached") && event.stored) {
+        // A large result the agent uploaded: only its reference is kept. A Completed one must
+        // be this run's own (a Cached one was handed to the agent from an earlier run).
+        if (
+          event.state === "Completed" &&
+          !event.stored.key.startsWith(runPrefix(batch.flowRunId))
+        ) {
+          throw new PipebookError(
+            "bad_request",
+            `report gives ${describe(event)} a stored result outside this run's keys`,
+          );
+        }
+        results.push({
+          taskRunId: task.id,
+          value: null,
+          sizeBytes: event.stored.sizeBytes,
+          storageKey: event.stored.key,
+          storageId: event.stored.storage,
+          cacheKey: event.cache?.key ?? null,
+          expiresAt: event.cache?.expiresAt ?? null,
+        });
+      } else if ((event.state === "Completed" || event.state === "Cached") && "result" in event) {
         const json = JSON.stringify(event.result ?? null);
         results.push({
           taskRunId: task.id,
           value: event.result ?? null,
           sizeBytes: Buffer.byteLength(json),
+          storageKey: null,
+          storageId: null,
           cacheKey: event.cache?.key ?? null,
           expiresAt: event.cache?.expiresAt ?? null,
         });
@@ -311,10 +337,10 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       FROM run, json_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::json)
         AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, error jsonb, at timestamptz)
     ), results AS (
-      INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "cacheKey", "expiresAt")
-      SELECT r.task_run_id, r.value, r.size_bytes, r.cache_key, r.expires_at
-      FROM run, json_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::json)
-        AS r(task_run_id uuid, value jsonb, size_bytes int, cache_key text, expires_at timestamptz)
+      INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "storageKey", "storageId", "cacheKey", "expiresAt")
+      SELECT r.task_run_id, r.value, r.size_bytes, r.storage_key, r.storage_id, r.cache_key, r.expires_at
+      FROM run, json_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, storage_key: r.storageKey, storage_id: r.storageId, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::json)
+        AS r(task_run_id uuid, value jsonb, size_bytes int, storage_key text, storage_id uuid, cache_key text, expires_at timestamptz)
     )
     SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks,
       (SELECT count(*)::int FROM items) AS items`;

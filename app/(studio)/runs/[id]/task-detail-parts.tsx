@@ -62,7 +62,8 @@ type Result =
       value?: unknown;
       sizeBytes: number;
       cuts: { path: string; missing: string }[];
-    };
+    }
+  | { kind: "text"; head: string; sizeBytes: number };
 
 export function ResultView({
   runId,
@@ -84,6 +85,32 @@ export function ResultView({
   });
   if (result.kind === "none") return <p className="text-xs text-zinc-500">No result.</p>;
   const download = `/api/v1/flow-runs/${runId}/tasks/${encodeURIComponent(task)}/result?download=1${item === undefined ? "" : `&item=${item}`}`;
+  if (result.kind === "text") {
+    // Too large to parse in the page: its first characters, and the whole of it as a download.
+    return (
+      <div className="space-y-2" data-testid="task-result">
+        <div className="flex items-center gap-2 text-xs text-zinc-500">
+          <span>
+            {bytes(result.sizeBytes)} of JSON, in storage — the first {bytes(result.head.length)}{" "}
+            shown
+          </span>
+          <a
+            href={download}
+            download
+            className="ml-auto inline-flex items-center gap-1 hover:underline"
+          >
+            <Download className="size-3.5" aria-hidden /> Download
+          </a>
+        </div>
+        <pre
+          className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-[11px] leading-4 dark:bg-zinc-900"
+          data-testid="result-head"
+        >
+          {result.head}…
+        </pre>
+      </div>
+    );
+  }
   return (
     <div className="space-y-2" data-testid="task-result">
       <div className="flex items-center gap-2 text-xs text-zinc-500">

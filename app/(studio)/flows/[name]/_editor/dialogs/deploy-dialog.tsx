@@ -148,6 +148,8 @@ function DeployForm({
   const [daskScheduler, setDaskScheduler] = useState("");
   const [overlap, setOverlap] = useState<OverlapPolicy | null>(null);
   const [catchup, setCatchup] = useState<CatchupPolicy | null>(null);
+  const [storage, setStorage] = useState<string | null>(null);
+  const storages = useQuery(trpc.storages.list.queryOptions());
   const deploy = useMutation(trpc.deployments.create.mutationOptions());
 
   if (existing.isPending) return <p className="text-sm text-zinc-500">Loading deployments…</p>;
@@ -162,6 +164,7 @@ function DeployForm({
     catchup: catchup ?? previous?.catchup ?? "latest",
     catchupMax: previous?.catchupMax ?? 10,
   };
+  const chosenStorage = storage ?? previous?.storage ?? "local";
 
   return (
     <ParameterForm
@@ -188,6 +191,7 @@ function DeployForm({
               ? { daskScheduler: daskScheduler.trim() }
               : {}),
             ...policies,
+            storage: chosenStorage,
           },
           {
             onSuccess: (d) => {
@@ -264,6 +268,20 @@ function DeployForm({
             />
           </label>
         ) : null}
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Storage of large results
+          <select
+            className={inputClass}
+            value={chosenStorage}
+            onChange={(e) => setStorage(e.target.value)}
+          >
+            {(storages.data ?? [{ name: "local", kind: "local" }]).map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name} ({s.kind === "local" ? "the server's folder" : "S3"})
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
           When a scheduled run overlaps the previous one
           <select

@@ -1,0 +1,75 @@
+// The two transfers agents ask for (contract/agent-protocol.ts "storage"): where to upload a large
+// result of a run they hold, and where to download a stored result their run reads. Both are
+// fenced by the run's lease; the answer is a short-lived URL, never a credential. Artifacts can
+// take the same path with keys of their own.
+import crypto from "node:crypto";
+import type { z } from "zod";
+import type {
+  StorageDownloadRequestSchema,
+  StorageTransfer,
+  StorageUpload,
+  StorageUploadRequestSchema,
+} from "../../contract/agent-protocol.ts";
+import type { Db } from "../db/client.ts";
+import { isUuid } from "../db/ids.ts";
+import { NotFoundError, PipebookError } from "../errors.ts";
+import { resultKey, runPrefix } from "./object-store.ts";
+import { storeOf } from "./storages.ts";
+
+type UploadRequest = z.output<typeof StorageUploadRequestSchema>;
+type DownloadRequest = z.output<typeof StorageDownloadRequestSchema>;
+
+/** The run's storage (its deployment's; local for a cell run without one), under this lease. */
+async function heldRun(db: Db, flowRunId: string, leaseId: string): Promise<string | null> {
+  const run = isUuid(flowRunId)
+    ? await db.flowRun.findUnique({
+        where: { id: flowRunId },
+        select: { leaseId: true, deployment: { select: { storageId: true } } },
+      })
+    : null;
+  if (!run) throw new NotFoundError("flow run", flowRunId);
+  if (run.leaseId !== leaseId) {
+    throw new PipebookError(
+      "lease_lost",
+      `flow run ${flowRunId} is no longer held under this lease`,
+    );
+  }
+  return run.deployment?.storageId ?? null;
+}
+
+export async function uploadTarget(
+  db: Db,
+  flowRunId: string,
+  request: UploadRequest,
+): Promise<StorageUpload> {
+  const storage = await heldRun(db, flowRunId, request.leaseId);
+  const key = resultKey(
+    flowRunId,
+    request.task,
+    request.attempt,
+    request.item,
+    crypto.randomBytes(12).toString("hex"),
+  );
+  const store = await storeOf(db, storage);
+  const target = await store.uploadTarget(key, request.sizeBytes);
+  return { ...target, stored: { storage, key, sizeBytes: request.sizeBytes } };
+}
+
+export async function downloadTarget(
+  db: Db,
+  flowRunId: string,
+  request: DownloadRequest,
+): Promise<StorageTransfer> {
+  await heldRun(db, flowRunId, request.leaseId);
+  // Its own run's objects, or a stored result of any run it was handed (a reused or cached one):
+  // keys hold 96 random bits, so knowing one is being handed it.
+  const own = request.key.startsWith(runPrefix(flowRunId));
+  if (!own) {
+    const known = await db.result.findFirst({
+      where: { storageKey: request.key, storageId: request.storage },
+      select: { id: true },
+    });
+    if (!known) throw new NotFoundError("stored result", request.key);
+  }
+  return (await storeOf(db, request.storage)).downloadTarget(request.key);
+}
