@@ -21,6 +21,7 @@ const ROUTES: Record<string, Access> = {
   "GET /agent/pipebook-agent.mjs": "public",
   "POST /api/v1/flows": "edit",
   "GET /api/v1/flows": "read",
+  "GET /api/v1/flows/:name/versions/:version": "read",
   "POST /api/v1/deployments": "edit",
   "GET /api/v1/deployments": "read",
   "GET /api/v1/deployments/:id": "read",
@@ -41,6 +42,7 @@ const ROUTES: Record<string, Access> = {
   "GET /api/v1/flow-runs/:id/replay-plan": "read",
   "POST /api/v1/flow-runs/:id/report": "agent",
   "POST /api/v1/flow-runs/:id/cache": "agent",
+  "POST /api/v1/flow-runs/:id/lock": "agent",
   "POST /api/v1/flow-runs/:id/storage/upload": "agent",
   "POST /api/v1/flow-runs/:id/storage/download": "agent",
   // A pre-signed URL of the local storage: only its token opens it (checked by the route).
@@ -126,6 +128,7 @@ const PROCEDURES: Record<string, Permission> = {
   "flows.list": "read",
   "flows.get": "read",
   "flows.versions": "read",
+  "flows.locks": "read",
   "flows.save": "edit",
   "flows.create": "edit",
   "flows.rename": "edit",

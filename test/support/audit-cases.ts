@@ -295,6 +295,7 @@ export const REST_CASES: Record<string, RestCase> = {
 export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/flow-runs/:id/report": "agent protocol",
   "POST /api/v1/flow-runs/:id/cache": "agent protocol (a read of cached results)",
+  "POST /api/v1/flow-runs/:id/lock": "agent protocol (the versions a dependency build resolved)",
   "POST /api/v1/flow-runs/:id/storage/upload": "agent protocol (hands out an upload URL)",
   "POST /api/v1/flow-runs/:id/storage/download": "agent protocol (hands out a download URL)",
   "PUT /api/v1/storage/local/:token": "an agent's upload by token; the result is in its run",
