@@ -14,6 +14,15 @@ describe("what PostgreSQL can store", () => {
     expect(storableProblem({ "k\u0000": 1 })?.path).toEqual(["k\u0000"]);
   });
 
+  it("finds half of a surrogate pair alone (JSON can spell it, PostgreSQL refuses it)", () => {
+    expect(storableProblem({ a: JSON.parse('"x\\ud800"') })?.message).toMatch(
+      /surrogate pair .* alone/,
+    );
+    expect(storableProblem(["\udc00 first"])?.path).toEqual([0]);
+    expect(storableProblem({ ["\ud83d"]: 1 })?.message).toMatch(/^has a name that holds half/);
+    expect(storableProblem({ ok: "😀 pairs are whole", also: "\ud83d\ude00" })).toBeUndefined();
+  });
+
   it("refuses nesting past the limit without overflowing the stack", () => {
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { a: deep };
@@ -34,6 +43,10 @@ describe("storableCopy", () => {
     expect(
       storableProblem(storableCopy({ env: "PATH=/bin\u0000HOME=/root\u0000" })),
     ).toBeUndefined();
+  });
+
+  it("replaces lone surrogates, keeping whole pairs", () => {
+    expect(storableCopy({ ["k\ud800"]: "a\udc00b😀" })).toEqual({ "k\uFFFD": "a\uFFFDb😀" });
   });
 
   it("cuts what is nested too deep", () => {

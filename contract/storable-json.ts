@@ -9,13 +9,29 @@ export const MAX_JSON_DEPTH = 64;
 
 export type StorableProblem = { path: JsonPath; message: string };
 
-/** The first NUL character (\u0000, which PostgreSQL text cannot hold) or excess nesting. */
+/** A quick look for either kind of character below (both are rare: most strings pass here). */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+/** Half of a UTF-16 pair without its other half: JSON can spell one ("\ud800"), no text holds it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What is wrong with a string PostgreSQL would refuse: a NUL character or a lone surrogate. */
+function stringProblem(text: string): string | undefined {
+  if (!SUSPECT.test(text)) return undefined;
+  if (text.includes("\u0000")) return "holds a NUL character (\\u0000), which cannot be stored";
+  if (LONE_SURROGATE.test(text)) {
+    return "holds half of a UTF-16 surrogate pair (such as \\ud800) alone, which is no character and cannot be stored";
+  }
+  return undefined;
+}
+
+/**
+ * The first character PostgreSQL text cannot hold (NUL, a lone surrogate) or excess nesting.
+ */
 export function storableProblem(value: unknown): StorableProblem | undefined {
-  const nul = (path: JsonPath) => ({
-    path,
-    message: "holds a NUL character (\\u0000), which cannot be stored",
-  });
-  if (typeof value === "string") return value.includes("\u0000") ? nul([]) : undefined;
+  if (typeof value === "string") {
+    const message = stringProblem(value);
+    return message ? { path: [], message } : undefined;
+  }
   if (value === null || typeof value !== "object") return undefined;
   // Only objects and arrays go on the stack, each with its path: strings and numbers are checked
   // where they are met. (A path per value made 900,000 short-lived arrays for a parameter default
@@ -30,11 +46,11 @@ export function storableProblem(value: unknown): StorableProblem | undefined {
       ? node.entries()
       : Object.entries(node);
     for (const [key, item] of entries) {
-      if (typeof key === "string" && key.includes("\u0000")) {
-        return { path: [...path, key], message: "has a name with a NUL character (\\u0000)" };
-      }
+      const keyProblem = typeof key === "string" ? stringProblem(key) : undefined;
+      if (keyProblem) return { path: [...path, key], message: `has a name that ${keyProblem}` };
       if (typeof item === "string") {
-        if (item.includes("\u0000")) return nul([...path, key]);
+        const message = stringProblem(item);
+        if (message) return { path: [...path, key], message };
       } else if (item !== null && typeof item === "object") {
         stack.push({ value: item, path: [...path, key] });
       }
@@ -45,9 +61,11 @@ export function storableProblem(value: unknown): StorableProblem | undefined {
 
 /** What a NUL character becomes in what an agent reports: U+FFFD, the replacement character. */
 export const NUL_REPLACEMENT = "\uFFFD";
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, "g");
+const storableText = (text: string) => text.replace(UNSTORABLE, NUL_REPLACEMENT);
 
 /**
- * `value` made storable: NUL characters (in strings and names) replaced by U+FFFD, and anything
+ * `value` made storable: NUL characters and lone surrogates (in strings and names) replaced by U+FFFD, and anything
  * nested deeper than MAX_JSON_DEPTH replaced by a note. For what tasks produce — their results,
  * errors and log lines — which must be kept, not refused: a refused report once left its run
  * Running for good. Returns `value` itself when it is storable already (the usual case).
@@ -55,15 +73,12 @@ export const NUL_REPLACEMENT = "\uFFFD";
 export function storableCopy<T>(value: T): T {
   if (!storableProblem(value)) return value;
   const copy = (item: unknown, depth: number): unknown => {
-    if (typeof item === "string") return item.replaceAll("\u0000", NUL_REPLACEMENT);
+    if (typeof item === "string") return storableText(item);
     if (item === null || typeof item !== "object") return item;
     if (depth >= MAX_JSON_DEPTH) return `[nested more than ${MAX_JSON_DEPTH} levels deep]`;
     if (Array.isArray(item)) return item.map((v) => copy(v, depth + 1));
     return Object.fromEntries(
-      Object.entries(item).map(([k, v]) => [
-        k.replaceAll("\u0000", NUL_REPLACEMENT),
-        copy(v, depth + 1),
-      ]),
+      Object.entries(item).map(([k, v]) => [storableText(k), copy(v, depth + 1)]),
     );
   };
   return copy(value, 0) as T;

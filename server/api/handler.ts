@@ -128,7 +128,9 @@ export function route<P, Q, B>(
     try {
       const db = await getDb();
       const principal = await authorize(db, request, spec.access);
-      const params = spec.params ? parse(spec.params, await context.params, "path") : ({} as P);
+      const rawParams = await context.params;
+      refuseUnstorable(rawParams, "path");
+      const params = spec.params ? parse(spec.params, rawParams, "path") : ({} as P);
       const rawQuery = queryOf(new URL(request.url).searchParams);
       refuseUnstorable(rawQuery, "query");
       refuseUnknownQuery(rawQuery, spec.query);

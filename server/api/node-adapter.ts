@@ -40,14 +40,20 @@ export async function serveApiRequest(req: IncomingMessage, res: ServerResponse)
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   // An upload to the local storage (up to gigabytes) goes through as a stream, never whole.
   const streamed = hasBody && url.pathname.startsWith(LOCAL_TRANSFER_PATH);
+  let buffered: Uint8Array<ArrayBuffer> | undefined;
+  if (hasBody && !streamed) {
+    try {
+      buffered = await readBody(req);
+    } catch (error) {
+      // The client went away before its body was all sent: nobody is left to answer.
+      if (controller.signal.aborted || req.destroyed) return;
+      throw error;
+    }
+  }
   const request = new Request(url, {
     method: req.method,
     headers,
-    body: streamed
-      ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>)
-      : hasBody
-        ? await readBody(req)
-        : undefined,
+    body: streamed ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : buffered,
     signal: controller.signal,
     ...(streamed ? { duplex: "half" } : {}),
   } as RequestInit);

@@ -71,29 +71,57 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-const mapErrors = t.middleware(async ({ next, path }) => {
+/** The error the caller hears for a procedure's failure (`error`: what tRPC caught). */
+function callerError(error: TRPCError, path: string): TRPCError {
+  const cause = error.cause;
+  if (isPipebookError(cause)) {
+    return new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  if (cause instanceof Error && cause.name === "FlowFileError") {
+    return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+  if (error.code === "BAD_REQUEST" && cause instanceof z.ZodError) {
+    // The input failed its schema: "field: what", as /api/v1 says it, not zod's JSON.
+    const refusal = new PipebookError(
+      "bad_request",
+      `invalid input: ${describeRequestIssues(cause)}`,
+    );
+    return new TRPCError({ code: "BAD_REQUEST", message: refusal.message, cause: refusal });
+  }
+  if (error.code === "INTERNAL_SERVER_ERROR") {
+    // A bug or a database failure: its message (Prisma's, with the query) stays in the log.
+    log.error(`tRPC ${path} failed`, cause ?? error);
+    return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE });
+  }
+  return error;
+}
+
+/**
+ * A live view's failures happen while it streams, after the middleware has returned: they are
+ * mapped as they come out (a live view of a backfill that does not exist is NOT_FOUND, not a 500).
+ */
+async function* mappedStream(stream: AsyncIterable<unknown>, path: string) {
+  try {
+    yield* stream;
+  } catch (caught) {
+    const error =
+      caught instanceof TRPCError
+        ? caught
+        : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: caught });
+    throw callerError(error, path);
+  }
+}
+
+const mapErrors = t.middleware(async ({ next, path, type }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (isPipebookError(cause)) {
-      throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
-    }
-    if (cause instanceof Error && cause.name === "FlowFileError") {
-      throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
-    }
-    if (result.error.code === "BAD_REQUEST" && cause instanceof z.ZodError) {
-      // The input failed its schema: "field: what", as /api/v1 says it, not zod's JSON.
-      const error = new PipebookError(
-        "bad_request",
-        `invalid input: ${describeRequestIssues(cause)}`,
-      );
-      throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-    }
-    if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      // A bug or a database failure: its message (Prisma's, with the query) stays in the log.
-      log.error(`tRPC ${path} failed`, cause ?? result.error);
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE });
-    }
+  if (!result.ok) throw callerError(result.error, path);
+  if (
+    type === "subscription" &&
+    result.data &&
+    typeof result.data === "object" &&
+    Symbol.asyncIterator in result.data
+  ) {
+    return { ...result, data: mappedStream(result.data as AsyncIterable<unknown>, path) };
   }
   return result;
 });
