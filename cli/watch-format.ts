@@ -4,7 +4,11 @@
 // of its items' own state changes only failures and retries are printed (a fan-out of 10,000
 // items would otherwise print 20,000 lines), and their log lines name the item (`get_stars[7]`).
 import type { FlowRunView, MappedItemsView } from "../contract/api-v1.ts";
-import { isFinalTaskRunState, type TaskRunState } from "../contract/run-states.ts";
+import {
+  isFinalTaskRunState,
+  isSuccessfulTaskRunState,
+  type TaskRunState,
+} from "../contract/run-states.ts";
 import { clock } from "./output.ts";
 import type { FeedItem } from "./watch-feed.ts";
 
@@ -72,7 +76,7 @@ export function formatFeedItem(item: FeedItem, run: Pick<FlowRunView, "taskRuns"
     if (final && task.items.count > 0) counts = ` (${itemCounts(task.items)})`;
   }
   let text = `${clock(event.at)}  ${who} ${event.to}${attempt}${counts}${why ? `: ${why}` : ""}`;
-  if (task && (event.to === "Completed" || event.to === "Cached") && task.state === event.to) {
+  if (task && isSuccessfulTaskRunState(event.to as TaskRunState) && task.state === event.to) {
     text += ` → ${oneLine(task.result)}`;
     if (task.resultFrom) text += ` (from run ${task.resultFrom})`;
   }
