@@ -5,6 +5,7 @@
 // items would otherwise print 20,000 lines), and their log lines name the item (`get_stars[7]`).
 import type { FlowRunView, MappedItemsView } from "../contract/api-v1.ts";
 import {
+  FAILING_TASK_RUN_STATES,
   isFinalTaskRunState,
   isSuccessfulTaskRunState,
   type TaskRunState,
@@ -15,7 +16,7 @@ import type { FeedItem } from "./watch-feed.ts";
 /** Results longer than this are cut (with "…"): a watch line should fit a wide terminal. */
 export const RESULT_CHARS = 200;
 
-const FAILED_TASK_STATES = new Set(["Failed", "Crashed", "NotRun"]);
+const FAILED_TASK_STATES: ReadonlySet<string> = new Set(FAILING_TASK_RUN_STATES);
 /** An item's state changes worth a line of their own. */
 const ITEM_STATES_SHOWN = new Set(["Failed", "Crashed", "Retrying"]);
 

@@ -200,6 +200,7 @@ describe("the named state sets", () => {
     expect(m.SUCCESSFUL_TASK_RUN_STATES).toEqual(["Completed", "Cached"]);
     expect(m.RESTARTABLE_TASK_RUN_STATES).toEqual(["Failed", "Cancelled", "Crashed", "NotRun"]);
     expect(m.RETRYABLE_FLOW_RUN_STATES).toEqual(["Failed", "Crashed"]);
+    expect(m.FAILED_FLOW_RUN_STATES).toEqual(["Failed", "Crashed"]);
     // Every active state is unfinished, and the retry's states may go back to the initial one.
     for (const s of m.ACTIVE_FLOW_RUN_STATES) expect(m.isFinalFlowRunState(s)).toBe(false);
     for (const s of m.RETRYABLE_FLOW_RUN_STATES) {

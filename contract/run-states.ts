@@ -166,11 +166,14 @@ export function isFinalDisplayState(state: FlowRunDisplayState): boolean {
   return state !== "Late" && state !== "Paused" && isFinalFlowRunState(state);
 }
 
-/** The states a flow-level retry queues a run again from (within its retries). */
-export const RETRYABLE_FLOW_RUN_STATES = [
+/** A run that ended in one of these failed (the failures the dashboard lists). */
+export const FAILED_FLOW_RUN_STATES = [
   "Failed",
   "Crashed",
 ] as const satisfies readonly FlowRunState[];
+
+/** The states a flow-level retry queues a run again from (within its retries): the failed ones. */
+export const RETRYABLE_FLOW_RUN_STATES = FAILED_FLOW_RUN_STATES;
 
 /**
  * A flow run may be retried (queued again) only from RETRYABLE_FLOW_RUN_STATES, and only while
