@@ -1,7 +1,10 @@
 // The run state machine of ../DESIGN.md "Run states": every state, which transitions are allowed,
-// and the predicates everyone asks (is it final? did the run fail?). Pure data and functions,
-// shared by the server (which enforces it in server/runs/state-machine.ts, the only writer of
-// state columns), the agent, the CLI and the studio.
+// and the predicates everyone asks (is it final? did the run fail?), with the named sets of states
+// (active, final, open, successful, failing, retryable, restartable) that every rule reads: each
+// is written here once. Pure data and functions, shared by the server (which enforces it in
+// server/runs/state-machine/, the only writer of state columns, whose SQL state lists are made
+// from these sets and whose fixed transitions are checked against the table at import), the
+// agent, the CLI and the studio.
 
 export const FLOW_RUN_STATES = [
   "Scheduled",
