@@ -14,7 +14,7 @@
 //   history has moved past the latest line time read before it.
 // A log line therefore waits at most one poll when no state changes; a state change never waits.
 import type { FlowRunHistoryResponse, LogLineView } from "../contract/api-v1.ts";
-import { FLOW_RUN_STATES, isFinalFlowRunState } from "../contract/run-states.ts";
+import { FINAL_FLOW_RUN_STATES } from "../contract/run-states.ts";
 
 export type StateEvent = FlowRunHistoryResponse["events"][number];
 export type FeedItem = { kind: "state"; event: StateEvent } | { kind: "log"; line: LogLineView };
@@ -26,7 +26,7 @@ const sortable = (iso: string) =>
   iso.length === 24 && iso.endsWith("Z") ? iso : new Date(iso).toISOString();
 const later = (a: string, b: string) => (a > b ? a : b);
 
-const FINAL_FLOW_STATES: ReadonlySet<string> = new Set(FLOW_RUN_STATES.filter(isFinalFlowRunState));
+const FINAL_FLOW_STATES: ReadonlySet<string> = new Set(FINAL_FLOW_RUN_STATES);
 // At the same millisecond, a task starts before its first line and ends after its last one.
 const STARTING_STATES = new Set(["Scheduled", "Pending", "Running", "Late", "Paused"]);
 

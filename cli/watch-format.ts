@@ -4,14 +4,19 @@
 // of its items' own state changes only failures and retries are printed (a fan-out of 10,000
 // items would otherwise print 20,000 lines), and their log lines name the item (`get_stars[7]`).
 import type { FlowRunView, MappedItemsView } from "../contract/api-v1.ts";
-import { isFinalTaskRunState, type TaskRunState } from "../contract/run-states.ts";
+import {
+  FAILING_TASK_RUN_STATES,
+  isFinalTaskRunState,
+  isSuccessfulTaskRunState,
+  type TaskRunState,
+} from "../contract/run-states.ts";
 import { clock } from "./output.ts";
 import type { FeedItem } from "./watch-feed.ts";
 
 /** Results longer than this are cut (with "…"): a watch line should fit a wide terminal. */
 export const RESULT_CHARS = 200;
 
-const FAILED_TASK_STATES = new Set(["Failed", "Crashed", "NotRun"]);
+const FAILED_TASK_STATES: ReadonlySet<string> = new Set(FAILING_TASK_RUN_STATES);
 /** An item's state changes worth a line of their own. */
 const ITEM_STATES_SHOWN = new Set(["Failed", "Crashed", "Retrying"]);
 
@@ -72,7 +77,7 @@ export function formatFeedItem(item: FeedItem, run: Pick<FlowRunView, "taskRuns"
     if (final && task.items.count > 0) counts = ` (${itemCounts(task.items)})`;
   }
   let text = `${clock(event.at)}  ${who} ${event.to}${attempt}${counts}${why ? `: ${why}` : ""}`;
-  if (task && (event.to === "Completed" || event.to === "Cached") && task.state === event.to) {
+  if (task && isSuccessfulTaskRunState(event.to as TaskRunState) && task.state === event.to) {
     text += ` → ${oneLine(task.result)}`;
     if (task.resultFrom) text += ` (from run ${task.resultFrom})`;
   }

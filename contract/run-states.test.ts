@@ -189,3 +189,23 @@ describe("the rule a run's end is checked by, against its tasks", () => {
     }
   });
 });
+
+describe("the named state sets", () => {
+  it("are the rules the machine states, each written once", async () => {
+    const m = await import("./run-states.ts");
+    expect(m.ACTIVE_FLOW_RUN_STATES).toEqual(["Pending", "Running", "Cancelling"]);
+    expect(m.FINAL_FLOW_RUN_STATES).toEqual(["Completed", "Failed", "Cancelled", "Crashed"]);
+    expect(m.UNFINISHED_FLOW_RUN_STATES).toEqual(["Scheduled", "Pending", "Running", "Cancelling"]);
+    expect(m.OPEN_TASK_RUN_STATES).toEqual(["Pending", "Running", "Retrying"]);
+    expect(m.SUCCESSFUL_TASK_RUN_STATES).toEqual(["Completed", "Cached"]);
+    expect(m.RESTARTABLE_TASK_RUN_STATES).toEqual(["Failed", "Cancelled", "Crashed", "NotRun"]);
+    expect(m.RETRYABLE_FLOW_RUN_STATES).toEqual(["Failed", "Crashed"]);
+    expect(m.FAILED_FLOW_RUN_STATES).toEqual(["Failed", "Crashed"]);
+    // Every active state is unfinished, and the retry's states may go back to the initial one.
+    for (const s of m.ACTIVE_FLOW_RUN_STATES) expect(m.isFinalFlowRunState(s)).toBe(false);
+    for (const s of m.RETRYABLE_FLOW_RUN_STATES) {
+      expect(m.canTransitionFlowRun(s, m.INITIAL_FLOW_RUN_STATE)).toBe(true);
+    }
+    for (const s of m.FAILING_TASK_RUN_STATES) expect(m.isFinalTaskRunState(s)).toBe(true);
+  });
+});

@@ -1,7 +1,10 @@
 // The run state machine of ../DESIGN.md "Run states": every state, which transitions are allowed,
-// and the predicates everyone asks (is it final? did the run fail?). Pure data and functions,
-// shared by the server (which enforces it in server/runs/state-machine.ts, the only writer of
-// state columns), the agent, the CLI and the studio.
+// and the predicates everyone asks (is it final? did the run fail?), with the named sets of states
+// (active, final, open, successful, failing, retryable, restartable) that every rule reads: each
+// is written here once. Pure data and functions, shared by the server (which enforces it in
+// server/runs/state-machine/, the only writer of state columns, whose SQL state lists are made
+// from these sets and whose fixed transitions are checked against the table at import), the
+// agent, the CLI and the studio.
 
 export const FLOW_RUN_STATES = [
   "Scheduled",
@@ -114,6 +117,30 @@ export const UNFINISHED_FLOW_RUN_STATES: readonly FlowRunState[] = FLOW_RUN_STAT
   (s) => !isFinalFlowRunState(s),
 );
 
+/** The states a run ends in. */
+export const FINAL_FLOW_RUN_STATES: readonly FlowRunState[] =
+  FLOW_RUN_STATES.filter(isFinalFlowRunState);
+
+/**
+ * Active: an agent holds the run under a lease (it claimed it, runs it, or must confirm its
+ * cancel). These runs fill concurrency slots, are renewed by heartbeats, and accept reports.
+ */
+export const ACTIVE_FLOW_RUN_STATES = [
+  "Pending",
+  "Running",
+  "Cancelling",
+] as const satisfies readonly FlowRunState[];
+export type ActiveFlowRunState = (typeof ACTIVE_FLOW_RUN_STATES)[number];
+
+export function isActiveFlowRunState(state: FlowRunState): state is ActiveFlowRunState {
+  return (ACTIVE_FLOW_RUN_STATES as readonly FlowRunState[]).includes(state);
+}
+
+/** The one state a flow run is created in (its first history row: ∅ → Scheduled). */
+export const INITIAL_FLOW_RUN_STATE = "Scheduled" satisfies FlowRunState;
+/** The one state a task run (or a mapped task's item) is created in. */
+export const INITIAL_TASK_RUN_STATE = "Pending" satisfies TaskRunState;
+
 export function isFinalTaskRunState(state: TaskRunState): boolean {
   switch (state) {
     case "Completed":
@@ -132,27 +159,70 @@ export function isFinalTaskRunState(state: TaskRunState): boolean {
   }
 }
 
+/** The states of a task run that has not ended: what a run's end (or crash, or cancel) sweeps up. */
+export const OPEN_TASK_RUN_STATES: readonly TaskRunState[] = TASK_RUN_STATES.filter(
+  (s) => !isFinalTaskRunState(s),
+);
+
 /** isFinalFlowRunState for what people see (Late and Paused are never final). */
 export function isFinalDisplayState(state: FlowRunDisplayState): boolean {
   return state !== "Late" && state !== "Paused" && isFinalFlowRunState(state);
 }
 
-/** A flow run may be retried (queued again) only from these, and only within its retries. */
+/** A run that ended in one of these failed (the failures the dashboard lists). */
+export const FAILED_FLOW_RUN_STATES = [
+  "Failed",
+  "Crashed",
+] as const satisfies readonly FlowRunState[];
+
+/** The states a flow-level retry queues a run again from (within its retries): the failed ones. */
+export const RETRYABLE_FLOW_RUN_STATES = FAILED_FLOW_RUN_STATES;
+
+/**
+ * A flow run may be retried (queued again) only from RETRYABLE_FLOW_RUN_STATES, and only while
+ * its attempt is within its retries (attempt 1 is the first run: maxRetries 1 allows attempt 2).
+ * The server's SQL of this rule (server/runs/state-machine/leases.ts RETRY_ALLOWED) is tested
+ * against this function row by row.
+ */
 export function canRetryFlowRun(run: { state: FlowRunState; attempt: number; maxRetries: number }) {
-  return (run.state === "Failed" || run.state === "Crashed") && run.attempt <= run.maxRetries;
+  return (
+    (RETRYABLE_FLOW_RUN_STATES as readonly FlowRunState[]).includes(run.state) &&
+    run.attempt <= run.maxRetries
+  );
 }
 
+/**
+ * What a flow-level retry starts over: the task runs that may go back to Pending (Failed,
+ * Cancelled, Crashed, NotRun). Completed and Cached ones keep their results.
+ */
+export const RESTARTABLE_TASK_RUN_STATES: readonly TaskRunState[] =
+  taskRunStatesLeadingTo(INITIAL_TASK_RUN_STATE);
+
+/** A task's result can be handed downstream from these. */
+export const SUCCESSFUL_TASK_RUN_STATES = [
+  "Completed",
+  "Cached",
+] as const satisfies readonly TaskRunState[];
+export type SuccessfulTaskRunState = (typeof SUCCESSFUL_TASK_RUN_STATES)[number];
+
 /** Whether the task's result can be handed downstream. */
-export function isSuccessfulTaskRunState(state: TaskRunState): boolean {
-  return state === "Completed" || state === "Cached";
+export function isSuccessfulTaskRunState(state: TaskRunState): state is SuccessfulTaskRunState {
+  return (SUCCESSFUL_TASK_RUN_STATES as readonly TaskRunState[]).includes(state);
 }
+
+/** A task that ended in one of these makes its flow run Failed (flowRunOutcome). */
+export const FAILING_TASK_RUN_STATES = [
+  "Failed",
+  "Crashed",
+  "NotRun",
+] as const satisfies readonly TaskRunState[];
 
 /**
  * The flow run's final state from its tasks' final states: Failed if any task ended Failed,
  * Crashed or NotRun, else Completed.
  */
 export function flowRunOutcome(taskStates: readonly TaskRunState[]): "Completed" | "Failed" {
-  return taskStates.some((s) => s === "Failed" || s === "Crashed" || s === "NotRun")
+  return taskStates.some((s) => (FAILING_TASK_RUN_STATES as readonly TaskRunState[]).includes(s))
     ? "Failed"
     : "Completed";
 }

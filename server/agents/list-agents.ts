@@ -4,7 +4,7 @@
 import type { AgentView, ListAgentsResponse } from "../../contract/api-v1.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { ACTIVE_FLOW_RUN_STATES } from "../runs/state-machine/sql.ts";
+import { ACTIVE_FLOW_RUN_STATES } from "../../contract/run-states.ts";
 import { agentIsOnline } from "./online.ts";
 
 /** Agents offline for longer than this are hidden unless all are asked for. */

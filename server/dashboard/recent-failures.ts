@@ -2,6 +2,7 @@
 // that failed and the first line of its error (or, when no task failed — the agent vanished —
 // the run's own error).
 import type { FlowRunListItem } from "../../contract/api-v1.ts";
+import { FAILED_FLOW_RUN_STATES } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
 import { listFlowRuns } from "../runs/list-flow-runs.ts";
 
@@ -31,7 +32,7 @@ export async function recentFailures(
 ): Promise<RecentFailure[]> {
   const { runs } = await listFlowRuns(
     db,
-    { states: ["Failed", "Crashed"] },
+    { states: [...FAILED_FLOW_RUN_STATES] },
     { limit: options.limit ?? 8, lateAfterMs: options.lateAfterMs, counts: false },
   );
   if (runs.length === 0) return [];

@@ -2,7 +2,7 @@
 import type { Db } from "../db/client.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { forgetDeployments } from "../deployments/deployment-cache.ts";
-import { ACTIVE_FLOW_RUN_STATES } from "../runs/state-machine/sql.ts";
+import { ACTIVE_FLOW_RUN_STATES } from "../../contract/run-states.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
 import { audit } from "../audit/record.ts";
 

@@ -5,12 +5,13 @@
 // against UNIQUE (ruleId, flowRunId, event): however many replicas and sweeps see a run, its
 // event is notified once.
 import crypto from "node:crypto";
-import type { FlowRunState } from "../../contract/run-states.ts";
+import { FINAL_FLOW_RUN_STATES, type FlowRunState } from "../../contract/run-states.ts";
 import type { Masker } from "../../contract/secret-masking.ts";
 import type { NotificationEvent } from "../../contract/notifications.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { toJson } from "../db/json.ts";
+import { stateList } from "../runs/state-machine/sql.ts";
 import { maskerForRun } from "./mask-run-facts.ts";
 import { runPayload, type RunFacts } from "./message.ts";
 
@@ -168,7 +169,7 @@ export async function sweepDeliveries(
   const rules = await db.notificationRule.count({ where: { active: true } });
   if (!rules) return 0;
   const runs = Prisma.sql`(f.state = 'Running' OR (
-    f.state IN ('Failed', 'Crashed', 'Completed', 'Cancelled')
+    f.state IN ${stateList(FINAL_FLOW_RUN_STATES)}
     AND f."scheduledAt" >= ${new Date(now.getTime() - SWEEP_SCHEDULED_MS)}::timestamptz
     AND f."endedAt" >= ${new Date(now.getTime() - SWEEP_ENDED_MS)}::timestamptz))`;
   return store(db, await findCandidates(db, runs, now), options.baseUrl, now);

@@ -2,14 +2,14 @@
 // them: settings, how many runs wait (and how many of those are due or Late), how many an agent
 // holds, and which online agents serve each queue.
 import type { WorkQueueView } from "../../contract/api-v1.ts";
-import { lateBefore } from "../../contract/run-states.ts";
+import { lateBefore, UNFINISHED_FLOW_RUN_STATES } from "../../contract/run-states.ts";
 import { agentIsOnline } from "../agents/online.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { PipebookError } from "../errors.ts";
 import { lateSql } from "../runs/display-state-sql.ts";
 import { RUN_IS_DUE } from "../runs/state-machine/index.ts";
-import { ACTIVE } from "../runs/state-machine/sql.ts";
+import { ACTIVE, stateList } from "../runs/state-machine/sql.ts";
 
 export type QueueViewOptions = { leaseMs: number; lateAfterMs: number };
 
@@ -46,7 +46,7 @@ export async function listWorkQueues(
         count(r.id) FILTER (WHERE r.state IN ${ACTIVE})::int AS running
       FROM "WorkQueue" q
       LEFT JOIN "FlowRun" r ON r."workQueueId" = q.id
-        AND r.state IN ('Scheduled', 'Pending', 'Running', 'Cancelling')
+        AND r.state IN ${stateList(UNFINISHED_FLOW_RUN_STATES)}
       ${only === undefined ? Prisma.empty : Prisma.sql`WHERE q.name = ${only}`}
       GROUP BY q.id
       ORDER BY q.priority, q.name`,

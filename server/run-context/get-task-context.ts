@@ -6,14 +6,12 @@ import { declaredNames } from "../../contract/flow-file/declared-names.ts";
 import type { Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
-import { ACTIVE_FLOW_RUN_STATES } from "../runs/state-machine/sql.ts";
+import { isActiveFlowRunState } from "../../contract/run-states.ts";
 import type { SecretKey } from "../secrets/crypto.ts";
 import { readSecretValues, requireAll } from "../secrets/read-secret-values.ts";
 import { rememberServedValues } from "../secrets/run-masks.ts";
 import { readVariableValues } from "../variables/list-variables.ts";
 import { runOfToken, runTokenMatches } from "./run-token.ts";
-
-const isActive = (state: string) => (ACTIVE_FLOW_RUN_STATES as readonly string[]).includes(state);
 
 /** The run a bearer run token opens, or a 401 saying why not. */
 export async function authenticateRunToken(
@@ -44,10 +42,10 @@ export async function authenticateRunToken(
       "the run token is not valid: it belongs to an earlier claim of the run, or it was mistyped",
     );
   }
-  if (!isActive(run.state) || !run.leaseExpiresAt || run.leaseExpiresAt <= new Date()) {
+  if (!isActiveFlowRunState(run.state) || !run.leaseExpiresAt || run.leaseExpiresAt <= new Date()) {
     throw new PipebookError(
       "unauthorized",
-      `the run token has expired: flow run ${runId} is ${run.state}${isActive(run.state) ? " and its lease lapsed" : ""}`,
+      `the run token has expired: flow run ${runId} is ${run.state}${isActiveFlowRunState(run.state) ? " and its lease lapsed" : ""}`,
     );
   }
   return { flowRunId: runId, flowVersionId: run.flowVersionId, cellTask: run.cellTask };

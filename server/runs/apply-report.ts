@@ -4,7 +4,7 @@
 // changes nothing. A run that Failed with deployment retries left is queued again. The values of
 // the secrets the run declares are masked first: no log line or result is stored with one.
 import type { ReportRequest, ReportResponse } from "../../contract/agent-protocol.ts";
-import { isFinalFlowRunState } from "../../contract/run-states.ts";
+import { isActiveFlowRunState, isFinalFlowRunState } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -26,7 +26,7 @@ export async function applyReport(
     const batch = await applyReportBatch(tx, { flowRunId, leaseMs: options.leaseMs, ...stored });
     if (batch.outcome === "refused") {
       if (batch.state === null) throw new NotFoundError("flow run", flowRunId);
-      if (!batch.leaseHeld || !["Pending", "Running", "Cancelling"].includes(batch.state)) {
+      if (!batch.leaseHeld || !isActiveFlowRunState(batch.state)) {
         throw new PipebookError(
           "lease_lost",
           `flow run ${flowRunId} is no longer held under this lease (it is ${batch.state}): stop executing it`,

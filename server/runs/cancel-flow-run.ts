@@ -2,7 +2,7 @@
 // Once claimed, cancel is two-phase: the run becomes Cancelling, its agent learns it on the next
 // heartbeat, kills the task processes and confirms Cancelled (or the lease expiry forces it).
 import type { FlowRunState } from "../../contract/run-states.ts";
-import { assertNever } from "../../contract/run-states.ts";
+import { assertNever, flowRunStatesLeadingTo } from "../../contract/run-states.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -59,7 +59,7 @@ export async function cancelFlowRun(
         const from = await db.$transaction(async (tx) => {
           const moved = await transitionFlowRun(tx, {
             id,
-            from: ["Pending", "Running"],
+            from: flowRunStatesLeadingTo("Cancelling"),
             to: "Cancelling",
             message: reason
               ? `${reason}; waiting for the agent to stop the tasks`

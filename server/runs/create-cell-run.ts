@@ -7,6 +7,7 @@
 // still fit the schema), with the schema's defaults filled in.
 import type { FlowFile, Task } from "../../contract/flow-file/schema.ts";
 import { validateParameters } from "../../contract/parameters.ts";
+import { SUCCESSFUL_TASK_RUN_STATES } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
@@ -15,7 +16,7 @@ import { getFlowVersion } from "../flows/version-cache.ts";
 import { checkParameters } from "../parameters/check-parameters.ts";
 import { ensureWorkQueue } from "../queues/ensure-work-queue.ts";
 import { insertScheduledFlowRun } from "./state-machine/index.ts";
-import { textArray } from "./state-machine/sql.ts";
+import { stateList, textArray } from "./state-machine/sql.ts";
 import { planCellRun } from "./plan-cell-run.ts";
 import { reuseResults } from "./replay/reuse-results.ts";
 import { sameTask } from "./replay/task-changes.ts";
@@ -178,6 +179,6 @@ async function latestResults(
     JOIN "Result" res ON res."taskRunId" = t.id
     WHERE r."flowId" = ${flowId}::uuid
       AND t.name = ANY(${textArray(upstream)}::text[]) AND t."mapIndex" = -1
-      AND t.state IN ('Completed', 'Cached')
+      AND t.state IN ${stateList(SUCCESSFUL_TASK_RUN_STATES)}
     ORDER BY t.name, t."endedAt" DESC NULLS LAST`;
 }

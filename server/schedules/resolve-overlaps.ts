@@ -6,6 +6,7 @@
 // The claim never takes a scheduled run of a deployment with a policy other than allow while one
 // of its scheduled runs is active (SCHEDULED_RUN_HELD_BACK, state-machine/leases.ts); the
 // scheduler's step then settles the held runs by the policy (settleOverlap, one pure table).
+import { flowRunStatesLeadingTo } from "../../contract/run-states.ts";
 import type { OverlapPolicy } from "../../contract/schedules.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
@@ -82,7 +83,11 @@ export async function resolveOverlaps(db: Db, now: Date): Promise<number> {
     for (const { id, reason } of settlement.cancel) await cancel(id, REASONS[reason]);
     if (!settlement.cancelActive) continue;
     const active = await db.flowRun.findMany({
-      where: { deploymentId, scheduleId: { not: null }, state: { in: ["Pending", "Running"] } },
+      where: {
+        deploymentId,
+        scheduleId: { not: null },
+        state: { in: flowRunStatesLeadingTo("Cancelling") },
+      },
       select: { id: true },
     });
     for (const run of active) await cancel(run.id, REASONS.previous);

@@ -8,6 +8,7 @@ import { StateBadge } from "@/app/_components/state-badge";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { formatDurationMs } from "@/contract/duration";
+import { FAILED_FLOW_RUN_STATES } from "@/contract/run-states";
 import { runsHref } from "../runs/runs-url";
 import { RunsChart } from "./runs-chart";
 
@@ -67,7 +68,7 @@ export function Dashboard() {
 
       <Panel
         title="Recent failures"
-        more={{ href: runsHref({ states: ["Failed", "Crashed"] }), label: "All failures" }}
+        more={{ href: runsHref({ states: [...FAILED_FLOW_RUN_STATES] }), label: "All failures" }}
       >
         {!failures.data ? (
           <Quiet>Loading…</Quiet>

@@ -2,6 +2,7 @@
 // the version the replay runs (the run's own or the flow's latest), then the plan itself.
 // planReplay answers previews; replayFlowRun creates what this plans.
 import type { ReplayKind, ReplayPlanView, ReplayVersion } from "../../../contract/api-v1.ts";
+import { SUCCESSFUL_TASK_RUN_STATES } from "../../../contract/run-states.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { isUuid } from "../../db/ids.ts";
 import { NotFoundError } from "../../errors.ts";
@@ -157,7 +158,7 @@ async function sourceItems(
     where: {
       flowRunId: runId,
       mapIndex: { gte: 0 },
-      state: { in: ["Completed", "Cached"] },
+      state: { in: [...SUCCESSFUL_TASK_RUN_STATES] },
       result: { isNot: null },
     },
     _count: { _all: true },

@@ -12,6 +12,7 @@
 import { isSingleWriter, type Db, type Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import {
+  CLAIM,
   CLAIM_ORDER,
   servedBy,
   takeCandidates,
@@ -99,7 +100,7 @@ function claimStatement(tx: Tx, c: ClaimRequest): Promise<ClaimedRow[]> {
         LIMIT ${c.capacity}::int
       ), candidates AS (
         SELECT f.id FROM "FlowRun" f JOIN picked p ON p.id = f.id
-        WHERE f.state = 'Scheduled'
+        WHERE f.state IN ${CLAIM.fromSql}
         FOR UPDATE OF f SKIP LOCKED
       ) ${takeCandidates(c)}`;
 }

@@ -3,14 +3,25 @@
 // history never disagree and two writers racing for one run cannot both win.
 import {
   canTransitionFlowRun,
+  INITIAL_FLOW_RUN_STATE,
+  INITIAL_TASK_RUN_STATE,
   isFinalFlowRunState,
   type FlowRunState,
 } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { NotFoundError, PipebookError } from "../../errors.ts";
-import type { ClaimedRow } from "./leases.ts";
-import { checkAllowed, jsonOrNull, textArray, type Json } from "./sql.ts";
+import { CLAIM, CLAIMED_MESSAGE, type ClaimedRow } from "./leases.ts";
+import { checkAllowed, jsonOrNull, stateLiteral, textArray, type Json } from "./sql.ts";
+
+// A claimed run is created Scheduled and claimed at once (both in its history).
+const CREATED = stateLiteral(INITIAL_FLOW_RUN_STATE);
+const TASK_CREATED = stateLiteral(INITIAL_TASK_RUN_STATE);
+if (!CLAIM.from.includes(INITIAL_FLOW_RUN_STATE)) {
+  throw new Error(
+    `a new flow run is ${INITIAL_FLOW_RUN_STATE}, which the claim (${CLAIM.from.join(", ")} → ${CLAIM.to}) does not take: insertClaimedFlowRun would write a transition the table forbids`,
+  );
+}
 
 export type FlowRunTransition = {
   id: string;
@@ -133,15 +144,15 @@ export async function insertScheduledFlowRun(
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
         ${run.scheduleId ?? null}::uuid, ${run.backfillId ?? null}::uuid, ${run.backfillSlot ?? null}::int,
-        ${run.refreshCaches ?? false}::boolean, 'Scheduled', now(), now())
+        ${run.refreshCaches ?? false}::boolean, ${CREATED}, now(), now())
       RETURNING id, "createdAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
-      SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
+      SELECT run.id, t.name, (t.position - 1)::int, ${TASK_CREATED}, now()
       FROM run, unnest(${textArray(taskNames)}::text[]) WITH ORDINALITY AS t(name, position)
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "at")
-      SELECT id, NULL, 'Scheduled', now() FROM run
+      SELECT id, NULL, ${CREATED}, now() FROM run
     )
     SELECT id, "createdAt" FROM run`;
   return { id: created!.id, state: "Scheduled", createdAt: created!.createdAt };
@@ -174,19 +185,19 @@ export async function insertClaimedFlowRun(
         ${run.workQueueId}::uuid, ${textArray(run.tags)}::text[], ${JSON.stringify(run.parameters)}::jsonb,
         ${run.maxRetries}::int, ${run.scheduledAt}::timestamptz, ${run.createdById ?? null}::uuid,
         ${run.parentRunId ?? null}::uuid, ${run.replayKind ?? null}::"ReplayKind", ${run.replayTask ?? null}::text,
-        ${run.refreshCaches ?? false}::boolean, 'Pending', now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
+        ${run.refreshCaches ?? false}::boolean, ${CLAIM.toSql}, now(), now(), ${claim.agentId}::uuid, gen_random_uuid(),
         now() + ${claim.leaseMs}::float8 * interval '1 millisecond', 0)
       RETURNING id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
         "parentRunId", parameters, "scheduledAt"
     ), tasks AS (
       INSERT INTO "TaskRun" ("flowRunId", name, position, state, "stateChangedAt")
-      SELECT run.id, t.name, (t.position - 1)::int, 'Pending', now()
+      SELECT run.id, t.name, (t.position - 1)::int, ${TASK_CREATED}, now()
       FROM run, unnest(${textArray(taskNames)}::text[]) WITH ORDINALITY AS t(name, position)
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, NULL::"FlowRunState", 'Scheduled'::"FlowRunState", NULL::text, now() FROM run
+      SELECT id, NULL::"FlowRunState", ${CREATED}::"FlowRunState", NULL::text, now() FROM run
       UNION ALL
-      SELECT id, 'Scheduled'::"FlowRunState", 'Pending'::"FlowRunState", 'Claimed by an agent', now() FROM run
+      SELECT id, ${CREATED}::"FlowRunState", ${CLAIM.toSql}::"FlowRunState", ${CLAIMED_MESSAGE}::text, now() FROM run
     )
     SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
       "parentRunId", ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,

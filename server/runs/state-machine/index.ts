@@ -3,5 +3,7 @@
 export * from "./flow-runs.ts";
 export * from "./task-runs.ts";
 export * from "./leases.ts";
+export * from "./lease-expiry.ts";
+export * from "./flow-retry.ts";
 export * from "./report-batch.ts";
 export * from "./claim-within-limits.ts";

@@ -5,9 +5,19 @@
 // alike) and `resultFromRunId` set — in one statement. The claim then hands them to the agent as
 // the task's completed items (../../agents/build-claimed-run.ts `items`), the same rule by which a
 // flow-level retry resumes a mapped task from its own rows, so only the other items run.
-import { canTransitionTaskRun } from "../../../contract/run-states.ts";
+import { SUCCESSFUL_TASK_RUN_STATES } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
-import { checkAllowed, textArray } from "./sql.ts";
+import { fixedTaskRunTransition, soleFromSql } from "./fixed-transitions.ts";
+import { stateList, textArray } from "./sql.ts";
+
+/** A kept item is created in its first state and reused at once. */
+export const ITEM_REUSED = fixedTaskRunTransition({
+  name: "replay's kept item",
+  from: ["Pending"],
+  to: "Cached",
+});
+const ITEM_REUSED_FROM = soleFromSql(ITEM_REUSED);
+const SUCCESSFUL = stateList(SUCCESSFUL_TASK_RUN_STATES);
 
 /**
  * Copies the Completed and Cached items (with a result) of `tasks` from run `sourceRunId` into
@@ -19,7 +29,6 @@ export async function insertReusedItems(
   input: { flowRunId: string; sourceRunId: string; tasks: readonly string[] },
 ): Promise<Map<string, number>> {
   if (input.tasks.length === 0) return new Map();
-  checkAllowed("task run", ["Pending"], "Cached", canTransitionTaskRun);
   // Every part reads `src` alone (materialised once, with the new ids): joining the inserted rows
   // back to it made the planner nest loops over two CTE scans — 9,000 kept items took 18 s on
   // PGlite and passed the transaction's 5 s on PostgreSQL. Like this the whole replay of a run
@@ -33,12 +42,12 @@ export async function insertReusedItems(
         AND own."mapIndex" = -1
       WHERE t."flowRunId" = ${input.sourceRunId}::uuid
         AND t.name = ANY(${textArray(input.tasks)}::text[])
-        AND t."mapIndex" >= 0 AND t.state IN ('Completed', 'Cached')
+        AND t."mapIndex" >= 0 AND t.state IN ${SUCCESSFUL}
         AND EXISTS (SELECT 1 FROM "Result" r WHERE r."taskRunId" = t.id)
     ), items AS (
       INSERT INTO "TaskRun" (id, "flowRunId", name, "mapIndex", position, "inputPreview", state,
         attempts, "endedAt", "stateChangedAt", "resultFromRunId")
-      SELECT id, ${input.flowRunId}::uuid, name, "mapIndex", position, "inputPreview", 'Cached', 0,
+      SELECT id, ${input.flowRunId}::uuid, name, "mapIndex", position, "inputPreview", ${ITEM_REUSED.toSql}, 0,
         now(), now(), producer
       FROM src
       RETURNING id
@@ -55,7 +64,7 @@ export async function insertReusedItems(
         AND s."flowRunId" = ${input.sourceRunId}::uuid AND s.name = own.name AND s."mapIndex" = -1
     ), history AS (
       INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", attempt, message, at)
-      SELECT ${input.flowRunId}::uuid, id, 'Pending', 'Cached', 0,
+      SELECT ${input.flowRunId}::uuid, id, ${ITEM_REUSED_FROM}, ${ITEM_REUSED.toSql}, 0,
         'result reused from run ' || producer::text, now()
       FROM src
     )

@@ -5,7 +5,22 @@
 import type { RunnerKind } from "../../../contract/agent-protocol.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
+import { fixedFlowRunTransition, soleFromSql } from "./fixed-transitions.ts";
 import { ACTIVE, textArray, type Json } from "./sql.ts";
+
+/** An agent takes a waiting run under a new lease. */
+export const CLAIM = fixedFlowRunTransition({ name: "claim", from: ["Scheduled"], to: "Pending" });
+/** An agent shutting down hands back a run it claimed but did not start. */
+export const RELEASE = fixedFlowRunTransition({
+  name: "release",
+  from: ["Pending"],
+  to: "Scheduled",
+});
+const CLAIMED_FROM = soleFromSql(CLAIM);
+const RELEASED_FROM = soleFromSql(RELEASE);
+
+/** The history message of a claim. */
+export const CLAIMED_MESSAGE = "Claimed by an agent";
 
 /** What a cell run without a deployment is called where a deployment's name would be shown. */
 export const CELL_RUN_LABEL = "(notebook cell)";
@@ -30,7 +45,7 @@ export type ClaimedRow = {
 };
 
 /** A flow run `r` an agent may take now: waiting, and its start time has come. */
-export const RUN_IS_DUE = Prisma.sql`(r.state = 'Scheduled' AND r."scheduledAt" <= now())`;
+export const RUN_IS_DUE = Prisma.sql`(r.state IN ${CLAIM.fromSql} AND r."scheduledAt" <= now())`;
 
 /** The order agents claim waiting runs in (see waitingRunsInClaimOrder). */
 export const CLAIM_ORDER = Prisma.sql`q.priority, r."scheduledAt", r."createdAt", r.id`;
@@ -54,7 +69,7 @@ export const SCHEDULED_RUN_HELD_BACK = Prisma.sql`(r."scheduleId" IS NOT NULL
   AND (${scheduledRunActive(Prisma.sql`r."deploymentId"`, Prisma.sql`r.id`)}
     OR EXISTS (SELECT 1 FROM "FlowRun" e
       WHERE e."deploymentId" = r."deploymentId" AND e."scheduleId" IS NOT NULL
-        AND e.state = 'Scheduled' AND (e."scheduledAt", e.id) < (r."scheduledAt", r.id))))`;
+        AND e.state IN ${CLAIM.fromSql} AND (e."scheduledAt", e.id) < (r."scheduledAt", r.id))))`;
 
 /**
  * The waiting runs (`r`, of "FlowRun", joined to its queue `q`) that `filter` keeps, in the order
@@ -66,7 +81,7 @@ export const SCHEDULED_RUN_HELD_BACK = Prisma.sql`(r."scheduleId" IS NOT NULL
  */
 export function waitingRunsInClaimOrder(filter: Prisma.Sql, which: "due" | "upcoming"): Prisma.Sql {
   const when =
-    which === "due" ? RUN_IS_DUE : Prisma.sql`r.state = 'Scheduled' AND NOT ${RUN_IS_DUE}`;
+    which === "due" ? RUN_IS_DUE : Prisma.sql`r.state IN ${CLAIM.fromSql} AND NOT ${RUN_IS_DUE}`;
   return Prisma.sql`
     FROM "FlowRun" r JOIN "WorkQueue" q ON q.id = r."workQueueId"
     WHERE ${when} AND ${filter}
@@ -101,7 +116,7 @@ export function servedBy(c: Pick<ClaimRequest, "queues" | "tags">): Prisma.Sql {
 export function takeCandidates(c: Pick<ClaimRequest, "agentId" | "leaseMs">): Prisma.Sql {
   return Prisma.sql`, claimed AS (
       UPDATE "FlowRun" f SET
-        state = 'Pending', "stateChangedAt" = statement_timestamp(), "stateMessage" = NULL,
+        state = ${CLAIM.toSql}, "stateChangedAt" = statement_timestamp(), "stateMessage" = NULL,
         "agentId" = ${c.agentId}::uuid, "leaseId" = gen_random_uuid(),
         "leaseExpiresAt" = statement_timestamp() + ${c.leaseMs}::float8 * interval '1 millisecond', "reportSeq" = 0
       FROM candidates WHERE f.id = candidates.id
@@ -109,7 +124,7 @@ export function takeCandidates(c: Pick<ClaimRequest, "agentId" | "leaseMs">): Pr
         f."cellTask", f."parentRunId", f.parameters, f."scheduledAt"
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, 'Scheduled', 'Pending', 'Claimed by an agent', statement_timestamp() FROM claimed
+      SELECT id, ${CLAIMED_FROM}, ${CLAIM.toSql}, ${CLAIMED_MESSAGE}, statement_timestamp() FROM claimed
     )
     SELECT c.id, c."leaseId", c."leaseExpiresAt", c.attempt, c."flowVersionId", c."deploymentId",
       COALESCE(d.name, ${CELL_RUN_LABEL}::text) AS "deploymentName",
@@ -168,134 +183,15 @@ export async function releaseRuns(
   if (r.runIds.length === 0) return [];
   const rows = await tx.$queryRaw<{ id: string }[]>`
     WITH released AS (
-      UPDATE "FlowRun" SET state = 'Scheduled', "stateChangedAt" = now(),
+      UPDATE "FlowRun" SET state = ${RELEASE.toSql}, "stateChangedAt" = now(),
         "stateMessage" = 'Handed back by an agent that stopped before starting it',
         "agentId" = NULL, "leaseId" = NULL, "leaseExpiresAt" = NULL, "reportSeq" = 0
-      WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state = 'Pending'
+      WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state IN ${RELEASE.fromSql}
       RETURNING id
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, 'Pending', 'Scheduled', 'Handed back by an agent that stopped', now() FROM released
+      SELECT id, ${RELEASED_FROM}, ${RELEASE.toSql}, 'Handed back by an agent that stopped', now() FROM released
     )
     SELECT id FROM released`;
   return rows.map((row) => row.id);
-}
-
-const CRASHED = JSON.stringify({
-  type: "Crashed",
-  message: "The agent running this flow stopped answering and its lease expired",
-});
-const TASK_CRASHED = JSON.stringify({
-  type: "Crashed",
-  message: "The agent running this task stopped answering",
-});
-const NOT_STARTED = JSON.stringify({
-  type: "FlowRunCrashed",
-  message: "The flow run crashed before this task started",
-});
-const CANCELLED = JSON.stringify({ type: "Cancelled", message: "The flow run was cancelled" });
-
-/**
- * The lease reaper's pass: runs whose lease expired are Crashed (their running tasks Crashed,
- * their waiting tasks NotRun); runs that were being cancelled are Cancelled. SKIP LOCKED keeps
- * replicas that reap at the same time out of each other's way.
- */
-export async function reapExpiredLeases(
-  tx: Tx,
-): Promise<{ crashed: string[]; cancelled: string[] }> {
-  const crashed = await tx.$queryRaw<{ id: string }[]>`
-    WITH expired AS (
-      SELECT id, state FROM "FlowRun"
-      WHERE state IN ('Pending', 'Running') AND "leaseExpiresAt" < now()
-      FOR UPDATE SKIP LOCKED
-    ), runs AS (
-      UPDATE "FlowRun" f SET state = 'Crashed', "stateChangedAt" = now(), "endedAt" = now(),
-        "stateMessage" = 'The agent stopped answering (lease expired)', error = ${CRASHED}::jsonb
-      FROM expired e WHERE f.id = e.id
-      RETURNING f.id, e.state AS from_state
-    ), run_history AS (
-      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, from_state, 'Crashed', 'The agent stopped answering (lease expired)', now() FROM runs
-    ), tasks_before AS (
-      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
-      WHERE t.state IN ('Pending', 'Running', 'Retrying')
-    ), tasks AS (
-      UPDATE "TaskRun" t SET
-        state = CASE WHEN b.state = 'Pending' THEN 'NotRun'::"TaskRunState" ELSE 'Crashed'::"TaskRunState" END,
-        error = CASE WHEN b.state = 'Pending' THEN ${NOT_STARTED}::jsonb ELSE ${TASK_CRASHED}::jsonb END,
-        "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
-      FROM tasks_before b WHERE t.id = b.id
-      RETURNING t.id, t."flowRunId", b.state AS from_state, t.state AS to_state, t.attempts, t.error
-    ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
-      SELECT "flowRunId", id, from_state, to_state, attempts, 'The flow run crashed', error, now() FROM tasks
-    )
-    SELECT id FROM runs`;
-
-  const cancelled = await tx.$queryRaw<{ id: string }[]>`
-    WITH expired AS (
-      SELECT id FROM "FlowRun" WHERE state = 'Cancelling' AND "leaseExpiresAt" < now()
-      FOR UPDATE SKIP LOCKED
-    ), runs AS (
-      UPDATE "FlowRun" f SET state = 'Cancelled', "stateChangedAt" = now(), "endedAt" = now(),
-        "stateMessage" = 'Cancelled (the agent did not confirm before its lease expired)'
-      FROM expired e WHERE f.id = e.id
-      RETURNING f.id
-    ), run_history AS (
-      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, 'Cancelling', 'Cancelled', 'Forced: the agent did not confirm before its lease expired', now() FROM runs
-    ), tasks_before AS (
-      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
-      WHERE t.state IN ('Pending', 'Running', 'Retrying')
-    ), tasks AS (
-      UPDATE "TaskRun" t SET state = 'Cancelled', error = ${CANCELLED}::jsonb,
-        "stateChangedAt" = now(), "endedAt" = now(), "nextAttemptAt" = NULL
-      FROM tasks_before b WHERE t.id = b.id
-      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts, t.error
-    ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
-      SELECT "flowRunId", id, from_state, 'Cancelled', attempts, 'The flow run was cancelled', error, now() FROM tasks
-    )
-    SELECT id FROM runs`;
-
-  return { crashed: crashed.map((r) => r.id), cancelled: cancelled.map((r) => r.id) };
-}
-
-/**
- * Flow-level retry: a Failed or Crashed run within its deployment's retries goes back to its
- * queue after the deployment's retry delay, as its next attempt. Tasks that completed keep their
- * results (the retry resumes); the others start over from Pending. Returns whether it did.
- */
-export async function retryFlowRun(tx: Tx, id: string): Promise<boolean> {
-  const message = "Retrying the flow run (deployment retries)";
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH target AS (
-      SELECT f.id, f.state, d."retryDelaySeconds" AS delay
-      FROM "FlowRun" f JOIN "Deployment" d ON d.id = f."deploymentId"
-      WHERE f.id = ${id}::uuid AND f.state IN ('Failed', 'Crashed') AND f.attempt <= f."maxRetries"
-      FOR UPDATE OF f
-    ), runs AS (
-      UPDATE "FlowRun" f SET state = 'Scheduled', attempt = f.attempt + 1,
-        "scheduledAt" = now() + t.delay * interval '1 second', "stateChangedAt" = now(),
-        "stateMessage" = ${message}, "endedAt" = NULL, error = NULL,
-        "agentId" = NULL, "leaseId" = NULL, "leaseExpiresAt" = NULL, "reportSeq" = 0
-      FROM target t WHERE f.id = t.id
-      RETURNING f.id, t.state AS from_state
-    ), run_history AS (
-      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT id, from_state, 'Scheduled', ${message}, now() FROM runs
-    ), tasks_before AS (
-      SELECT t.id, t.state FROM "TaskRun" t JOIN runs r ON t."flowRunId" = r.id
-      WHERE t.state IN ('Failed', 'Cancelled', 'Crashed', 'NotRun')
-    ), tasks AS (
-      UPDATE "TaskRun" t SET state = 'Pending', "startedAt" = NULL, "endedAt" = NULL, error = NULL,
-        "nextAttemptAt" = NULL, "stateChangedAt" = now()
-      FROM tasks_before b WHERE t.id = b.id
-      RETURNING t.id, t."flowRunId", b.state AS from_state, t.attempts
-    ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "at")
-      SELECT "flowRunId", id, from_state, 'Pending', attempts, ${message}, now() FROM tasks
-    )
-    SELECT id FROM runs`;
-  return rows.length > 0;
 }

@@ -17,8 +17,10 @@ import {
   canTransitionFlowRun,
   canTransitionTaskRun,
   finalFlowRunStateProblem,
+  isActiveFlowRunState,
   isFinalFlowRunState,
   isFinalTaskRunState,
+  isSuccessfulTaskRunState,
   type FlowRunState,
 } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
@@ -34,7 +36,8 @@ import {
   type NewItem,
   type TaskRow,
 } from "./report-items.ts";
-import { ACTIVE_FLOW_RUN_STATES, textArray } from "./sql.ts";
+import { CLAIM } from "./leases.ts";
+import { textArray } from "./sql.ts";
 
 export type ReportBatch = {
   flowRunId: string;
@@ -62,15 +65,12 @@ type RunRow = {
   tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
 };
 
-const isActive = (state: FlowRunState) =>
-  (ACTIVE_FLOW_RUN_STATES as readonly string[]).includes(state);
-
 export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome> {
   const itemsRead = itemsNamed(batch.events);
   const [run] = await tx.$queryRaw<RunRow[]>`
     SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq", f."logLines",
       now() AS "serverNow",
-      (SELECT e.at FROM "FlowRunStateEvent" e WHERE e."flowRunId" = f.id AND e."toState" = 'Pending'
+      (SELECT e.at FROM "FlowRunStateEvent" e WHERE e."flowRunId" = f.id AND e."toState" = ${CLAIM.toSql}
         ORDER BY e.id DESC LIMIT 1) AS "claimedAt",
       COALESCE((
         SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'mapIndex', t."mapIndex",
@@ -84,7 +84,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
   if (!run) return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0 };
   const leaseHeld = run.leaseId === batch.leaseId;
   if (leaseHeld && batch.seq <= run.reportSeq) return { outcome: "duplicate", state: run.state };
-  if (!leaseHeld || !isActive(run.state) || batch.seq !== run.reportSeq + 1) {
+  if (!leaseHeld || !isActiveFlowRunState(run.state) || batch.seq !== run.reportSeq + 1) {
     return { outcome: "refused", state: run.state, leaseHeld, reportSeq: run.reportSeq };
   }
 
@@ -98,7 +98,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     batch.events,
     batch.logs ?? [],
   );
-  let flowState = run.state;
+  let flowState: FlowRunState = run.state;
   let flowChange: {
     state: FlowRunState;
     at: string;
@@ -211,7 +211,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       task.error = event.error ?? null;
       if (event.state === "Cached" && event.cachedFrom) task.cachedFrom = event.cachedFrom;
       if (task.mapIndex < 0 || !("inputPreview" in task)) changed.add(task);
-      if ((event.state === "Completed" || event.state === "Cached") && event.stored) {
+      if (isSuccessfulTaskRunState(event.state) && event.stored) {
         // A large result the agent uploaded: only its reference is kept. A Completed one must
         // be this run's own (a Cached one was handed to the agent from an earlier run).
         if (
@@ -232,7 +232,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
           cacheKey: event.cache?.key ?? null,
           expiresAt: event.cache?.expiresAt ?? null,
         });
-      } else if ((event.state === "Completed" || event.state === "Cached") && "result" in event) {
+      } else if (isSuccessfulTaskRunState(event.state) && "result" in event) {
         const json = JSON.stringify(event.result ?? null);
         results.push({
           taskRunId: task.id,

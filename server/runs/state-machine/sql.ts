@@ -1,4 +1,5 @@
 // Small helpers for the state machine's SQL.
+import { ACTIVE_FLOW_RUN_STATES } from "../../../contract/run-states.ts";
 import { Prisma } from "../../db/generated/client.ts";
 
 export type Json = Prisma.InputJsonValue;
@@ -29,6 +30,21 @@ export function checkAllowed<S extends string>(
   }
 }
 
-/** Active means an agent holds the run under a lease. */
-export const ACTIVE_FLOW_RUN_STATES = ["Pending", "Running", "Cancelling"] as const;
-export const ACTIVE = Prisma.sql`('Pending','Running','Cancelling')`;
+/**
+ * States as SQL literals, from the contract's lists (contract/run-states.ts), so no SQL spells a
+ * state list of its own. Literals, not parameters: the planner sees the same constants the
+ * hand-written lists gave it, and a state name is checked to be a bare word before it is inlined.
+ */
+export function stateLiteral(state: string): Prisma.Sql {
+  if (!/^[A-Za-z]+$/.test(state)) throw new Error(`"${state}" is not a state name`);
+  return Prisma.raw(`'${state}'`);
+}
+
+/** `('A','B')`, for `state IN ${stateList(...)}`. */
+export function stateList(states: readonly string[]): Prisma.Sql {
+  if (states.length === 0) throw new Error("a state list must name at least one state");
+  return Prisma.sql`(${Prisma.join(states.map(stateLiteral), ",")})`;
+}
+
+/** Active means an agent holds the run under a lease (contract/run-states.ts). */
+export const ACTIVE = stateList(ACTIVE_FLOW_RUN_STATES);

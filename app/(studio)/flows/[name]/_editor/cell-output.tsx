@@ -5,7 +5,7 @@
 import { StudioLink } from "@/app/_components/studio-link";
 import { FILL, stateLabel } from "@/app/_lib/state-colors";
 import type { MappedItemsView } from "@/contract/api-v1";
-import { TASK_RUN_STATES } from "@/contract/run-states";
+import { isSuccessfulTaskRunState, TASK_RUN_STATES } from "@/contract/run-states";
 import { StateBadge } from "@/app/_components/state-badge";
 import { useLiveRun } from "@/app/_lib/use-live-run";
 import { LogLines } from "@/app/_components/log-lines";
@@ -58,7 +58,7 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
           {mine.error.type}: {mine.error.message}
         </pre>
       ) : null}
-      {mine && (mine.state === "Completed" || mine.state === "Cached") ? (
+      {mine && isSuccessfulTaskRunState(mine.state) ? (
         <div className="mt-1">
           <span className="text-zinc-500">result </span>
           <code data-testid="cell-result" className="whitespace-pre-wrap font-mono">
