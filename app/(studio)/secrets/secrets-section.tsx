@@ -2,15 +2,15 @@
 // Secrets: listed by name with who changed them when. A value can be set or replaced, never
 // read back — the page has no way to show one, and no procedure would return it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Plus, Trash2 } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import { useState } from "react";
-import { Alert, buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
+import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { DataTable, QueryView } from "@/app/_components/query-view";
 import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { SecretValueSchema, type SecretView } from "@/contract/api-v1";
 import { SecretNameSchema } from "@/contract/secrets";
-import { firstProblem, Section } from "./section";
+import { FormActions, firstProblem, RowActions, Section } from "@/app/_components/settings-list";
 
 export function SecretsSection() {
   const trpc = useTRPC();
@@ -86,33 +86,20 @@ function SecretRow({ secret, onReplace }: { secret: SecretView; onReplace: () =>
       <td className="py-2.5 text-zinc-600 dark:text-zinc-400">{formatTime(secret.updatedAt)}</td>
       <td className="py-2.5 text-zinc-600 dark:text-zinc-400">{secret.updatedBy ?? "—"}</td>
       <td className="py-2.5">
-        <div className="flex justify-end gap-2">
-          {remove.error ? (
-            <span role="alert" className="self-center text-xs text-red-600">
-              {remove.error.message}
-            </span>
-          ) : null}
+        <RowActions
+          remove={{
+            label: `Delete secret ${secret.name}`,
+            text: "Delete",
+            confirm: `Delete secret ${secret.name}? Tasks that declare it will fail until it is set again.`,
+            pending: remove.isPending,
+            error: remove.error,
+            onConfirmed: () => remove.mutate({ name: secret.name }),
+          }}
+        >
           <button type="button" className={buttonClass()} onClick={onReplace}>
             <KeyRound className="size-4" aria-hidden /> Replace value
           </button>
-          <button
-            type="button"
-            className={buttonClass()}
-            disabled={remove.isPending}
-            aria-label={`Delete secret ${secret.name}`}
-            onClick={() => {
-              if (
-                window.confirm(
-                  `Delete secret ${secret.name}? Tasks that declare it will fail until it is set again.`,
-                )
-              ) {
-                remove.mutate({ name: secret.name });
-              }
-            }}
-          >
-            <Trash2 className="size-4" aria-hidden /> Delete
-          </button>
-        </div>
+        </RowActions>
       </td>
     </tr>
   );
@@ -200,15 +187,12 @@ function SetSecretForm({ name, onDone }: { name?: string; onDone: () => void }) 
           Stored encrypted; it will not be shown again. Several lines are kept as they are.
         </span>
       </label>
-      {error ? <Alert>{error}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass()} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={set.isPending}>
-          {name ? "Replace" : "Save secret"}
-        </button>
-      </div>
+      <FormActions
+        error={error}
+        onCancel={onDone}
+        pending={set.isPending}
+        submit={name ? "Replace" : "Save secret"}
+      />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 // Variables: plain named values with every earlier version kept. Values are shown, edited as text
 // or as JSON, and each one's history lists who set what when.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { History, Pencil, Plus, Trash2 } from "lucide-react";
+import { History, Pencil, Plus } from "lucide-react";
 import { useState } from "react";
 import { Alert, buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { DataTable, QueryView } from "@/app/_components/query-view";
@@ -10,7 +10,7 @@ import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { VariableValueSchema, type VariableView } from "@/contract/api-v1";
 import { VariableNameSchema } from "@/contract/secrets";
-import { firstProblem, Section } from "./section";
+import { FormActions, firstProblem, RowActions, Section } from "@/app/_components/settings-list";
 
 /** A variable as the studio receives it (a value of unknown type arrives as an optional field). */
 type Variable = Omit<VariableView, "value"> & { value?: unknown };
@@ -121,32 +121,23 @@ function VariableRow({
       <td className="py-2.5 text-zinc-600 dark:text-zinc-400">{formatTime(variable.updatedAt)}</td>
       <td className="py-2.5 text-zinc-600 dark:text-zinc-400">{variable.updatedBy ?? "—"}</td>
       <td className="py-2.5">
-        <div className="flex justify-end gap-2">
-          {remove.error ? (
-            <span role="alert" className="self-center text-xs text-red-600">
-              {remove.error.message}
-            </span>
-          ) : null}
+        <RowActions
+          remove={{
+            label: `Delete variable ${variable.name}`,
+            text: "Delete",
+            confirm: `Delete variable ${variable.name} and its history?`,
+            pending: remove.isPending,
+            error: remove.error,
+            onConfirmed: () => remove.mutate({ name: variable.name }),
+          }}
+        >
           <button type="button" className={buttonClass()} onClick={onEdit}>
             <Pencil className="size-4" aria-hidden /> Edit
           </button>
           <button type="button" className={buttonClass()} onClick={onHistory}>
             <History className="size-4" aria-hidden /> History
           </button>
-          <button
-            type="button"
-            className={buttonClass()}
-            disabled={remove.isPending}
-            aria-label={`Delete variable ${variable.name}`}
-            onClick={() => {
-              if (window.confirm(`Delete variable ${variable.name} and its history?`)) {
-                remove.mutate({ name: variable.name });
-              }
-            }}
-          >
-            <Trash2 className="size-4" aria-hidden /> Delete
-          </button>
-        </div>
+        </RowActions>
       </td>
     </tr>
   );
@@ -244,15 +235,7 @@ function SetVariableForm({ variable, onDone }: { variable?: Variable; onDone: ()
           spellCheck={false}
         />
       </label>
-      {error ? <Alert>{error}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass()} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={set.isPending}>
-          Save variable
-        </button>
-      </div>
+      <FormActions error={error} onCancel={onDone} pending={set.isPending} submit="Save variable" />
     </form>
   );
 }

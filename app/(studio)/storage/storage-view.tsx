@@ -2,13 +2,13 @@
 // Storage blocks: where results larger than 256 KB go. "local" (the server's data folder) is
 // built in; admins add S3-compatible buckets, whose keys become secrets and are never shown.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus, Trash2 } from "lucide-react";
+import { Plus } from "lucide-react";
 import { useState } from "react";
-import { Alert, buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
+import { buttonClass, Dialog, inputClass } from "@/app/_components/dialog";
 import { DataTable, QueryView } from "@/app/_components/query-view";
 import { useTRPC } from "@/app/_lib/trpc";
 import { CreateStorageRequestSchema, type Storage } from "@/contract/api-v1";
-import { firstProblem, Section } from "../secrets/section";
+import { FormActions, firstProblem, RowActions, Section } from "@/app/_components/settings-list";
 
 export function StorageView() {
   const trpc = useTRPC();
@@ -78,28 +78,20 @@ function StorageRow({ storage }: { storage: Storage }) {
       <td className="py-2.5">{storage.deployments}</td>
       <td className="py-2.5">{storage.results}</td>
       <td className="py-2.5">
-        <div className="flex justify-end gap-2">
-          {remove.error ? (
-            <span role="alert" className="self-center text-xs text-red-600">
-              {remove.error.message}
-            </span>
-          ) : null}
-          {storage.builtIn ? null : (
-            <button
-              type="button"
-              className={buttonClass()}
-              disabled={remove.isPending}
-              aria-label={`Remove storage ${storage.name}`}
-              onClick={() => {
-                if (window.confirm(`Remove storage ${storage.name} and the secrets of its keys?`)) {
-                  remove.mutate({ name: storage.name });
+        <RowActions
+          remove={
+            storage.builtIn
+              ? undefined
+              : {
+                  label: `Remove storage ${storage.name}`,
+                  text: "Remove",
+                  confirm: `Remove storage ${storage.name} and the secrets of its keys?`,
+                  pending: remove.isPending,
+                  error: remove.error,
+                  onConfirmed: () => remove.mutate({ name: storage.name }),
                 }
-              }}
-            >
-              <Trash2 className="size-4" aria-hidden /> Remove
-            </button>
-          )}
-        </div>
+          }
+        />
       </td>
     </tr>
   );
@@ -191,15 +183,12 @@ function CreateStorageForm({ onDone }: { onDone: () => void }) {
         <input type="checkbox" name="verify" defaultChecked /> Check the bucket can be reached with
         these keys first
       </label>
-      {error ? <Alert>{error}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass()} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={create.isPending}>
-          {create.isPending ? "Checking…" : "Create storage"}
-        </button>
-      </div>
+      <FormActions
+        error={error}
+        onCancel={onDone}
+        pending={create.isPending}
+        submit={create.isPending ? "Checking…" : "Create storage"}
+      />
     </form>
   );
 }
