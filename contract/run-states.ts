@@ -187,8 +187,16 @@ export const RETRYABLE_FLOW_RUN_STATES = FAILED_FLOW_RUN_STATES;
 export function canRetryFlowRun(run: { state: FlowRunState; attempt: number; maxRetries: number }) {
   return (
     (RETRYABLE_FLOW_RUN_STATES as readonly FlowRunState[]).includes(run.state) &&
-    run.attempt <= run.maxRetries
+    hasFlowRetriesLeft(run)
   );
+}
+
+/**
+ * The run's deployment allows another attempt. The lease reaper reads it (as RETRIES_LEFT) to
+ * take a silent agent's run over at once instead of waiting for the agent to re-attach.
+ */
+export function hasFlowRetriesLeft(run: { attempt: number; maxRetries: number }) {
+  return run.attempt <= run.maxRetries;
 }
 
 /**

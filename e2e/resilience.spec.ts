@@ -1,5 +1,6 @@
 // Failures of the world around a run: the server restarting under it, and an agent on another
-// host (a network namespace with its own address) losing its network for 30 s.
+// host (a network namespace with its own address) losing its network: between runs, during a
+// run (it re-attaches), and during a run another agent takes over (a flow-level retry).
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -7,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { allLogs, startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
+import { allLogs, history, startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { startServer, tempHome, type ServerProcess } from "./support/server-process.ts";
 
 const KEY = "resilience-spec-bootstrap-key-0123456789";
@@ -82,10 +83,12 @@ test("the server restarted mid-run: the run completes, no log line lost or dupli
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-test("an agent on another host (a network namespace) runs flows, loses its link for 30 s, reconnects and carries on", async ({
-  playwright,
-}) => {
-  test.setTimeout(180_000);
+/**
+ * Another host for an agent: a network namespace joined to this one by a veth pair. `cut` and
+ * `restore` take the link down and up — a network outage: no connection is closed, packets just
+ * stop, as when a VM's network goes away.
+ */
+function remoteHost() {
   const suffix = crypto.randomBytes(3).toString("hex");
   const ns = `pb${suffix}`;
   const hostIf = `pbh${suffix}`;
@@ -95,7 +98,6 @@ test("an agent on another host (a network namespace) runs flows, loses its link 
   const agentIp = `${subnet}.2`;
   const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
   ip("netns", "add", ns);
-  let server: ServerProcess | undefined;
   try {
     ip("link", "add", hostIf, "type", "veth", "peer", "name", agentIf);
     ip("link", "set", agentIf, "netns", ns);
@@ -104,17 +106,56 @@ test("an agent on another host (a network namespace) runs flows, loses its link 
     ip("netns", "exec", ns, "ip", "addr", "add", `${agentIp}/24`, "dev", agentIf);
     ip("netns", "exec", ns, "ip", "link", "set", agentIf, "up");
     ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
+  } catch (error) {
+    ip("netns", "delete", ns);
+    throw error;
+  }
+  return {
+    hostIp,
+    agentIp,
+    prefix: ["ip", "netns", "exec", ns],
+    cut: () => ip("link", "set", hostIf, "down"),
+    restore: () => ip("link", "set", hostIf, "up"),
+    remove: () => {
+      try {
+        ip("link", "delete", hostIf);
+      } catch {
+        // Went with the namespace.
+      }
+      ip("netns", "delete", ns);
+    },
+  };
+}
 
-    // The server listens on the host's end of the link only; the agent reaches it from its own host.
-    const port = await freePort(hostIp);
-    server = await startServer(["--host", hostIp, "--port", String(port)], {
-      PIPEBOOK_HOME: tempHome(),
-      PIPEBOOK_BOOTSTRAP_API_KEY: KEY,
-    });
-    const api = await playwright.request.newContext({
-      baseURL: server.url,
-      extraHTTPHeaders: { authorization: `Bearer ${KEY}` },
-    });
+/** A server listening on the host's end of the link only, with its API client. */
+async function serveTo(
+  host: ReturnType<typeof remoteHost>,
+  playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } },
+  env: Record<string, string> = {},
+) {
+  const port = await freePort(host.hostIp);
+  const server = await startServer(["--host", host.hostIp, "--port", String(port)], {
+    PIPEBOOK_HOME: tempHome(),
+    PIPEBOOK_BOOTSTRAP_API_KEY: KEY,
+    ...env,
+  });
+  const api = await playwright.request.newContext({
+    baseURL: server.url,
+    extraHTTPHeaders: { authorization: `Bearer ${KEY}` },
+  });
+  return { server, api };
+}
+
+test("an agent on another host (a network namespace) runs flows, loses its link for 30 s, reconnects and carries on", async ({
+  playwright,
+}) => {
+  test.setTimeout(180_000);
+  const host = remoteHost();
+  let server: ServerProcess | undefined;
+  try {
+    const served = await serveTo(host, playwright);
+    server = served.server;
+    const { api } = served;
 
     // The VM's install: download the single-file agent from the server, run it with only Node.
     const vm = fs.mkdtempSync(path.join(os.tmpdir(), "pb-vm-"));
@@ -139,17 +180,17 @@ test("an agent on another host (a network namespace) runs flows, loses its link 
       queues: ["remote-vms"],
       apiKey: KEY,
       bundle,
-      prefix: ["ip", "netns", "exec", ns],
+      prefix: host.prefix,
     });
     await agent.waitFor(/connected to/);
 
     const first = await waitForRun(api, await trigger());
     expect(first.state).toBe("Completed");
-    expect(String(first.taskRuns[0]!.result)).toContain(agentIp);
+    expect(String(first.taskRuns[0]!.result)).toContain(host.agentIp);
 
-    ip("link", "set", hostIf, "down");
+    host.cut();
     await new Promise((r) => setTimeout(r, 30_000));
-    ip("link", "set", hostIf, "up");
+    host.restore();
 
     const second = await waitForRun(api, await trigger(), { timeoutMs: 60_000 });
     expect(second.state).toBe("Completed");
@@ -159,14 +200,176 @@ test("an agent on another host (a network namespace) runs flows, loses its link 
   } finally {
     await stopAllAgents();
     await server?.stop();
-    try {
-      ip("link", "delete", hostIf);
-    } catch {
-      // Went with the namespace.
-    }
-    ip("netns", "delete", ns);
+    host.remove();
   }
 });
+
+// A task that numbers its lines, each line tagged with a token of its process: whose line it is.
+const numbered = (lines: number, everySeconds: number) => ({
+  name: "count",
+  language: "python",
+  code: `import os, time\ndef main():\n    me = os.urandom(4).hex()\n    for i in range(${lines}):\n        print(f'{me} line {i}', flush=True)\n        time.sleep(${everySeconds})\n    return ${lines}\n`,
+});
+
+/** The run's lines of the task, grouped by the process that printed them: token → numbers. */
+async function linesByProcess(api: APIRequestContext, id: string) {
+  const byProcess = new Map<string, { numbers: number[]; lastAt: number }>();
+  for (const line of await allLogs(api, id)) {
+    const match = /^([0-9a-f]{8}) line (\d+)$/.exec(line.message);
+    if (line.task !== "count" || !match) continue;
+    const entry = byProcess.get(match[1]!) ?? { numbers: [], lastAt: 0 };
+    entry.numbers.push(Number(match[2]));
+    entry.lastAt = Math.max(entry.lastAt, Date.parse(line.timestamp));
+    byProcess.set(match[1]!, entry);
+  }
+  return byProcess;
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+test("an agent cut off for 60 s during a 90 s task re-attaches: the run completes with every log line, once", async ({
+  playwright,
+}) => {
+  test.setTimeout(240_000);
+  const host = remoteHost();
+  let server: ServerProcess | undefined;
+  try {
+    // A 5 s lease: the silence shows within seconds; the re-attach grace is the default 120 s.
+    const served = await serveTo(host, playwright, { PIPEBOOK_LEASE_SECONDS: "5" });
+    server = served.server;
+    const { api } = served;
+    const { trigger } = await deployAndTrigger(
+      api,
+      { name: "long", tasks: [numbered(180, 0.5)] },
+      "remote-vms",
+    );
+    const agent = startAgent({
+      apiUrl: server.url,
+      queues: ["remote-vms"],
+      apiKey: KEY,
+      prefix: host.prefix,
+    });
+    const id = await trigger();
+    await expect
+      .poll(async () => (await allLogs(api, id)).length, { timeout: 30_000 })
+      .toBeGreaterThan(5);
+
+    host.cut();
+    const cutAt = Date.now();
+    // Shown at once on the run, which stays Running with its agent.
+    const flagged = await waitForUnreachable(api, id, 15_000);
+    expect(flagged.state).toBe("Running");
+    const shownAfter = Date.now() - cutAt;
+    console.log(`the silence showed on the run after ${(shownAfter / 1000).toFixed(1)} s`);
+    expect(shownAfter).toBeLessThan(15_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - cutAt))));
+    host.restore();
+
+    const run = await waitForRun(api, id, { timeoutMs: 90_000 });
+    expect(run.state).toBe("Completed");
+    expect(run.attempt).toBe(1);
+    expect(run.taskRuns[0]).toMatchObject({ state: "Completed", result: 180, attempts: 1 });
+    const byProcess = await linesByProcess(api, id);
+    expect([...byProcess.values()].map((p) => p.numbers)).toEqual([upTo(180)]);
+    expect((await history(api, id)).map((e) => e.to)).not.toContain("Crashed");
+    const after = (await (await api.get(`/api/v1/flow-runs/${id}`)).json()) as {
+      unreachableSince: string | null;
+    };
+    expect(after.unreachableSince).toBeNull();
+    expect(agent.output()).toContain("reconnected to the server");
+    await api.dispose();
+  } finally {
+    await stopAllAgents();
+    await server?.stop();
+    host.remove();
+  }
+});
+
+test("with a flow-level retry the silent agent's run is taken over; the late agent's task is stopped and its buffered lines kept once", async ({
+  playwright,
+}) => {
+  test.setTimeout(180_000);
+  const host = remoteHost();
+  let server: ServerProcess | undefined;
+  try {
+    const served = await serveTo(host, playwright, { PIPEBOOK_LEASE_SECONDS: "5" });
+    server = served.server;
+    const { api } = served;
+    expect((await api.post("/api/v1/flows", { data: { name: "taken", tasks: [numbered(120, 0.25)] } })).status()).toBe(201); // prettier-ignore
+    const deployment = await (
+      await api.post("/api/v1/deployments", {
+        data: { flow: "taken", name: "d", workQueue: "remote-vms", retries: 1 },
+      })
+    ).json();
+    const late = startAgent({
+      apiUrl: server.url,
+      queues: ["remote-vms"],
+      apiKey: KEY,
+      prefix: host.prefix,
+    });
+    await late.waitFor(/connected to/);
+    const { id } = await (
+      await api.post(`/api/v1/deployments/${deployment.id}/runs`, { data: {} })
+    ).json();
+    await expect
+      .poll(async () => (await allLogs(api, id)).length, { timeout: 30_000 })
+      .toBeGreaterThan(5);
+
+    host.cut();
+    // Another agent, on this host, takes the retry over.
+    startAgent({ apiUrl: server.url, queues: ["remote-vms"], apiKey: KEY });
+    const retried = await waitForRun(api, id, { states: ["Running"], timeoutMs: 30_000 });
+    await expect.poll(async () => (await waitForRun(api, id, { states: ["Running"] })).attempt).toBe(2); // prettier-ignore
+    expect(retried.state).toBe("Running");
+    await new Promise((r) => setTimeout(r, 20_000));
+    host.restore();
+
+    // The late agent hears it lost the run, stops its task and hands in what it buffered.
+    await late.waitFor(/no longer held|lease lost/, 30_000);
+    const run = await waitForRun(api, id, { timeoutMs: 60_000 });
+    expect(run).toMatchObject({ state: "Completed", attempt: 2 });
+    const events = await history(api, id);
+    expect(events.map((e) => e.to)).toEqual(
+      expect.arrayContaining(["Crashed", "Scheduled", "Completed"]),
+    );
+    const crashedAt = Date.parse(events.find((e) => e.task === null && e.to === "Crashed")!.at);
+    // Wait for the late agent's last batches, then count: two processes printed.
+    await expect.poll(async () => (await linesByProcess(api, id)).size).toBe(2);
+    await expect
+      .poll(async () => {
+        const all = [...(await linesByProcess(api, id)).values()];
+        return all.every((p) => p.numbers.length > 0);
+      })
+      .toBe(true);
+    const [first, second] = [...(await linesByProcess(api, id)).values()].sort(
+      (a, b) => a.numbers.length - b.numbers.length,
+    );
+    // The new agent's attempt printed all its lines; the late one's task was stopped partway,
+    // and every line it printed up to the takeover (and on, until it heard) is stored once.
+    expect(second!.numbers).toEqual(upTo(120));
+    expect(first!.numbers).toEqual(upTo(first!.numbers.length));
+    expect(first!.numbers.length).toBeLessThan(120);
+    expect(first!.lastAt).toBeGreaterThanOrEqual(crashedAt);
+    await api.dispose();
+  } finally {
+    await stopAllAgents();
+    await server?.stop();
+    host.remove();
+  }
+});
+
+async function waitForUnreachable(api: APIRequestContext, id: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = (await (await api.get(`/api/v1/flow-runs/${id}`)).json()) as {
+      state: string;
+      unreachableSince: string | null;
+    };
+    if (run.unreachableSince) return run;
+    if (Date.now() > deadline) throw new Error(`run ${id} was not shown unreachable in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

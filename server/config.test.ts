@@ -30,6 +30,15 @@ describe("configuration", () => {
     expect(config.localAgent).toBe(false);
   });
 
+  it("renews leases a third of a lease apart, in whole milliseconds, and keeps a re-attach grace", () => {
+    const agents = loadConfig({ PIPEBOOK_LEASE_SECONDS: "5" }, "/srv/pipebook").agents;
+    expect(agents).toMatchObject({ leaseMs: 5_000, heartbeatIntervalMs: 1_666 });
+    expect(agents.reattachGraceMs).toBe(120_000);
+    expect(
+      loadConfig({ PIPEBOOK_REATTACH_GRACE_SECONDS: "0" }, "/srv/pipebook").agents.reattachGraceMs,
+    ).toBe(0);
+  });
+
   it("explains every bad setting at once", () => {
     expect(() =>
       loadConfig({ PORT: "http", DATABASE_URL: "mysql://x", PIPEBOOK_BOOTSTRAP_API_KEY: "short" }),

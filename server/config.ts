@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   PIPEBOOK_LATE_AFTER_SECONDS: z.coerce.number().min(0).default(15),
   PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
+  PIPEBOOK_REATTACH_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
   PIPEBOOK_CHECK_PYTHON: z.string().min(1).default("python3"),
   PIPEBOOK_SECRET_KEY: z
     .string()
@@ -89,8 +90,14 @@ export type Config = {
    */
   secretKey: { source: "env"; key: Buffer } | { source: "file"; path: string };
   agents: {
-    /** A run whose agent has not renewed its lease for this long is Crashed. */
+    /** A run whose agent has not renewed its lease for this long is shown unreachable. */
     leaseMs: number;
+    /**
+     * How long after its lease ran out a silent agent may still come back and re-attach to its
+     * run (a network cut, not a dead process: see server/agents/heartbeat.ts); then the run is
+     * Crashed. A run with flow-level retries left is taken over at once instead. 0: no grace.
+     */
+    reattachGraceMs: number;
     /** How often agents renew their leases (a third of the lease or less). */
     heartbeatIntervalMs: number;
     /** How long a claim waits for work before answering "nothing" (agents then ask again). */
@@ -133,8 +140,11 @@ export function loadConfig(
     agentBundle: path.resolve(cwd, "dist/pipebook-agent.mjs"),
     agents: {
       leaseMs: e.PIPEBOOK_LEASE_SECONDS * 1000,
-      heartbeatIntervalMs:
+      reattachGraceMs: e.PIPEBOOK_REATTACH_GRACE_SECONDS * 1000,
+      // Whole milliseconds: the agent protocol carries an integer (a 5 s lease's third is not).
+      heartbeatIntervalMs: Math.floor(
         Math.min(e.PIPEBOOK_HEARTBEAT_SECONDS, e.PIPEBOOK_LEASE_SECONDS / 3) * 1000,
+      ),
       claimWaitMs: 25_000,
     },
   };

@@ -35,6 +35,8 @@ export type Failure = {
   code?: string;
   /** Network trouble, 5xx, 429: the same request may succeed later. */
   retryable: boolean;
+  /** A refused report's log lines were stored anyway (contract/api-v1/common.ts). */
+  lateLogsStored?: boolean;
 };
 export type Result<T> = { ok: true; data: T } | Failure;
 
@@ -97,6 +99,7 @@ export class AgentApi {
         code: parsed.success ? parsed.data.error.code : undefined,
         error: parsed.success ? parsed.data.error.message : `${path}: HTTP ${response.status}`,
         retryable: response.status >= 500 || response.status === 429,
+        ...(parsed.success && parsed.data.error.lateLogsStored ? { lateLogsStored: true } : {}),
       };
     }
     const parsed = schema.safeParse(json);

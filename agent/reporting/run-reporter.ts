@@ -48,6 +48,8 @@ export class RunReporter {
   private sending: Promise<void> | null = null;
   private droppedLogs = 0;
   private lost = false;
+  /** The run was taken over; the server still stores this lease's log lines (late-logs). */
+  private superseded = false;
   private sealed = false;
   private idleWaiters: (() => void)[] = [];
   // Lines of one output chunk share their timestamp: parse it once.
@@ -88,7 +90,7 @@ export class RunReporter {
   }
 
   get leaseLost(): boolean {
-    return this.lost;
+    return this.lost || this.superseded;
   }
 
   private pushLine(event: Extract<ReportEvent, { type: "log" }>) {
@@ -236,6 +238,18 @@ export class RunReporter {
         backpressure.reportFailing(this, false);
         done();
         if (result.data.cancel) this.hooks.onCancel();
+        return;
+      }
+      if (result.code === "lease_lost" && result.lateLogsStored) {
+        // Taken over, but the server keeps the lines: stop the task (once), and send the rest
+        // of what waits here — printed, most of it, while the link was down.
+        backpressure.reportFailing(this, false);
+        done();
+        if (!this.superseded) {
+          this.superseded = true;
+          this.sealed = true;
+          this.hooks.onLeaseLost(result.error);
+        }
         return;
       }
       if (result.code === "lease_lost" || result.status === 404) {

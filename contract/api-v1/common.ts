@@ -60,6 +60,11 @@ export const ApiErrorSchema = z
       message: z.string(),
       /** Problems of a flow file or of parameters, each with its own location. */
       issues: z.array(z.record(z.string(), z.unknown())).optional(),
+      /**
+       * On `lease_lost`: the run was taken over from this agent, and the batch's log lines were
+       * stored all the same; the agent should send the lines it still holds, then forget the run.
+       */
+      lateLogsStored: z.boolean().optional(),
     }),
   })
   .meta({ id: "Error" });

@@ -106,6 +106,12 @@ export const FlowRunSchema = z
     state: FlowRunDisplayStateSchema,
     stateMessage: z.string().nullable(),
     /**
+     * Since when the run's agent has not answered (its lease ran out): the run stays Pending or
+     * Running with that agent, which may re-attach, until PIPEBOOK_REATTACH_GRACE_SECONDS have
+     * passed; then it is Crashed. Null while the agent answers.
+     */
+    unreachableSince: isoTime.nullable(),
+    /**
      * A due run that a concurrency limit or a paused deployment holds back: why
      * ("Waiting for a slot of tag db (2/2 in use)", "Deployment paused"); else null.
      */

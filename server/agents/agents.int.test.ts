@@ -37,7 +37,7 @@ describe("listing agents", () => {
     const quiet = await agentOn([queue], [], "quiet");
     await lastHeard(quiet, ago(LEASE + 2_000));
     const stopped = await agentOn([queue], [], "stopped");
-    await stopAgent(test.db, stopped, []);
+    await stopAgent(test.db, stopped, [], { reattachGraceMs: 0 });
     const gone = await agentOn([queue], [], "gone");
     await lastHeard(gone, ago(25 * 3600_000));
 
@@ -66,7 +66,13 @@ describe("listing agents", () => {
     expect(all.agents.find((a) => a.id === gone)?.state).toBe("offline");
 
     // A heartbeat brings a quiet agent back online.
-    await heartbeat(test.db, { agentId: quiet, runIds: [], waitMs: 0, leaseMs: LEASE });
+    await heartbeat(test.db, {
+      agentId: quiet,
+      runIds: [],
+      waitMs: 0,
+      leaseMs: LEASE,
+      reattachGraceMs: 0,
+    });
     const again = await listAgents(test.db, { leaseMs: LEASE });
     expect(again.agents.find((a) => a.id === quiet)?.state).toBe("online");
   });

@@ -1,10 +1,12 @@
 // The heartbeat renews the agent's leases and then hangs until a cancel arrives for one of its
 // runs (or the interval passes), so a cancel reaches the agent at once rather than on its next
 // tick. If the agent's connection breaks off while hanging, the agent probably died: its leases
-// are cut short, so its runs are Crashed in seconds instead of after the whole lease.
+// are cut short, so its runs are Crashed in seconds instead of after the whole lease and the
+// re-attach grace. A heartbeat naming a run flagged unreachable re-attaches the agent to it.
 import type { HeartbeatResponse } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
-import { waitFor } from "../events/bus.ts";
+import { publish, waitFor } from "../events/bus.ts";
+import { log } from "../log.ts";
 import { renewLeases, shortenLeases } from "../runs/state-machine/index.ts";
 import { findAgent } from "./find-agent.ts";
 
@@ -18,6 +20,7 @@ export async function heartbeat(
     runIds: string[];
     waitMs: number;
     leaseMs: number;
+    reattachGraceMs: number;
     signal?: AbortSignal;
   },
 ): Promise<HeartbeatResponse> {
@@ -31,6 +34,10 @@ export async function heartbeat(
     renewLeases(db, { agentId: agent.id, runIds: request.runIds, leaseMs: request.leaseMs }),
     db.agent.update({ where: { id: agent.id }, data: { lastSeenAt: new Date() } }),
   ]);
+  for (const run of renewed.filter((r) => r.reattached)) {
+    log.info(`agent ${agent.id} re-attached to flow run ${run.id}`);
+    publish("run-changed", run.id);
+  }
   const states = new Map(renewed.map((r) => [r.id, r.state]));
   const statuses: HeartbeatResponse["runs"] = request.runIds.map((id) => ({
     flowRunId: id,
@@ -43,7 +50,11 @@ export async function heartbeat(
   const woken = await cancel.promise;
   if (request.signal?.aborted) {
     // All the agent's runs, not just those it listed: it may have claimed one since.
-    await shortenLeases(db, { agentId: agent.id, withinMs: SUSPECT_GRACE_MS }).catch(() => 0);
+    await shortenLeases(db, {
+      agentId: agent.id,
+      withinMs: SUSPECT_GRACE_MS,
+      reattachGraceMs: request.reattachGraceMs,
+    }).catch(() => 0);
     return { runs: statuses };
   }
   if (woken) {

@@ -16,7 +16,7 @@ export async function registerAgent(
     /** The key registering it: the only one that may act as this agent afterwards. */
     apiKeyId?: string | null;
   },
-  config: Config["agents"],
+  config: Pick<Config["agents"], "leaseMs" | "heartbeatIntervalMs" | "claimWaitMs">,
 ): Promise<RegisterAgentResponse> {
   const agent = await db.agent.create({
     data: {

@@ -7,12 +7,21 @@ import { publish } from "../events/bus.ts";
 import { releaseRuns, shortenLeases } from "../runs/state-machine/index.ts";
 import { findAgent, forgetAgent } from "./find-agent.ts";
 
-export async function stopAgent(db: Db, agentId: string, release: string[]): Promise<string[]> {
+export async function stopAgent(
+  db: Db,
+  agentId: string,
+  release: string[],
+  leases: { reattachGraceMs: number },
+): Promise<string[]> {
   const agent = await findAgent(db, agentId);
   const released = await db.$transaction((tx) =>
     releaseRuns(tx, { agentId: agent.id, runIds: release }),
   );
-  await shortenLeases(db, { agentId: agent.id, withinMs: 0 });
+  await shortenLeases(db, {
+    agentId: agent.id,
+    withinMs: 0,
+    reattachGraceMs: leases.reattachGraceMs,
+  });
   await db.agent.update({ where: { id: agent.id }, data: { stoppedAt: new Date() } });
   forgetAgent(agent.id);
   for (const id of released) publish("run-changed", id);

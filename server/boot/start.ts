@@ -53,7 +53,7 @@ export async function startServer(): Promise<void> {
     bootstrapApiKey: config.bootstrapApiKey,
   });
   const services = [
-    startLeaseReaper(handle, { leaseMs: config.agents.leaseMs }),
+    startLeaseReaper(handle, config.agents),
     startReplicaEvents(handle),
     startScheduler(handle),
     startTriggerFiring(handle),

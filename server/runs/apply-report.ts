@@ -1,8 +1,9 @@
 // Applying an agent's batch of events for a run it holds: log lines, task state changes with
 // their results, and the run's own state — behind the lease fence, so a batch counts exactly
 // once (re-sends are acknowledged, not re-applied) and a batch from an agent that lost its lease
-// changes nothing. A run that Failed with deployment retries left is queued again. The values of
-// the secrets the run declares are masked first: no log line or result is stored with one.
+// changes nothing (only its log lines are kept, when its run was taken over: late-logs.ts). A
+// run that Failed with deployment retries left is queued again. The values of the secrets the
+// run declares are masked first: no log line or result is stored with one.
 import type { ReportRequest, ReportResponse } from "../../contract/agent-protocol.ts";
 import { isActiveFlowRunState, isFinalFlowRunState } from "../../contract/run-states.ts";
 import type { Db } from "../db/client.ts";
@@ -11,7 +12,20 @@ import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { runMasker } from "../secrets/run-masks.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
-import { applyReportBatch, retryFlowRun } from "./state-machine/index.ts";
+import { applyReportBatch, retryFlowRun, storeLateLogs } from "./state-machine/index.ts";
+
+/**
+ * The answer to a late agent: stop executing the run. `lateLogsStored`: the batch's log lines
+ * were kept all the same (its lease was superseded: late-logs.ts), so the agent should send what
+ * it still holds before it forgets the run.
+ */
+function leaseLost(flowRunId: string, state: string, lateLogsStored: boolean) {
+  return new PipebookError(
+    "lease_lost",
+    `flow run ${flowRunId} is no longer held under this lease (it is ${state}): stop executing it`,
+    lateLogsStored ? { state, lateLogsStored } : { state },
+  );
+}
 
 export async function applyReport(
   db: Db,
@@ -22,16 +36,20 @@ export async function applyReport(
   if (!isUuid(flowRunId)) throw new NotFoundError("flow run", flowRunId);
   const masker = await runMasker(db, getSecretKey, flowRunId);
   const stored = masker ? masker.report(report) : report;
+  let refused: PipebookError | null = null;
   const outcome = await db.$transaction(async (tx) => {
     const batch = await applyReportBatch(tx, { flowRunId, leaseMs: options.leaseMs, ...stored });
     if (batch.outcome === "refused") {
       if (batch.state === null) throw new NotFoundError("flow run", flowRunId);
       if (!batch.leaseHeld || !isActiveFlowRunState(batch.state)) {
-        throw new PipebookError(
-          "lease_lost",
-          `flow run ${flowRunId} is no longer held under this lease (it is ${batch.state}): stop executing it`,
-          { state: batch.state },
-        );
+        // Returned, not thrown: the late lines stored here must commit.
+        const lateLogsStored = await storeLateLogs(tx, {
+          flowRunId,
+          leaseMs: options.leaseMs,
+          ...stored,
+        });
+        refused = leaseLost(flowRunId, batch.state, lateLogsStored);
+        return null;
       }
       throw new PipebookError(
         "conflict",
@@ -53,6 +71,10 @@ export async function applyReport(
     }
     return { applied: batch.outcome === "applied", state: batch.state, retriedOn };
   });
+  if (!outcome) {
+    if (refused!.details?.lateLogsStored) publish("run-changed", flowRunId);
+    throw refused!;
+  }
   if (outcome.applied) publish("run-changed", flowRunId);
   if (outcome.retriedOn) publish("run-queued", outcome.retriedOn);
   else if (outcome.applied && isFinalFlowRunState(outcome.state)) publish("run-ended", flowRunId);

@@ -372,7 +372,7 @@ describe("a mapped run whose agent vanished", () => {
       where: { id },
       data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
     });
-    await test.db.$transaction((tx) => reapExpiredLeases(tx));
+    await test.db.$transaction((tx) => reapExpiredLeases(tx, { reattachGraceMs: 0 }));
     const rows = await test.db.taskRun.findMany({
       where: { flowRunId: id },
       orderBy: { mapIndex: "asc" },

@@ -118,6 +118,7 @@ export const postHeartbeat = route(
         runIds: body.runs,
         waitMs: body.waitMs,
         leaseMs: config.agents.leaseMs,
+        reattachGraceMs: config.agents.reattachGraceMs,
         signal: request.signal,
       }),
     );
@@ -137,9 +138,11 @@ export const postStop = route(
       [404],
     ),
   },
-  async ({ db, params, body, principal }) => {
+  async ({ db, params, body, config, principal }) => {
     await requireAgentOfCaller(db, params.id, principal);
-    return json(200, { released: await stopAgent(db, params.id, body.release) });
+    return json(200, {
+      released: await stopAgent(db, params.id, body.release, config.agents),
+    });
   },
 );
 

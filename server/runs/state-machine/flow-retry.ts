@@ -23,8 +23,10 @@ export const FLOW_RETRY_TASK = fixedTaskRunTransition({
   to: INITIAL_TASK_RUN_STATE,
 });
 
+/** hasFlowRetriesLeft, for a flow run `f`. */
+export const RETRIES_LEFT = Prisma.sql`(f.attempt <= f."maxRetries")`;
 /** canRetryFlowRun, for a flow run `f`. */
-export const RETRY_ALLOWED = Prisma.sql`(f.state IN ${FLOW_RETRY.fromSql} AND f.attempt <= f."maxRetries")`;
+export const RETRY_ALLOWED = Prisma.sql`(f.state IN ${FLOW_RETRY.fromSql} AND ${RETRIES_LEFT})`;
 
 /**
  * Flow-level retry: a Failed or Crashed run within its deployment's retries goes back to its

@@ -66,7 +66,7 @@ describe("a realistic mix through the hot statements", () => {
       await test.db
         .$executeRaw`UPDATE "FlowRun" SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ${id}::uuid`;
       await test.db.$transaction(async (tx) => {
-        const reaped = await reapExpiredLeases(tx);
+        const reaped = await reapExpiredLeases(tx, { reattachGraceMs: 0 });
         for (const crashed of reaped.crashed) await retryFlowRun(tx, crashed);
       });
       count("lease expiry");

@@ -156,16 +156,18 @@ describe("a report batch", () => {
     await send(held, [{ type: "flow", state: "Running", at: iso() }, task("extract", "Running")]);
     await test.db
       .$executeRaw`UPDATE "FlowRun" SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ${held.id}::uuid`;
-    await reapExpiredLeases(test.db);
+    await reapExpiredLeases(test.db, { reattachGraceMs: 0 });
     const crashed = await readRun(test.db, held.id);
     await expect(
       send(held, [task("extract", "Completed", 1, { result: 1 })]),
     ).rejects.toMatchObject({
       code: "lease_lost",
       message: `flow run ${held.id} is no longer held under this lease (it is Crashed): stop executing it`,
+      details: { lateLogsStored: true },
     });
+    // Only the batch's log line is kept (the late agent's output: late-logs.ts).
     const after = await readRun(test.db, held.id);
-    expect(after).toMatchObject({ state: "Crashed", reportSeq: 1, logLines: crashed.logLines });
+    expect(after).toMatchObject({ state: "Crashed", reportSeq: 1, logLines: crashed.logLines + 1 });
     expect(after.tasks).toEqual(crashed.tasks);
     // Under a lease that is not the run's (an agent that lost it to another): refused too.
     const other = await claimOne(s);
@@ -299,7 +301,7 @@ describe("retries", () => {
     await test.db
       .$executeRaw`UPDATE "FlowRun" SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ${held.id}::uuid`;
     const retried = await test.db.$transaction(async (tx) => {
-      const reaped = await reapExpiredLeases(tx);
+      const reaped = await reapExpiredLeases(tx, { reattachGraceMs: 0 });
       return Promise.all(reaped.crashed.map((id) => retryFlowRun(tx, id)));
     });
     expect(retried).toEqual([true]);

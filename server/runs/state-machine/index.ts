@@ -6,4 +6,5 @@ export * from "./leases.ts";
 export * from "./lease-expiry.ts";
 export * from "./flow-retry.ts";
 export * from "./report-batch.ts";
+export * from "./late-logs.ts";
 export * from "./claim-within-limits.ts";

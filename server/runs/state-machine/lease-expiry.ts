@@ -1,14 +1,21 @@
-// The lease reaper's statements (../../services/lease-reaper.ts runs them every half second): a
-// run whose agent stopped renewing its lease is Crashed, with its tasks; a run whose agent never
-// confirmed a cancel is Cancelled, with its tasks. Their transitions are declared as data below
-// and checked against the transition table at import (fixed-transitions.ts).
+// The lease reaper's statements (../../services/lease-reaper.ts runs them every half second).
+// A run whose agent stopped renewing its lease is first flagged unreachable and stays with its
+// agent, which may come back and re-attach (a renewal clears the flag: leases.ts), until the
+// re-attach grace period has passed; then it is Crashed, with its tasks. A run whose deployment
+// allows another attempt is Crashed at once instead, so that the retry takes it over without
+// waiting. A run whose agent never confirmed a cancel is Cancelled, with its tasks. Their
+// transitions are declared as data below and checked against the transition table at import
+// (fixed-transitions.ts).
 import { OPEN_TASK_RUN_STATES } from "../../../contract/run-states.ts";
 import type { Tx } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
 import {
   fixedFlowRunTransition,
   fixedTaskRunTransition,
   soleFromSql,
 } from "./fixed-transitions.ts";
+import { RETRIES_LEFT } from "./flow-retry.ts";
+import { CLAIM } from "./leases.ts";
 import { stateList } from "./sql.ts";
 
 /** A run being claimed or run whose lease expired. */
@@ -57,26 +64,59 @@ const NOT_STARTED = JSON.stringify({
 });
 const CANCELLED = JSON.stringify({ type: "Cancelled", message: "The flow run was cancelled" });
 
+const UNREACHABLE_MESSAGE = "The agent stopped answering; waiting for it to come back";
+
+export type ReapedLeases = {
+  /** Newly flagged: the agent may still re-attach. */
+  unreachable: string[];
+  crashed: string[];
+  cancelled: string[];
+};
+
 /**
- * The lease reaper's pass: runs whose lease expired are Crashed (their running tasks Crashed,
- * their waiting tasks NotRun); runs that were being cancelled are Cancelled. SKIP LOCKED keeps
- * replicas that reap at the same time out of each other's way.
+ * The lease reaper's pass: runs whose lease expired are flagged unreachable, and Crashed once
+ * `reattachGraceMs` more has passed, or at once when they have flow-level retries left (their
+ * running tasks Crashed, their waiting tasks NotRun; the lease is kept in SupersededLease so the
+ * late agent's buffered log lines are still stored: late-logs.ts); runs that were being
+ * cancelled are Cancelled. SKIP LOCKED keeps replicas that reap at the same time out of each
+ * other's way.
  */
 export async function reapExpiredLeases(
   tx: Tx,
-): Promise<{ crashed: string[]; cancelled: string[] }> {
+  options: { reattachGraceMs: number },
+): Promise<ReapedLeases> {
   const waiting = LEASE_EXPIRED_WAITING_TASK;
   const started = LEASE_EXPIRED_STARTED_TASK;
+  const graceEnded = Prisma.sql`f."leaseExpiresAt" < now() - ${options.reattachGraceMs}::float8 * interval '1 millisecond'`;
+  // Not a state change: the run stays Pending or Running with its agent, so no history row.
+  const unreachable = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "FlowRun" f SET "unreachableSince" = now(), "stateMessage" = ${UNREACHABLE_MESSAGE}
+    WHERE f.id IN (
+      SELECT f.id FROM "FlowRun" f
+      WHERE f.state IN ${LEASE_EXPIRED.fromSql} AND f."leaseExpiresAt" < now()
+        AND f."unreachableSince" IS NULL AND NOT ${RETRIES_LEFT} AND NOT ${graceEnded}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING f.id`;
   const crashed = await tx.$queryRaw<{ id: string }[]>`
     WITH expired AS (
-      SELECT id, state FROM "FlowRun"
-      WHERE state IN ${LEASE_EXPIRED.fromSql} AND "leaseExpiresAt" < now()
+      SELECT f.id, f.state, f."leaseId", f."reportSeq" FROM "FlowRun" f
+      WHERE f.state IN ${LEASE_EXPIRED.fromSql} AND f."leaseExpiresAt" < now()
+        AND (${RETRIES_LEFT} OR ${graceEnded})
       FOR UPDATE SKIP LOCKED
     ), runs AS (
       UPDATE "FlowRun" f SET state = ${LEASE_EXPIRED.toSql}, "stateChangedAt" = now(), "endedAt" = now(),
-        "stateMessage" = 'The agent stopped answering (lease expired)', error = ${CRASHED}::jsonb
+        "stateMessage" = 'The agent stopped answering (lease expired)', error = ${CRASHED}::jsonb,
+        "unreachableSince" = NULL
       FROM expired e WHERE f.id = e.id
       RETURNING f.id, e.state AS from_state
+    ), superseded AS (
+      INSERT INTO "SupersededLease" ("leaseId", "flowRunId", "claimedAt", "reportSeq")
+      SELECT e."leaseId", e.id,
+        COALESCE((SELECT h.at FROM "FlowRunStateEvent" h WHERE h."flowRunId" = e.id
+          AND h."toState" = ${CLAIM.toSql} ORDER BY h.id DESC LIMIT 1), now()),
+        e."reportSeq"
+      FROM expired e WHERE e."leaseId" IS NOT NULL
+      ON CONFLICT DO NOTHING
     ), run_history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
       SELECT id, from_state, ${LEASE_EXPIRED.toSql}, 'The agent stopped answering (lease expired)', now() FROM runs
@@ -122,5 +162,9 @@ export async function reapExpiredLeases(
     )
     SELECT id FROM runs`;
 
-  return { crashed: crashed.map((r) => r.id), cancelled: cancelled.map((r) => r.id) };
+  return {
+    unreachable: unreachable.map((r) => r.id),
+    crashed: crashed.map((r) => r.id),
+    cancelled: cancelled.map((r) => r.id),
+  };
 }

@@ -149,29 +149,44 @@ export async function claimFlowRuns(tx: Tx, c: ClaimRequest): Promise<ClaimedRow
     ) ${takeCandidates(c)}`;
 }
 
-/** Renews the leases the agent still holds; returns those runs with their states. */
+/**
+ * Renews the leases the agent still holds; returns those runs with their states, and whether
+ * the agent re-attached to the run: it had been flagged unreachable (its lease ran out) and, not
+ * yet Crashed, is the agent's again. A Crashed run is not active, so a late agent renews nothing.
+ */
 export async function renewLeases(
   tx: Tx,
   r: { agentId: string; runIds: readonly string[]; leaseMs: number },
-): Promise<{ id: string; state: string }[]> {
+): Promise<{ id: string; state: string; reattached: boolean }[]> {
   if (r.runIds.length === 0) return [];
   return tx.$queryRaw`
-    UPDATE "FlowRun" SET "leaseExpiresAt" = now() + ${r.leaseMs}::float8 * interval '1 millisecond'
-    WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state IN ${ACTIVE}
-    RETURNING id, state::text AS state`;
+    WITH held AS (
+      SELECT id, "unreachableSince" FROM "FlowRun"
+      WHERE "agentId" = ${r.agentId}::uuid AND id = ANY(${textArray(r.runIds)}::uuid[]) AND state IN ${ACTIVE}
+      FOR UPDATE
+    )
+    UPDATE "FlowRun" f SET "leaseExpiresAt" = now() + ${r.leaseMs}::float8 * interval '1 millisecond',
+      "unreachableSince" = NULL,
+      "stateMessage" = CASE WHEN h."unreachableSince" IS NULL THEN f."stateMessage" ELSE NULL END
+    FROM held h WHERE f.id = h.id
+    RETURNING f.id, f.state::text AS state, h."unreachableSince" IS NOT NULL AS reattached`;
 }
 
 /**
- * An agent's connection broke off mid-heartbeat (its process died, or its host went away):
- * its leases now end within `withinMs` unless it comes back and renews them. Without this, a
- * killed agent's runs would wait out the whole lease.
+ * An agent's connection broke off mid-heartbeat (its process died: the kernel closed its
+ * socket) or it said it is leaving: its leases now end within `withinMs` unless it comes back and
+ * renews them, and with no re-attach grace — that grace is for a silent agent (a network cut, where
+ * no connection breaks), not a dead one. Without this, a killed agent's runs would wait out the
+ * whole lease and the grace. The lease's end is set back by the grace, so the reaper's one rule
+ * (crash once the lease ended more than the grace ago) crashes it at now + withinMs.
  */
 export async function shortenLeases(
   tx: Tx,
-  s: { agentId: string; withinMs: number },
+  s: { agentId: string; withinMs: number; reattachGraceMs: number },
 ): Promise<number> {
   return tx.$executeRaw`
-    UPDATE "FlowRun" SET "leaseExpiresAt" = LEAST("leaseExpiresAt", now() + ${s.withinMs}::float8 * interval '1 millisecond')
+    UPDATE "FlowRun" SET "leaseExpiresAt" = LEAST("leaseExpiresAt",
+      now() + ${s.withinMs - s.reattachGraceMs}::float8 * interval '1 millisecond')
     WHERE "agentId" = ${s.agentId}::uuid AND state IN ${ACTIVE}`;
 }
 

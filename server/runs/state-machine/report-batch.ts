@@ -289,7 +289,10 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         "leaseExpiresAt" = now() + ${batch.leaseMs}::float8 * interval '1 millisecond',
         state = COALESCE(${f?.state ?? null}::"FlowRunState", state),
         "stateChangedAt" = COALESCE(${f?.at ?? null}::timestamptz, "stateChangedAt"),
-        "stateMessage" = CASE WHEN ${f ? 1 : 0}::int = 1 THEN ${f?.message ?? null}::text ELSE "stateMessage" END,
+        "stateMessage" = CASE WHEN ${f ? 1 : 0}::int = 1 THEN ${f?.message ?? null}::text
+          WHEN "unreachableSince" IS NOT NULL THEN NULL ELSE "stateMessage" END,
+        -- A report is the agent answering: a run flagged unreachable is its again (re-attached).
+        "unreachableSince" = NULL,
         "startedAt" = COALESCE("startedAt", ${startedAt}::timestamptz),
         "endedAt" = COALESCE(${endedAt}::timestamptz, "endedAt"),
         error = COALESCE(${f?.error ? JSON.stringify(f.error) : null}::jsonb, error)

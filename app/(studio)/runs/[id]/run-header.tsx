@@ -143,7 +143,16 @@ export function RunHeader({ header, actions }: { header: Header; actions: ReactN
           {h.waitingFor}
         </p>
       ) : null}
-      {h.stateMessage ? (
+      {h.unreachableSince ? (
+        <p
+          role="status"
+          data-testid="agent-unreachable"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          Agent {h.agent?.name ?? ""} unreachable since {formatTime(h.unreachableSince)}: the run
+          stays with it, and its buffered logs arrive, if it comes back within the re-attach grace.
+        </p>
+      ) : h.stateMessage ? (
         <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="state-message">
           {h.stateMessage}
         </p>
