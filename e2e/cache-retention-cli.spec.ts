@@ -90,7 +90,7 @@ test("retention set, show and run; a deployment's own limits; bad input refused"
     deployments: { flow: string; resultsDays: number | null }[];
     lastPass: { endedAt: string | null } | null;
   };
-  expect(view.global).toEqual({ logsDays: 30, resultsDays: 14 });
+  expect(view.global).toEqual({ logsDays: 30, resultsDays: 14, artifactsDays: null });
   expect(view.deployments).toContainEqual(expect.objectContaining({ flow, resultsDays: 90 }));
   expect(view.lastPass?.endedAt).toBeTruthy();
 

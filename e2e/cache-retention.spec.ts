@@ -97,7 +97,11 @@ test("retention limits are saved on the Settings page, and a pass runs on demand
   await form.getByRole("button", { name: "Save" }).click();
   await expect(section.getByRole("status")).toHaveText("Saved.");
   const saved = await api.get("/api/v1/retention");
-  expect((await saved.json()).global).toEqual({ logsDays: 30, resultsDays: 14 });
+  expect((await saved.json()).global).toEqual({
+    logsDays: 30,
+    resultsDays: 14,
+    artifactsDays: null,
+  });
 
   await page.reload();
   const again = page.getByRole("form", { name: "Global retention" });
