@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { ArtifactListSchema, type Artifact } from "../../contract/api-v1.ts";
+import { formatBytes } from "../../contract/format-bytes.ts";
 import type { ApiClient } from "../api-client.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson, warn } from "../output.ts";
@@ -19,18 +20,6 @@ async function listOf(api: ApiClient, run: string, task?: string): Promise<Artif
   );
   if (!answer.ok) throw new CliError(answer.error);
   return answer.data.artifacts;
-}
-
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 export const runArtifactsCommand = defineCommand({
@@ -63,7 +52,7 @@ Options:
           a.name,
           a.item === null ? a.task : `${a.task}[${a.item}]`,
           String(a.attempt),
-          sizeText(a.sizeBytes),
+          formatBytes(a.sizeBytes),
           a.contentType,
         ]),
       ),
@@ -113,7 +102,7 @@ Options:
     }
     await pipeline(body, fs.createWriteStream(output));
     warn(
-      `Downloaded ${artifact.name} (${sizeText(artifact.sizeBytes)}, task ${artifact.task}, attempt ${artifact.attempt}) to ${output}`,
+      `Downloaded ${artifact.name} (${formatBytes(artifact.sizeBytes)}, task ${artifact.task}, attempt ${artifact.attempt}) to ${output}`,
     );
     return 0;
   },

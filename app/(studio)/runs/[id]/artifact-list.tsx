@@ -3,22 +3,11 @@
 // tab lists all of them, a task's panel its own. Each downloads as an attachment (the server
 // sends it sandboxed and never sniffed: it may be HTML a task wrote).
 import { useQuery } from "@tanstack/react-query";
+import { formatBytes } from "@/contract/format-bytes";
 import { useTRPC } from "@/app/_lib/trpc";
 
 /** While the run goes on, new artifacts appear at each attempt's end: looked for this often. */
 const LIVE_REFRESH_MS = 3_000;
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 export function ArtifactList({
   runId,
