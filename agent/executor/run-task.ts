@@ -252,15 +252,20 @@ async function keepArtifacts(
   where: { task: string; attempt: number; item: ItemContext | undefined },
 ): Promise<void> {
   const { item, ...rest } = where;
-  const at = item === undefined ? rest : { ...rest, item: item.index };
+  const owner = item === undefined ? rest : { ...rest, item: item.index };
   const warn = (message: string) =>
-    env.sink.push({ type: "log", ...at, level: "warning", message, at: now() });
-  if (!env.storage) {
-    if (collectArtifacts(dir).files.length)
-      warn("artifacts are not uploaded from this runner (it has no storage); they were dropped");
-  } else {
-    const kept = await uploadArtifacts(env.storage, at, dir);
-    for (const problem of kept.problems) warn(problem);
+    env.sink.push({ type: "log", ...owner, level: "warning", message, at: now() });
+  try {
+    if (!env.storage) {
+      if (collectArtifacts(dir).files.length)
+        warn("artifacts are not uploaded from this runner (it has no storage); they were dropped");
+    } else {
+      const kept = await uploadArtifacts(env.storage, owner, dir);
+      for (const problem of kept.problems) warn(problem);
+    }
+  } catch (error) {
+    // Artifacts never fail their task (README "Artifacts"): a folder the task left unreadable too.
+    warn(`artifacts not uploaded: ${(error as Error).message}`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
