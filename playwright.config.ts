@@ -102,6 +102,7 @@ export default defineConfig({
         "storage.spec.ts",
         "dask-runner-studio.spec.ts",
         "cache-retention.spec.ts",
+        "artifacts.spec.ts",
         "flow-dependencies.spec.ts",
       ],
       grepInvert: /@api/,

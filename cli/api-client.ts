@@ -33,11 +33,7 @@ export class ApiClient {
     try {
       response = await fetch(url, { method: options.method ?? "GET", headers, body: options.body });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return {
-        ok: false,
-        error: `could not reach the Pipebook server at ${this.config.apiUrl}${cause ? ` (${cause})` : ""}: is it running? (set --api-url or PIPEBOOK_API_URL)`,
-      };
+      return this.unreachable(error);
     }
     const text = await response.text();
     let body: unknown;
@@ -50,14 +46,7 @@ export class ApiClient {
         error: `the server answered HTTP ${response.status} with something that is not JSON`,
       };
     }
-    if (!response.ok) {
-      const parsed = ApiErrorSchema.safeParse(body);
-      let message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
-      if (response.status === 401 && !this.config.found) {
-        message += `: ${this.config.keySource}; pass --api-key or set PIPEBOOK_API_KEY`;
-      }
-      return { ok: false, status: response.status, error: message, body: parsed.data };
-    }
+    if (!response.ok) return this.refusal(response.status, body);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       return {
@@ -67,6 +56,43 @@ export class ApiClient {
       };
     }
     return { ok: true, data: parsed.data };
+  }
+
+  /** A GET whose answer is a file: the response, its body unread, when the server says 2xx. */
+  async download(path: string): Promise<Result<Response>> {
+    const headers: Record<string, string> = {};
+    if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.apiUrl}${path}`, { headers });
+    } catch (error) {
+      return this.unreachable(error);
+    }
+    if (response.ok) return { ok: true, data: response };
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.text());
+    } catch {
+      body = undefined;
+    }
+    return this.refusal(response.status, body);
+  }
+
+  private unreachable(error: unknown): Failure {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return {
+      ok: false,
+      error: `could not reach the Pipebook server at ${this.config.apiUrl}${cause ? ` (${cause})` : ""}: is it running? (set --api-url or PIPEBOOK_API_URL)`,
+    };
+  }
+
+  private refusal(status: number, body: unknown): Failure {
+    const parsed = ApiErrorSchema.safeParse(body);
+    let message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
+    if (status === 401 && !this.config.found) {
+      message += `: ${this.config.keySource}; pass --api-key or set PIPEBOOK_API_KEY`;
+    }
+    return { ok: false, status, error: message, body: parsed.data };
   }
 
   post<T>(path: string, schema: z.ZodType<T>, body: unknown): Promise<Result<T>> {

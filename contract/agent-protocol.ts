@@ -12,6 +12,7 @@
 //   GET  /api/v1/run-context/tasks/{task}    a task's declared secrets and variables (by run token)
 //   POST /api/v1/flow-runs/{id}/storage/upload    where to PUT a large result (pre-signed URL)
 //   POST /api/v1/flow-runs/{id}/storage/download  where to GET a stored result (pre-signed URL)
+//   POST /api/v1/flow-runs/{id}/artifacts         record the artifacts an attempt uploaded
 import { z } from "zod";
 import { TagSchema, WorkQueueNameSchema } from "./api-v1.ts";
 import {
@@ -20,6 +21,7 @@ import {
   TypeScriptDependenciesSchema,
 } from "./flow-file/schema.ts";
 import { TASK_RUN_STATES } from "./run-states.ts";
+import { ArtifactNameSchema, ContentTypeSchema, MAX_ARTIFACTS_PER_ATTEMPT } from "./artifacts.ts";
 
 /**
  * 2: log lines travel in compact blocks (`logs` of a report) rather than as one event each.
@@ -28,8 +30,9 @@ import { TASK_RUN_STATES } from "./run-states.ts";
  * 4: per-flow dependencies (the claim's `dependencies` and `locks`, the lock report); large
  *    results (`stored` on task events, completed tasks and cache hits; storage transfers); a
  *    cache hit's `source`. (One version: they were released together.)
+ * 5: artifacts: `artifact` on a storage upload request, and the artifacts record.
  */
-export const AGENT_PROTOCOL_VERSION = 4;
+export const AGENT_PROTOCOL_VERSION = 5;
 
 const isoTime = z.iso.datetime();
 
@@ -445,6 +448,8 @@ export const StorageUploadRequestSchema = z.strictObject({
   attempt: z.int().min(0),
   /** The file's size: the URL is good for exactly this many bytes. */
   sizeBytes: z.int().min(0),
+  /** An artifact's upload (artifacts.ts) rather than a large result's: its own key, its type. */
+  artifact: z.strictObject({ contentType: ContentTypeSchema }).optional(),
 });
 export const StorageUploadResponseSchema = StorageTransferSchema.extend({
   /** What to report once the upload succeeded. */
@@ -458,3 +463,29 @@ export const StorageDownloadRequestSchema = z.strictObject({
   key: z.string().min(1).max(1024),
 });
 export const StorageDownloadResponseSchema = StorageTransferSchema;
+
+// ---------------------------------------------------------------- artifacts
+
+/**
+ * The artifacts an attempt left in $PIPEBOOK_ARTIFACTS, each uploaded through /storage/upload
+ * (with `artifact`) first: recorded in one request when the attempt ends. Sent again after a lost
+ * answer, it records nothing twice (an artifact is one per task, item, attempt and name).
+ */
+export const ArtifactsRecordRequestSchema = z.strictObject({
+  leaseId: uuid,
+  task: z.string().min(1).max(200),
+  item: z.int().min(0).max(MAX_MAP_ITEMS).optional(),
+  attempt: z.int().min(1),
+  artifacts: z
+    .array(
+      z.strictObject({
+        name: ArtifactNameSchema,
+        contentType: ContentTypeSchema,
+        stored: StoredResultSchema,
+      }),
+    )
+    .min(1)
+    .max(MAX_ARTIFACTS_PER_ATTEMPT),
+});
+export type ArtifactsRecordRequest = z.infer<typeof ArtifactsRecordRequestSchema>;
+export const ArtifactsRecordResponseSchema = z.object({ recorded: z.int().min(0) });

@@ -13,6 +13,7 @@ export * from "./api-v1/secrets.ts";
 export * from "./api-v1/users.ts";
 export * from "./api-v1/audit.ts";
 export * from "./api-v1/storages.ts";
+export * from "./api-v1/artifacts.ts";
 export * from "./schedules.ts";
 export * from "./api-v1/limits.ts";
 export * from "./triggers.ts";

@@ -7,7 +7,9 @@ import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixture
 
 test.afterEach(async ({ api }) => {
   await stopAllAgents();
-  await api.put("/api/v1/retention", { data: { logsDays: null, resultsDays: null } });
+  await api.put("/api/v1/retention", {
+    data: { logsDays: null, resultsDays: null, artifactsDays: null },
+  });
 });
 
 test("run --refresh-caches runs a cached task again; the next run reuses the fresh entry", async ({
@@ -59,9 +61,11 @@ test("retention set, show and run; a deployment's own limits; bad input refused"
     "30",
     "--results-days",
     "14",
+    "--artifacts-days",
+    "7",
   ]);
   expect(set.code, set.stderr).toBe(0);
-  expect(set.stdout).toMatch(/\(global\)\s+30 d\s+14 d/);
+  expect(set.stdout).toMatch(/\(global\)\s+30 d\s+14 d\s+7 d/);
 
   const own = await pipebook(baseURL!, [
     "retention",
@@ -83,14 +87,16 @@ test("retention set, show and run; a deployment's own limits; bad input refused"
 
   const ran = await pipebook(baseURL!, ["retention", "run"]);
   expect(ran.code, ran.stderr).toBe(0);
-  expect(ran.stdout).toMatch(/Last pass: .*deleted \d+ log line\(s\) and \d+ result\(s\)/);
+  expect(ran.stdout).toMatch(
+    /Last pass: .*deleted \d+ log line\(s\) and \d+ result\(s\); \d+ artifact\(s\)/,
+  );
   const show = await pipebook(baseURL!, ["retention", "show", "--json"]);
   const view = JSON.parse(show.stdout) as {
     global: unknown;
     deployments: { flow: string; resultsDays: number | null }[];
     lastPass: { endedAt: string | null } | null;
   };
-  expect(view.global).toEqual({ logsDays: 30, resultsDays: 14 });
+  expect(view.global).toEqual({ logsDays: 30, resultsDays: 14, artifactsDays: 7 });
   expect(view.deployments).toContainEqual(expect.objectContaining({ flow, resultsDays: 90 }));
   expect(view.lastPass?.endedAt).toBeTruthy();
 

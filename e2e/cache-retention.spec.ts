@@ -8,7 +8,9 @@ import { signIn } from "./support/studio.ts";
 test.afterEach(async ({ api }) => {
   await stopAllAgents();
   // Retention is global: leave none behind for other specs.
-  await api.put("/api/v1/retention", { data: { logsDays: null, resultsDays: null } });
+  await api.put("/api/v1/retention", {
+    data: { logsDays: null, resultsDays: null, artifactsDays: null },
+  });
 });
 
 type TaskView = {
@@ -94,15 +96,21 @@ test("retention limits are saved on the Settings page, and a pass runs on demand
 
   await form.getByLabel("Logs: days to keep").fill("30");
   await form.getByLabel("Results: days to keep").fill("14");
+  await form.getByLabel("Artifacts: days to keep").fill("21");
   await form.getByRole("button", { name: "Save" }).click();
   await expect(section.getByRole("status")).toHaveText("Saved.");
   const saved = await api.get("/api/v1/retention");
-  expect((await saved.json()).global).toEqual({ logsDays: 30, resultsDays: 14 });
+  expect((await saved.json()).global).toEqual({
+    logsDays: 30,
+    resultsDays: 14,
+    artifactsDays: 21,
+  });
 
   await page.reload();
   const again = page.getByRole("form", { name: "Global retention" });
   await expect(again.getByLabel("Logs: days to keep")).toHaveValue("30");
   await expect(again.getByLabel("Results: days to keep")).toHaveValue("14");
+  await expect(again.getByLabel("Artifacts: days to keep")).toHaveValue("21");
 
   // A deployment's own limits, over the global ones.
   const flow = uniqueName("kept");

@@ -21,6 +21,7 @@ import type { RunStorage } from "../storage/run-storage.ts";
 import { StoredValue } from "../storage/stored-value.ts";
 import { INLINE_RESULT_BYTES, type StoredResult } from "../../contract/agent-protocol.ts";
 import { settleResult, splitStoredInputs } from "./stored-results.ts";
+import { collectArtifacts, uploadArtifacts } from "../storage/upload-artifacts.ts";
 
 export type TaskEnvironment = {
   run: ClaimedRun;
@@ -128,10 +129,21 @@ export async function runTask(
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const ran = await runAttempt(env, task, withRunContext(inputs, env.run), attempt, item);
+    const artifacts = artifactsFolder(env, task, attempt, item);
+    const ran = await runAttempt(
+      env,
+      task,
+      withRunContext(inputs, env.run),
+      attempt,
+      item,
+      artifacts,
+    );
     if ("cancelled" in ran) {
       return cancelled(sink, task, attempt);
     }
+    // Whatever the attempt's end, the files it left go up before its state is reported, so a
+    // task seen ended has its artifacts listed.
+    if (artifacts) await keepArtifacts(env, artifacts, { task: task.name, attempt, item });
     // A large result is uploaded now; an upload that fails fails the attempt (retries may help).
     const outcome = ran.ok
       ? await settleResult(env, ran, { task: task.name, attempt, item: item?.index })
@@ -217,11 +229,53 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/**
+ * The attempt's own $PIPEBOOK_ARTIFACTS: beside the run's modules (writable in the sandbox,
+ * removed with the run's folders). None for a Dask attempt: it runs on another machine.
+ */
+function artifactsFolder(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  attempt: number,
+  item: ItemContext | undefined,
+): string | undefined {
+  if (task.language === "python" && env.remotePython) return undefined;
+  const who = item ? `${task.name}.${item.index}` : task.name;
+  const dir = path.join(env.folders.modules, "artifacts", `${who}-${attempt}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function keepArtifacts(
+  env: TaskEnvironment,
+  dir: string,
+  where: { task: string; attempt: number; item: ItemContext | undefined },
+): Promise<void> {
+  const { item, ...rest } = where;
+  const owner = item === undefined ? rest : { ...rest, item: item.index };
+  const warn = (message: string) =>
+    env.sink.push({ type: "log", ...owner, level: "warning", message, at: now() });
+  try {
+    if (!env.storage) {
+      if (collectArtifacts(dir).files.length)
+        warn("artifacts are not uploaded from this runner (it has no storage); they were dropped");
+    } else {
+      const kept = await uploadArtifacts(env.storage, owner, dir);
+      for (const problem of kept.problems) warn(problem);
+    }
+  } catch (error) {
+    // Artifacts never fail their task (README "Artifacts"): a folder the task left unreadable too.
+    warn(`artifacts not uploaded: ${(error as Error).message}`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 function taskEnv(
   env: TaskEnvironment,
   task: ExecutableTask,
   attempt: number,
   item: ItemContext | undefined,
+  artifacts: string | undefined,
 ): Record<string, string> {
   return {
     PIPEBOOK_FLOW_RUN_ID: env.run.flowRunId,
@@ -231,6 +285,7 @@ function taskEnv(
     PIPEBOOK_ATTEMPT: String(attempt),
     ...(item ? { PIPEBOOK_MAP_INDEX: String(item.index) } : {}),
     ...(env.run.scheduledAt ? { PIPEBOOK_SCHEDULED_AT: env.run.scheduledAt } : {}),
+    ...(artifacts ? { PIPEBOOK_ARTIFACTS: artifacts } : {}),
   };
 }
 
@@ -240,6 +295,7 @@ async function runAttempt(
   inputs: Record<string, unknown>,
   attempt: number,
   item: ItemContext | undefined,
+  artifacts: string | undefined,
 ): Promise<Attempt> {
   const ready = await prepareTaskContext(task, env.taskContext);
   if (!ready.ok) return { ok: false, error: ready.error };
@@ -264,7 +320,7 @@ async function runAttempt(
       message: masker ? masker.text(line.message) : line.message,
       at: line.at.toISOString(),
     });
-  const context = taskEnv(env, task, attempt, item);
+  const context = taskEnv(env, task, attempt, item, artifacts);
 
   let kill: () => void;
   let outcome: Promise<TaskOutcome>;
@@ -284,6 +340,7 @@ async function runAttempt(
       },
       cwd: env.folders.cwd,
       sandbox: env.sandbox,
+      writable: artifacts ? [artifacts] : [],
       readable: [...new Set(Object.values(inputFiles).map((file) => path.dirname(file)))],
       onOutput,
     });

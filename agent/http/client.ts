@@ -12,6 +12,8 @@ import {
   StopAgentResponseSchema,
   StorageDownloadResponseSchema,
   StorageUploadResponseSchema,
+  ArtifactsRecordResponseSchema,
+  type ArtifactsRecordRequest,
   TaskContextResponseSchema,
   type ClaimResponse,
   type HeartbeatResponse,
@@ -187,12 +189,31 @@ export class AgentApi {
   /** Where to PUT a large result of a run this agent holds. */
   storageUpload(
     flowRunId: string,
-    request: { leaseId: string; task: string; item?: number; attempt: number; sizeBytes: number },
+    request: {
+      leaseId: string;
+      task: string;
+      item?: number;
+      attempt: number;
+      sizeBytes: number;
+      artifact?: { contentType: string };
+    },
   ): Promise<Result<StorageUpload>> {
     return this.call(
       `/api/v1/flow-runs/${flowRunId}/storage/upload`,
       request,
       StorageUploadResponseSchema,
+    );
+  }
+
+  /** Records the artifacts an attempt uploaded (each through storageUpload first). */
+  recordArtifacts(
+    flowRunId: string,
+    request: ArtifactsRecordRequest,
+  ): Promise<Result<{ recorded: number }>> {
+    return this.call(
+      `/api/v1/flow-runs/${flowRunId}/artifacts`,
+      request,
+      ArtifactsRecordResponseSchema,
     );
   }
 

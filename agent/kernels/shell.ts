@@ -13,6 +13,8 @@ export type ShellTask = {
   cwd: string;
   /** Only the run's folder is writable in it (the cost: bwrap's start, ~5–7 ms a task here). */
   sandbox: Sandbox;
+  /** Folders the task may write besides its own (its $PIPEBOOK_ARTIFACTS). */
+  writable?: string[];
   /** Folders the task may read besides its own (the files of its stored inputs). */
   readable?: string[];
   onOutput: (line: OutputLine) => void;
@@ -21,7 +23,7 @@ export type ShellTask = {
 export function runShell(task: ShellTask): { outcome: Promise<TaskOutcome>; kill: () => void } {
   // $0 is the task's name, so bash's own errors read "notify: line 3: …".
   const { command, args } = task.sandbox.wrap("bash", ["-c", task.code, task.task], {
-    writable: [task.cwd],
+    writable: [task.cwd, ...(task.writable ?? [])],
     readable: task.readable ?? [],
     cwd: task.cwd,
   });

@@ -15,9 +15,12 @@ export class RunStorage {
   private count = 0;
 
   constructor(
-    private readonly api: Pick<AgentApi, "storageUpload" | "storageDownload" | "baseUrl">,
-    private readonly flowRunId: string,
-    private readonly leaseId: string,
+    readonly api: Pick<
+      AgentApi,
+      "storageUpload" | "storageDownload" | "recordArtifacts" | "baseUrl"
+    >,
+    readonly flowRunId: string,
+    readonly leaseId: string,
     /** Where downloaded results are kept (the run's folder, removed with it). */
     private readonly dir: string,
   ) {}

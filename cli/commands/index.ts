@@ -18,6 +18,7 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { runCommand } from "./run.ts";
 import { runItemsCommand } from "./run-items.ts";
+import { runArtifactsCommand, runDownloadArtifactCommand } from "./run-artifacts.ts";
 import { runsCommand } from "./runs.ts";
 import { schedulePreviewCommand } from "./schedule-preview.ts";
 import {
@@ -78,6 +79,8 @@ export const COMMANDS: readonly Command[] = [
   deployCommand,
   runCommand,
   runItemsCommand,
+  runArtifactsCommand,
+  runDownloadArtifactCommand,
   runsCommand,
   watchCommand,
   logsCommand,

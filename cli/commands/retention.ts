@@ -1,4 +1,4 @@
-// `pipebook retention show|set|run`: how long logs and results are kept (globally, or for one
+// `pipebook retention show|set|run`: how long logs, results and artifacts are kept (globally, or for one
 // deployment over the global limits), and a retention pass on demand.
 import { RetentionSchema, type RetentionView } from "../../contract/api-v1.ts";
 import type { ApiClient } from "../api-client.ts";
@@ -11,21 +11,27 @@ const days = (n: number | null, empty: string) => (n === null ? empty : `${n} d`
 
 function printRetention(view: RetentionView) {
   const rows = [
-    ["(global)", days(view.global.logsDays, "forever"), days(view.global.resultsDays, "forever")],
+    [
+      "(global)",
+      days(view.global.logsDays, "forever"),
+      days(view.global.resultsDays, "forever"),
+      days(view.global.artifactsDays, "forever"),
+    ],
     ...view.deployments.map((d) => [
       `${d.flow}/${d.deployment}`,
       days(d.logsDays, "as global"),
       days(d.resultsDays, "as global"),
+      days(d.artifactsDays, "as global"),
     ]),
   ];
-  say(table(["SCOPE", "LOGS", "RESULTS"], rows));
+  say(table(["SCOPE", "LOGS", "RESULTS", "ARTIFACTS"], rows));
   const pass = view.lastPass;
   say(
     !pass
       ? "Last pass: none yet"
       : pass.endedAt === null
         ? `Last pass: under way since ${pass.startedAt}`
-        : `Last pass: ${pass.endedAt}, deleted ${pass.logLinesDeleted} log line(s) and ${pass.resultsDeleted} result(s)${pass.error ? `; failed: ${pass.error}` : ""}`,
+        : `Last pass: ${pass.endedAt}, deleted ${pass.logLinesDeleted} log line(s) and ${pass.resultsDeleted} result(s); ${pass.artifactsDeleted} artifact(s)${pass.error ? `; failed: ${pass.error}` : ""}`,
   );
 }
 
@@ -56,7 +62,7 @@ export const retentionShowCommand = defineCommand({
   aliases: ["retention", "retention ls"],
   operands: "",
   arity: { min: 0, max: 0 },
-  summary: "show how long logs and results are kept, and the last retention pass",
+  summary: "show how long logs, results and artifacts are kept, and the last retention pass",
   help: `Shows the global retention limits, deployments' own limits and the last pass.`,
   options: {},
   async run({ api, values }) {
@@ -71,28 +77,34 @@ export const retentionSetCommand = defineCommand({
   name: "retention set",
   operands: "",
   arity: { min: 0, max: 0 },
-  summary: "set how many days logs and results are kept (admins)",
+  summary: "set how many days logs, results and artifacts are kept (admins)",
   help: `Sets retention limits: globally, or with --deployment for one deployment (its own limits win).
 
 Options:
   --logs-days N|forever     a finished run's log lines go N days after it ended
   --results-days N|forever  task results go N days after they were made — never one that a live
                             cache entry still answers with, nor one of a run in progress
+  --artifacts-days N|forever  artifacts (and their stored files) go N days after they were
+                            uploaded, once their run has ended
   --deployment DEPLOYMENT   FLOW/NAME or id: this deployment's own limits ("global" instead of N:
                             follow the global limit)
 An option left out stays as it is. An hourly pass deletes; "pipebook retention run" runs one now.`,
   options: {
     "logs-days": { type: "string" },
     "results-days": { type: "string" },
+    "artifacts-days": { type: "string" },
     deployment: { type: "string" },
   },
   async run({ api, values }) {
     const change = {
       logsDays: parseDays("logs-days", values["logs-days"]),
       resultsDays: parseDays("results-days", values["results-days"]),
+      artifactsDays: parseDays("artifacts-days", values["artifacts-days"]),
     };
-    if (change.logsDays === undefined && change.resultsDays === undefined) {
-      throw new CliError("say what to keep: --logs-days N and/or --results-days N");
+    if (Object.values(change).every((v) => v === undefined)) {
+      throw new CliError(
+        "say what to keep: --logs-days N, --results-days N and/or --artifacts-days N",
+      );
     }
     const client = api();
     const path = values.deployment

@@ -1,4 +1,4 @@
-// /api/v1 shapes of retention: how long logs and results are kept (globally and per deployment),
+// /api/v1 shapes of retention: how long logs, results and artifacts are kept (globally and per deployment),
 // and the last retention pass.
 import { z } from "zod";
 import { isoTime } from "./common.ts";
@@ -18,6 +18,8 @@ export const RetentionLimitsSchema = z.object({
    * entry or a run in progress still needs.
    */
   resultsDays: RetentionDaysSchema,
+  /** Artifacts (and their stored files) are deleted this many days after they were uploaded. */
+  artifactsDays: RetentionDaysSchema,
 });
 export type RetentionLimits = z.infer<typeof RetentionLimitsSchema>;
 
@@ -25,6 +27,7 @@ export type RetentionLimits = z.infer<typeof RetentionLimitsSchema>;
 export const PutRetentionRequestSchema = z.strictObject({
   logsDays: RetentionDaysSchema.optional(),
   resultsDays: RetentionDaysSchema.optional(),
+  artifactsDays: RetentionDaysSchema.optional(),
 });
 export type PutRetentionRequest = z.infer<typeof PutRetentionRequestSchema>;
 
@@ -40,6 +43,7 @@ export const RetentionPassSchema = z.object({
   endedAt: isoTime.nullable(),
   logLinesDeleted: z.int(),
   resultsDeleted: z.int(),
+  artifactsDeleted: z.int(),
   error: z.string().nullable(),
 });
 export type RetentionPassView = z.infer<typeof RetentionPassSchema>;

@@ -31,6 +31,7 @@ import {
 } from "./v1/flow-runs.ts";
 import { getFlowRunLogDownload, getFlowRunLogs } from "./v1/logs.ts";
 import { getTaskItems } from "./v1/task-items.ts";
+import { getArtifact, getArtifacts, postArtifactsRecord } from "./v1/artifacts.ts";
 import { getFlowRuns } from "./v1/flow-runs-list.ts";
 import { getFlows, getFlowVersion, importFlow } from "./v1/flows.ts";
 import { getTaskRun, getTaskRunResult } from "./v1/task-runs.ts";
@@ -170,6 +171,9 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flow-runs/:id/lock", postEnvironmentLock],
   ["POST", "/api/v1/flow-runs/:id/storage/upload", postStorageUpload],
   ["POST", "/api/v1/flow-runs/:id/storage/download", postStorageDownload],
+  ["GET", "/api/v1/flow-runs/:id/artifacts", getArtifacts],
+  ["POST", "/api/v1/flow-runs/:id/artifacts", postArtifactsRecord],
+  ["GET", "/api/v1/flow-runs/:id/artifacts/:artifactId", getArtifact],
   ["PUT", "/api/v1/storage/local/:token", putLocalObject],
   ["GET", "/api/v1/storage/local/:token", getLocalObject],
   ["GET", "/api/v1/storages", getStorages],

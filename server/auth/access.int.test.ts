@@ -45,6 +45,9 @@ const ROUTES: Record<string, Access> = {
   "POST /api/v1/flow-runs/:id/lock": "agent",
   "POST /api/v1/flow-runs/:id/storage/upload": "agent",
   "POST /api/v1/flow-runs/:id/storage/download": "agent",
+  "GET /api/v1/flow-runs/:id/artifacts": "read",
+  "POST /api/v1/flow-runs/:id/artifacts": "agent",
+  "GET /api/v1/flow-runs/:id/artifacts/:artifactId": "read",
   // A pre-signed URL of the local storage: only its token opens it (checked by the route).
   "PUT /api/v1/storage/local/:token": "run",
   "GET /api/v1/storage/local/:token": "run",
@@ -150,6 +153,7 @@ const PROCEDURES: Record<string, Permission> = {
   "runPage.task": "read",
   "runPage.taskResult": "read",
   "runPage.items": "read",
+  "runPage.artifacts": "read",
   "queues.list": "read",
   "queues.preview": "read",
   "queues.pause": "operate",

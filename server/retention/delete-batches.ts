@@ -16,7 +16,7 @@ export const BATCH = 1_000;
 const FINISHED = Prisma.sql`('Completed','Failed','Cancelled','Crashed')`;
 
 // The number of days that applies to a run: its deployment's own limit, else the global one.
-const days = (column: "logsDays" | "resultsDays") =>
+const days = (column: "logsDays" | "resultsDays" | "artifactsDays") =>
   Prisma.sql`COALESCE(d.${Prisma.raw(`"${column}"`)}, g.${Prisma.raw(`"${column}"`)})`;
 
 /**
@@ -99,4 +99,35 @@ export async function deleteOldLogs(db: Db): Promise<{ lines: number; more: bool
     // More to do when this batch was full: of chunks, or of runs to look at.
     return { lines: gone?.lines ?? 0, more: gone?.chunks === BATCH || runs.length === BATCH };
   });
+}
+
+/**
+ * Deletes up to BATCH artifact rows of finished runs older than their limit, oldest first, and
+ * returns their stored objects (by storage) for the pass to delete next. A row goes before its
+ * object: an object left behind by a failed delete is only space, a row without one a broken link.
+ */
+export async function deleteOldArtifacts(
+  db: Db,
+): Promise<{ deleted: number; objects: { storageId: string | null; storageKey: string }[] }> {
+  const rows = await db.$queryRaw<{ storageId: string | null; storageKey: string }[]>`
+    WITH g AS (SELECT "artifactsDays" FROM "RetentionSettings" WHERE id = 1),
+    oldest AS (
+      SELECT now() - make_interval(days => LEAST(
+        (SELECT "artifactsDays" FROM g),
+        (SELECT min("artifactsDays") FROM "DeploymentRetention"))) AS before
+    ),
+    doomed AS (
+      SELECT a.id FROM "Artifact" a
+      JOIN "FlowRun" f ON f.id = a."flowRunId"
+      LEFT JOIN "DeploymentRetention" d ON d."deploymentId" = f."deploymentId"
+      LEFT JOIN g ON true
+      WHERE a."createdAt" < (SELECT before FROM oldest)
+        AND a."createdAt" < now() - make_interval(days => ${days("artifactsDays")})
+        AND f.state IN ${FINISHED}
+      ORDER BY a."createdAt"
+      LIMIT ${BATCH}
+    )
+    DELETE FROM "Artifact" a USING doomed WHERE a.id = doomed.id
+    RETURNING a."storageId"::text AS "storageId", a."storageKey"`;
+  return { deleted: rows.length, objects: rows };
 }

@@ -11,6 +11,7 @@ export async function getRetention(db: Db): Promise<RetentionView> {
         deploymentId: true,
         logsDays: true,
         resultsDays: true,
+        artifactsDays: true,
         deployment: { select: { name: true, flow: { select: { name: true } } } },
       },
     }),
@@ -23,11 +24,16 @@ export async function getRetention(db: Db): Promise<RetentionView> {
       endedAt: settings.passEndedAt?.toISOString() ?? null,
       logLinesDeleted: settings.passLogsDeleted,
       resultsDeleted: settings.passResultsDeleted,
+      artifactsDeleted: settings.passArtifactsDeleted,
       error: settings.passError,
     };
   }
   return {
-    global: { logsDays: settings?.logsDays ?? null, resultsDays: settings?.resultsDays ?? null },
+    global: {
+      logsDays: settings?.logsDays ?? null,
+      resultsDays: settings?.resultsDays ?? null,
+      artifactsDays: settings?.artifactsDays ?? null,
+    },
     deployments: deployments
       .map((d) => ({
         deploymentId: d.deploymentId,
@@ -35,6 +41,7 @@ export async function getRetention(db: Db): Promise<RetentionView> {
         deployment: d.deployment.name,
         logsDays: d.logsDays,
         resultsDays: d.resultsDays,
+        artifactsDays: d.artifactsDays,
       }))
       .sort((a, b) => `${a.flow}/${a.deployment}`.localeCompare(`${b.flow}/${b.deployment}`)),
     lastPass,

@@ -3,19 +3,24 @@
 // (delete-batches.ts) until nothing is left or the pass's time is up, then its tally recorded.
 import type { Db } from "../db/client.ts";
 import { log } from "../log.ts";
-import { BATCH, deleteOldLogs, deleteOldResults } from "./delete-batches.ts";
+import { storeOf } from "../storage/storages.ts";
+import { BATCH, deleteOldArtifacts, deleteOldLogs, deleteOldResults } from "./delete-batches.ts";
 
 /** A pass stops after this long; the next one goes on where it stopped. */
 const PASS_BUDGET_MS = 5 * 60_000;
 /** A pass claimed this long ago and never ended (its server died) may be claimed again. */
 const STALE_CLAIM_MINUTES = 15;
 
-export type PassTally = { logLinesDeleted: number; resultsDeleted: number };
+export type PassTally = {
+  logLinesDeleted: number;
+  resultsDeleted: number;
+  artifactsDeleted: number;
+};
 
 /**
  * Objects of results held in result storage, deleted after their rows. Result storage is another
- * part's (storage blocks, issue 13): it plugs its delete in here. Artifacts, too, get a step of
- * their own in runRetentionPass, with an `artifactsDays` limit beside logsDays and resultsDays.
+ * part's (storage blocks, issue 13): it plugs its delete in here. Artifacts have a step of their
+ * own (deleteOldArtifacts), their objects deleted in the storage each row names.
  */
 export type StoredObjects = { delete(keys: string[]): Promise<void> };
 const NO_STORAGE: StoredObjects = { delete: async () => {} };
@@ -50,7 +55,7 @@ export async function runRetentionPass(
   // A stopping server ends the pass after the batch under way.
   const goOn = () => Date.now() < end && !options.signal?.aborted;
   const storage = options.storage ?? NO_STORAGE;
-  const tally: PassTally = { logLinesDeleted: 0, resultsDeleted: 0 };
+  const tally: PassTally = { logLinesDeleted: 0, resultsDeleted: 0, artifactsDeleted: 0 };
   let error: string | null = null;
   try {
     for (let more = true; more && goOn();) {
@@ -64,6 +69,12 @@ export async function runRetentionPass(
       if (batch.storageKeys.length) await storage.delete(batch.storageKeys);
       more = batch.deleted === BATCH;
     }
+    for (let more = true; more && goOn();) {
+      const batch = await deleteOldArtifacts(db);
+      tally.artifactsDeleted += batch.deleted;
+      await deleteObjects(db, batch.objects);
+      more = batch.deleted === BATCH;
+    }
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
     log.error("the retention pass failed; the next one tries again", caught);
@@ -71,12 +82,27 @@ export async function runRetentionPass(
   await db.$executeRaw`
     UPDATE "RetentionSettings" SET "passEndedAt" = now(),
       "passLogsDeleted" = ${tally.logLinesDeleted}::int,
-      "passResultsDeleted" = ${tally.resultsDeleted}::int, "passError" = ${error}::text
+      "passResultsDeleted" = ${tally.resultsDeleted}::int,
+      "passArtifactsDeleted" = ${tally.artifactsDeleted}::int, "passError" = ${error}::text
     WHERE id = 1`;
-  if (tally.logLinesDeleted || tally.resultsDeleted) {
+  if (tally.logLinesDeleted || tally.resultsDeleted || tally.artifactsDeleted) {
     log.info(
-      `retention: deleted ${tally.logLinesDeleted} log line(s) and ${tally.resultsDeleted} result(s)`,
+      `retention: deleted ${tally.logLinesDeleted} log line(s), ${tally.resultsDeleted} result(s) and ${tally.artifactsDeleted} artifact(s)`,
     );
   }
   return tally;
+}
+
+/** Deleted artifacts' objects, each in its own storage (one request per storage and batch). */
+async function deleteObjects(
+  db: Db,
+  objects: { storageId: string | null; storageKey: string }[],
+): Promise<void> {
+  const byStorage = new Map<string | null, string[]>();
+  for (const o of objects) {
+    const keys = byStorage.get(o.storageId);
+    if (keys) keys.push(o.storageKey);
+    else byStorage.set(o.storageId, [o.storageKey]);
+  }
+  for (const [storageId, keys] of byStorage) await (await storeOf(db, storageId)).delete(keys);
 }

@@ -142,7 +142,7 @@ describe("retention", () => {
 
     // The pass is shown with its tally.
     const view = await getRetention(test.db);
-    expect(view.global).toEqual({ logsDays: 7, resultsDays: 7 });
+    expect(view.global).toEqual({ logsDays: 7, resultsDays: 7, artifactsDays: null });
     expect(view.deployments).toEqual([
       expect.objectContaining({ deploymentId: keepsLonger, logsDays: null, resultsDays: 30 }),
     ]);
@@ -154,7 +154,7 @@ describe("retention", () => {
     expect(view.lastPass!.endedAt).not.toBeNull();
 
     // A second pass finds nothing more; without limits nothing is deleted at all.
-    expect(await pass()).toEqual({ logLinesDeleted: 0, resultsDeleted: 0 });
+    expect(await pass()).toEqual({ logLinesDeleted: 0, resultsDeleted: 0, artifactsDeleted: 0 });
     await setGlobalRetention(test.db, { logsDays: null, resultsDays: null }, SYSTEM_ACTOR);
     await setDeploymentRetention(test.db, keepsLonger, { resultsDays: null }, SYSTEM_ACTOR);
     expect((await getRetention(test.db)).deployments).toEqual([]);

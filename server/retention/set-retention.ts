@@ -11,6 +11,7 @@ import { getRetention } from "./get-retention.ts";
 const auditDetails = (change: PutRetentionRequest) => ({
   ...(change.logsDays !== undefined ? { logsDays: change.logsDays } : {}),
   ...(change.resultsDays !== undefined ? { resultsDays: change.resultsDays } : {}),
+  ...(change.artifactsDays !== undefined ? { artifactsDays: change.artifactsDays } : {}),
 });
 
 export async function setGlobalRetention(db: Db, change: PutRetentionRequest, actor: Actor) {
@@ -32,7 +33,7 @@ export async function setGlobalRetention(db: Db, change: PutRetentionRequest, ac
   return getRetention(db);
 }
 
-/** A deployment's own limits; with both null afterwards the deployment follows the global ones. */
+/** A deployment's own limits; with all null afterwards the deployment follows the global ones. */
 export async function setDeploymentRetention(
   db: Db,
   deploymentId: string,
@@ -49,7 +50,7 @@ export async function setDeploymentRetention(
       create: { deploymentId, ...change },
       update: change,
     });
-    if (row.logsDays === null && row.resultsDays === null) {
+    if (row.logsDays === null && row.resultsDays === null && row.artifactsDays === null) {
       await tx.deploymentRetention.delete({ where: { deploymentId } });
     }
     await audit(

@@ -55,6 +55,10 @@ export class LocalStore implements ObjectStore {
     return fs.createReadStream(file, range);
   }
 
+  async delete(keys: string[]) {
+    await Promise.all(keys.map((key) => fs.promises.rm(this.fileOf(key), { force: true })));
+  }
+
   async check() {
     await fs.promises.mkdir(this.root, { recursive: true });
   }

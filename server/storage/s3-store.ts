@@ -1,6 +1,7 @@
 // An S3-compatible bucket (AWS S3, MinIO, R2, … — tested here against s3rver only) through the
 // maintained AWS SDK. The server alone holds the credentials; agents get pre-signed URLs.
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   PutObjectCommand,
@@ -44,15 +45,32 @@ export class S3Store implements ObjectStore {
     return `${this.settings.prefix}${key}`;
   }
 
-  async uploadTarget(key: string, sizeBytes: number) {
+  async uploadTarget(key: string, sizeBytes: number, contentType = "application/json") {
     const command = new PutObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.objectKey(key),
       ContentLength: sizeBytes,
-      ContentType: "application/json",
+      ContentType: contentType,
     });
     const url = await getSignedUrl(this.client, command, { expiresIn: TRANSFER_TTL_SECONDS });
-    return { url, headers: { "content-type": "application/json" } };
+    return { url, headers: { "content-type": contentType } };
+  }
+
+  async delete(keys: string[]) {
+    // DeleteObjects takes up to 1,000 keys a request.
+    for (let from = 0; from < keys.length; from += 1000) {
+      const objects = keys.slice(from, from + 1000).map((key) => ({ Key: this.objectKey(key) }));
+      try {
+        await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.settings.bucket,
+            Delete: { Objects: objects, Quiet: true },
+          }),
+        );
+      } catch (error) {
+        throw this.explain(error, `deleting ${objects.length} object(s)`);
+      }
+    }
   }
 
   async downloadTarget(key: string) {

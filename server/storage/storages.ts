@@ -228,6 +228,13 @@ export async function deleteStorage(
       `storage "${name}" holds ${results} result${results > 1 ? "s" : ""} of earlier runs, which would become unreadable: delete those runs first`,
     );
   }
+  const artifacts = await db.artifact.count({ where: { storageId: storage.id } });
+  if (artifacts) {
+    throw new PipebookError(
+      "conflict",
+      `storage "${name}" holds ${artifacts} artifact${artifacts > 1 ? "s" : ""} of earlier runs, which would become unreadable: delete those runs first`,
+    );
+  }
   const secrets = [storage.accessKeyIdSecret, storage.secretAccessKeySecret].filter(
     (n): n is string => n !== null,
   );

@@ -1,7 +1,7 @@
 // The two transfers agents ask for (contract/agent-protocol.ts "storage"): where to upload a large
 // result of a run they hold, and where to download a stored result their run reads. Both are
-// fenced by the run's lease; the answer is a short-lived URL, never a credential. Artifacts can
-// take the same path with keys of their own.
+// fenced by the run's lease; the answer is a short-lived URL, never a credential. Artifacts take
+// the same path with keys of their own (server/artifacts/record-artifacts.ts records them).
 import crypto from "node:crypto";
 import type { z } from "zod";
 import type {
@@ -13,14 +13,15 @@ import type {
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
-import { resultKey, runPrefix } from "./object-store.ts";
+import { MAX_ARTIFACT_BYTES } from "../../contract/artifacts.ts";
+import { artifactKey, resultKey, runPrefix } from "./object-store.ts";
 import { storeOf } from "./storages.ts";
 
 type UploadRequest = z.output<typeof StorageUploadRequestSchema>;
 type DownloadRequest = z.output<typeof StorageDownloadRequestSchema>;
 
 /** The run's storage (its deployment's; local for a cell run without one), under this lease. */
-async function heldRun(db: Db, flowRunId: string, leaseId: string): Promise<string | null> {
+export async function heldRun(db: Db, flowRunId: string, leaseId: string): Promise<string | null> {
   const run = isUuid(flowRunId)
     ? await db.flowRun.findUnique({
         where: { id: flowRunId },
@@ -43,15 +44,19 @@ export async function uploadTarget(
   request: UploadRequest,
 ): Promise<StorageUpload> {
   const storage = await heldRun(db, flowRunId, request.leaseId);
-  const key = resultKey(
-    flowRunId,
-    request.task,
-    request.attempt,
-    request.item,
-    crypto.randomBytes(12).toString("hex"),
-  );
+  const random = crypto.randomBytes(12).toString("hex");
+  const { task, attempt, item, artifact } = request;
+  if (artifact && request.sizeBytes > MAX_ARTIFACT_BYTES) {
+    throw new PipebookError(
+      "payload_too_large",
+      `an artifact is at most ${MAX_ARTIFACT_BYTES / 1024 / 1024} MB; this one is ${(request.sizeBytes / 1024 / 1024).toFixed(0)} MB`,
+    );
+  }
+  const key = artifact
+    ? artifactKey(flowRunId, task, attempt, item, random)
+    : resultKey(flowRunId, task, attempt, item, random);
   const store = await storeOf(db, storage);
-  const target = await store.uploadTarget(key, request.sizeBytes);
+  const target = await store.uploadTarget(key, request.sizeBytes, artifact?.contentType);
   return { ...target, stored: { storage, key, sizeBytes: request.sizeBytes } };
 }
 

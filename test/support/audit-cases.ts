@@ -298,6 +298,7 @@ export const REST_EXEMPT: Record<string, string> = {
   "POST /api/v1/flow-runs/:id/lock": "agent protocol (the versions a dependency build resolved)",
   "POST /api/v1/flow-runs/:id/storage/upload": "agent protocol (hands out an upload URL)",
   "POST /api/v1/flow-runs/:id/storage/download": "agent protocol (hands out a download URL)",
+  "POST /api/v1/flow-runs/:id/artifacts": "agent protocol (the artifacts an attempt uploaded)",
   "PUT /api/v1/storage/local/:token": "an agent's upload by token; the result is in its run",
   "POST /api/v1/agents": "agent protocol",
   "POST /api/v1/agents/:id/claim": "agent protocol",

@@ -5,12 +5,14 @@
     log.info("fetched %d repositories", n)
     token = get_secret("GITHUB_TOKEN")      # the task declares secrets: [GITHUB_TOKEN]
     repos = get_variable("REPOS")           # the task declares variables: [REPOS]
+    save_artifact("report.html", html)      # uploaded with the attempt's artifacts
 
 Lines logged here appear in the run's logs with their level (print() lines are "info", stderr
 lines "warning"). A secret's value is masked as *** in the run's stored logs and results.
 """
 import logging
 import os
+import shutil
 import sys
 
 _LEVELS = {
@@ -81,3 +83,40 @@ def get_secret(name):
 def get_variable(name):
     """The value of a variable the task declares (`variables: [NAME]`): any JSON value."""
     return _declared("variable", name)
+
+
+def save_artifact(name, data_or_path):
+    """Saves an artifact of the running attempt into $PIPEBOOK_ARTIFACTS (uploaded to the run's
+    storage when the attempt ends). `data_or_path`: bytes (written as they are), a pathlib.Path or
+    a str naming an existing file (copied), or any other str (written as UTF-8 text). `name` may
+    hold folders ("plots/loss.png"). Outside Pipebook it writes to ./artifacts. Returns the path."""
+    parts = name.split("/") if isinstance(name, str) else []
+    if (
+        not parts
+        or len(name) > 255
+        or "\\" in name
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise ValueError(
+            f"save_artifact({name!r}): the name is a relative path without '.' or '..' parts, "
+            "at most 255 characters"
+        )
+    folder = os.environ.get("PIPEBOOK_ARTIFACTS") or os.path.abspath("artifacts")
+    target = os.path.join(folder, *parts)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if isinstance(data_or_path, (bytes, bytearray, memoryview)):
+        with open(target, "wb") as out:
+            out.write(data_or_path)
+    elif isinstance(data_or_path, os.PathLike) or (
+        isinstance(data_or_path, str) and os.path.isfile(data_or_path)
+    ):
+        shutil.copyfile(data_or_path, target)
+    elif isinstance(data_or_path, str):
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(data_or_path)
+    else:
+        raise TypeError(
+            f"save_artifact({name!r}): the data is bytes, text, or the path of a file to copy, "
+            f"not {type(data_or_path).__name__}"
+        )
+    return target

@@ -1,10 +1,14 @@
 "use client";
-// Two limits in days (empty: keep forever, or for a deployment: as the global limit), saved as
+// Three limits in days (empty: keep forever, or for a deployment: as the global limit), saved as
 // one change. Shared by the global limits and each deployment's own.
 import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "@/app/_components/dialog";
 
-export type Limits = { logsDays: number | null; resultsDays: number | null };
+export type Limits = {
+  logsDays: number | null;
+  resultsDays: number | null;
+  artifactsDays: number | null;
+};
 
 const text = (days: number | null) => (days === null ? "" : String(days));
 
@@ -37,15 +41,21 @@ export function RetentionForm({
 }) {
   const [logs, setLogs] = useState(text(initial.logsDays));
   const [results, setResults] = useState(text(initial.resultsDays));
+  const [artifacts, setArtifacts] = useState(text(initial.artifactsDays));
   const [problem, setProblem] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const logsDays = parseDays("Logs", logs);
     const resultsDays = parseDays("Results", results);
-    const bad = [logsDays, resultsDays].find((v) => typeof v === "string");
+    const artifactsDays = parseDays("Artifacts", artifacts);
+    const bad = [logsDays, resultsDays, artifactsDays].find((v) => typeof v === "string");
     if (typeof bad === "string") return setProblem(bad);
     setProblem(null);
-    onSave({ logsDays: logsDays as number | null, resultsDays: resultsDays as number | null });
+    onSave({
+      logsDays: logsDays as number | null,
+      resultsDays: resultsDays as number | null,
+      artifactsDays: artifactsDays as number | null,
+    });
   };
   return (
     <form aria-label={name} onSubmit={submit} className="flex flex-wrap items-end gap-3 text-sm">
@@ -69,6 +79,17 @@ export function RetentionForm({
           value={results}
           disabled={!canEdit}
           onChange={(e) => setResults(e.target.value)}
+        />
+      </label>
+      <label className="flex w-40 flex-col gap-1">
+        Artifacts: days to keep
+        <input
+          className={inputClass}
+          inputMode="numeric"
+          placeholder={emptyMeans}
+          value={artifacts}
+          disabled={!canEdit}
+          onChange={(e) => setArtifacts(e.target.value)}
         />
       </label>
       {canEdit ? (

@@ -9,7 +9,7 @@ import { formatTime } from "@/app/_lib/format";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
 import type { RetentionView } from "@/contract/api-v1";
-import { RetentionForm } from "./retention-form";
+import { RetentionForm, type Limits } from "./retention-form";
 
 export function RetentionSection() {
   const trpc = useTRPC();
@@ -43,7 +43,7 @@ export function RetentionSection() {
       {data ? (
         <>
           <RetentionForm
-            key={`global:${data.global.logsDays}:${data.global.resultsDays}`}
+            key={`global:${data.global.logsDays}:${data.global.resultsDays}:${data.global.artifactsDays}`}
             name="Global retention"
             initial={data.global}
             emptyMeans="forever"
@@ -83,10 +83,7 @@ function DeploymentLimits({
   data: RetentionView;
   canEdit: boolean;
   busy: boolean;
-  onSave: (
-    deploymentId: string,
-    limits: { logsDays: number | null; resultsDays: number | null },
-  ) => void;
+  onSave: (deploymentId: string, limits: Limits) => void;
 }) {
   const trpc = useTRPC();
   const deployments = useQuery({ ...trpc.deployments.list.queryOptions({}), enabled: canEdit });
@@ -105,7 +102,7 @@ function DeploymentLimits({
             {d.flow}/{d.deployment}
           </p>
           <RetentionForm
-            key={`${d.deploymentId}:${d.logsDays}:${d.resultsDays}`}
+            key={`${d.deploymentId}:${d.logsDays}:${d.resultsDays}:${d.artifactsDays}`}
             name={`Retention of ${d.flow}/${d.deployment}`}
             initial={d}
             emptyMeans="as global"
@@ -123,7 +120,8 @@ function DeploymentLimits({
             value={adding}
             onChange={(e) => {
               setAdding("");
-              if (e.target.value) onSave(e.target.value, { logsDays: null, resultsDays: 30 });
+              if (e.target.value)
+                onSave(e.target.value, { logsDays: null, resultsDays: 30, artifactsDays: null });
             }}
           >
             <option value="">Choose a deployment…</option>
@@ -159,7 +157,7 @@ function LastPass({
           ? "No pass yet."
           : pass.endedAt === null
             ? `Under way since ${formatTime(pass.startedAt)}.`
-            : `${formatTime(pass.endedAt)}: deleted ${pass.logLinesDeleted.toLocaleString()} log line(s) and ${pass.resultsDeleted.toLocaleString()} result(s).`}
+            : `${formatTime(pass.endedAt)}: deleted ${pass.logLinesDeleted.toLocaleString()} log line(s) and ${pass.resultsDeleted.toLocaleString()} result(s); ${pass.artifactsDeleted.toLocaleString()} artifact(s).`}
         {pass?.error ? <span className="text-red-700"> It failed: {pass.error}</span> : null}
       </p>
       {canEdit ? (

@@ -12,7 +12,7 @@ const answer = {
   200: { description: "The retention settings and the last pass", schema: RetentionSchema },
 };
 const LIMITS =
-  "`logsDays`: a finished run's log lines are deleted this many days after it ended. `resultsDays`: task results are deleted this many days after they were made — never one a live cache entry still answers with (unexpired and the newest of its key), nor one of a run that has not finished. null keeps that data forever; a field left out stays as it is.";
+  "`logsDays`: a finished run's log lines are deleted this many days after it ended. `resultsDays`: task results are deleted this many days after they were made — never one a live cache entry still answers with (unexpired and the newest of its key), nor one of a run that has not finished. `artifactsDays`: artifacts (rows and their stored files) are deleted this many days after they were uploaded, once their run has ended. null keeps that data forever; a field left out stays as it is.";
 
 export const getRetentionRoute = route(
   {

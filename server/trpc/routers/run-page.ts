@@ -10,6 +10,7 @@ import { listTaskItems, MAX_ITEMS_PAGE } from "../../runs/items/list-items.ts";
 import { watchRun } from "../../runs/run-page/watch-run.ts";
 import { TASK_RUN_STATES } from "../../../contract/run-states.ts";
 import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
+import { listArtifacts } from "../../artifacts/list-artifacts.ts";
 import { readProcedure, router } from "../init.ts";
 
 const RunId = z.object({ id: z.string().min(1).max(100) });
@@ -68,5 +69,12 @@ export const runPageRouter = router({
         limit: input.limit,
         ...(input.state ? { states: [input.state] } : {}),
       }),
+    ),
+
+  /** The run's artifacts (of one task when `task` is given), each with its download path. */
+  artifacts: readProcedure
+    .input(RunId.extend({ task: z.string().min(1).max(100).optional() }))
+    .query(({ ctx, input }) =>
+      listArtifacts(ctx.db, input.id, input.task === undefined ? {} : { task: input.task }),
     ),
 });

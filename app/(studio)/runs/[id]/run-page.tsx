@@ -20,6 +20,7 @@ import {
   isSuccessfulTaskRunState,
   TASK_RUN_STATES,
 } from "@/contract/run-states";
+import { ArtifactList } from "./artifact-list";
 import { ReplayDialog, type ReplayTarget } from "./replay-dialog";
 import { RunHeader } from "./run-header";
 import { RunTimeline } from "./run-timeline";
@@ -32,7 +33,7 @@ const RunGraph = dynamic(() => import("./run-graph").then((m) => m.RunGraph), {
   loading: () => <p className="px-6 py-4 text-sm text-zinc-500">Drawing the graph…</p>,
 });
 
-const VIEWS = ["graph", "timeline", "logs"] as const;
+const VIEWS = ["graph", "timeline", "logs", "artifacts"] as const;
 type View = (typeof VIEWS)[number];
 
 export function RunPage({ id }: { id: string }) {
@@ -215,6 +216,8 @@ export function RunPage({ id }: { id: string }) {
               dark={dark}
               onSelectTask={selectTask}
             />
+          ) : view === "artifacts" ? (
+            <ArtifactList key={id} runId={id} live={!final} onSelectTask={selectTask} />
           ) : view === "logs" ? (
             <LogViewer
               key={id}
@@ -244,6 +247,7 @@ export function RunPage({ id }: { id: string }) {
             onSelectTask={selectTask}
             item={selectedItem}
             onSelectItem={selectItem}
+            live={!final}
             logs={(item) => (
               <div className="h-72 rounded-md border border-zinc-200 dark:border-zinc-800">
                 <LogViewer

@@ -14,6 +14,7 @@ import type { TaskRunState } from "@/contract/run-states";
 import { ItemDetail } from "./item-detail";
 import { ItemList } from "./item-list";
 import { MapBar, MapCounts, timesLabel, type MapSummary } from "./map-counts";
+import { ArtifactList } from "./artifact-list";
 import { AttemptsSection, Loading, ResultOrigin, ResultView, Section } from "./task-detail-parts";
 import type { RunPageTask } from "./use-run-page";
 
@@ -29,6 +30,8 @@ type Props = {
   /** The open item of a mapped task (null: the task and its item list). */
   item?: number | null;
   onSelectItem?: (item: number | null) => void;
+  /** The run has not ended (its artifacts list looks for new ones). */
+  live?: boolean;
 };
 
 export function TaskPanel(props: Props) {
@@ -78,7 +81,7 @@ export function TaskPanel(props: Props) {
   );
 }
 
-function TaskBody({ runId, task, logs, onSelectTask, onSelectItem }: Props) {
+function TaskBody({ runId, task, logs, onSelectTask, onSelectItem, live }: Props) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.runPage.task.queryOptions({ id: runId, task: task.name }));
   const d = detail.data;
@@ -160,6 +163,9 @@ function TaskBody({ runId, task, logs, onSelectTask, onSelectItem }: Props) {
       <AttemptsSection attempts={d?.attempts ?? task.timeline.attempts} moments={d?.moments} />
       <Section title="Result">
         {d ? <ResultView runId={runId} task={task.name} result={d.result} /> : <Loading />}
+      </Section>
+      <Section title="Artifacts">
+        <ArtifactList runId={runId} task={task.name} live={live ?? false} />
       </Section>
 
       {logs ? <Section title="Logs">{logs(null)}</Section> : null}

@@ -9,6 +9,10 @@ import { isSuccessfulTaskRunState, TASK_RUN_STATES } from "@/contract/run-states
 import { StateBadge } from "@/app/_components/state-badge";
 import { useLiveRun } from "@/app/_lib/use-live-run";
 import { LogLines } from "@/app/_components/log-lines";
+import { useTRPC } from "@/app/_lib/trpc";
+import { isFinalTaskRunState } from "@/contract/run-states";
+import { useQuery } from "@tanstack/react-query";
+import { formatBytes } from "@/contract/format-bytes";
 
 export function CellOutput({ runId, task }: { runId: string; task: string }) {
   const { run, logs, totalLines, error } = useLiveRun(runId);
@@ -66,6 +70,29 @@ export function CellOutput({ runId, task }: { runId: string; task: string }) {
           </code>
         </div>
       ) : null}
+      {mine && isFinalTaskRunState(mine.state) ? <CellArtifacts runId={runId} task={task} /> : null}
+    </div>
+  );
+}
+
+/** The files the cell's attempts saved (save_artifact, $PIPEBOOK_ARTIFACTS), each a download. */
+function CellArtifacts({ runId, task }: { runId: string; task: string }) {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.runPage.artifacts.queryOptions({ id: runId, task }));
+  if (!list.data?.length) return null;
+  return (
+    <div className="mt-1 flex flex-wrap gap-x-3" data-testid="cell-artifacts">
+      <span className="text-zinc-500">artifacts</span>
+      {list.data.map((a) => (
+        <a
+          key={a.id}
+          href={a.url}
+          download
+          className="font-mono text-indigo-600 hover:underline dark:text-indigo-400"
+        >
+          {a.name} ({formatBytes(a.sizeBytes)})
+        </a>
+      ))}
     </div>
   );
 }

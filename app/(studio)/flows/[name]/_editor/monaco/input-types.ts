@@ -91,7 +91,14 @@ ${entries.join("\n")}
   export function secret(name: string): string;
   /** The value of a variable the task declares (variables: [NAME] in its settings). */
   export function variable(name: string): any;
-  const pipebook: { logger: typeof logger; secret: typeof secret; variable: typeof variable };
+  /** Saves an artifact of this attempt: bytes or text, or a copy of the file at { path }. */
+  export function saveArtifact(name: string, data: string | Uint8Array | { path: string }): string;
+  const pipebook: {
+    logger: typeof logger;
+    secret: typeof secret;
+    variable: typeof variable;
+    saveArtifact: typeof saveArtifact;
+  };
   export default pipebook;
 }
 declare const process: { env: Record<string, string | undefined>; argv: string[]; exit(code?: number): never; cwd(): string };
