@@ -19,12 +19,17 @@ import { installLocalStorageRoot } from "./storages.ts";
 const test = freshDatabase();
 const server = liveServer(test);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-storage-"));
-const marker = path.join(root, "fail-item-1");
+// Outside /tmp: a task's sandbox has a /tmp of its own (agent/isolation/sandbox.ts).
+const markers = fs.mkdtempSync(path.join("/var/tmp", "pipebook-marker-"));
+const marker = path.join(markers, "fail-item-1");
 beforeAll(() => {
   installLocalStorageRoot(root);
   startLiveAgent(server);
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(markers, { recursive: true, force: true });
+});
 
 const ended = (id: string) =>
   waitForFlowRun(test.db, id, { timeoutMs: 60_000, lateAfterMs: 60_000, leaseMs: 15_000 });
@@ -81,7 +86,7 @@ describe("a mapped task's large item results", () => {
     // The completed large items are stored, each on its own, and their chained items read them.
     const stored = await item(id, "make", 0);
     expect(stored?.value).toBeNull();
-    expect(stored?.storageKey).toMatch(new RegExp(`^runs/${id}/make/`));
+    expect(stored?.storageKey).toMatch(new RegExp(`^runs/${id}/make\\.0/`));
     expect(fs.statSync(path.join(root, stored!.storageKey!)).size).toBe(stored!.sizeBytes);
     expect(stored!.sizeBytes).toBeGreaterThan(256 * 1024);
     expect((await item(id, "count", 0))?.value).toBe("400:0-399");
