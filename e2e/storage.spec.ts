@@ -1,14 +1,16 @@
 // Storage blocks and large results in Chromium against a real server and a real agent: a 50 MB
 // result opens in the run page's viewer at once (its first 64 KB as text, the rest a download)
 // and a 5 MB one as a tree, with no long freeze of the page; an S3 storage (an s3rver started
-// here) is created in the browser — and refused, in the storage's words, with a wrong key.
+// here) is created in the browser — and refused, in the storage's words, with a wrong key; a
+// flow's storage is chosen in the flow editor and with the CLI, and its deployments follow it.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
 import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
-import { signIn } from "./support/studio.ts";
+import { pipebook } from "./support/cli.ts";
+import { openEditor, signIn } from "./support/studio.ts";
 
 test.afterEach(async () => {
   await stopAllAgents();
@@ -146,4 +148,62 @@ test("an S3 storage is created and removed in the browser; a wrong key is refuse
     await s3.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a flow's storage is chosen in the studio's flow editor and with the CLI; its deployments follow it", async ({
+  page,
+  api,
+  baseURL,
+}) => {
+  const storage = uniqueName("s3");
+  const created = await api.post("/api/v1/storages", {
+    data: {
+      name: storage,
+      kind: "s3",
+      endpoint: "http://127.0.0.1:9",
+      bucket: "e2e-results",
+      forcePathStyle: true,
+      accessKeyId: "id",
+      secretAccessKey: "never-shown",
+      verify: false,
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const flow = uniqueName("stored");
+  const deployment = await deployFlow(api, large(flow));
+  expect(deployment).toMatchObject({ storage: "local", storageSource: "default" });
+
+  // In the studio: the editor's Storage dialog.
+  await signIn(page);
+  await openEditor(page, flow);
+  await page.getByRole("button", { name: "Storage", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: `Storage of ${flow}` });
+  await expect(dialog.getByTestId("flow-storage-deployments")).toContainText("the default");
+  await dialog.getByLabel("Storage of large results").selectOption(storage);
+  await dialog.getByRole("button", { name: "Save storage" }).click();
+  await expect(dialog).toBeHidden();
+  const read = await api.get(`/api/v1/flows/${flow}/storage`);
+  expect(await read.json()).toMatchObject({
+    storage,
+    deployments: [{ name: deployment.name, storage, source: "flow" }],
+  });
+  await page.getByRole("button", { name: "Storage", exact: true }).click();
+  await expect(dialog.getByLabel("Storage of large results")).toHaveValue(storage);
+  await expect(dialog.getByTestId("flow-storage-deployments")).toContainText("follows the flow");
+
+  // With the CLI: show, a typo named, clear, set again.
+  const shown = await pipebook(baseURL!, ["flow", "storage", flow]);
+  expect(shown.stdout).toContain(`Flow ${flow}: storage ${storage}`);
+  expect(shown.stdout).toMatch(new RegExp(`${deployment.name}\\s+${storage}\\s+follows the flow`));
+  const typo = await pipebook(baseURL!, ["flow", "storage", flow, storage.slice(0, -1)]);
+  expect(typo.code).not.toBe(0);
+  expect(typo.stderr).toContain(`(did you mean "${storage}"?)`);
+  const cleared = await pipebook(baseURL!, ["flow", "storage", flow, "--clear"]);
+  expect(cleared.stdout).toContain(`Flow ${flow}: storage local (none chosen: the default)`);
+  await pipebook(baseURL!, ["flow", "storage", flow, storage]);
+  // Removing the storage is refused while the flow uses it.
+  const rm = await pipebook(baseURL!, ["storage", "rm", storage]);
+  expect(rm.stderr).toContain(`is in use by flow ${flow}`);
+  const again = await api.get(`/api/v1/deployments/${deployment.id}`);
+  expect(await again.json()).toMatchObject({ storage, storageSource: "flow" });
 });

@@ -389,9 +389,9 @@ async function runAttempt(
     if (lane && item?.common) Object.assign(command, lane.inputsFor(kernel, inputs, item.common));
     if (ready.prepared.context) command.context = ready.prepared.context;
     if (Object.keys(inputFiles).length) command.inputFiles = inputFiles;
-    // An item's result joins its task's list in memory; a task's own may go to storage.
-    if (env.storage && !lane) {
-      command.resultFile = env.storage.resultFile(task.name);
+    // A large result (a task's or an item's) goes to storage: the kernel writes it to this file.
+    if (env.storage) {
+      command.resultFile = env.storage.resultFile(item ? `${task.name}.${item.index}` : task.name);
       command.inlineLimit = INLINE_RESULT_BYTES;
     }
     if (language === "python") command.code = task.code;

@@ -60,7 +60,8 @@ Options:
   --dask-scheduler ADDRESS
                        the Dask scheduler, for --runner dask, e.g. tcp://10.0.0.5:8786
                        (left out: the agent's own --dask-scheduler)
-  --storage NAME       where its runs' large results go (pipebook storage ls; default local)`,
+  --storage NAME       where its runs' large results go (pipebook storage ls); left out,
+                       the flow's storage (pipebook flow storage), else local`,
   options: {
     name: { type: "string", default: "default" },
     queue: { type: "string", default: "default" },
@@ -108,6 +109,9 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
     say(
       `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}" with ${schedules} schedule(s)`,
     );
+    say(
+      `Large results go to storage "${d.storage}"${d.storageSource === "flow" ? " (the flow's)" : d.storageSource === "default" ? " (the default; choose one with pipebook flow storage or --storage)" : ""}`,
+    );
     say(`Deployment id: ${d.id}`);
     for (const warning of d.warnings) warn(`Warning: ${warning}`);
     return;
@@ -140,6 +144,9 @@ async function deploy(api: ApiClient, file: string, options: DeployOptions) {
   if (options.json) return sayJson(d);
   say(
     `Deployed ${d.flow}/${d.name} (flow version ${d.version}) to work queue "${d.workQueue}"${d.tags.length ? ` with tags ${d.tags.join(", ")}` : ""}${d.runner === "process" ? "" : ` (runner ${d.runner}${d.daskScheduler ? ` at ${d.daskScheduler}` : d.image ? `, image ${d.image}` : ""})`}`,
+  );
+  say(
+    `Large results go to storage "${d.storage}"${d.storageSource === "flow" ? " (the flow's)" : d.storageSource === "default" ? " (the default; choose one with pipebook flow storage or --storage)" : ""}`,
   );
   say(`Deployment id: ${d.id}`);
   say(`Run it: npx pipebook run ${d.flow}/${d.name}`);

@@ -13,6 +13,7 @@ import { deployCommand } from "./deploy.ts";
 import { flowImportCommand } from "./flow-import.ts";
 import { flowsCommand } from "./flows.ts";
 import { flowDepsCommand } from "./flow-deps.ts";
+import { flowStorageCommand } from "./flow-storage.ts";
 import { keyCreateCommand, keyLsCommand, keyRevokeCommand } from "./key.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
@@ -76,6 +77,7 @@ export const COMMANDS: readonly Command[] = [
   flowImportCommand,
   flowsCommand,
   flowDepsCommand,
+  flowStorageCommand,
   deployCommand,
   runCommand,
   runItemsCommand,

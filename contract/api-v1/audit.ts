@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "flow.update",
   "flow.rename",
   "flow.delete",
+  "flow.storage",
   "deployment.create",
   "deployment.update",
   "deployment.pause",

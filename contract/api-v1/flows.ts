@@ -18,6 +18,31 @@ import {
 
 // ---------------------------------------------------------------- flows
 
+export const FlowStorageSchema = z
+  .object({
+    flow: z.string(),
+    /** The storage chosen for the flow, or null: none chosen, its runs use `local`. */
+    storage: z.string().nullable(),
+    /** Where its deployments' runs write: the chosen storage, else `local`. */
+    effective: z.string(),
+    /** Its deployments with the storage each one writes to (following the flow or their own). */
+    deployments: z.array(
+      z.object({
+        name: z.string(),
+        storage: z.string(),
+        source: z.enum(["deployment", "flow", "default"]),
+      }),
+    ),
+  })
+  .meta({ id: "FlowStorage" });
+export type FlowStorage = z.infer<typeof FlowStorageSchema>;
+
+export const SetFlowStorageRequestSchema = z.strictObject({
+  /** A storage's name (`local` included), or null to clear the choice (the flow then uses local). */
+  storage: z.string().min(1).max(63).nullable(),
+});
+export type SetFlowStorageRequest = z.infer<typeof SetFlowStorageRequestSchema>;
+
 export const FlowSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -81,8 +106,12 @@ export const CreateDeploymentRequestSchema = z.strictObject({
    * --dask-scheduler serves.
    */
   daskScheduler: DaskSchedulerSchema.optional(),
-  /** Where its runs' large results go: a storage's name (`pipebook storage ls`); default `local`. */
-  storage: z.string().min(1).max(63).default("local"),
+  /**
+   * Where its runs' large results go: a storage's name (`pipebook storage ls`), `local` included.
+   * Left out, the deployment follows its flow's storage (`PUT /api/v1/flows/{name}/storage`),
+   * which is `local` until one is chosen.
+   */
+  storage: z.string().min(1).max(63).optional(),
   catchup: CatchupPolicySchema.default("latest"),
   catchupMax: z
     .int()
@@ -115,8 +144,13 @@ export const DeploymentSchema = z
     runner: z.string(),
     image: z.string().nullable(),
     daskScheduler: z.string().nullable(),
-    /** The storage its runs' large results go to. */
+    /** The storage its runs' large results go to (the rule of storageSource). */
     storage: z.string(),
+    /**
+     * Where that choice comes from: the deployment's own, its flow's (the deployment follows it),
+     * or the default (`local`: neither chose one).
+     */
+    storageSource: z.enum(["deployment", "flow", "default"]),
     /** At most this many of its runs active at once; null: no limit. */
     concurrencyLimit: z.int().nullable(),
     /** A paused deployment's runs wait unclaimed and its schedules create none. */

@@ -113,6 +113,7 @@ import {
 } from "./v1/backfills.ts";
 
 import { deleteStorageRoute, getStorages, postStorage } from "./v1/storages.ts";
+import { getFlowStorageRoute, putFlowStorageRoute } from "./v1/flow-storage.ts";
 import {
   getLocalObject,
   postStorageDownload,
@@ -148,6 +149,8 @@ export const TABLE: RouteEntry[] = [
   ["POST", "/api/v1/flows", importFlow],
   ["GET", "/api/v1/flows", getFlows],
   ["GET", "/api/v1/flows/:name/versions/:version", getFlowVersion],
+  ["GET", "/api/v1/flows/:name/storage", getFlowStorageRoute],
+  ["PUT", "/api/v1/flows/:name/storage", putFlowStorageRoute],
   ["POST", "/api/v1/deployments", postDeployment],
   ["GET", "/api/v1/deployments", getDeployments],
   ["GET", "/api/v1/deployments/:id", getDeploymentById],

@@ -85,7 +85,11 @@ export async function createDeployment(
     );
   }
   await checkDeclaredNamesExist(db, input.flow, spec.tasks);
-  const storageId = await resolveStorage(db, input.storage);
+  // No storage named: the deployment follows its flow's (server/storage/storage-choice.ts).
+  const storage =
+    input.storage === undefined
+      ? { storageFollowsFlow: true, storageId: null }
+      : { storageFollowsFlow: false, storageId: await resolveStorage(db, input.storage) };
   const now = new Date();
   const schedules =
     input.schedules &&
@@ -110,7 +114,7 @@ export async function createDeployment(
           runner: input.runner,
           image: input.image ?? null,
           daskScheduler: input.daskScheduler ?? null,
-          storageId,
+          ...storage,
           catchup: input.catchup,
           catchupMax: input.catchupMax,
           overlap: input.overlap,

@@ -1,9 +1,10 @@
 // Reading deployments in the API's shape (contract/api-v1.ts DeploymentSchema).
-import { LOCAL_STORAGE, type DeploymentView } from "../../contract/api-v1.ts";
+import type { DeploymentView } from "../../contract/api-v1.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError } from "../errors.ts";
+import { chooseStorageName } from "../storage/storage-choice.ts";
 
 const select = {
   id: true,
@@ -14,6 +15,7 @@ const select = {
   runner: true,
   image: true,
   daskScheduler: true,
+  storageFollowsFlow: true,
   storage: { select: { name: true } },
   concurrencyLimit: true,
   paused: true,
@@ -22,7 +24,7 @@ const select = {
   overlap: true,
   createdAt: true,
   updatedAt: true,
-  flow: { select: { name: true } },
+  flow: { select: { name: true, storage: { select: { name: true } } } },
   flowVersion: { select: { version: true, spec: true } },
   workQueue: { select: { name: true } },
 } as const;
@@ -50,7 +52,7 @@ function toView(d: NonNullable<Row>): DeploymentView {
     runner: d.runner,
     image: d.image,
     daskScheduler: d.daskScheduler,
-    storage: d.storage?.name ?? LOCAL_STORAGE,
+    ...storageView(d),
     concurrencyLimit: d.concurrencyLimit,
     paused: d.paused,
     catchup: d.catchup,
@@ -59,6 +61,11 @@ function toView(d: NonNullable<Row>): DeploymentView {
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
+}
+
+function storageView(d: NonNullable<Row>): Pick<DeploymentView, "storage" | "storageSource"> {
+  const { storage, source } = chooseStorageName({ deployment: d, flow: d.flow });
+  return { storage, storageSource: source };
 }
 
 export async function getDeployment(db: Db, id: string): Promise<DeploymentView> {

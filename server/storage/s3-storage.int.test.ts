@@ -143,7 +143,7 @@ describe("an S3 storage", () => {
 
     // In use: it cannot be removed.
     await expect(deleteStorage(test.db, "s3-good")).rejects.toThrow(
-      /storage "s3-good" is in use by deployment .*\/s3: move them to another storage first/,
+      /storage "s3-good" is in use by deployment .*\/s3: choose another storage for it first/,
     );
   });
 

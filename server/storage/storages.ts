@@ -21,6 +21,7 @@ import { getSecretKey } from "../secrets/secret-key.ts";
 import { LocalStore } from "./local-store.ts";
 import type { ObjectStore } from "./object-store.ts";
 import { S3Store, type S3Settings } from "./s3-store.ts";
+import { deploymentsUsing } from "./storage-choice.ts";
 
 type CreateStorage = z.output<typeof CreateStorageRequestSchema>;
 
@@ -93,11 +94,15 @@ export async function listStorages(db: Db): Promise<Storage[]> {
   const [rows, localDeployments, localResults] = await Promise.all([
     db.storage.findMany({
       orderBy: { name: "asc" },
-      include: { _count: { select: { deployments: true, results: true } } },
+      include: { _count: { select: { results: true } } },
     }),
-    db.deployment.count({ where: { storageId: null } }),
+    db.deployment.count({ where: deploymentsUsing(null) }),
     db.result.count({ where: { storageId: null, storageKey: { not: null } } }),
   ]);
+  // Deployments by the storage they write to (storage-choice.ts: their own or their flow's).
+  const usedBy = await Promise.all(
+    rows.map((row) => db.deployment.count({ where: deploymentsUsing(row.id) })),
+  );
   return [
     {
       name: LOCAL_STORAGE,
@@ -113,7 +118,7 @@ export async function listStorages(db: Db): Promise<Storage[]> {
       results: localResults,
       createdAt: null,
     },
-    ...rows.map((row) => ({
+    ...rows.map((row, i) => ({
       name: row.name,
       kind: row.kind,
       builtIn: false,
@@ -125,7 +130,7 @@ export async function listStorages(db: Db): Promise<Storage[]> {
       credentialSecrets: [row.accessKeyIdSecret, row.secretAccessKeySecret].filter(
         (n): n is string => n !== null,
       ),
-      deployments: row._count.deployments,
+      deployments: usedBy[i] ?? 0,
       results: row._count.results,
       createdAt: row.createdAt.toISOString(),
     })),
@@ -210,15 +215,27 @@ export async function deleteStorage(
   }
   const row = await db.storage.findUnique({
     where: { name },
-    include: { deployments: { select: { name: true, flow: { select: { name: true } } }, take: 5 } },
+    include: {
+      // Flows that chose it, and deployments that chose it themselves (storage-choice.ts): a
+      // deployment following such a flow is named through its flow.
+      flows: { select: { name: true }, orderBy: { name: "asc" }, take: 5 },
+      deployments: {
+        where: { storageFollowsFlow: false },
+        select: { name: true, flow: { select: { name: true } } },
+        take: 5,
+      },
+    },
   });
   if (!row) await resolveStorage(db, name);
   const storage = row!;
-  if (storage.deployments.length) {
-    const names = storage.deployments.map((d) => `${d.flow.name}/${d.name}`).join(", ");
+  const users = [
+    ...storage.flows.map((f) => `flow ${f.name}`),
+    ...storage.deployments.map((d) => `deployment ${d.flow.name}/${d.name}`),
+  ];
+  if (users.length) {
     throw new PipebookError(
       "conflict",
-      `storage "${name}" is in use by deployment${storage.deployments.length > 1 ? "s" : ""} ${names}: move them to another storage first`,
+      `storage "${name}" is in use by ${users.join(", ")}: choose another storage for ${users.length > 1 ? "them" : "it"} first (\`pipebook flow storage FLOW --clear\`, \`pipebook deploy … --storage\`)`,
     );
   }
   const results = await db.result.count({ where: { storageId: storage.id } });

@@ -15,17 +15,22 @@ import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { MAX_ARTIFACT_BYTES } from "../../contract/artifacts.ts";
 import { artifactKey, resultKey, runPrefix } from "./object-store.ts";
+import { chooseStorage } from "./storage-choice.ts";
 import { storeOf } from "./storages.ts";
 
 type UploadRequest = z.output<typeof StorageUploadRequestSchema>;
 type DownloadRequest = z.output<typeof StorageDownloadRequestSchema>;
 
-/** The run's storage (its deployment's; local for a cell run without one), under this lease. */
+/** The run's storage (storage-choice.ts: its deployment's, else its flow's, else local), under this lease. */
 export async function heldRun(db: Db, flowRunId: string, leaseId: string): Promise<string | null> {
   const run = isUuid(flowRunId)
     ? await db.flowRun.findUnique({
         where: { id: flowRunId },
-        select: { leaseId: true, deployment: { select: { storageId: true } } },
+        select: {
+          leaseId: true,
+          deployment: { select: { storageId: true, storageFollowsFlow: true } },
+          flow: { select: { storageId: true } },
+        },
       })
     : null;
   if (!run) throw new NotFoundError("flow run", flowRunId);
@@ -35,7 +40,7 @@ export async function heldRun(db: Db, flowRunId: string, leaseId: string): Promi
       `flow run ${flowRunId} is no longer held under this lease`,
     );
   }
-  return run.deployment?.storageId ?? null;
+  return chooseStorage({ deployment: run.deployment, flow: run.flow }).storageId;
 }
 
 export async function uploadTarget(

@@ -11,6 +11,7 @@ import {
   failedDelivery,
   failedRun,
   flow,
+  flowAndStorage,
   newPassword,
   newSecretName,
   newTag,
@@ -177,6 +178,12 @@ export const REST_CASES: Record<string, RestCase> = {
     action: "secret.delete",
     setup: secret,
     path: (m) => `/api/v1/secrets/${m.secret}`,
+  },
+  "PUT /api/v1/flows/:name/storage": {
+    action: "flow.storage",
+    setup: flowAndStorage,
+    path: (m) => `/api/v1/flows/${m.flow}/storage`,
+    body: (m) => ({ storage: m.storage }),
   },
   "POST /api/v1/storages": {
     action: "storage.create",

@@ -70,6 +70,10 @@ export const storageBlock = async (db: Db): Promise<Made> => {
   await createStorage(db, { ...body, region: "us-east-1", prefix: "", forcePathStyle: true });
   return { storage: body.name };
 };
+export const flowAndStorage = async (db: Db): Promise<Made> => ({
+  ...(await flow(db)),
+  ...(await storageBlock(db)),
+});
 export const variable = async (db: Db): Promise<Made> => {
   const name = `v_${uniqueName("v").replace("-", "_")}`;
   await setVariable(db, { name, value: 1 });

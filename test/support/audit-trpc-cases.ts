@@ -11,6 +11,7 @@ import {
   failedDelivery,
   failedRun,
   flow,
+  flowAndStorage,
   newPassword,
   newSecretName,
   newTag,
@@ -144,6 +145,11 @@ export const TRPC_CASES: Record<string, TrpcCase> = {
     input: (m) => ({ name: m.secret, value: "never-in-the-audit-log" }),
   },
   "secrets.remove": { action: "secret.delete", setup: secret, input: (m) => ({ name: m.secret }) },
+  "flows.setStorage": {
+    action: "flow.storage",
+    setup: flowAndStorage,
+    input: (m) => ({ name: m.flow, storage: m.storage }),
+  },
   "storages.create": { action: "storage.create", input: storageBody },
   "storages.remove": {
     action: "storage.delete",

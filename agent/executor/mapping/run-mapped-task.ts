@@ -12,6 +12,7 @@ import {
   type ExecutableTask,
   type MapFailure,
   type PriorItems,
+  type StoredResult,
   type TaskError,
 } from "../../../contract/agent-protocol.ts";
 import { isSuccessfulTaskRunState, type TaskRunState } from "../../../contract/run-states.ts";
@@ -20,7 +21,8 @@ import { errorLine, notRunEvent, now } from "../events.ts";
 import { runTask, type TaskEnvironment } from "../run-task.ts";
 import { runInLanes } from "./elastic-lanes.ts";
 import { settleResult, splitStoredInputs } from "../stored-results.ts";
-import type { StoredValue } from "../../storage/stored-value.ts";
+import { StoredValue } from "../../storage/stored-value.ts";
+import { hasStoredItems, writeFanInFile } from "./fan-in-file.ts";
 import {
   fanIn,
   inputPreview,
@@ -89,8 +91,13 @@ export async function runMappedTask(
   const queue: number[] = [];
   for (let index = 0; index < lists.count; index++) {
     const kept = ctx.prior?.completed[index];
-    if (kept) settle(index, { state: kept.state, result: kept.result });
-    else queue.push(index);
+    // A kept item's large result stays in storage; its readers fetch it as any stored result.
+    if (kept) {
+      settle(index, {
+        state: kept.state,
+        result: kept.stored ? new StoredValue(kept.stored) : kept.result,
+      });
+    } else queue.push(index);
   }
 
   const common = commonInputs(env, task, inputs, lists, ctx);
@@ -150,26 +157,46 @@ export async function runMappedTask(
     own("Cancelled", { error: { type: "Cancelled", message: "The flow run was cancelled" } });
     return { state: "Cancelled" };
   }
+  if (env.storage && hasStoredItems(end.result)) {
+    // Items whose results are in storage: the list is written from their files, not parsed.
+    const written = await writeFanInFile(env.storage, task.name, end.result);
+    if (!written.ok) {
+      return failed(env, task, attempt, {
+        type: "StorageError",
+        message: `the items' results could not be put together: ${written.error}`,
+      });
+    }
+    return storeList(env, task, attempt, end, written.file, written.sizeBytes, own);
+  }
   const text = JSON.stringify(end.result);
   const sizeBytes = Buffer.byteLength(text);
   if (env.storage && sizeBytes > INLINE_RESULT_BYTES) {
     // The items' list is large: it goes to storage like any large result.
     const resultFile = env.storage.resultFile(task.name);
     fs.writeFileSync(resultFile, text);
-    const settled = await settleResult(
-      env,
-      { ok: true, resultFile, sizeBytes },
-      {
-        task: task.name,
-        attempt,
-      },
-    );
-    if (!settled.ok) return failed(env, task, attempt, settled.error);
-    own("Completed", { stored: (settled.result as StoredValue).ref });
-    return { ...end, result: settled.result };
+    return storeList(env, task, attempt, end, resultFile, sizeBytes, own);
   }
   own("Completed", { result: end.result });
   return end;
+}
+
+async function storeList(
+  env: TaskEnvironment,
+  task: ExecutableTask,
+  attempt: number,
+  end: Extract<MappedEnd, { state: "Completed" }>,
+  resultFile: string,
+  sizeBytes: number,
+  own: (state: "Completed", more: { stored: StoredResult }) => void,
+): Promise<MappedEnd> {
+  const settled = await settleResult(
+    env,
+    { ok: true, resultFile, sizeBytes },
+    { task: task.name, attempt },
+  );
+  if (!settled.ok) return failed(env, task, attempt, settled.error);
+  own("Completed", { stored: (settled.result as StoredValue).ref });
+  return { ...end, result: settled.result };
 }
 
 async function runItem(

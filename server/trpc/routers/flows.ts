@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FlowVersionNumberSchema } from "../../../contract/api-v1.ts";
+import { FlowVersionNumberSchema, SetFlowStorageRequestSchema } from "../../../contract/api-v1.ts";
 import { formatFlowFile } from "../../../contract/flow-file/export.ts";
 import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/parse.ts";
 import { PipebookError } from "../../errors.ts";
@@ -9,6 +9,7 @@ import { environmentLockViews } from "../../flows/environment-locks.ts";
 import { deleteFlow } from "../../flows/delete-flow.ts";
 import { renameFlow } from "../../flows/rename-flow.ts";
 import { saveFlow } from "../../flows/save-flow.ts";
+import { getFlowStorage, setFlowStorage } from "../../storage/flow-storage.ts";
 import { editProcedure, readProcedure, router } from "../init.ts";
 
 const FlowName = z.object({ name: z.string().min(1).max(100) });
@@ -34,6 +35,16 @@ export const flowsRouter = router({
       const view = await getFlowVersionView(ctx.db, input.name, input.version);
       return environmentLockViews(ctx.db, view.versionId, view.spec);
     }),
+
+  /** The flow's storage and where each of its deployments writes (server/storage/storage-choice.ts). */
+  storage: readProcedure
+    .input(FlowName)
+    .query(({ ctx, input }) => getFlowStorage(ctx.db, input.name)),
+
+  /** Chooses the flow's storage (null or "local": none, the default). */
+  setStorage: editProcedure
+    .input(FlowName.extend(SetFlowStorageRequestSchema.shape))
+    .mutation(({ ctx, input }) => setFlowStorage(ctx.db, input.name, input.storage, ctx.actor)),
 
   versions: readProcedure
     .input(FlowName)

@@ -1,11 +1,13 @@
 "use client";
-// The editor's dialogs: deploy, run, history, parameters and dependencies — one open at a time.
+// The editor's dialogs: deploy, run, history, parameters, dependencies and storage — one open at
+// a time.
 import { RunDialog } from "@/app/_components/run-dialog";
 import type { FlowVersionView } from "@/server/flows/get-flow";
 import { DependenciesDialog } from "./dialogs/dependencies-dialog";
 import { DeployDialog } from "./dialogs/deploy-dialog";
 import { HistoryDialog } from "./dialogs/history-dialog";
 import { ParametersDialog } from "./dialogs/parameters-dialog";
+import { StorageDialog } from "./dialogs/storage-dialog";
 import type { Draft, DraftAction } from "./draft";
 import type { EditorDialog } from "./editor-toolbar";
 
@@ -75,6 +77,7 @@ export function EditorDialogs({
           setDialog(null);
         }}
       />
+      <StorageDialog open={dialog === "storage"} flow={flow} onClose={() => setDialog(null)} />
     </>
   );
 }

@@ -2,12 +2,22 @@
 // The editor's top bar (where the flow is, its version and save state, the actions) and the
 // banners under it (a restored draft, a refused save).
 import { useCan } from "@/app/_lib/viewer";
-import { Braces, Download, History, Package, Play, Plus, Rocket, Save } from "lucide-react";
+import {
+  Braces,
+  Database,
+  Download,
+  History,
+  Package,
+  Play,
+  Plus,
+  Rocket,
+  Save,
+} from "lucide-react";
 import { StudioLink } from "@/app/_components/studio-link";
 import { Alert, buttonClass } from "@/app/_components/dialog";
 import type { StoredDraft } from "./draft-storage";
 
-export type EditorDialog = "deploy" | "run" | "history" | "parameters" | "dependencies";
+export type EditorDialog = "deploy" | "run" | "history" | "parameters" | "dependencies" | "storage";
 
 export function EditorToolbar({
   flow,
@@ -64,6 +74,14 @@ export function EditorToolbar({
         </button>
         <button type="button" className={buttonClass()} onClick={() => onOpen("dependencies")}>
           <Package className="size-4" aria-hidden /> Dependencies
+        </button>
+        <button
+          type="button"
+          className={buttonClass()}
+          onClick={() => onOpen("storage")}
+          title="Where this flow's large results go"
+        >
+          <Database className="size-4" aria-hidden /> Storage
         </button>
         <button type="button" className={buttonClass()} onClick={() => onOpen("history")}>
           <History className="size-4" aria-hidden /> History

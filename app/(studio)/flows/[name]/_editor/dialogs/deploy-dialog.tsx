@@ -164,7 +164,9 @@ function DeployForm({
     catchup: catchup ?? previous?.catchup ?? "latest",
     catchupMax: previous?.catchupMax ?? 10,
   };
-  const chosenStorage = storage ?? previous?.storage ?? "local";
+  // "" follows the flow's storage (server/storage/storage-choice.ts); a name pins this deployment.
+  const chosenStorage =
+    storage ?? (previous?.storageSource === "deployment" ? previous.storage : "");
 
   return (
     <ParameterForm
@@ -191,7 +193,7 @@ function DeployForm({
               ? { daskScheduler: daskScheduler.trim() }
               : {}),
             ...policies,
-            storage: chosenStorage,
+            ...(chosenStorage ? { storage: chosenStorage } : {}),
           },
           {
             onSuccess: (d) => {
@@ -275,6 +277,7 @@ function DeployForm({
             value={chosenStorage}
             onChange={(e) => setStorage(e.target.value)}
           >
+            <option value="">Follow the flow&apos;s storage</option>
             {(storages.data ?? [{ name: "local", kind: "local" }]).map((s) => (
               <option key={s.name} value={s.name}>
                 {s.name} ({s.kind === "local" ? "the server's folder" : "S3"})
