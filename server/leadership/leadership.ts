@@ -61,7 +61,10 @@ export function startLeadership(handle: DatabaseHandle, options: LeadershipOptio
     services = [];
     log.warn(`replica ${holder} no longer leads the background services: ${why}`);
     clearTimeout(deadline);
-    stopping = Promise.all(ending.map((s) => s.stop())).then(() => undefined);
+    stopping = Promise.all(ending.map((s) => s.stop())).then(
+      () => undefined,
+      (error: unknown) => log.error("a background service failed to stop", error),
+    );
     return stopping;
   }
 
