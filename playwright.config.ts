@@ -115,6 +115,7 @@ export default defineConfig({
         "local-agent.spec.ts",
         "resilience.spec.ts",
         "replicas.spec.ts",
+        "leadership.spec.ts",
         "secrets.spec.ts",
         "secrets-managed.spec.ts",
         "isolation.spec.ts",

@@ -5,46 +5,14 @@
 import pg from "pg";
 import { startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
 import { deployFlow, expect, test, trigger, uniqueName } from "./support/fixtures.ts";
-import { startServer, tempHome, type ServerProcess } from "./support/server-process.ts";
+import { REPLICAS_KEY, twoReplicas } from "./support/replicas.ts";
 import { signIn } from "./support/studio.ts";
 
-const KEY = "replicas-spec-bootstrap-key-0123456789";
-const adminUrl =
-  process.env.PIPEBOOK_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const KEY = REPLICAS_KEY;
 
 test.afterEach(async () => {
   await stopAllAgents();
 });
-
-/** Two servers on a database of their own; the first applies the migrations, the second finds them. */
-async function twoReplicas(name: string) {
-  const database = `pipebook_${name}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const env = { DATABASE_URL: url.toString(), PIPEBOOK_BOOTSTRAP_API_KEY: KEY };
-  const servers: ServerProcess[] = [];
-  const stop = async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-  };
-  try {
-    servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-    servers.push(await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome() }));
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    servers: servers as [ServerProcess, ServerProcess],
-    databaseUrl: url.toString(),
-    stop,
-  };
-}
 
 test("the run page follows a run live through another replica", async ({ page, playwright }) => {
   test.setTimeout(180_000);

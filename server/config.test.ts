@@ -60,4 +60,15 @@ describe("configuration", () => {
     const long = `${short}0`;
     expect(loadConfig({ PIPEBOOK_BOOTSTRAP_API_KEY: long }).bootstrapApiKey).toBe(long);
   });
+
+  it("times the leader lease: 5 s, renewed every second, at most a third of the ttl", () => {
+    expect(loadConfig({}).leadership).toEqual({ ttlMs: 5000, renewMs: 1000 });
+    expect(loadConfig({ PIPEBOOK_LEADER_TTL_SECONDS: "1.5" }).leadership).toEqual({
+      ttlMs: 1500,
+      renewMs: 500,
+    });
+    expect(() => loadConfig({ PIPEBOOK_LEADER_TTL_SECONDS: "0" })).toThrow(
+      /PIPEBOOK_LEADER_TTL_SECONDS/,
+    );
+  });
 });

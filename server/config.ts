@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   PIPEBOOK_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
   PIPEBOOK_REATTACH_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
+  PIPEBOOK_LEADER_TTL_SECONDS: z.coerce.number().min(1).max(600).default(5),
+  PIPEBOOK_LEADER_RENEW_SECONDS: z.coerce.number().min(0.1).max(200).default(1),
   PIPEBOOK_CHECK_PYTHON: z.string().min(1).default("python3"),
   PIPEBOOK_SECRET_KEY: z
     .string()
@@ -89,6 +91,13 @@ export type Config = {
    * `<home>/secret-key`, made (0600) on first start (server/secrets/secret-key.ts).
    */
   secretKey: { source: "env"; key: Buffer } | { source: "file"; path: string };
+  /** Which replica runs the background services (server/leadership/). */
+  leadership: {
+    /** A leader that stops renewing its lease is replaced this long after its last renewal. */
+    ttlMs: number;
+    /** How often the leader renews, and the others try to take over (a third of ttl or less). */
+    renewMs: number;
+  };
   agents: {
     /** A run whose agent has not renewed its lease for this long is shown unreachable. */
     leaseMs: number;
@@ -138,6 +147,10 @@ export function loadConfig(
       : { source: "file", path: path.join(home, "secret-key") },
     migrationsDir: path.resolve(cwd, "prisma/migrations"),
     agentBundle: path.resolve(cwd, "dist/pipebook-agent.mjs"),
+    leadership: {
+      ttlMs: e.PIPEBOOK_LEADER_TTL_SECONDS * 1000,
+      renewMs: Math.min(e.PIPEBOOK_LEADER_RENEW_SECONDS, e.PIPEBOOK_LEADER_TTL_SECONDS / 3) * 1000,
+    },
     agents: {
       leaseMs: e.PIPEBOOK_LEASE_SECONDS * 1000,
       reattachGraceMs: e.PIPEBOOK_REATTACH_GRACE_SECONDS * 1000,

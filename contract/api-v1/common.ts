@@ -74,4 +74,11 @@ export const HealthResponseSchema = z.object({
   status: z.literal("ok"),
   version: z.string(),
   database: z.enum(["pglite", "postgres"]),
+  /** This server process; with several replicas, the one that leads runs the background services. */
+  replica: z.object({
+    id: z.string(),
+    leader: z.boolean(),
+    /** Since when it leads (or follows). */
+    since: isoTime,
+  }),
 });

@@ -1,5 +1,7 @@
-// GET /api/health: up, and the database answers.
+// GET /api/health: up, the database answers, and whether this replica leads the background
+// services (server/leadership/).
 import { getDatabase } from "../db/client.ts";
+import { leadershipStatus } from "../leadership/status.ts";
 import { VERSION } from "../version.ts";
 import { HealthResponseSchema } from "../../contract/api-v1.ts";
 import { route } from "./handler.ts";
@@ -18,6 +20,12 @@ export const getHealth = route(
   },
   async ({ db }) => {
     await db.$queryRaw`SELECT 1`;
-    return json(200, { status: "ok", version: VERSION, database: (await getDatabase()).kind });
+    const { replicaId, leader, since } = leadershipStatus();
+    return json(200, {
+      status: "ok",
+      version: VERSION,
+      database: (await getDatabase()).kind,
+      replica: { id: replicaId, leader, since: since.toISOString() },
+    });
   },
 );

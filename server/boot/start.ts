@@ -1,6 +1,6 @@
 // Server start-up, run once per process from instrumentation.ts before any request is served:
 // open the database, apply pending migrations, make sure someone can sign in, start the
-// background services; once listening, start the local agent.
+// background services (on the elected replica); once listening, start the local agent.
 import os from "node:os";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
@@ -19,6 +19,8 @@ import { startBackfillController } from "../services/backfill-controller.ts";
 import { startRetention } from "../services/retention.ts";
 import { startLocalAgent } from "../services/local-agent.ts";
 import { startReplicaEvents } from "../services/replica-events.ts";
+import { startLeadership } from "../leadership/leadership.ts";
+import { leadershipStatus, setLeader } from "../leadership/status.ts";
 import { prepareSecretKey } from "../secrets/startup.ts";
 import { VERSION } from "../version.ts";
 import { networkUrls, plainHttpWarning } from "./addresses.ts";
@@ -52,15 +54,22 @@ export async function startServer(): Promise<void> {
     home: config.home,
     bootstrapApiKey: config.bootstrapApiKey,
   });
-  const services = [
-    startLeaseReaper(handle, config.agents),
-    startReplicaEvents(handle),
-    startScheduler(handle),
-    startTriggerFiring(handle),
-    startNotifier(handle, { baseUrl: publicUrl }),
-    startBackfillController(handle),
-    startRetention(handle),
-  ];
+  // Every replica hears the others' events; one elected replica runs the background services.
+  const replicaEvents = startReplicaEvents(handle);
+  const leadership = startLeadership(handle, {
+    ...config.leadership,
+    replicaId: leadershipStatus().replicaId,
+    onChange: setLeader,
+    takeOver: handle.kind === "pglite",
+    services: () => [
+      startLeaseReaper(handle, config.agents),
+      startScheduler(handle),
+      startTriggerFiring(handle),
+      startNotifier(handle, { baseUrl: publicUrl }),
+      startBackfillController(handle),
+      startRetention(handle),
+    ],
+  });
   let localAgent: ReturnType<typeof startLocalAgent> | undefined;
   process.once("exit", () => localAgent?.kill());
 
@@ -114,7 +123,9 @@ export async function startServer(): Promise<void> {
     async drain() {
       // The agent reports its last states over HTTP, so it stops while the server still serves.
       await localAgent?.stop();
-      await Promise.all(services.map((s) => s.stop()));
+      // Services stopped first, then the lease given back: the next leader starts at once.
+      await leadership.stop();
+      await replicaEvents.stop();
     },
     async shutdown() {
       log.info("shutting down");
