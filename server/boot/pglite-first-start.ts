@@ -1,5 +1,5 @@
 // The embedded database's first start runs in a child process (server/db/pglite-init-main.ts,
-// which says why: the ~780 MB peak of initdb would otherwise stay resident in the server). Later
+// which says why: the 660–780 MB peak of initdb would otherwise stay resident in the server). Later
 // starts open the existing folder in the server itself: a child would add ~1.5 s to every start
 // and the server then applies pending migrations (an upgrade) itself.
 import { spawn } from "node:child_process";

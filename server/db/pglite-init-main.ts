@@ -2,8 +2,8 @@
 // dist/pipebook-pglite-init.mjs; started by server/boot/pglite-first-start.ts).
 //
 // Creating a PGlite data folder runs initdb inside WebAssembly, and wasm memory never shrinks:
-// a server that did it itself held ~780 MB resident for the rest of its life (measured on Node
-// 20; a server opening an existing folder needs ~130 MB for PGlite). Here the peak dies with
+// it peaks at 660–780 MB (measured on Node 20), and a server that did it itself kept that
+// resident for good (an existing folder opens in ~130 MB). Here the peak dies with
 // this process. It creates the folder, applies the migrations (the same code and bookkeeping
 // as the server: server/db/migrate.ts), closes the database cleanly and exits.
 //

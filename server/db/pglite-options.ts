@@ -5,13 +5,13 @@
 // and never shrinks, so every buffer PostgreSQL touches once stays resident for the life of the
 // process. PostgreSQL's defaults (shared_buffers 128 MB, zeroed at start) are sized for a
 // dedicated database server; Pipebook's embedded database serves one user on what may be a
-// small VM. Measured on this machine (Node 20, a migrated data folder opened, 200 catalogue
-// queries, RSS of the process; --liftoff-only):
-//   defaults (shared_buffers 128 MB)          245 MB
-//   shared_buffers 16 MB                      137 MB
-//   the settings below                        122 MB
-// The others cap what one statement may take (a sort, an index build, a temporary table) and
-// would otherwise stay resident after a single large query.
+// small VM. Measured on this machine (Node 20, --liftoff-only, a migrated data folder opened and
+// 200 catalogue queries run; RSS of that process alone):
+//   PostgreSQL's defaults (shared_buffers 128 MB)   245 MB
+//   shared_buffers 16 MB                            134 MB   (8 MB: 118 MB)
+//   the settings below                              133–137 MB (same: they only cap peaks)
+// The others cap what one statement may take (a sort, an index build, a temporary table): after
+// a single large query that memory would otherwise stay resident for good.
 import { PGlite } from "@electric-sql/pglite";
 
 export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
