@@ -60,6 +60,7 @@ describe.skipIf(inject("testDatabase").kind !== "pglite")(
         await createPgliteInChild({ dataDir: fresh, migrationsDir, bundle: `${bundle}.gone`, log }),
       ).toBe("no-bundle");
       // Another process (this one) holds the folder: the child refuses it, and says so.
+      fs.mkdirSync(fresh);
       const lock = acquireDataDirLock(fresh);
       try {
         await expect(
