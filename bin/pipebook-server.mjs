@@ -9,6 +9,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import { isBuildCurrent, sourceFingerprint, stampFile } from "../scripts/build-fingerprint.mjs";
 import { newNonce, securityHeaders } from "../server/boot/security-headers.mjs";
 
@@ -66,6 +67,18 @@ if (args.port !== undefined) {
 const host = process.env.HOST || "127.0.0.1";
 const port = Number(process.env.PORT ?? 4200);
 process.env.NODE_ENV = args.dev ? "development" : "production";
+
+// The embedded PGlite is PostgreSQL compiled to an 8.7 MB WebAssembly module. V8 first compiles
+// wasm with its baseline compiler (Liftoff), then recompiles hot functions with its optimising
+// one (TurboFan), whose code and compile-time memory stay resident: PGlite alone held 171 MB
+// with tier-up and 129 MB with Liftoff only (measured, Node 20). The cost is speed on CPU-bound
+// SQL (docs/benchmarks.md, "Memory"). PostgreSQL users run no large wasm, so this applies to
+// PGlite only; PIPEBOOK_WASM_TIER_UP=1 turns it off. Node accepts no wasm flags in
+// NODE_OPTIONS, and re-executing would keep a second Node process (~40 MB) alive: the flag is
+// set here, before any WebAssembly is compiled, which V8 honours for later compilations.
+if (!process.env.DATABASE_URL && process.env.PIPEBOOK_WASM_TIER_UP !== "1") {
+  v8.setFlagsFromString("--liftoff-only");
+}
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.chdir(root);
 

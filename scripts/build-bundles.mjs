@@ -28,9 +28,16 @@ const rawText = {
 const bundles = [
   { entry: "cli/main.ts", out: "dist/pipebook-cli.mjs" },
   { entry: "agent/main.ts", out: "dist/pipebook-agent.mjs" },
+  // The embedded database's first start, run by the server in a child process
+  // (server/db/pglite-init-main.ts). PGlite loads its wasm next to its module: not inlined.
+  {
+    entry: "server/db/pglite-init-main.ts",
+    out: "dist/pipebook-pglite-init.mjs",
+    external: ["@electric-sql/pglite"],
+  },
 ];
 
-for (const { entry, out } of bundles) {
+for (const { entry, out, external = [] } of bundles) {
   const result = await esbuild.build({
     entryPoints: [path.join(root, entry)],
     outfile: path.join(root, out),
@@ -40,6 +47,7 @@ for (const { entry, out } of bundles) {
     target: "node20",
     // Node built-ins stay imports; everything else (zod, the contract) is inlined.
     packages: "bundle",
+    external,
     // ES module builds first: a UMD build (jsonc-parser's, which the flow-file reader uses)
     // loads its parts with a run-time require() that a bundle cannot satisfy.
     mainFields: ["module", "main"],

@@ -2,6 +2,7 @@
 // open the database, apply pending migrations, make sure someone can sign in, start the
 // background services (on the elected replica); once listening, start the local agent.
 import os from "node:os";
+import path from "node:path";
 import { serveApiRequest } from "../api/node-adapter.ts";
 import { isApiPath } from "../api/routes.ts";
 import { bootstrapAuth } from "../auth/bootstrap.ts";
@@ -25,6 +26,7 @@ import { prepareSecretKey } from "../secrets/startup.ts";
 import { VERSION } from "../version.ts";
 import { networkUrls, plainHttpWarning } from "./addresses.ts";
 import { secureDataFolder } from "./data-folder.ts";
+import { createPgliteInChild } from "./pglite-first-start.ts";
 import { registerRuntime } from "./runtime.ts";
 
 // A stopping server gives its local agent this long to finish the runs it is executing.
@@ -42,6 +44,20 @@ export async function startServer(): Promise<void> {
       : `PostgreSQL at ${redact(config.database.url)}`;
   log.info(`Pipebook ${VERSION} starting; database: ${where}`);
 
+  if (config.database.kind === "pglite" && !config.database.dataDir.startsWith("memory://")) {
+    const created = await createPgliteInChild({
+      dataDir: config.database.dataDir,
+      migrationsDir: config.migrationsDir,
+      bundle: path.resolve("dist/pipebook-pglite-init.mjs"),
+      log: log.info,
+    });
+    if (created === "created") log.info("created the embedded database");
+    if (created === "no-bundle") {
+      log.warn(
+        "dist/pipebook-pglite-init.mjs is missing (run `npm run build`): creating the embedded database in the server, which keeps ~600 MB more memory",
+      );
+    }
+  }
   const handle = await getDatabase();
   const applied = await applyMigrations(handle, readMigrations(config.migrationsDir), log.info);
   log.info(

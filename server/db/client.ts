@@ -11,6 +11,7 @@ import type { Database } from "../config.ts";
 import { getConfig } from "../config.ts";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
+import { pgliteStartParams } from "./pglite-options.ts";
 
 export type Db = PrismaClient;
 /** A client or an open transaction: what functions that write take, so callers can compose. */
@@ -59,7 +60,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(inMemory ? undefined : dataDir);
+    pglite = await PGlite.create(inMemory ? undefined : dataDir, {
+      startParams: pgliteStartParams(),
+    });
   } catch (error) {
     lock?.release();
     throw new Error(`could not open the embedded database in ${dataDir}: ${String(error)}`, {

@@ -23,6 +23,17 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 export type Migration = { name: string; sql: string; checksum: string };
 
+/**
+ * What applying migrations needs of a database: a `DatabaseHandle`, or the bare PGlite of the
+ * first-start child (pglite-init-main.ts), which does not load Prisma.
+ */
+export type MigrationTarget = Pick<DatabaseHandle, "withLock" | "executeScript"> & {
+  prisma: {
+    $queryRawUnsafe<T>(sql: string, ...values: unknown[]): PromiseLike<T>;
+    $executeRawUnsafe(sql: string, ...values: unknown[]): PromiseLike<number>;
+  };
+};
+
 export class MigrationError extends Error {
   override name = "MigrationError";
 }
@@ -50,7 +61,7 @@ type AppliedRow = {
 
 /** Applies what is pending, in name order, each in its own transaction. Returns their names. */
 export async function applyMigrations(
-  db: DatabaseHandle,
+  db: MigrationTarget,
   migrations: Migration[],
   log: (message: string) => void = () => undefined,
 ): Promise<string[]> {
@@ -88,7 +99,7 @@ export async function applyMigrations(
   });
 }
 
-async function applyOne(db: DatabaseHandle, migration: Migration): Promise<void> {
+async function applyOne(db: MigrationTarget, migration: Migration): Promise<void> {
   const id = crypto.randomUUID();
   await db.prisma.$executeRawUnsafe(
     `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)

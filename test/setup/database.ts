@@ -11,6 +11,7 @@ import type { TestProject } from "vitest/node";
 import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, pgliteHandle } from "../../server/db/client.ts";
 import { applyMigrations, readMigrations } from "../../server/db/migrate.ts";
+import { pgliteStartParams } from "../../server/db/pglite-options.ts";
 
 export default async function setup(project: TestProject) {
   const target = project.config.provide.testDatabase;
@@ -24,7 +25,7 @@ export default async function setup(project: TestProject) {
     .slice(0, 12);
 
   if (kind === "pglite") {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create({ startParams: pgliteStartParams() });
     const handle = pgliteHandle(pglite);
     await applyMigrations(handle, migrations);
     const file = path.join(os.tmpdir(), `pipebook-test-${fingerprint}-${process.pid}.tar`);

@@ -11,13 +11,18 @@ import {
   type DatabaseHandle,
   type Db,
 } from "../../server/db/client.ts";
+import { pgliteStartParams } from "../../server/db/pglite-options.ts";
 import { withDatabase } from "../setup/database.ts";
 
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const { kind, adminUrl } = inject("testDatabase");
   if (kind === "pglite") {
     const snapshot = fs.readFileSync(inject("pgliteSnapshot"));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    // The server's memory settings, so the tier tests what users run.
+    const pglite = await PGlite.create({
+      loadDataDir: new Blob([snapshot]),
+      startParams: pgliteStartParams(),
+    });
     return pgliteHandle(pglite);
   }
   const name = `pipebook_t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
