@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
+import semver from "semver";
 import { isBuildCurrent, sourceFingerprint, stampFile } from "../scripts/build-fingerprint.mjs";
 import { newNonce, securityHeaders } from "../server/boot/security-headers.mjs";
 
@@ -29,6 +30,15 @@ Options:
 
 Environment (see README "Configuration"): DATABASE_URL, PIPEBOOK_HOME, PIPEBOOK_LOCAL_AGENT,
 PIPEBOOK_BOOTSTRAP_API_KEY, PIPEBOOK_LOG_LEVEL.`;
+
+// The supported Node versions are package.json's "engines" (Prisma 7's range): say so at once on
+// another Node instead of letting a dependency fail later in a less obvious way.
+const { engines } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+if (!semver.satisfies(process.version, engines.node)) {
+  console.warn(
+    `pipebook: warning: Node ${process.version} is not supported (supported: ${engines.node}); see README "Node versions"`,
+  );
+}
 
 function fail(message) {
   console.error(`pipebook: ${message}`);

@@ -4,3 +4,5 @@ export const E2E_API_KEY = "pipebook-e2e-bootstrap-key-0123456789";
 const base = Number(process.env.PIPEBOOK_E2E_PORT_BASE ?? 4311);
 export const PGLITE_PORT = base;
 export const POSTGRES_PORT = base + 1;
+// The smoke test's own server (playwright.smoke.config.ts), free while the main suite's run.
+export const SMOKE_PORT = base + 2;

@@ -1,5 +1,10 @@
 // Prints the e2e tier's closing line, "e2e: N passed, N failed, N skipped", which CI counts.
+// PIPEBOOK_TEST_TIER_LABEL names another run (scripts/test.mjs: "e2e (node24): …").
 import type { FullResult, Reporter, Suite } from "@playwright/test/reporter";
+
+const label = process.env.PIPEBOOK_TEST_TIER_LABEL
+  ? ` (${process.env.PIPEBOOK_TEST_TIER_LABEL})`
+  : "";
 
 export default class SummaryReporter implements Reporter {
   private suite?: Suite;
@@ -20,7 +25,7 @@ export default class SummaryReporter implements Reporter {
     }
     // A run that broke before its tests (a server that did not start) is a failure too.
     if (result.status !== "passed" && failed === 0) failed = 1;
-    console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    console.log(`e2e${label}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   }
 
   printsToStdio() {

@@ -1,9 +1,14 @@
 // Prints one closing line per test tier — "unit: 12 passed, 0 failed, 1 skipped" — which is what
 // CI counts. A test file that fails before its tests run (import error, failing hook) counts as
-// one failure, so a broken file can never pass as "0 failed".
+// one failure, so a broken file can never pass as "0 failed". PIPEBOOK_TEST_TIER_LABEL names a
+// second run of the same tiers (scripts/test.mjs: "node24" → "unit (node24): …").
 import type { Reporter, TestModule } from "vitest/node";
 
 type Counts = { passed: number; failed: number; skipped: number };
+
+const label = process.env.PIPEBOOK_TEST_TIER_LABEL
+  ? ` (${process.env.PIPEBOOK_TEST_TIER_LABEL})`
+  : "";
 
 export default class TierSummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>) {
@@ -30,7 +35,7 @@ export default class TierSummaryReporter implements Reporter {
       else lines.push(["tests", { passed: 0, failed: unhandledErrors.length, skipped: 0 }]);
     }
     for (const [name, c] of lines) {
-      console.log(`${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+      console.log(`${name}${label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
     }
   }
 }
