@@ -45,17 +45,25 @@ SOURCES_HASH = hashlib.sha256(json.dumps(SOURCES, sort_keys=True).encode()).hexd
 def run_attempt(payload, topic):
     """Runs on a worker (pickled by value with SOURCES: it is defined in __main__)."""
     import sys as _sys
+    import threading as _threading
     import types
 
     from distributed import get_worker
 
-    if getattr(_sys.modules.get("pipebook_dask_task"), "PIPEBOOK_SOURCES", None) != SOURCES_HASH:
-        for name in MODULES:
-            module = types.ModuleType(name)
-            module.__file__ = f"<pipebook {name}>"
-            _sys.modules[name] = module
-            exec(compile(SOURCES[name], f"{name}.py", "exec"), module.__dict__)
-        _sys.modules["pipebook_dask_task"].PIPEBOOK_SOURCES = SOURCES_HASH
+    # A worker's threads start attempts at once: one loads the sources while the others wait.
+    # Two threads loading them both left an attempt that had started on the first copy logging
+    # through the second (pipebook_kernel), whose thread-locals know nothing of it: its
+    # get_logger() lines were lost (seen in CI: one of 24 lines). dict.setdefault is atomic.
+    lock = vars(_sys).setdefault("_pipebook_sources_lock", _threading.Lock())
+    with lock:
+        loaded = _sys.modules.get("pipebook_dask_task")
+        if getattr(loaded, "PIPEBOOK_SOURCES", None) != SOURCES_HASH:
+            for name in MODULES:
+                module = types.ModuleType(name)
+                module.__file__ = f"<pipebook {name}>"
+                _sys.modules[name] = module
+                exec(compile(SOURCES[name], f"{name}.py", "exec"), module.__dict__)
+            _sys.modules["pipebook_dask_task"].PIPEBOOK_SOURCES = SOURCES_HASH
     worker = get_worker()
     worker.log_event(topic, {"type": "started", "id": payload["id"], "worker": worker.address})
     return _sys.modules["pipebook_dask_task"].run(payload, worker, topic)
