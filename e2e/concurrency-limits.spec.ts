@@ -88,7 +88,9 @@ test("a run beyond a limit says why it waits, in the API and the CLI, and starts
   const tag = uniqueName("db");
   const queue = uniqueName("q");
   await setTagLimit(api, tag, 1);
-  const d = await deployFlow(api, sleeper(uniqueName("slow"), 2), {
+  // 5 s: the first run must still hold the slot while the API and two CLI calls look (under a
+  // loaded CI machine, 2 s ran out before the CLI answered).
+  const d = await deployFlow(api, sleeper(uniqueName("slow"), 5), {
     workQueue: queue,
     tags: [tag],
   });
