@@ -58,12 +58,18 @@ async function checkedColumns(db: Db | Tx, deploymentId: string, input: Schedule
   return scheduleColumns(input, { ...deployment, parameterSchema: version.spec.parameters }, now);
 }
 
-/** Cancels the runs a schedule created ahead of time that are still waiting for their slot. */
+/**
+ * Cancels the runs a schedule created ahead of time that are still waiting for their slot. The
+ * schedule's row is locked first: a scheduler step holding it (schedule-due-runs.ts) may be
+ * creating runs this very moment, and they must be among those withdrawn — read before that step
+ * committed, they were not, and a paused schedule kept a run 20 s ahead (seen in CI).
+ */
 export async function withdrawUpcomingRuns(
   tx: Tx,
   scheduleId: string,
   now: Date,
 ): Promise<string[]> {
+  await tx.$queryRaw`SELECT 1 FROM "Schedule" WHERE id = ${scheduleId}::uuid FOR UPDATE`;
   const upcoming = await tx.flowRun.findMany({
     where: { scheduleId, state: "Scheduled", scheduledAt: { gt: now } },
     select: { id: true },
