@@ -24,10 +24,22 @@ describe("configuration", () => {
       },
       "/srv",
     );
-    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://u@db:5432/p" });
+    expect(config.database).toEqual({
+      kind: "postgres",
+      url: "postgresql://u@db:5432/p",
+      poolSize: 10,
+    });
     expect(config.home).toBe(path.resolve("/data/pb"));
     expect(config.port).toBe(8080);
     expect(config.localAgent).toBe(false);
+  });
+
+  it("sizes the PostgreSQL pool with PIPEBOOK_DB_POOL_SIZE and refuses a pool of one", () => {
+    const env = { DATABASE_URL: "postgresql://u@db:5432/p", PIPEBOOK_DB_POOL_SIZE: "40" };
+    expect(loadConfig(env, "/srv").database).toMatchObject({ poolSize: 40 });
+    expect(() => loadConfig({ ...env, PIPEBOOK_DB_POOL_SIZE: "1" }, "/srv")).toThrow(
+      /PIPEBOOK_DB_POOL_SIZE/,
+    );
   });
 
   it("renews leases a third of a lease apart, in whole milliseconds, and keeps a re-attach grace", () => {

@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   PIPEBOOK_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
   PIPEBOOK_REATTACH_GRACE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
   PIPEBOOK_LEADER_TTL_SECONDS: z.coerce.number().min(1).max(600).default(5),
+  PIPEBOOK_DB_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   PIPEBOOK_LEADER_RENEW_SECONDS: z.coerce.number().min(0.1).max(200).default(1),
   PIPEBOOK_CHECK_PYTHON: z.string().min(1).default("python3"),
   PIPEBOOK_SECRET_KEY: z
@@ -59,7 +60,10 @@ const EnvSchema = z.object({
     }),
 });
 
-export type Database = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+export type Database =
+  | { kind: "pglite"; dataDir: string }
+  /** `poolSize`: connections this process holds at most (PIPEBOOK_DB_POOL_SIZE; default 10). */
+  | { kind: "postgres"; url: string; poolSize?: number };
 
 export type Config = {
   host: string;
@@ -134,7 +138,7 @@ export function loadConfig(
     port: e.PORT,
     home,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL }
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.PIPEBOOK_DB_POOL_SIZE }
       : { kind: "pglite", dataDir: path.join(home, "db") },
     localAgent: e.PIPEBOOK_LOCAL_AGENT,
     bootstrapApiKey: e.PIPEBOOK_BOOTSTRAP_API_KEY,

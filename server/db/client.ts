@@ -48,7 +48,7 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   return database.kind === "pglite"
     ? openPglite(database.dataDir)
-    : openPostgres(database.url, options.poolSize ?? 10);
+    : openPostgres(database.url, options.poolSize ?? database.poolSize ?? 10);
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
