@@ -1,14 +1,13 @@
 // Failures of the world around a run: the server restarting under it, and an agent on another
 // host (a network namespace with its own address) losing its network: between runs, during a
 // run (it re-attaches), and during a run another agent takes over (a flow-level retry).
-import { execFileSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { allLogs, history, startAgent, stopAllAgents, waitForRun } from "./support/agents.ts";
+import { linesByProcess, numbered, upTo } from "./support/numbered-lines.ts";
+import { freePort, remoteHost, type RemoteHost } from "./support/remote-host.ts";
 import { startServer, tempHome, type ServerProcess } from "./support/server-process.ts";
 
 const KEY = "resilience-spec-bootstrap-key-0123456789";
@@ -83,53 +82,9 @@ test("the server restarted mid-run: the run completes, no log line lost or dupli
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-/**
- * Another host for an agent: a network namespace joined to this one by a veth pair. `cut` and
- * `restore` take the link down and up — a network outage: no connection is closed, packets just
- * stop, as when a VM's network goes away.
- */
-function remoteHost() {
-  const suffix = crypto.randomBytes(3).toString("hex");
-  const ns = `pb${suffix}`;
-  const hostIf = `pbh${suffix}`;
-  const agentIf = `pba${suffix}`;
-  const subnet = `10.${200 + (parseInt(suffix.slice(0, 2), 16) % 50)}.${parseInt(suffix.slice(2, 4), 16)}`;
-  const hostIp = `${subnet}.1`;
-  const agentIp = `${subnet}.2`;
-  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
-  ip("netns", "add", ns);
-  try {
-    ip("link", "add", hostIf, "type", "veth", "peer", "name", agentIf);
-    ip("link", "set", agentIf, "netns", ns);
-    ip("addr", "add", `${hostIp}/24`, "dev", hostIf);
-    ip("link", "set", hostIf, "up");
-    ip("netns", "exec", ns, "ip", "addr", "add", `${agentIp}/24`, "dev", agentIf);
-    ip("netns", "exec", ns, "ip", "link", "set", agentIf, "up");
-    ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
-  } catch (error) {
-    ip("netns", "delete", ns);
-    throw error;
-  }
-  return {
-    hostIp,
-    agentIp,
-    prefix: ["ip", "netns", "exec", ns],
-    cut: () => ip("link", "set", hostIf, "down"),
-    restore: () => ip("link", "set", hostIf, "up"),
-    remove: () => {
-      try {
-        ip("link", "delete", hostIf);
-      } catch {
-        // Went with the namespace.
-      }
-      ip("netns", "delete", ns);
-    },
-  };
-}
-
 /** A server listening on the host's end of the link only, with its API client. */
 async function serveTo(
-  host: ReturnType<typeof remoteHost>,
+  host: RemoteHost,
   playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } },
   env: Record<string, string> = {},
 ) {
@@ -203,29 +158,6 @@ test("an agent on another host (a network namespace) runs flows, loses its link 
     host.remove();
   }
 });
-
-// A task that numbers its lines, each line tagged with a token of its process: whose line it is.
-const numbered = (lines: number, everySeconds: number) => ({
-  name: "count",
-  language: "python",
-  code: `import os, time\ndef main():\n    me = os.urandom(4).hex()\n    for i in range(${lines}):\n        print(f'{me} line {i}', flush=True)\n        time.sleep(${everySeconds})\n    return ${lines}\n`,
-});
-
-/** The run's lines of the task, grouped by the process that printed them: token → numbers. */
-async function linesByProcess(api: APIRequestContext, id: string) {
-  const byProcess = new Map<string, { numbers: number[]; lastAt: number }>();
-  for (const line of await allLogs(api, id)) {
-    const match = /^([0-9a-f]{8}) line (\d+)$/.exec(line.message);
-    if (line.task !== "count" || !match) continue;
-    const entry = byProcess.get(match[1]!) ?? { numbers: [], lastAt: 0 };
-    entry.numbers.push(Number(match[2]));
-    entry.lastAt = Math.max(entry.lastAt, Date.parse(line.timestamp));
-    byProcess.set(match[1]!, entry);
-  }
-  return byProcess;
-}
-
-const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 test("an agent cut off for 60 s during a 90 s task re-attaches: the run completes with every log line, once", async ({
   playwright,
@@ -369,14 +301,4 @@ async function waitForUnreachable(api: APIRequestContext, id: string, timeoutMs:
     if (Date.now() > deadline) throw new Error(`run ${id} was not shown unreachable in time`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }

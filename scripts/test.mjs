@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every tier, in order — unit, integration on PGlite and on PostgreSQL (vitest), and
-// end-to-end (Playwright: real servers, the CLI, Chromium) on the Node that runs this script; then
-// the same vitest tiers and one end-to-end smoke test on Node 24 (installed from the npm registry
-// by scripts/node24.mjs when missing), so that both ends of the supported range are tested.
+// end-to-end (Playwright: real servers, the CLI, Chromium) and the chaos test (e2e/chaos/) on the
+// Node that runs this script; then the same vitest tiers and one end-to-end smoke test on Node 24
+// (installed from the npm registry by scripts/node24.mjs when missing), so that both ends of the
+// supported range are tested.
 // Each tier prints its closing line "N passed, N failed, N skipped"; this exits non-zero when any
 // tier failed.
 // Needs: a PostgreSQL server (PIPEBOOK_TEST_POSTGRES_URL, default postgres@127.0.0.1:5432) and
@@ -41,6 +42,15 @@ if (
 }
 results.push(step("unit and integration tests (vitest)", bin("vitest"), ["run"]));
 results.push(step("end-to-end tests (Playwright)", bin("playwright"), ["test"]));
+// Two replicas, ten agents and two network namespaces under kills, restarts and cuts (~3 min).
+results.push(
+  step(
+    "chaos test (Playwright)",
+    bin("playwright"),
+    ["test", "--config", path.join(root, "playwright.chaos.config.ts")],
+    { ...process.env, PIPEBOOK_TEST_TIER_LABEL: "chaos" },
+  ),
+);
 
 // Node 24, one tier after another: each vitest and Playwright run already keeps both of CI's two
 // cores busy, so running them beside the tiers above would only stretch both.

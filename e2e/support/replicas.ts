@@ -1,14 +1,23 @@
 // Two Pipebook server replicas on a PostgreSQL database of their own, as behind a load balancer,
 // and which of them leads the background services (GET /api/health).
 import pg from "pg";
+import { freePort } from "./remote-host.ts";
 import { startServer, tempHome, type ServerProcess } from "./server-process.ts";
 
 export const REPLICAS_KEY = "replicas-spec-bootstrap-key-0123456789";
 const adminUrl =
   process.env.PIPEBOOK_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-/** The first applies the migrations, the second finds them. */
-export async function twoReplicas(name: string, extraEnv: Record<string, string> = {}) {
+/**
+ * Two replicas on a fresh database; the first applies the migrations, the second finds them.
+ * Each keeps its address (`host`, default loopback; a fixed port) across `restart(i)`, as a
+ * replica behind a load balancer does.
+ */
+export async function twoReplicas(
+  name: string,
+  extraEnv: Record<string, string> = {},
+  options: { host?: string } = {},
+) {
   const database = `pipebook_${name}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -16,7 +25,19 @@ export async function twoReplicas(name: string, extraEnv: Record<string, string>
   await admin.query(`CREATE DATABASE "${database}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
-  const env = { DATABASE_URL: url.toString(), PIPEBOOK_BOOTSTRAP_API_KEY: REPLICAS_KEY };
+  const host = options.host ?? "127.0.0.1";
+  const launches: { args: string[]; env: Record<string, string> }[] = [];
+  for (let i = 0; i < 2; i++) {
+    launches.push({
+      args: ["--host", host, "--port", String(await freePort(host))],
+      env: {
+        DATABASE_URL: url.toString(),
+        PIPEBOOK_BOOTSTRAP_API_KEY: REPLICAS_KEY,
+        PIPEBOOK_HOME: tempHome(),
+        ...extraEnv,
+      },
+    });
+  }
   const servers: ServerProcess[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -24,11 +45,7 @@ export async function twoReplicas(name: string, extraEnv: Record<string, string>
     await admin.end();
   };
   try {
-    for (let i = 0; i < 2; i++) {
-      servers.push(
-        await startServer(["--port", "0"], { ...env, PIPEBOOK_HOME: tempHome(), ...extraEnv }),
-      );
-    }
+    for (const launch of launches) servers.push(await startServer(launch.args, launch.env));
   } catch (error) {
     await stop();
     throw error;
@@ -36,6 +53,12 @@ export async function twoReplicas(name: string, extraEnv: Record<string, string>
   return {
     servers: servers as [ServerProcess, ServerProcess],
     databaseUrl: url.toString(),
+    /** Stops replica `i` (SIGTERM, or `signal`) and starts it again on the same address. */
+    restart: async (i: 0 | 1, signal: NodeJS.Signals = "SIGTERM") => {
+      await servers[i]!.stop(signal);
+      servers[i] = await startServer(launches[i]!.args, launches[i]!.env);
+      return servers[i]!;
+    },
     stop,
   };
 }

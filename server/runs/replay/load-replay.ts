@@ -83,10 +83,11 @@ export async function loadReplay(db: Db | Tx, input: ReplayInput): Promise<Loade
             select: { id: true },
           })
         ).id;
-  const [before, target] = await Promise.all([
-    getFlowVersion(db, run.flowVersionId),
-    getFlowVersion(db, targetId),
-  ]);
+  // One after the other: inside a transaction `db` is one connection, and queries sent to a
+  // connection at once queue in the driver anyway (pg deprecates it: "client.query() when the
+  // client is already executing a query").
+  const before = await getFlowVersion(db, run.flowVersionId);
+  const target = await getFlowVersion(db, targetId);
   const parameters = replayParameters({
     sourceRunId: run.id,
     source: run.parameters as Record<string, unknown>,
