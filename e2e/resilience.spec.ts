@@ -248,10 +248,18 @@ test("with a flow-level retry the silent agent's run is taken over; the late age
       .toBeGreaterThan(5);
 
     host.cut();
+    const cutAt = Date.now();
     // Another agent, on this host, takes the retry over.
     startAgent({ apiUrl: server.url, queues: ["remote-vms"], apiKey: KEY });
     const retried = await waitForRun(api, id, { states: ["Running"], timeoutMs: 30_000 });
-    await expect.poll(async () => (await waitForRun(api, id, { states: ["Running"] })).attempt).toBe(2); // prettier-ignore
+    // The lease (5 s) runs out, the reaper crashes the run and queues the retry, and the new agent
+    // starts and claims it: ~7 s, more on a busy CI machine (over 10 s once).
+    await expect
+      .poll(async () => (await waitForRun(api, id, { states: ["Running"] })).attempt, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    console.log(`the retry ran on the other agent ${(Date.now() - cutAt) / 1000} s after the cut`);
     expect(retried.state).toBe("Running");
     await new Promise((r) => setTimeout(r, 20_000));
     host.restore();

@@ -2,12 +2,14 @@
 // runs (or the interval passes), so a cancel reaches the agent at once rather than on its next
 // tick. If the agent's connection breaks off while hanging, the agent probably died: its leases
 // are cut short, so its runs are Crashed in seconds instead of after the whole lease and the
-// re-attach grace. A heartbeat naming a run flagged unreachable re-attaches the agent to it.
+// re-attach grace — unless this server is stopping and closed the connection itself
+// (../stopping.ts). A heartbeat naming a run flagged unreachable re-attaches the agent to it.
 import type { HeartbeatResponse } from "../../contract/agent-protocol.ts";
 import type { Db } from "../db/client.ts";
 import { publish, waitFor } from "../events/bus.ts";
 import { log } from "../log.ts";
 import { renewLeases, shortenLeases } from "../runs/state-machine/index.ts";
+import { isStopping } from "../stopping.ts";
 import { findAgent } from "./find-agent.ts";
 
 /** After a heartbeat breaks off, how long a live agent has to come back. */
@@ -48,7 +50,7 @@ export async function heartbeat(
     return { runs: statuses };
   }
   const woken = await cancel.promise;
-  if (request.signal?.aborted) {
+  if (request.signal?.aborted && !isStopping()) {
     // All the agent's runs, not just those it listed: it may have claimed one since.
     await shortenLeases(db, {
       agentId: agent.id,
@@ -57,6 +59,7 @@ export async function heartbeat(
     }).catch(() => 0);
     return { runs: statuses };
   }
+  if (request.signal?.aborted) return { runs: statuses };
   if (woken) {
     // A cancel for one of this agent's runs — perhaps one claimed after this heartbeat began.
     const cancelling = await db.flowRun.findMany({

@@ -28,6 +28,7 @@ import { networkUrls, plainHttpWarning } from "./addresses.ts";
 import { secureDataFolder } from "./data-folder.ts";
 import { createPgliteInChild } from "./pglite-first-start.ts";
 import { registerRuntime } from "./runtime.ts";
+import { markStopping } from "../stopping.ts";
 
 // A stopping server gives its local agent this long to finish the runs it is executing.
 const LOCAL_AGENT_GRACE_MS = 20_000;
@@ -137,6 +138,9 @@ export async function startServer(): Promise<void> {
       }
     },
     async drain() {
+      // From now on a held heartbeat that breaks off is this server closing it, not its agent
+      // dying: its leases stay whole.
+      markStopping();
       // The agent reports its last states over HTTP, so it stops while the server still serves.
       await localAgent?.stop();
       // Services stopped first, then the lease given back: the next leader starts at once.

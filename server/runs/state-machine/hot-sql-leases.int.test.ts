@@ -161,6 +161,19 @@ describe("the lease renewal (heartbeat)", () => {
     expect((await readRun(test.db, soon.id)).leaseExpiresAt!.getTime()).toBeLessThan(lease);
     expect((await readRun(test.db, held.id)).state).toBe("Pending");
   });
+
+  it("ends within those seconds too for runs with flow-level retries left, not at once", async () => {
+    const grace = { reattachGraceMs: 120_000 };
+    for (const retries of [0, 2]) {
+      const s = await hotSetup(test.db, { retries });
+      const held = await claimOne(s);
+      await shortenLeases(test.db, { agentId: s.agentId, withinMs: 3_000, ...grace });
+      // Nothing to reap yet: a live agent whose connection merely dropped can still renew.
+      expect((await reapExpiredLeases(test.db, grace)).crashed).not.toContain(held.id);
+      await leaseEndsIn(held.id, retries ? -1 : -1 - grace.reattachGraceMs);
+      expect((await reapExpiredLeases(test.db, grace)).crashed).toContain(held.id);
+    }
+  });
 });
 
 describe("the hand-back (release)", () => {

@@ -6,6 +6,7 @@ import type { RunnerKind } from "../../../contract/agent-protocol.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { fixedFlowRunTransition, soleFromSql } from "./fixed-transitions.ts";
+import { RETRIES_LEFT } from "./flow-retry.ts";
 import { ACTIVE, textArray, type Json } from "./sql.ts";
 
 /** An agent takes a waiting run under a new lease. */
@@ -177,17 +178,21 @@ export async function renewLeases(
  * socket) or it said it is leaving: its leases now end within `withinMs` unless it comes back and
  * renews them, and with no re-attach grace — that grace is for a silent agent (a network cut, where
  * no connection breaks), not a dead one. Without this, a killed agent's runs would wait out the
- * whole lease and the grace. The lease's end is set back by the grace, so the reaper's one rule
- * (crash once the lease ended more than the grace ago) crashes it at now + withinMs.
+ * whole lease and the grace. The reaper crashes a run once its lease ended more than the grace
+ * ago — or, with flow-level retries left, once it ended (lease-expiry.ts) — so the end is set
+ * back by the grace only for runs without retries left: either way the run is Crashed at
+ * now + withinMs, not before (the chaos test caught runs with retries crashed at once, before
+ * a live agent whose connection had merely dropped could renew).
  */
 export async function shortenLeases(
   tx: Tx,
   s: { agentId: string; withinMs: number; reattachGraceMs: number },
 ): Promise<number> {
   return tx.$executeRaw`
-    UPDATE "FlowRun" SET "leaseExpiresAt" = LEAST("leaseExpiresAt",
-      now() + ${s.withinMs - s.reattachGraceMs}::float8 * interval '1 millisecond')
-    WHERE "agentId" = ${s.agentId}::uuid AND state IN ${ACTIVE}`;
+    UPDATE "FlowRun" f SET "leaseExpiresAt" = LEAST(f."leaseExpiresAt",
+      now() + (${s.withinMs}::float8 - CASE WHEN ${RETRIES_LEFT} THEN 0 ELSE ${s.reattachGraceMs}::float8 END)
+        * interval '1 millisecond')
+    WHERE f."agentId" = ${s.agentId}::uuid AND f.state IN ${ACTIVE}`;
 }
 
 /** Hands claimed-but-unstarted runs back to their queue (an agent shutting down). */
