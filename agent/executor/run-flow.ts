@@ -21,7 +21,8 @@ import { taskInputs } from "./binding.ts";
 import { notRunEvent, now, type EventSink } from "./events.ts";
 import { MapProgress } from "./mapping/map-progress.ts";
 import { runMappedTask } from "./mapping/run-mapped-task.ts";
-import { runTask, type TaskEnvironment } from "./run-task.ts";
+import { runTask } from "./run-task.ts";
+import type { TaskEnvironment } from "./task-environment.ts";
 
 export type FlowEnd = "Completed" | "Failed" | "Cancelled";
 

@@ -2,7 +2,7 @@
 // the run's own folder (removed when the run ends), each in the sandbox (agent/isolation/).
 import path from "node:path";
 import { executeFlowRun, type FlowEnd } from "../executor/run-flow.ts";
-import type { RemotePython } from "../executor/run-task.ts";
+import type { RemotePython } from "../executor/task-environment.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { KernelPool } from "../kernels/kernel-pool.ts";
 import type { Sandbox } from "../isolation/sandbox.ts";

@@ -1,4 +1,4 @@
-// Dependency locks (contract/agent-protocol.ts EnvironmentLock): the versions the first build of
+// Dependency locks (contract/agent-protocol/locks.ts): the versions the first build of
 // each of a flow version's dependency sets resolved. An agent reports one after it built a set
 // that had none; claims of the version carry every lock recorded, so later runs on any agent
 // install exactly those versions.

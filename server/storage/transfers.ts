@@ -1,4 +1,4 @@
-// The two transfers agents ask for (contract/agent-protocol.ts "storage"): where to upload a large
+// The two transfers agents ask for (contract/agent-protocol/results.ts): where to upload a large
 // result of a run they hold, and where to download a stored result their run reads. Both are
 // fenced by the run's lease; the answer is a short-lived URL, never a credential. Artifacts take
 // the same path with keys of their own (server/artifacts/record-artifacts.ts records them).

@@ -1,6 +1,7 @@
 // For the hot-SQL tests of the run state machine: runs set up through the real services, read
 // back whole, and the replay of every state-history row a database holds against the one
 // transition table (contract/run-states.ts).
+import { describe, expect, it } from "vitest";
 import {
   canTransitionFlowRun,
   canTransitionTaskRun,
@@ -46,6 +47,8 @@ export async function hotSetup(db: Db, options: { retries?: number } = {}) {
         .id,
   };
 }
+
+export type HotSetup = Awaited<ReturnType<typeof hotSetup>>;
 
 export async function readRun(db: Db, id: string) {
   const run = await db.flowRun.findUniqueOrThrow({
@@ -171,6 +174,25 @@ export async function replayStateHistory(db: Db): Promise<ReplayOutcome> {
     taskRows: taskRows.length,
     problems,
   };
+}
+
+/**
+ * The last test of a hot-SQL file (each file has a database of its own): every state-history row
+ * its tests wrote replays against the transition table. `moreThan` keeps it from passing on a
+ * history too short to say anything.
+ */
+export function describeHistoryReplay(
+  test: { readonly db: Db },
+  moreThan: { flowRows: number; taskRows: number },
+) {
+  describe("every state-history row these statements wrote", () => {
+    it("replays against the transition table", async () => {
+      const replay = await replayStateHistory(test.db);
+      expect(replay.problems).toEqual([]);
+      expect(replay.flowRows).toBeGreaterThan(moreThan.flowRows);
+      expect(replay.taskRows).toBeGreaterThan(moreThan.taskRows);
+    });
+  });
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

@@ -18,7 +18,8 @@ import {
 import { isSuccessfulTaskRunState, type TaskRunState } from "../../../contract/run-states.ts";
 import { KernelLane } from "../../kernels/kernel-lane.ts";
 import { errorLine, notRunEvent, now } from "../events.ts";
-import { runTask, type TaskEnvironment } from "../run-task.ts";
+import { runTask } from "../run-task.ts";
+import type { TaskEnvironment } from "../task-environment.ts";
 import { runInLanes } from "./elastic-lanes.ts";
 import { settleResult, splitStoredInputs } from "../stored-results.ts";
 import { StoredValue } from "../../storage/stored-value.ts";

@@ -10,7 +10,7 @@ import crypto from "node:crypto";
 import readline from "node:readline";
 import type { Readable } from "node:stream";
 import type { TaskError } from "../../../contract/agent-protocol.ts";
-import type { RemotePython } from "../../executor/run-task.ts";
+import type { RemotePython } from "../../executor/task-environment.ts";
 import { clip, type OutputLine, type TaskOutcome } from "../../kernels/output.ts";
 
 type Answer =

@@ -10,6 +10,16 @@ export type Limits = {
   artifactsDays: number | null;
 };
 
+/** The form's fields, in the order they show (and are checked in). */
+const LIMITS = [
+  { key: "logsDays", label: "Logs" },
+  { key: "resultsDays", label: "Results" },
+  { key: "artifactsDays", label: "Artifacts" },
+] as const satisfies readonly { key: keyof Limits; label: string }[];
+
+/** Each field as typed, by limit. */
+type DaysText = Record<keyof Limits, string>;
+
 const text = (days: number | null) => (days === null ? "" : String(days));
 
 /** "" → null; a whole number of days 1..36500 → it; anything else → an error to show. */
@@ -39,59 +49,33 @@ export function RetentionForm({
   busy: boolean;
   onSave: (limits: Limits) => void;
 }) {
-  const [logs, setLogs] = useState(text(initial.logsDays));
-  const [results, setResults] = useState(text(initial.resultsDays));
-  const [artifacts, setArtifacts] = useState(text(initial.artifactsDays));
+  const [days, setDays] = useState(
+    () => Object.fromEntries(LIMITS.map(({ key }) => [key, text(initial[key])])) as DaysText,
+  );
   const [problem, setProblem] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const logsDays = parseDays("Logs", logs);
-    const resultsDays = parseDays("Results", results);
-    const artifactsDays = parseDays("Artifacts", artifacts);
-    const bad = [logsDays, resultsDays, artifactsDays].find((v) => typeof v === "string");
+    const parsed = LIMITS.map(({ key, label }) => [key, parseDays(label, days[key])] as const);
+    const bad = parsed.map(([, value]) => value).find((value) => typeof value === "string");
     if (typeof bad === "string") return setProblem(bad);
     setProblem(null);
-    onSave({
-      logsDays: logsDays as number | null,
-      resultsDays: resultsDays as number | null,
-      artifactsDays: artifactsDays as number | null,
-    });
+    onSave(Object.fromEntries(parsed) as Limits);
   };
   return (
     <form aria-label={name} onSubmit={submit} className="flex flex-wrap items-end gap-3 text-sm">
-      <label className="flex w-40 flex-col gap-1">
-        Logs: days to keep
-        <input
-          className={inputClass}
-          inputMode="numeric"
-          placeholder={emptyMeans}
-          value={logs}
-          disabled={!canEdit}
-          onChange={(e) => setLogs(e.target.value)}
-        />
-      </label>
-      <label className="flex w-40 flex-col gap-1">
-        Results: days to keep
-        <input
-          className={inputClass}
-          inputMode="numeric"
-          placeholder={emptyMeans}
-          value={results}
-          disabled={!canEdit}
-          onChange={(e) => setResults(e.target.value)}
-        />
-      </label>
-      <label className="flex w-40 flex-col gap-1">
-        Artifacts: days to keep
-        <input
-          className={inputClass}
-          inputMode="numeric"
-          placeholder={emptyMeans}
-          value={artifacts}
-          disabled={!canEdit}
-          onChange={(e) => setArtifacts(e.target.value)}
-        />
-      </label>
+      {LIMITS.map(({ key, label }) => (
+        <label key={key} className="flex w-40 flex-col gap-1">
+          {label}: days to keep
+          <input
+            className={inputClass}
+            inputMode="numeric"
+            placeholder={emptyMeans}
+            value={days[key]}
+            disabled={!canEdit}
+            onChange={(e) => setDays((prev) => ({ ...prev, [key]: e.target.value }))}
+          />
+        </label>
+      ))}
       {canEdit ? (
         <button type="submit" className={buttonClass("primary")} disabled={busy}>
           Save

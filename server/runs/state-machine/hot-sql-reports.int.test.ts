@@ -12,43 +12,24 @@ import {
 } from "../../../contract/run-states.ts";
 import { freshDatabase } from "../../../test/support/database.ts";
 import { block } from "../../../test/support/logs.ts";
+import { heldRuns, type Held } from "../../../test/support/held-runs.ts";
 import {
+  describeHistoryReplay,
   flowHistory,
   hotSetup,
-  LEASE_MS,
   readRun,
-  replayStateHistory,
   taskHistory,
 } from "../../../test/support/state-history.ts";
 import { Prisma } from "../../db/generated/client.ts";
-import { applyReport } from "../apply-report.ts";
-import { claimFlowRuns, reapExpiredLeases, RETRY_ALLOWED, retryFlowRun } from "./index.ts";
+import { reapExpiredLeases, RETRY_ALLOWED, retryFlowRun } from "./index.ts";
 
 const test = freshDatabase();
+const { claimOne, report } = heldRuns(test);
 const iso = () => new Date().toISOString();
 
-type Held = { id: string; leaseId: string; seq: number };
-
-async function claimOne(s: Awaited<ReturnType<typeof hotSetup>>, id?: string): Promise<Held> {
-  const runId = id ?? (await s.newRun());
-  const rows = await claimFlowRuns(test.db, s.claim);
-  const row = rows.find((r) => r.id === runId);
-  if (!row) throw new Error(`run ${runId} was not claimed (claimed: ${rows.map((r) => r.id)})`);
-  return { id: runId, leaseId: row.leaseId, seq: 0 };
-}
-
-function send(held: Held, events: ReportEvent[], seq = ++held.seq) {
-  return applyReport(
-    test.db,
-    held.id,
-    {
-      leaseId: held.leaseId,
-      seq,
-      events,
-      logs: [block("extract", ["a line"], "info", Date.now())],
-    },
-    { leaseMs: LEASE_MS },
-  );
+/** A batch under the held lease, with a log line: the next number, unless `seq` sends one again. */
+function send(held: Held, events: ReportEvent[], seq?: number) {
+  return report(held, events, { seq, logs: [block("extract", ["a line"], "info", Date.now())] });
 }
 
 const task = (name: string, state: ReportEvent & { type: "task" } extends infer T ? T extends { state: infer S } ? S : never : never, attempt = 1, extra: Partial<ReportEvent> = {}): ReportEvent =>
@@ -347,11 +328,4 @@ describe("retries", () => {
   });
 });
 
-describe("every state-history row these statements wrote", () => {
-  it("replays against the transition table", async () => {
-    const replay = await replayStateHistory(test.db);
-    expect(replay.problems).toEqual([]);
-    expect(replay.flowRows).toBeGreaterThan(30);
-    expect(replay.taskRows).toBeGreaterThan(30);
-  });
-});
+describeHistoryReplay(test, { flowRows: 30, taskRows: 30 });

@@ -15,6 +15,7 @@ import { DeploymentSchedules } from "@/app/(studio)/deployments/schedules-dialog
 import type { CreateDeploymentResponse } from "@/contract/api-v1";
 import type { CatchupPolicy, OverlapPolicy } from "@/contract/schedules";
 import type { ParameterSchema } from "@/contract/flow-file/schema";
+import { StorageSelect } from "./storage-select";
 
 export function DeployDialog(props: {
   open: boolean;
@@ -270,21 +271,12 @@ function DeployForm({
             />
           </label>
         ) : null}
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Storage of large results
-          <select
-            className={inputClass}
-            value={chosenStorage}
-            onChange={(e) => setStorage(e.target.value)}
-          >
-            <option value="">Follow the flow&apos;s storage</option>
-            {(storages.data ?? [{ name: "local", kind: "local" }]).map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name} ({s.kind === "local" ? "the server's folder" : "S3"})
-              </option>
-            ))}
-          </select>
-        </label>
+        <StorageSelect
+          storages={storages.data}
+          value={chosenStorage}
+          onChange={setStorage}
+          followFlow
+        />
         <label className="flex flex-col gap-1 text-sm font-medium">
           When a scheduled run overlaps the previous one
           <select

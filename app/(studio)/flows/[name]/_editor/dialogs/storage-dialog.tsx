@@ -4,9 +4,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { FormActions } from "@/app/_components/settings-list";
-import { Alert, Dialog, inputClass } from "@/app/_components/dialog";
+import { Alert, Dialog } from "@/app/_components/dialog";
 import { useTRPC } from "@/app/_lib/trpc";
 import { useCan } from "@/app/_lib/viewer";
+import { StorageSelect } from "./storage-select";
 
 const SOURCES = {
   deployment: "its own choice",
@@ -58,21 +59,12 @@ function FlowStorageForm({ flow, onClose }: { flow: string; onClose: () => void 
         Results over 256 KB of this flow&apos;s runs are written here — by every deployment that did
         not choose a storage of its own, and by Run cell.
       </p>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Storage of large results
-        <select
-          className={inputClass}
-          value={chosen}
-          disabled={!canEdit}
-          onChange={(e) => setChoice(e.target.value)}
-        >
-          {(storages.data ?? [{ name: "local", kind: "local" }]).map((s) => (
-            <option key={s.name} value={s.name}>
-              {s.name} ({s.kind === "local" ? "the server's folder, the default" : "S3"})
-            </option>
-          ))}
-        </select>
-      </label>
+      <StorageSelect
+        storages={storages.data}
+        value={chosen}
+        disabled={!canEdit}
+        onChange={setChoice}
+      />
       {view.deployments.length ? (
         <table className="text-sm" data-testid="flow-storage-deployments">
           <thead>
