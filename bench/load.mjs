@@ -19,7 +19,7 @@ import { postgresPids, startSampler } from "./proc-sampler.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    db: { type: "string", default: "pglite,postgres" },
+    db: { type: "string", default: "both" },
     agents: { type: "string", default: "20" },
     replicas: { type: "string" },
     runs: { type: "string", default: "300" },
@@ -28,6 +28,8 @@ const { values: opt } = parseArgs({
     // once (the agent's default task concurrency on 2 cores): enough to keep the servers busy.
     concurrency: { type: "string", default: "2" },
     "idle-seconds": { type: "string", default: "20" },
+    // The paced phase runs min(--runs, rate × this) runs: bounded in time whatever the rate.
+    "paced-seconds": { type: "string", default: "30" },
   },
   strict: true,
 });
@@ -36,9 +38,13 @@ const RUNS = Number(opt.runs);
 const IDLE_S = Number(opt["idle-seconds"]);
 const QUEUE = "bench-load";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const started = Date.now();
+const log = (line) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const KINDS = opt.db === "both" ? ["pglite", "postgres"] : opt.db.split(",");
 const replicasFor = (kind) => Number(opt.replicas ?? (kind === "postgres" ? 2 : 1));
-for (const kind of opt.db.split(",")) {
-  if (kind !== "pglite" && kind !== "postgres") throw new Error(`--db: pglite or postgres`);
+for (const kind of KINDS) {
+  if (kind !== "pglite" && kind !== "postgres") throw new Error("--db: pglite, postgres or both");
   if (kind === "pglite" && replicasFor(kind) !== 1) {
     throw new Error("PGlite is embedded in its server: --replicas 1 only");
   }
@@ -74,7 +80,7 @@ const msf = (x) => `${x.toFixed(1)} ms`;
 /** One database: returns the rows of the final table. */
 async function benchDatabase(kind) {
   const replicas = replicasFor(kind);
-  console.log(`\n== ${kind}: ${replicas} server(s), ${AGENTS} agents`);
+  log(`\n== ${kind}: ${replicas} server(s), ${AGENTS} agents`);
   let databaseUrl = "";
   if (kind === "postgres") {
     const database = await freshPostgresDatabase("bench_load");
@@ -90,6 +96,7 @@ async function benchDatabase(kind) {
   }
   const apis = servers.map((s) => client(s.url));
   const agents = [];
+  // Each PostgreSQL process counted on its own (not its tree: the postmaster's tree holds them all).
   let pg = [];
   const sampler = startSampler({
     server: () => servers.map((s) => s.pid),
@@ -105,7 +112,7 @@ async function benchDatabase(kind) {
     return { result, usage: sampler.between(a, sampler.mark()) };
   };
 
-  console.log("idle: the servers alone, then with the agents connected");
+  log("idle: the servers alone, then with the agents connected");
   await sleep(3_000);
   const bare = await phase(() => sleep(IDLE_S * 500));
   cleanups.push(async () => {
@@ -121,20 +128,26 @@ async function benchDatabase(kind) {
     );
     await Promise.all(batch);
   }
+  log(`${agents.length} agents connected`);
   await sleep(5_000);
   const idle = await phase(() => sleep(IDLE_S * 1000));
 
   const deployment = await apis[0].deploy(loadFlow(`bench-load-${kind}`), QUEUE);
   // Warm-up: every agent starts its Python kernels and the servers compile their hot paths.
-  console.log(`warm-up: ${AGENTS * 3} runs`);
+  log(`warm-up: ${AGENTS * 3} runs`);
   await burst(apis, deployment, AGENTS * 3, 4);
 
-  console.log(`burst: ${RUNS} runs as fast as 4 callers trigger them`);
+  log(`burst: ${RUNS} runs as fast as 4 callers trigger them`);
   const b = await phase(() => burst(apis, deployment, RUNS, 4));
   const burstChanges = await taskStateChanges(b.result.entries, b.result.started, b.result.lastEnd);
+  log(
+    `  ${b.result.runsPerS.toFixed(1)} runs/s, ${(burstChanges / b.result.seconds).toFixed(0)} task state changes/s; ` +
+      `server CPU ${pct(sum(b.usage.server, "treeCpu"))}, agents ${pct(sum(b.usage.agent, "treeCpu"))}, machine ${pct(b.usage.machineCpu)}`,
+  );
   const rate = Number(opt.rate ?? Math.max(1, Math.round(b.result.runsPerS * 0.65)));
-  console.log(`paced: ${RUNS} runs at ${rate} runs/s`);
-  const p = await phase(() => paced(apis, deployment, RUNS, rate));
+  const pacedRuns = Math.min(RUNS, Math.ceil(rate * Number(opt["paced-seconds"])));
+  log(`paced: ${pacedRuns} runs at ${rate} runs/s`);
+  const p = await phase(() => paced(apis, deployment, pacedRuns, rate));
   const pacedChanges = await taskStateChanges(p.result.entries, p.result.started, p.result.lastEnd);
   await sleep(5_000);
   const after = await phase(() => sleep(5_000));
@@ -155,7 +168,7 @@ async function benchDatabase(kind) {
       `${name}: agents CPU, all ${AGENTS} (their task kernels apart)`,
       `${pct(sum(u.agent, "cpu"))} (kernels ${pct(sum(kernels, "cpu"))})`,
     );
-    if (kind === "postgres") row(`${name}: PostgreSQL CPU`, pct(sum(u.postgres, "treeCpu")));
+    if (kind === "postgres") row(`${name}: PostgreSQL CPU`, pct(sum(u.postgres, "cpu")));
     row(
       `${name}: the bench's own CPU; machine busy`,
       `${pct(u.bench[0].cpu)}; ${pct(u.machineCpu)} of ${u.cores * 100} %`,
@@ -211,7 +224,7 @@ async function benchDatabase(kind) {
     idleMax <= 60,
   );
   row(
-    "idle: server RSS without agents → with them",
+    "idle: server RSS (all replicas) without agents → with them",
     `${mb(sum(bare.usage.server, "treeRss"))} → ${mb(sum(i.server, "treeRss"))}`,
   );
   const perAgent = (sum(i.server, "treeCpu") - sum(bare.usage.server, "treeCpu")) / AGENTS;
@@ -223,7 +236,7 @@ async function benchDatabase(kind) {
   if (kind === "postgres") {
     row(
       "idle: PostgreSQL CPU without agents → with them",
-      `${pct(sum(bare.usage.postgres, "treeCpu"))} → ${pct(sum(i.postgres, "treeCpu"))}`,
+      `${pct(sum(bare.usage.postgres, "cpu"))} → ${pct(sum(i.postgres, "cpu"))}`,
     );
   }
   await cleanup();
@@ -233,7 +246,7 @@ async function benchDatabase(kind) {
 let failed = false;
 const results = [];
 try {
-  for (const kind of opt.db.split(",")) {
+  for (const kind of KINDS) {
     results.push([kind, await benchDatabase(kind)]);
   }
 } catch (error) {
@@ -243,7 +256,7 @@ try {
   await cleanup();
 }
 for (const [kind, rows] of results) {
-  console.log(`\n${kind} (${replicasFor(kind)} server(s), ${AGENTS} agents, ${RUNS} runs a phase)`);
+  console.log(`\n${kind} (${replicasFor(kind)} server(s), ${AGENTS} agents)`);
   for (const { label, value, target, ok } of rows) {
     const mark = ok === undefined ? "    " : ok ? "ok  " : "MISS";
     console.log(`${mark}  ${label}: ${value}${target ? `   [target ${target}]` : ""}`);
