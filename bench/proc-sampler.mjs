@@ -61,10 +61,10 @@ export function tree(pid) {
 /** The RSS of a process and all its descendants, in MB (a re-executed server is its launcher's child). */
 export const treeRss = (pid) => tree(pid).reduce((sum, p) => sum + rss(p), 0);
 
-/** One reading of a process: its own CPU and RSS, and its tree's. */
+/** One reading of a process: its own CPU and RSS, and its tree's; null once it is gone. */
 function read(pid) {
   const own = stat(pid);
-  if (!own) return { cpu: 0, treeCpu: 0, rss: 0, treeRss: 0 };
+  if (!own) return null;
   const reading = { cpu: own.self, treeCpu: own.self + own.reaped, rss: own.rss, treeRss: own.rss };
   for (const p of tree(pid).slice(1)) {
     const c = stat(p);
@@ -107,7 +107,10 @@ export function startSampler(groups, intervalMs = 250) {
   const sample = () => {
     const s = { t: performance.now(), machine: machine(), groups: {} };
     for (const [name, pids] of Object.entries(groups)) {
-      s.groups[name] = new Map(pids().map((pid) => [pid, read(pid)]));
+      // A process gone since its group was listed (a PostgreSQL backend whose pooled
+      // connection closed) is left out, not read as 0: its CPU would count negative.
+      const readings = pids().map((pid) => [pid, read(pid)]);
+      s.groups[name] = new Map(readings.filter(([, reading]) => reading));
     }
     samples.push(s);
     return samples.length - 1;
