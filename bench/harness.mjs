@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const KEY = "bench-bootstrap-key-0123456789abcdef";
@@ -31,18 +32,61 @@ export function waitForOutput(child, pattern, label, timeoutMs = 120_000) {
       () => reject(new Error(`${label} did not start:\n${output}`)),
       timeoutMs,
     );
+    const onExit = (code) => reject(new Error(`${label} exited (${code}):\n${output}`));
     const onData = (chunk) => {
       output += chunk;
       const match = pattern.exec(output);
       if (match) {
         clearTimeout(timer);
+        // Stop collecting: a busy agent logs a line per run, and re-reading an ever longer
+        // output cost the bench's own CPU. The pipes keep flowing (unread output is dropped).
+        child.stdout.off("data", onData);
+        child.stderr.off("data", onData);
+        child.off("exit", onExit);
         resolve(match);
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${label} exited (${code}):\n${output}`)));
+    child.on("exit", onExit);
   });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited (at once if it had). */
+export async function stopProcess(child, graceMs = 15_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * A fresh PostgreSQL database `pipebook_<name>_<pid>` on the local server (or BENCH_POSTGRES_URL's);
+ * `drop()` removes it, connections and all.
+ */
+export async function freshPostgresDatabase(name) {
+  const adminUrl =
+    process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const database = `pipebook_${name}_${process.pid}`;
+  const admin = async (sql) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${database}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+  };
 }
 
 /**
@@ -68,33 +112,48 @@ export async function startServer(options = {}) {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  const [, url] = await waitForOutput(child, /Pipebook is ready: (\S+)/, "the server");
+  let url;
+  try {
+    [, url] = await waitForOutput(child, /Pipebook is ready: (\S+)/, "the server");
+  } catch (error) {
+    child.kill("SIGKILL");
+    if (!options.home) fs.rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     home,
     pid: child.pid,
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      await stopProcess(child, 30_000);
       if (!options.home) fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }
 
+/** An agent process; its `workDir` (a temp folder) is the caller's to remove. */
 export async function startAgent(url, queue, options = {}) {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"));
   const child = spawn(
     process.execPath,
     [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue,
       "--concurrency", String(options.concurrency ?? 1),
       ...(options.tags ? ["--tags", options.tags.join(",")] : []),
       ...(options.args ?? []),
-      "--work-dir", fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"))],
+      "--work-dir", workDir],
     {
       env: { ...process.env, ...options.env, PIPEBOOK_API_KEY: KEY },
       stdio: ["ignore", "pipe", "pipe"],
     },
   ); // prettier-ignore
-  await waitForOutput(child, /connected to/, "the agent");
+  child.workDir = workDir;
+  try {
+    await waitForOutput(child, /connected to/, "the agent");
+  } catch (error) {
+    child.kill("SIGKILL");
+    fs.rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
   return child;
 }
 

@@ -10,33 +10,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { KEY, startServer } from "./harness.mjs";
+import { KEY, freshPostgresDatabase, startServer } from "./harness.mjs";
+import { treeRss } from "./proc-sampler.mjs";
 
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const kinds = process.argv.slice(2).length ? process.argv.slice(2) : ["pglite", "postgres"];
-
-/** The RSS of a process and all its descendants (a re-executed server is the launcher's child). */
-function treeRss(pid) {
-  let kb = 0;
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-    let children = "";
-    try {
-      children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8");
-    } catch {
-      continue;
-    }
-    for (const child of children.split(" ").filter(Boolean)) kb += treeRss(Number(child)) * 1024;
-  }
-  return kb / 1024;
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (x) => `${x.toFixed(0)} MB`;
@@ -63,30 +41,15 @@ async function measure(label, options) {
 
 for (const kind of kinds) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-memory-"));
-  let databaseUrl;
-  const database = `pipebook_bench_memory_${process.pid}`;
-  if (kind === "postgres") {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${database}"`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
-  } else if (kind !== "pglite") {
-    throw new Error(`unknown database "${kind}" (pglite or postgres)`);
-  }
+  let database;
+  if (kind === "postgres") database = await freshPostgresDatabase("bench_memory");
+  else if (kind !== "pglite") throw new Error(`unknown database "${kind}" (pglite or postgres)`);
+  const databaseUrl = database?.url;
   try {
     await measure(`${kind}, first start`, { home, databaseUrl: databaseUrl ?? "" });
     await measure(`${kind}, restart`, { home, databaseUrl: databaseUrl ?? "" });
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
-    if (kind === "postgres") {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-    }
+    await database?.drop();
   }
 }
