@@ -46,6 +46,30 @@ describe("claiming runs", () => {
     ]);
   });
 
+  it("a waiting claim of an agent not heard for a lease (cut off: its connection stays open) takes nothing", async () => {
+    const queue = uniqueName("q");
+    const { deploymentId } = await seedDeployment(test.db, undefined, queue);
+    const agentId = await agentOn(queue);
+    await test.db.agent.update({
+      where: { id: agentId },
+      data: { lastSeenAt: new Date(Date.now() - 20_000) },
+    });
+    // Handed over in memory by the trigger, and found by the claim statement on a re-check.
+    for (const how of ["handoff", "re-check"] as const) {
+      const waiting = claimRuns(test.db, { agentId, capacity: 1, waitMs: 3_000, leaseMs: 15_000 });
+      await new Promise((r) => setTimeout(r, how === "handoff" ? 100 : 1_200));
+      const created = await createFlowRun(test.db, {
+        deploymentId,
+        parameters: {},
+        leaseMs: 15_000,
+      });
+      expect(await waiting).toEqual([]);
+      const run = await test.db.flowRun.findUniqueOrThrow({ where: { id: created.id } });
+      expect(run).toMatchObject({ state: "Scheduled", agentId: null });
+      await test.db.flowRun.delete({ where: { id: created.id } });
+    }
+  });
+
   it("claims runs that were queued before the agent asked, and never one of another queue or without its tags", async () => {
     const queue = uniqueName("q");
     const gpu = await seedDeployment(test.db, undefined, queue);

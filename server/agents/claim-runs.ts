@@ -45,7 +45,7 @@ export async function claimRuns(
     leaseMs: request.leaseMs,
   };
 
-  for (;;) {
+  for (let looks = 0; ; looks++) {
     // Subscribe first, then look: a run queued in between still wakes us.
     const timeoutMs = Math.min(RECHECK_MS, deadline - Date.now());
     const wake = waitFor("run-queued", (queue) => queues.has(queue), {
@@ -64,6 +64,10 @@ export async function claimRuns(
     if (rows.length || Date.now() >= deadline || request.signal?.aborted) {
       wake.cancel();
       freed?.cancel();
+      if (rows.length && looks > 0 && !(await heardWithin(db, agent.id, request.leaseMs))) {
+        await handBack(db, agent.id, rows);
+        return [];
+      }
       for (const row of rows) publish("run-changed", row.id);
       return buildClaimedRuns(db, rows);
     }
@@ -80,8 +84,8 @@ export async function claimRuns(
     wake.cancel();
     freed?.cancel();
     if (received && "rows" in received) {
-      if (request.signal?.aborted) {
-        // The agent went away while its run was being made: back to the queue with it.
+      if (request.signal?.aborted || !(await heardWithin(db, agent.id, request.leaseMs))) {
+        // The agent went away (or went silent) while its run was being made: back to the queue.
         await handBack(db, agent.id, received.rows);
         return [];
       }
@@ -105,6 +109,19 @@ function waitForFreedSlot(timeoutMs: number, signal: AbortSignal | undefined) {
     promise: Promise.race(waits.map((w) => w.promise)),
     cancel: () => waits.forEach((w) => w.cancel()),
   };
+}
+
+/**
+ * Whether the agent's heartbeat was heard within the last lease. A claim that has been waiting
+ * is no proof that its agent is still there: a network cut closes no connection, so the
+ * long-poll of an agent cut off stays open on the server and would take the run a flow-level
+ * retry just queued — taking it over from that same silent agent (CI caught the retry going
+ * back to it, Pending for the whole re-attach grace). Asked only when a waiting claim got runs.
+ */
+async function heardWithin(db: Db, agentId: string, leaseMs: number): Promise<boolean> {
+  // Against this process's clock, like the heartbeat that writes lastSeenAt (new Date()).
+  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { lastSeenAt: true } });
+  return agent !== null && agent.lastSeenAt.getTime() > Date.now() - leaseMs;
 }
 
 async function handBack(db: Db, agentId: string, rows: ClaimedRow[]) {
