@@ -3,6 +3,14 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// `import { z }` is zod's whole namespace object: a bundle keeps every locale and the JSON Schema
+// converters with it. `import * as z` lets esbuild drop what is unused — the agent bundle went
+// from 986 KB to 425 KB and an idle agent's RSS from 59 to 57 MB.
+const zodNamespace = {
+  selector: 'ImportDeclaration[source.value="zod"] > ImportSpecifier[imported.name="z"]',
+  message: 'Write `import * as z from "zod"`: the named `z` keeps all of zod in bundles.',
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -27,6 +35,7 @@ const config = [
       "@typescript-eslint/consistent-type-definitions": ["error", "type"],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       eqeqeq: ["error", "always"],
+      "no-restricted-syntax": ["error", zodNamespace],
     },
   },
   {
@@ -41,6 +50,7 @@ const config = [
     rules: {
       "no-restricted-syntax": [
         "error",
+        zodNamespace,
         {
           selector: `CallExpression[callee.name=/^use(Layout|Insertion)?Effect$/] > ArrowFunctionExpression.arguments:first-child[body.type!="BlockStatement"][body.type!="ArrowFunctionExpression"][body.type!="FunctionExpression"]`,
           message:

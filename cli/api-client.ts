@@ -1,6 +1,6 @@
 // The CLI's HTTP client for /api/v1. Every answer is checked against the contract's schema, and
 // every outcome comes back as { ok, data } or { ok: false, error } with a sentence for a person.
-import type { z } from "zod";
+import type * as z from "zod";
 import { ApiErrorSchema, type ApiError } from "../contract/api-v1.ts";
 import type { CliConfig } from "./config.ts";
 

@@ -1,7 +1,7 @@
 // Artifacts (issue 13): files a task leaves in $PIPEBOOK_ARTIFACTS (or saves with save_artifact()
 // / saveArtifact()), uploaded by the agent to the run's storage when the attempt ends. Names,
 // types and limits shared by the agent, the server and the kernels' SDKs (which repeat the limits).
-import { z } from "zod";
+import * as z from "zod";
 
 /** Files one attempt may leave; the agent uploads the first ones (by name) and logs the rest. */
 export const MAX_ARTIFACTS_PER_ATTEMPT = 100;

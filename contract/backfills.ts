@@ -1,7 +1,7 @@
 // A backfill: a deployment run for every slot of one of its schedules between two times, or
 // once per parameter set, with at most `maxInFlight` of its runs unfinished at once. The same
 // shapes serve the API, the CLI and the studio.
-import { z } from "zod";
+import * as z from "zod";
 import { FLOW_RUN_STATES, type FlowRunState } from "./run-states.ts";
 
 const FlowRunStateSchema = z.enum(FLOW_RUN_STATES);

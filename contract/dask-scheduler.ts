@@ -2,7 +2,7 @@
 // it: protocol://host[:port], the form distributed.Client takes. Checked when a deployment is
 // saved and again when the agent starts, so a typo is refused with what was expected instead of a
 // run that fails at the cluster's door. One rule, imported by both.
-import { z } from "zod";
+import * as z from "zod";
 
 const PROTOCOLS = ["tcp", "tls", "ws", "wss", "ucx"];
 // A DNS name or IPv4 address, or an IPv6 address in brackets; then an optional port.

@@ -13,7 +13,7 @@
 //       timezone: Europe/Paris
 //     - interval: 1h
 //       active: false
-import type { z } from "zod";
+import type * as z from "zod";
 import { CreateDeploymentRequestSchema } from "./api-v1/flows.ts";
 import { fromZodIssues, type FlowIssue } from "./flow-file/issues.ts";
 import { locateIssues, readStructuredText, type FlowFileFormat } from "./flow-file/parse.ts";

@@ -13,7 +13,7 @@
 //   tag        := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
 //   digest     := algorithm ":" hex{32,}
 // so no reference can start with "-", hold a space, "=" or any other character of an option.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Docker's limit on the name part (distribution/reference NameTotalLengthMax). */
 const MAX_NAME_LENGTH = 255;

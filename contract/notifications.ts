@@ -1,7 +1,7 @@
 // Notification rules and their deliveries, as the API, the CLI and the studio exchange them. A rule
 // posts a JSON message (with a Slack-compatible `text`) to a webhook URL when runs in its scope
 // end in one of its events, or run longer than N minutes (server/notifications/).
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime, TagSchema } from "./api-v1/common.ts";
 
 export const NOTIFICATION_EVENTS = [

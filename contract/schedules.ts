@@ -2,7 +2,7 @@
 // studio alike: exactly one of `cron`, `interval` or `rrule`, with a time zone for the two that
 // name wall-clock times. The shape is checked here; whether the cron or RRULE text means
 // anything is checked by server/schedules/schedule-rules.ts, which computes the slots.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Every N units: "30s", "15m", "2h", "1d" (a day is 24 hours: intervals are absolute). */
 export const INTERVAL_PATTERN = /^(\d+)\s*(s|m|h|d)$/;

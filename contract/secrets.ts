@@ -1,7 +1,7 @@
 // Names and limits of secrets and variables, shared by the flow file (tasks declare the ones they
 // use), the /api/v1 contract, the CLI and the studio. A secret reaches a shell task as an
 // environment variable of its name, so names are what a shell accepts as a variable name.
-import { z } from "zod";
+import * as z from "zod";
 
 export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Pipebook's own environment variables (PIPEBOOK_TASK, …) must not be shadowed by a value. */

@@ -1,7 +1,7 @@
 // Triggers: what starts a deployment's run besides a person or a schedule — an incoming webhook
 // (a secret URL per trigger) or the end of a run of another deployment. The shapes here are the
 // same in the API, the CLI and the studio; server/triggers/ checks what they refer to.
-import { z } from "zod";
+import * as z from "zod";
 
 export const TRIGGER_KINDS = ["webhook", "runCompletion"] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];

@@ -1,7 +1,7 @@
 // The one place the server reads its environment. Everything else gets a Config passed down
 // (or calls getConfig()), so settings are validated once, with one clear message per problem.
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])

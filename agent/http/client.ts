@@ -1,7 +1,7 @@
 // The agent's side of the agent protocol. Every call returns { ok, data } or { ok: false, … }
 // rather than throwing, says whether trying again could help, and checks every answer against the
 // shared contract — a server of another version fails loudly here, not deep in the executor.
-import type { z } from "zod";
+import type * as z from "zod";
 import {
   CacheLookupResponseSchema,
   ClaimResponseSchema,
@@ -28,7 +28,8 @@ import {
   type StoredResult,
   type TaskContext,
 } from "../../contract/agent-protocol.ts";
-import { ApiErrorSchema } from "../../contract/api-v1.ts";
+import { ApiErrorSchema } from "../../contract/api-v1/common.ts";
+import { httpRequest, type HttpAnswer, type NetworkError } from "./request.ts";
 
 export type Failure = {
   ok: false;
@@ -60,10 +61,10 @@ export class AgentApi {
   ): Promise<Result<T>> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    let response: Response;
+    let response: HttpAnswer;
     try {
       // A run's task context opens with that run's token only (body undefined: a GET).
-      response = await fetch(`${this.baseUrl}${path}`, {
+      response = await httpRequest(`${this.baseUrl}${path}`, {
         method: body === undefined ? "GET" : "POST",
         headers: {
           authorization: `Bearer ${options.runToken ?? this.apiKey}`,
@@ -73,34 +74,33 @@ export class AgentApi {
         signal,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = timeout.aborted
         ? "timed out"
         : options.signal?.aborted
           ? "aborted"
-          : (cause?.code ?? cause?.message ?? (error as Error).message);
+          : ((error as NetworkError).code ?? (error as Error).message);
       return { ok: false, error: `cannot reach ${this.baseUrl} (${why})`, retryable: true };
     }
-    const text = await response.text().catch(() => "");
+    const { status, text } = response;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       return {
         ok: false,
-        status: response.status,
-        error: `${path}: HTTP ${response.status} with a body that is not JSON`,
-        retryable: response.status >= 500,
+        status,
+        error: `${path}: HTTP ${status} with a body that is not JSON`,
+        retryable: status >= 500,
       };
     }
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       const parsed = ApiErrorSchema.safeParse(json);
       return {
         ok: false,
-        status: response.status,
+        status,
         code: parsed.success ? parsed.data.error.code : undefined,
-        error: parsed.success ? parsed.data.error.message : `${path}: HTTP ${response.status}`,
-        retryable: response.status >= 500 || response.status === 429,
+        error: parsed.success ? parsed.data.error.message : `${path}: HTTP ${status}`,
+        retryable: status >= 500 || status === 429,
         ...(parsed.success && parsed.data.error.lateLogsStored ? { lateLogsStored: true } : {}),
       };
     }
@@ -108,7 +108,7 @@ export class AgentApi {
     if (!parsed.success) {
       return {
         ok: false,
-        status: response.status,
+        status,
         error: `${path}: the server's answer does not match this agent's protocol (${parsed.error.message})`,
         retryable: false,
       };

@@ -3,7 +3,7 @@
 // it; a form's error and its Cancel / submit buttons; the contract's first complaint about a value.
 import type { ReactNode } from "react";
 import { Trash2 } from "lucide-react";
-import type { z } from "zod";
+import type * as z from "zod";
 import { Alert, buttonClass } from "./dialog";
 
 /** The first thing wrong with a value by a contract schema, as its sentence; null when none. */

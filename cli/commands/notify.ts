@@ -1,6 +1,6 @@
 // `pipebook notify add|ls|rm|test|log|retry`: notification rules — a webhook (Slack and the like)
 // told when runs fail, crash, complete, are cancelled or run too long — and their delivery logs.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ListDeliveriesResponseSchema,
   ListNotificationRulesResponseSchema,

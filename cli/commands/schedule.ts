@@ -1,6 +1,6 @@
 // `pipebook schedule add|ls|pause|resume|rm`: a deployment's schedules. The rule options are
 // the same as `schedule preview`'s, so a schedule is previewed and added with one command line.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ListSchedulesResponseSchema,
   ScheduleSchema,

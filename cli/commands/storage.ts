@@ -2,7 +2,7 @@
 // secret access key is read from stdin (without echo at a terminal) or a file — never from the
 // command line, where it would stay in the shell's history and the process list.
 import fs from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { ListStoragesResponseSchema, StorageSchema } from "../../contract/api-v1.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, say, sayJson } from "../output.ts";

@@ -1,6 +1,6 @@
 // `pipebook trigger add|ls|rm|rotate|firings`: a deployment's webhook and run-completion
 // triggers. A webhook's URL is printed once, when it is added or rotated, with a curl example.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ListTriggerFiringsResponseSchema,
   ListTriggersResponseSchema,

@@ -1,5 +1,5 @@
 // `pipebook var rm NAME`.
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand } from "../command.ts";
 import { CliError, say } from "../output.ts";
 

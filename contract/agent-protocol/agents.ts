@@ -1,7 +1,7 @@
 // An agent's own life: it registers, renews the leases of the runs it holds by heartbeat, and
 // hands back what it did not start when it stops. (What it claims: ./claims.ts.)
-import { z } from "zod";
-import { TagSchema, WorkQueueNameSchema } from "../api-v1.ts";
+import * as z from "zod";
+import { TagSchema, WorkQueueNameSchema } from "../api-v1/common.ts";
 import { AGENT_PROTOCOL_VERSION, MAX_WAIT_MS } from "./common.ts";
 
 // ---------------------------------------------------------------- register

@@ -1,5 +1,5 @@
 // The artifacts record: files an attempt uploaded (../artifacts.ts), recorded on its run.
-import { z } from "zod";
+import * as z from "zod";
 import { ArtifactNameSchema, ContentTypeSchema, MAX_ARTIFACTS_PER_ATTEMPT } from "../artifacts.ts";
 import { MAX_MAP_ITEMS } from "./common.ts";
 import { StoredResultSchema } from "./results.ts";

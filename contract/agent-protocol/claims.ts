@@ -1,7 +1,7 @@
 // What an agent claims: a run, with everything needed to execute it (its tasks' code, what an
 // earlier attempt kept, its dependencies and their locks, its run token), and the task context
 // that token opens.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "../api-v1/common.ts";
 import {
   PythonDependenciesSchema,

@@ -1,6 +1,6 @@
 // Dependency locks: the exact versions the first build of a flow version's dependency set
 // resolved, reported by the agent that built it and handed to every later claim (./claims.ts).
-import { z } from "zod";
+import * as z from "zod";
 
 /** Longest a lock may be, as JSON (a package-lock.json of a few hundred packages is ~200 KB). */
 export const MAX_LOCK_BYTES = 2 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // A run's report batches: the state changes and log lines of a run the agent holds, in order,
 // fenced by its lease and numbered so that a re-sent batch is applied once.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "../api-v1/common.ts";
 import { TASK_RUN_STATES } from "../run-states.ts";
 import { MAX_LOG_LINE, MAX_MAP_ITEMS } from "./common.ts";

@@ -1,7 +1,7 @@
 // Where task results live: small ones inline in reports and the database, large ones in a
 // storage the agent reaches through short-lived transfers, never with the storage's
 // credentials; and the cache lookup that hands back earlier runs' results.
-import { z } from "zod";
+import * as z from "zod";
 import { ContentTypeSchema } from "../artifacts.ts";
 import { MAX_MAP_ITEMS } from "./common.ts";
 

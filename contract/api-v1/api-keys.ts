@@ -1,6 +1,6 @@
 // /api/v1 shapes of API keys: what a list shows (never the key), what creating one takes and
 // answers (the key itself, shown this once).
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime, WorkQueueNameSchema } from "./common.ts";
 
 export const RoleSchema = z

@@ -1,5 +1,5 @@
 // /api/v1/flow-runs/{id}/artifacts: the files a run's tasks left (contract/artifacts.ts).
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "./common.ts";
 
 export const ArtifactSchema = z.object({

@@ -1,7 +1,7 @@
 // /api/v1 shapes of the audit log: who changed what, when, and through which door (a browser
 // session, an API key, an agent key, or the server itself). Details never hold a secret's value
 // nor a key's secret: only names, ids and small facts about the change.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime, TimeFilterSchema } from "./common.ts";
 
 /**

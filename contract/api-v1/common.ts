@@ -1,5 +1,5 @@
 // Shapes every part of the /api/v1 contract uses: names, tags, parameter values, times, errors.
-import { z } from "zod";
+import * as z from "zod";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = (what: string) =>

@@ -1,5 +1,5 @@
 // /api/v1 shapes of flow runs: one run, one task of a run, the runs list.
-import { z } from "zod";
+import * as z from "zod";
 import { FLOW_RUN_STATES, TASK_RUN_STATES } from "../run-states.ts";
 import { ParameterValuesSchema, TagSchema, TimeFilterSchema, isoTime } from "./common.ts";
 

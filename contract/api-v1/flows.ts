@@ -1,5 +1,5 @@
 // /api/v1 shapes of flows and deployments.
-import { z } from "zod";
+import * as z from "zod";
 import { DaskSchedulerSchema } from "../dask-scheduler.ts";
 import { ImageReferenceSchema } from "../image-reference.ts";
 import {

@@ -1,6 +1,6 @@
 // /api/v1 shapes of concurrency limits (per work queue, deployment and tag), deployment pause,
 // and work queue settings.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime, TagSchema } from "./common.ts";
 
 /** How many runs may be active at once; 0 holds every run back. */

@@ -1,5 +1,5 @@
 // /api/v1 shapes of a run's log lines.
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MAP_ITEMS } from "../agent-protocol.ts";
 import { isoTime } from "./common.ts";
 

@@ -1,5 +1,5 @@
 // /api/v1 shapes of work queues and agents.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "./common.ts";
 import { FlowRunDisplayStateSchema } from "./flow-runs.ts";
 

@@ -1,5 +1,5 @@
 // /api/v1 shapes of replays (Retry, Retry from failure, Run from here).
-import { z } from "zod";
+import * as z from "zod";
 import { ParameterValuesSchema } from "./common.ts";
 import { FlowRunDisplayStateSchema, ReplayKindSchema, ReplayOfSchema } from "./flow-runs.ts";
 

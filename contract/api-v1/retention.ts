@@ -1,6 +1,6 @@
 // /api/v1 shapes of retention: how long logs, results and artifacts are kept (globally and per deployment),
 // and the last retention pass.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "./common.ts";
 
 /** Days to keep a kind of data; null keeps it forever. */

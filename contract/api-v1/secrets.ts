@@ -1,7 +1,7 @@
 // /api/v1 shapes of secrets and variables. A secret's value goes in (PUT) and never comes out:
 // answers name it, say when it changed and who changed it. Variables are plain values, read back
 // with every earlier version.
-import { z } from "zod";
+import * as z from "zod";
 import {
   MAX_SECRET_BYTES,
   MAX_VARIABLE_BYTES,

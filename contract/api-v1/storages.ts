@@ -1,7 +1,7 @@
 // /api/v1/storages: named places for large results (issue 13, "Storage blocks"). The server's
 // local folder is built in and always listed as `local`; the others are S3-compatible buckets.
 // Credentials go in on create and are kept as secrets (server/secrets/): no answer carries them.
-import { z } from "zod";
+import * as z from "zod";
 import { isoTime } from "./common.ts";
 
 export const LOCAL_STORAGE = "local";

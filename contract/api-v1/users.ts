@@ -1,6 +1,6 @@
 // /api/v1 shapes of accounts: users, invitations, passwords. The studio's forms validate with the
 // same schemas, so a rule (the password's length, an email's shape) is written once.
-import { z } from "zod";
+import * as z from "zod";
 import { RoleSchema } from "./api-keys.ts";
 import { isoTime } from "./common.ts";
 

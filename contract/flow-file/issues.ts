@@ -1,6 +1,6 @@
 // Problems found in a flow file, each saying what is wrong and where: the task by name, the
 // field, and (when the file's text is known) the line and column.
-import type { z } from "zod";
+import type * as z from "zod";
 
 export type Path = (string | number)[];
 

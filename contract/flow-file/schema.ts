@@ -1,7 +1,7 @@
 // The flow file: the one shape that the studio, the CLI and the REST API read and write
 // (../DESIGN.md "The flow file"). Structure is checked here; the rules that span tasks (names,
 // dependencies, cycles) live in dag.ts, and the parameter schema's meaning in parameter-schema.ts.
-import { z } from "zod";
+import * as z from "zod";
 import { declaredNamesSchema } from "../secrets.ts";
 
 export const LANGUAGES = ["python", "typescript", "shell"] as const;

@@ -1,6 +1,6 @@
 // Changing one's password: the current one is needed (and wrong guesses count against the
 // account's sign-in limit); every other session of the user ends, the one in use stays.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ChangePasswordRequestSchema } from "../../contract/api-v1/users.ts";
 import type { Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";

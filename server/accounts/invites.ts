@@ -1,7 +1,7 @@
 // Invitations: an admin invites a person by email with a role; the one-time link (shown once,
 // stored hashed) lets them choose a name and password. A link expires, works once, and can be
 // revoked while pending.
-import type { z } from "zod";
+import type * as z from "zod";
 import type {
   AcceptInviteRequestSchema,
   CreateInviteRequestSchema,

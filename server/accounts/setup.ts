@@ -2,7 +2,7 @@
 // given), each start makes a one-time setup link — random, stored hashed, valid an hour, used
 // once — and prints it. Opening it creates the first admin; the admin key file's user (made at
 // first start for the local CLI) becomes that person, so the CLI keeps working as them.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { SetupRequestSchema } from "../../contract/api-v1/users.ts";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";

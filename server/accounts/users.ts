@@ -1,6 +1,6 @@
 // Admins managing people: list them, change a role, disable or enable an account. The last
 // admin who can act may be neither demoted nor disabled, so a server never locks itself out.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { UpdateUserRequestSchema, UserView } from "../../contract/api-v1/users.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";

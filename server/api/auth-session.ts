@@ -1,7 +1,7 @@
 // /api/auth/session: the studio's sign-in (an email and password, or an API key, in; an httpOnly
 // session cookie out) and sign-out. Not part of the /api/v1 table: scripts use keys, not
 // sessions.
-import { z } from "zod";
+import * as z from "zod";
 import { PasswordSignInRequestSchema } from "../../contract/api-v1/users.ts";
 import { clientAddress } from "../auth/rate-limit.ts";
 import { signInWithApiKey, signInWithPassword, signOut } from "../auth/sessions.ts";

@@ -1,7 +1,7 @@
 // The thin edge of /api/v1: a route is declared with who may call it and the zod schemas of its
 // path, query and body; the handler then gets them parsed, with the database and the caller, and
 // calls one service. Authentication, parsing, limits and error mapping happen here, once.
-import { z } from "zod";
+import * as z from "zod";
 import { closestName } from "../../contract/closest-name.ts";
 import { getConfig, type Config } from "../config.ts";
 import { getDb, type Db } from "../db/client.ts";

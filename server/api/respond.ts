@@ -1,7 +1,7 @@
 // Errors to HTTP answers, in one place: every 4xx is {"error":{"code","message",…}} with a
 // message that says what was wrong and where; anything unexpected is a logged 500 that leaks
 // nothing of the server's internals.
-import { z } from "zod";
+import * as z from "zod";
 import type { FlowFileError } from "../../contract/flow-file/issues.ts";
 import { HTTP_STATUS, isPipebookError } from "../errors.ts";
 import { log } from "../log.ts";

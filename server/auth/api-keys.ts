@@ -6,7 +6,7 @@ import type {
   CreateApiKeyRequestSchema,
   CreateApiKeyResponse,
 } from "../../contract/api-v1.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";

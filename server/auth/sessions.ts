@@ -1,7 +1,7 @@
 // Signing in to the studio: with an email and password, or with an API key of a user. Either
 // way the browser gets a session (a random token in an httpOnly cookie; only its hash is
 // stored), never the key. Failures are counted per account and per address (./rate-limit.ts).
-import type { z } from "zod";
+import type * as z from "zod";
 import type { PasswordSignInRequestSchema } from "../../contract/api-v1/users.ts";
 import type { Db } from "../db/client.ts";
 import { PipebookError } from "../errors.ts";

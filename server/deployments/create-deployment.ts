@@ -6,7 +6,7 @@ import {
   type CreateDeploymentResponse,
 } from "../../contract/api-v1.ts";
 import type { FlowFile } from "../../contract/flow-file/schema.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/ids.ts";
 import { toJson } from "../db/json.ts";

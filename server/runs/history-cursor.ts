@@ -2,7 +2,7 @@
 // it has seen. History rows are numbered as they are written and a run's rows are written under
 // its row lock, so a run's rows commit in their numbers' order: "after this cursor" misses none.
 // Used by the run page's live changes and by GET /api/v1/flow-runs/{id}/history?after=.
-import { z } from "zod";
+import * as z from "zod";
 
 export type HistoryCursor = { taskEvent: bigint; flowEvent: bigint };
 

@@ -1,7 +1,7 @@
 // Setting a secret: encrypted here, in this process, before it goes anywhere near the database —
 // the INSERT carries only ciphertext. Setting an existing name replaces its value.
 import type { SetSecretResponseSchema } from "../../contract/api-v1.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Db } from "../db/client.ts";
 import { publish } from "../events/bus.ts";
 import { encryptSecret, type SecretKey } from "./crypto.ts";

@@ -8,7 +8,7 @@ import {
   type CreateStorageRequestSchema,
   type Storage,
 } from "../../contract/api-v1.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
 import { audit } from "../audit/record.ts";
 import { getConfig } from "../config.ts";

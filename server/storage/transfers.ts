@@ -3,7 +3,7 @@
 // fenced by the run's lease; the answer is a short-lived URL, never a credential. Artifacts take
 // the same path with keys of their own (server/artifacts/record-artifacts.ts records them).
 import crypto from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
 import type {
   StorageDownloadRequestSchema,
   StorageTransfer,

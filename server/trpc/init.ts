@@ -1,7 +1,7 @@
 // tRPC for the studio: the context (database, config, who is asking) and procedures that require
 // a signed-in user. Domain errors become tRPC errors with the right code here, once.
 import { initTRPC, TRPCError } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { describeRequestIssues } from "../api/respond.ts";
 import { principalFromHeaders, type Principal } from "../auth/principal.ts";
 import { requirePermission, type Permission } from "../auth/permissions.ts";

@@ -1,7 +1,7 @@
 // Setting a variable: the new value becomes its next version, and the version row keeps it with
 // who set it and when. Setting the value it already has changes nothing (no new version).
 import type { SetVariableResponseSchema } from "../../contract/api-v1.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Db } from "../db/client.ts";
 import { getVariable } from "./list-variables.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";

@@ -3,7 +3,7 @@
 // (so that most requests get past the first check and reach the code behind it), then mutated
 // (a field dropped, retyped, or given a value chosen to break things).
 import crypto from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 export type Rng = {
   /** In [0, 1). */

@@ -4,7 +4,7 @@
 // /api/v1: no 5xx, refusals that say what was wrong, no stall of the event loop over 200 ms, and
 // a refused mutation leaves the database as it was. PIPEBOOK_FUZZ_SEED replays a failure.
 import { beforeAll, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod";
 import { serveTrpc, TRPC_ENDPOINT } from "../../server/trpc/serve.ts";
 import { appRouter } from "../../server/trpc/root.ts";
 import { freshDatabase, serveFrom } from "../support/database.ts";

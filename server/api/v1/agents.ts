@@ -1,5 +1,5 @@
 // The agent protocol's edge (contract/agent-protocol.ts): agent keys and user keys may call it.
-import { z } from "zod";
+import * as z from "zod";
 import {
   CacheLookupRequestSchema,
   CacheLookupResponseSchema,

@@ -1,6 +1,6 @@
 // /api/v1/api-keys: a caller's keys (an admin's: everyone's) — list, create (the key is in this
 // answer only), revoke.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ApiKeySchema,
   CreateApiKeyRequestSchema,

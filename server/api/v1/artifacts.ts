@@ -2,7 +2,7 @@
 // with the headers of server/artifacts/open-artifact.ts) — and the agent protocol's record of
 // the ones an attempt uploaded.
 import { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod";
 import {
   ArtifactsRecordRequestSchema,
   ArtifactsRecordResponseSchema,

@@ -1,6 +1,6 @@
 // /api/v1 backfills: a deployment run for every slot of one of its schedules between two times
 // (or once per parameter set), at most maxInFlight at once; its preview, progress and cancel.
-import { z } from "zod";
+import * as z from "zod";
 import {
   BackfillDetailSchema,
   BackfillInputSchema,

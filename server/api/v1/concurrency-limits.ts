@@ -1,5 +1,5 @@
 // /api/v1/concurrency-limits: tag limits (set, remove) and every limit with its slots in use.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ConcurrencyLimitsSchema,
   PutTagLimitRequestSchema,

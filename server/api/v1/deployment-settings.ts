@@ -1,5 +1,5 @@
 // /api/v1/deployments/:id — its concurrency limit (PATCH), pause and resume.
-import { z } from "zod";
+import * as z from "zod";
 import { DeploymentSchema, UpdateDeploymentRequestSchema } from "../../../contract/api-v1.ts";
 import { getDeployment } from "../../deployments/get-deployment.ts";
 import { setDeploymentLimit, setDeploymentPaused } from "../../deployments/deployment-settings.ts";

@@ -1,5 +1,5 @@
 // /api/v1/deployments: create (or update) a deployment, list them, read one, trigger a run.
-import { z } from "zod";
+import * as z from "zod";
 import {
   CreateDeploymentRequestSchema,
   CreateDeploymentResponseSchema,

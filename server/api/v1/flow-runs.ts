@@ -1,5 +1,5 @@
 // /api/v1/flow-runs/{id}: read a run with its task runs, cancel it (its logs: ./logs.ts).
-import { z } from "zod";
+import * as z from "zod";
 import {
   CancelFlowRunResponseSchema,
   FlowRunHistoryResponseSchema,

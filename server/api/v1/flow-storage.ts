@@ -1,7 +1,7 @@
 // /api/v1/flows/{name}/storage: the storage a flow's runs write large results to unless a
 // deployment chose its own (server/storage/storage-choice.ts). Changing it needs the role that
 // edits flows.
-import { z } from "zod";
+import * as z from "zod";
 import { FlowStorageSchema, SetFlowStorageRequestSchema } from "../../../contract/api-v1.ts";
 import { getFlowStorage, setFlowStorage } from "../../storage/flow-storage.ts";
 import { route } from "../handler.ts";

@@ -1,5 +1,5 @@
 // /api/v1/flows: import a flow file (JSON, or YAML with Content-Type: application/yaml), list flows.
-import { z } from "zod";
+import * as z from "zod";
 import {
   FlowVersionResponseSchema,
   ImportFlowResponseSchema,

@@ -1,6 +1,6 @@
 // /api/v1/flow-runs/{id}/logs: a run's log lines by page (forwards, backwards, the tail; by task,
 // level and text), and the whole log as a text file.
-import { z } from "zod";
+import * as z from "zod";
 import {
   LogFilterQuerySchema,
   LogsQuerySchema,

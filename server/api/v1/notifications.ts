@@ -1,7 +1,7 @@
 // /api/v1 notifications: rules (list, add, change, remove, send a test message), a rule's
 // delivery log, and retrying a delivery. Reading is for everyone signed in (URLs are shown
 // masked); rules are managed by editors; retrying a delivery is an operator's job.
-import { z } from "zod";
+import * as z from "zod";
 import {
   DeliveriesQuerySchema,
   ListDeliveriesResponseSchema,

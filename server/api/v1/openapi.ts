@@ -3,7 +3,7 @@
 // from what is served. Request and answer schemas become components, referenced by name.
 import { leastRoleFor } from "../../auth/permissions.ts";
 import { isDeepStrictEqual } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiErrorSchema } from "../../../contract/api-v1.ts";
 import { ParameterSchemaSchema } from "../../../contract/flow-file/schema.ts";
 import { VERSION } from "../../version.ts";

@@ -1,7 +1,7 @@
 // /api/v1/flow-runs/{id}/retry, /retry-from-failure, /run-from-task and /replay-plan: replaying a
 // finished run as a new, linked run that reuses the results that are still valid
 // (server/runs/replay/).
-import { z } from "zod";
+import * as z from "zod";
 import {
   ReplayPlanQuerySchema,
   ReplayPlanSchema,

@@ -1,5 +1,5 @@
 // /api/v1/retention: how long logs and results are kept (globally, per deployment), and passes.
-import { z } from "zod";
+import * as z from "zod";
 import { PutRetentionRequestSchema, RetentionSchema } from "../../../contract/api-v1.ts";
 import { runRetentionNow } from "../../retention/run-retention-now.ts";
 import { setDeploymentRetention, setGlobalRetention } from "../../retention/set-retention.ts";

@@ -1,6 +1,6 @@
 // /api/v1/run-context: what a run's agent fetches as each task attempt starts — the secrets and
 // variables the task declares — authorised by the run token of its claim, and by nothing else.
-import { z } from "zod";
+import * as z from "zod";
 import { TaskContextResponseSchema } from "../../../contract/agent-protocol.ts";
 import { getTaskContext } from "../../run-context/get-task-context.ts";
 import { getSecretKey } from "../../secrets/secret-key.ts";

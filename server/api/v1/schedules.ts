@@ -1,6 +1,6 @@
 // /api/v1 schedules: a deployment's schedules (list, add, replace, pause, resume, remove) and
 // the preview of the next times a schedule would fire, computed before it is saved.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ListSchedulesResponseSchema,
   ScheduleInputSchema,

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { z } from "zod";
+import * as z from "zod";
 import {
   StorageDownloadRequestSchema,
   StorageDownloadResponseSchema,

@@ -1,6 +1,6 @@
 // /api/v1/flow-runs/{id}/tasks/{task}/items: a mapped task's items by page — index, state,
 // attempts, times, input preview, result, error — optionally only those in some states.
-import { z } from "zod";
+import * as z from "zod";
 import { ListItemsQuerySchema, ListItemsResponseSchema } from "../../../contract/api-v1.ts";
 import { listItems } from "../../runs/items/list-items.ts";
 import { route } from "../handler.ts";

@@ -1,7 +1,7 @@
 // /api/v1/flow-runs/{id}/tasks/{task}: one task of a run — every attempt with its error and
 // traceback, its settings, its result (previewed when large) — and its whole result; for a
 // mapped task, the same of one of its items (`?item=N`).
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { TaskRunDetailSchema } from "../../../contract/api-v1.ts";
 import { NotFoundError } from "../../errors.ts";

@@ -1,7 +1,7 @@
 // /api/v1 triggers: a deployment's webhook and run-completion triggers (list, add, change,
 // rotate a webhook's URL, remove), each trigger's recent firings, and the webhook endpoint
 // itself — public, opened by the secret token in its path.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ListTriggerFiringsResponseSchema,
   ListTriggersResponseSchema,

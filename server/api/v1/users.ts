@@ -1,6 +1,6 @@
 // /api/v1/users, /api/v1/invites, /api/v1/account/password: admins manage people and
 // invitations; everyone changes their own password.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ChangePasswordRequestSchema,
   ChangePasswordResponseSchema,

@@ -1,6 +1,6 @@
 // /api/v1/work-queues: the queues runs wait in — list, read, preview what agents take next,
 // change its settings, pause and resume.
-import { z } from "zod";
+import * as z from "zod";
 import {
   UpdateWorkQueueRequestSchema,
   ListWorkQueuesResponseSchema,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { listAgents } from "../../agents/list-agents.ts";
 import { readProcedure, router } from "../init.ts";
 

@@ -1,6 +1,6 @@
 // The studio's API keys page and the "Add agent" dialog: thin over server/auth/api-keys.ts,
 // which decides who may make, see and revoke which key.
-import { z } from "zod";
+import * as z from "zod";
 import { CreateApiKeyRequestSchema } from "../../../contract/api-v1.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../auth/api-keys.ts";
 import { readProcedure, router } from "../init.ts";

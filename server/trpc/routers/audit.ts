@@ -2,7 +2,7 @@
 import { AuditFilterSchema, MAX_AUDIT_PAGE } from "../../../contract/api-v1.ts";
 import { listAuditEvents } from "../../audit/list-audit-events.ts";
 import { adminProcedure, router } from "../init.ts";
-import { z } from "zod";
+import * as z from "zod";
 
 export const auditRouter = router({
   list: adminProcedure

@@ -1,6 +1,6 @@
 // Backfills in the studio. Reads: preview (before saving), list, get, live (a backfill's page as
 // it changes). Writes: create, cancel.
-import { z } from "zod";
+import * as z from "zod";
 import { BackfillInputSchema, BackfillPreviewRequestSchema } from "../../../contract/backfills.ts";
 import { cancelBackfill, createBackfill } from "../../backfills/create-backfill.ts";
 import { getBackfill, listBackfills } from "../../backfills/get-backfill.ts";

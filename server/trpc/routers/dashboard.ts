@@ -1,6 +1,6 @@
 // The home dashboard (server/dashboard): the last day's runs by hour and state, recent failures
 // with their failing task, late runs, the slowest flows.
-import { z } from "zod";
+import * as z from "zod";
 import { lateRuns } from "../../dashboard/late-runs.ts";
 import { recentFailures } from "../../dashboard/recent-failures.ts";
 import { runsByHour } from "../../dashboard/runs-by-hour.ts";

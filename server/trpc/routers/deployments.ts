@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CreateDeploymentRequestSchema } from "../../../contract/api-v1.ts";
 import { deploy } from "../../deployments/create-deployment.ts";
 import { listDeployments } from "../../deployments/get-deployment.ts";

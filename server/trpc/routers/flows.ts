@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FlowVersionNumberSchema, SetFlowStorageRequestSchema } from "../../../contract/api-v1.ts";
 import { formatFlowFile } from "../../../contract/flow-file/export.ts";
 import { checkFlowFile, checkFlowFileText } from "../../../contract/flow-file/parse.ts";

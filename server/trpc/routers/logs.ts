@@ -1,6 +1,6 @@
 // The run page's log viewer: random access to lines by number (the unfiltered, virtualised view),
 // filtered pages forwards and backwards, and the tail — all read on the server.
-import { z } from "zod";
+import * as z from "zod";
 import { LogLevelSchema, MAX_DB_INT } from "../../../contract/api-v1.ts";
 import { MAX_MAP_ITEMS } from "../../../contract/agent-protocol.ts";
 import { listFlowRunLogs } from "../../runs/list-logs.ts";

@@ -1,6 +1,6 @@
 // Notifications in the studio: rules (list, create, update, remove, test) and a rule's delivery
 // log with Retry. Thin: server/notifications does the work.
-import { z } from "zod";
+import * as z from "zod";
 import {
   DeliveriesQuerySchema,
   NotificationRuleInputSchema,

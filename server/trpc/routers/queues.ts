@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Config } from "../../config.ts";
 import { getWorkQueue, listWorkQueues } from "../../queues/list-work-queues.ts";
 import { setWorkQueuePaused } from "../../queues/pause-work-queue.ts";

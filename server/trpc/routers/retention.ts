@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PutRetentionRequestSchema } from "../../../contract/api-v1.ts";
 import { runRetentionNow } from "../../retention/run-retention-now.ts";
 import { setDeploymentRetention, setGlobalRetention } from "../../retention/set-retention.ts";

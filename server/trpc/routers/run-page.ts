@@ -2,7 +2,7 @@
 // event bus, so it also works when the agent reports to another replica), and one task's
 // detail and result when its panel opens.
 import { tracked } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { getRunPage } from "../../runs/run-page/get-run-page.ts";
 import { getTaskDetail, getTaskResult } from "../../runs/run-page/get-task-detail.ts";
 import { HistoryCursorSchema } from "../../runs/history-cursor.ts";

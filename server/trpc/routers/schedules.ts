@@ -1,6 +1,6 @@
 // A deployment's schedules in the studio. Reads: schedules.preview (the next times, before
 // saving), schedules.list. Writes: create, update, setActive (pause/resume), remove.
-import { z } from "zod";
+import * as z from "zod";
 import { ScheduleInputSchema, SchedulePreviewRequestSchema } from "../../../contract/schedules.ts";
 import { previewSchedule } from "../../schedules/preview-schedule.ts";
 import {

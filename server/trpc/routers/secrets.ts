@@ -1,7 +1,7 @@
 // The studio's "Secrets & variables" page. Reads: secrets.list, variables.list,
 // variables.history. Writes: secrets.set, secrets.remove, variables.set, variables.remove.
 // No procedure returns a secret's value.
-import { z } from "zod";
+import * as z from "zod";
 import { SecretValueSchema, VariableValueSchema } from "../../../contract/api-v1.ts";
 import { SecretNameSchema, VariableNameSchema } from "../../../contract/secrets.ts";
 import { deleteSecret } from "../../secrets/delete-secret.ts";

@@ -1,6 +1,6 @@
 // The studio's Storage page: storages.list (anyone), storages.create and storages.remove (admins).
 // No procedure returns a credential.
-import { z } from "zod";
+import * as z from "zod";
 import { CreateStorageRequestSchema } from "../../../contract/api-v1.ts";
 import { createStorage, deleteStorage, listStorages } from "../../storage/storages.ts";
 import { adminProcedure, readProcedure, router } from "../init.ts";

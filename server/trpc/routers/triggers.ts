@@ -1,6 +1,6 @@
 // A deployment's triggers in the studio. Reads: list, firings. Writes (editors): create (a
 // webhook's URL is in the answer, once), update (name, on/off, map, states), rotate, remove.
-import { z } from "zod";
+import * as z from "zod";
 import { TriggerInputSchema, TriggerPatchSchema } from "../../../contract/triggers.ts";
 import { listFirings } from "../../triggers/list-firings.ts";
 import {

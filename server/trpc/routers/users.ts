@@ -1,5 +1,5 @@
 // The studio's Users page and Account page: thin over server/accounts.
-import { z } from "zod";
+import * as z from "zod";
 import {
   ChangePasswordRequestSchema,
   CreateInviteRequestSchema,
