@@ -81,6 +81,11 @@ export async function freshPostgresDatabase(name) {
   };
   await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${database}"`);
+  // BENCH_LOG_SQL=1: PostgreSQL logs every statement of this database with its duration (to its
+  // own log; bench/sql-log-summary.mjs counts them by statement).
+  if (process.env.BENCH_LOG_SQL) {
+    await admin(`ALTER DATABASE "${database}" SET log_min_duration_statement = 0`);
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return {
@@ -97,9 +102,14 @@ export async function startServer(options = {}) {
   const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-"));
   const databaseUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL;
   const port = await freePort();
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in
+  // Chrome's DevTools); NODE_OPTIONS refuses --cpu-prof, so it is a flag of this spawn.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   const child = spawn(
     process.execPath,
-    [path.join(root, "bin/pipebook-server.mjs"), "--port", String(port), "--no-build"],
+    [...profile, path.join(root, "bin/pipebook-server.mjs"), "--port", String(port), "--no-build"],
     {
       env: {
         ...process.env,
