@@ -67,6 +67,9 @@ export class KernelProcess {
           );
         }
       });
+      // The command pipe of a kernel killed mid-command (a cancel) fails its next write with
+      // EPIPE or its reset with ECONNRESET; the kernel's exit reports that, not this stream.
+      (child.stdio[3] as Writable).on("error", () => undefined);
       child.stderr!.on("data", (chunk: Buffer) => {
         if (!kernel) early += chunk.toString();
       });

@@ -75,8 +75,14 @@ export function readLines(
     }
     if (isLog) backpressure.check(stream);
   });
-  stream.on("end", () => {
+  const flush = () => {
     if (parts.length) emit(parts.join(""), new Date());
     parts = [];
-  });
+  };
+  stream.on("end", flush);
+  // Node's child pipes are socket pairs: a process killed while its pipe still held data (a
+  // cancelled task's kernel) resets it, and the read fails with ECONNRESET. That is the end of
+  // its output — the process's exit says what happened — not an error to crash the agent with
+  // (an unhandled 'error' event did, in CI, under a cancelled mapped task).
+  stream.on("error", flush);
 }
