@@ -96,6 +96,8 @@ export class DaskBridge implements RemotePython {
           );
         }
       });
+      // A command written as the bridge dies fails with EPIPE: its exit reports that.
+      child.stdin!.on("error", () => undefined);
       const answers = readline.createInterface({ input: child.stdio[3] as Readable });
       answers.on("line", (line) => {
         let answer: Answer;
