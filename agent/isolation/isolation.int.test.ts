@@ -139,3 +139,33 @@ describe.skipIf(bwrapProblem)("a task in the bubblewrap sandbox", () => {
     expect(fs.readFileSync(path.join(cwd, "mine.txt"), "utf8")).toBe("ok");
   });
 });
+
+describe.skipIf(bwrapProblem)("an interpreter installed under /tmp, in the sandbox", () => {
+  let kernels: Kernels;
+  let install: string;
+  beforeAll(() => {
+    // The sandbox's /tmp is a private tmpfs: a Node.js unpacked there must be bound back in.
+    install = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-node-install-"));
+    fs.mkdirSync(path.join(install, "bin"));
+    fs.copyFileSync(process.execPath, path.join(install, "bin", "node"));
+    fs.chmodSync(path.join(install, "bin", "node"), 0o755);
+    kernels = startKernels({
+      sandbox: (workDir) => bwrapSandbox("bwrap", [workDir]),
+      node: path.join(install, "bin", "node"),
+    });
+  });
+  afterAll(async () => {
+    await kernels.close();
+    fs.rmSync(install, { recursive: true, force: true });
+  });
+
+  it("runs TypeScript tasks", async () => {
+    const flow = {
+      name: "node-in-tmp",
+      tasks: [{ name: "ts", language: "typescript" as const, code: "export default () => process.execPath;" }], // prettier-ignore
+    };
+    const { end, events } = await execute(kernels, await claimedRun(flow));
+    expect(end).toBe("Completed");
+    expect(resultOf(events, "ts")).toBe(path.join(install, "bin", "node"));
+  });
+});

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { chooseSandbox } from "./probe.ts";
-import { bwrapArgs } from "./sandbox.ts";
+import { bwrapArgs, installationToBind } from "./sandbox.ts";
 
 describe("the task sandbox", () => {
   it("hides folders (parents first), then binds the kernel files and the run folder", () => {
@@ -52,5 +52,24 @@ describe("the task sandbox", () => {
     expect(chooseSandbox("auto", [], () => undefined)).toMatchObject({
       sandbox: { kind: "bwrap" },
     });
+  });
+
+  it("binds an interpreter back when it is installed where the sandbox shows an empty folder", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-interpreter-"));
+    const hidden = path.join(root, "hidden");
+    for (const dir of ["node/bin", "hidden/py/bin"]) fs.mkdirSync(path.join(root, dir), { recursive: true }); // prettier-ignore
+    for (const file of ["node/bin/node", "hidden/py/bin/python3", "loose"]) fs.writeFileSync(path.join(root, file), ""); // prettier-ignore
+    fs.symlinkSync(path.join(root, "node/bin/node"), path.join(root, "link"));
+    // Under /tmp (a private tmpfs in the sandbox): the whole installation, through symlinks.
+    expect(installationToBind(path.join(root, "link"), [])).toBe(path.join(root, "node"));
+    // Below a hidden folder: the installation, not the hidden folder.
+    expect(installationToBind(path.join(root, "hidden/py/bin/python3"), [hidden])).toBe(path.join(root, "hidden/py")); // prettier-ignore
+    // Never a private or hidden folder itself: the binary alone.
+    expect(installationToBind(path.join(root, "loose"), [root])).toBe(path.join(root, "loose"));
+    // Where the sandbox shows the system as it is, or a bare command name: nothing to bind.
+    expect(installationToBind("/usr/bin/env", [])).toBeUndefined();
+    expect(installationToBind("python3", [])).toBeUndefined();
+    expect(installationToBind(path.join(root, "missing"), [])).toBeUndefined();
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });

@@ -51,12 +51,46 @@ export function bwrapArgs(hidden: string[], view: SandboxView): string[] {
   return args;
 }
 
+// What the sandbox replaces with empty folders besides the hidden ones (see bwrapArgs).
+const PRIVATE_FOLDERS = ["/tmp", "/dev/shm"];
+
+const isBelow = (target: string, folder: string) =>
+  target === folder || target.startsWith(folder.endsWith("/") ? folder : `${folder}/`);
+
+/**
+ * The folder to bind read-only so that `command` can run inside the sandbox, when it is
+ * installed where the sandbox shows an empty folder (a Node.js or Python unpacked under /tmp,
+ * or below a hidden folder): without it bwrap fails with "execvp …: No such file or directory".
+ * An interpreter in a `bin` folder needs its whole installation (Python's standard library
+ * sits beside it in lib/), so the parent of `bin` is bound.
+ */
+export function installationToBind(command: string, hidden: string[]): string | undefined {
+  if (!path.isAbsolute(command)) return undefined;
+  let real: string;
+  try {
+    real = fs.realpathSync(command);
+  } catch {
+    return undefined; // Starting it reports the missing file.
+  }
+  const masked = [...PRIVATE_FOLDERS, ...hidden.map((h) => path.resolve(h))];
+  if (!masked.some((folder) => isBelow(real, folder))) return undefined;
+  const dir = path.dirname(real);
+  const root = path.basename(dir) === "bin" ? path.dirname(dir) : dir;
+  // Never bind a private or hidden folder itself back (a binary straight in /tmp): then the
+  // binary's folder, or the binary alone.
+  return [root, dir, real].find((c) => !masked.some((folder) => isBelow(folder, c)));
+}
+
 export function bwrapSandbox(bwrap: string, hidden: string[]): Sandbox {
   return {
     kind: "bwrap",
-    wrap: (command, args, view) => ({
-      command: bwrap,
-      args: [...bwrapArgs(hidden, view), "--", command, ...args],
-    }),
+    wrap: (command, args, view) => {
+      const installation = installationToBind(command, hidden);
+      const readable = installation ? [installation, ...view.readable] : view.readable;
+      return {
+        command: bwrap,
+        args: [...bwrapArgs(hidden, { ...view, readable }), "--", command, ...args],
+      };
+    },
   };
 }

@@ -25,13 +25,15 @@ export type Kernels = {
 };
 
 /** `sandbox` makes one from the work folder (e.g. `(dir) => bwrapSandbox("bwrap", [dir])`). */
-export function startKernels(options: { sandbox?: (workDir: string) => Sandbox } = {}): Kernels {
+export function startKernels(
+  options: { sandbox?: (workDir: string) => Sandbox; node?: string } = {},
+): Kernels {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-agent-test-"));
   const files = installKernelFiles(path.join(workDir, "kernels"));
   const sandbox = options.sandbox?.(workDir) ?? NO_SANDBOX;
   const pool = new KernelPool(files, {
     python: "python3",
-    node: process.execPath,
+    node: options.node ?? process.execPath,
     env: process.env,
     sandbox,
   });
