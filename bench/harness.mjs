@@ -102,14 +102,15 @@ export async function startServer(options = {}) {
   const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-"));
   const databaseUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL;
   const port = await freePort();
-  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in
-  // Chrome's DevTools); NODE_OPTIONS refuses --cpu-prof, so it is a flag of this spawn.
-  const profile = process.env.BENCH_CPU_PROF
-    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
   const child = spawn(
     process.execPath,
-    [...profile, path.join(root, "bin/pipebook-server.mjs"), "--port", String(port), "--no-build"],
+    [
+      ...cpuProfile("servers"),
+      path.join(root, "bin/pipebook-server.mjs"),
+      "--port",
+      String(port),
+      "--no-build",
+    ],
     {
       env: {
         ...process.env,
@@ -142,11 +143,19 @@ export async function startServer(options = {}) {
 }
 
 /** An agent process; its `workDir` (a temp folder) is the caller's to remove. */
+// BENCH_CPU_PROF=<dir>: each server and agent writes a V8 CPU profile to <dir>/servers or
+// <dir>/agents when it stops (open one in Chrome's DevTools, or sum them all with
+// bench/cpu-profile-summary.mjs); NODE_OPTIONS refuses --cpu-prof, so it is a flag of the spawn.
+function cpuProfile(kind) {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, kind)}`] : [];
+}
+
 export async function startAgent(url, queue, options = {}) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pipebook-bench-agent-"));
   const child = spawn(
     process.execPath,
-    [path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue,
+    [...cpuProfile("agents"), path.join(root, "dist/pipebook-agent.mjs"), "start", "--api-url", url, "--queue", queue,
       "--concurrency", String(options.concurrency ?? 1),
       ...(options.tags ? ["--tags", options.tags.join(",")] : []),
       ...(options.args ?? []),

@@ -43,23 +43,32 @@ export async function requireAgentOfCaller(
   }
 }
 
-/** The run must be held by an agent of the calling key (its lease is checked later, as before). */
+/** The refusal of a caller whose key's agents do not hold the run. */
+export function runNotHeldByCaller(flowRunId: string): PipebookError {
+  return new PipebookError(
+    "forbidden",
+    `flow run ${flowRunId} is not held by an agent of this API key`,
+  );
+}
+
+/**
+ * The run must be held by an agent of the calling key (its lease is checked later, as before).
+ * One statement: it runs before every cache lookup, artifact and storage transfer of a run.
+ * (A report batch makes the same check in its own first read: report-batch.ts.)
+ */
 export async function requireRunOfCaller(
   db: Db,
   flowRunId: string,
   principal: Principal,
 ): Promise<void> {
-  const run = isUuid(flowRunId)
-    ? await db.flowRun.findUnique({
-        where: { id: flowRunId },
-        select: { agent: { select: { apiKeyId: true } } },
-      })
-    : null;
+  const [run] = isUuid(flowRunId)
+    ? await db.$queryRaw<{ holderKeyId: string | null }[]>`
+        SELECT a."apiKeyId"::text AS "holderKeyId"
+        FROM "FlowRun" f LEFT JOIN "Agent" a ON a.id = f."agentId"
+        WHERE f.id = ${flowRunId}::uuid`
+    : [];
   if (!run) throw new NotFoundError("flow run", flowRunId);
-  if (!run.agent || run.agent.apiKeyId !== principal.keyId) {
-    throw new PipebookError(
-      "forbidden",
-      `flow run ${flowRunId} is not held by an agent of this API key`,
-    );
+  if (run.holderKeyId === null || run.holderKeyId !== principal.keyId) {
+    throw runNotHeldByCaller(flowRunId);
   }
 }

@@ -1,6 +1,7 @@
 // API keys as people and agents use them: bounded by their maker's role, refused at once when
 // revoked or expired (with the sessions made with them), and agent keys held to their queues and
 // to the agents they registered. Requests go through the real HTTP dispatch.
+import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { freshDatabase, serveFrom } from "../../test/support/database.ts";
 import { seedDeployment, threeTasks, uniqueName } from "../../test/support/seed.ts";
@@ -143,7 +144,18 @@ describe("agent keys", () => {
       .runs;
     expect(claimed.map((r) => r.flowRunId)).toEqual([run.id]);
     const report = { leaseId: claimed[0]!.leaseId, seq: 1, events: [], logs: [] };
-    expect((await post(`/api/v1/flow-runs/${run.id}/report`, keyA, report)).status).toBe(403);
+    // Even with the lease's id: the report is refused by its own read and changes nothing.
+    const running = { type: "flow", state: "Running", at: new Date().toISOString() };
+    const before = await test.db.flowRun.findUniqueOrThrow({ where: { id: run.id } });
+    const stolen = await post(`/api/v1/flow-runs/${run.id}/report`, keyA, { ...report, events: [running] }); // prettier-ignore
+    expect(stolen.status).toBe(403);
+    expect(((await stolen.json()) as { error: { message: string } }).error.message).toBe(
+      `flow run ${run.id} is not held by an agent of this API key`,
+    );
+    expect(await test.db.flowRun.findUniqueOrThrow({ where: { id: run.id } })).toEqual(before);
+    const missing = crypto.randomUUID();
+    expect((await post(`/api/v1/flow-runs/${missing}/report`, keyB, report)).status).toBe(404);
+    expect((await post(`/api/v1/flow-runs/${missing}/cache`, keyB, { leaseId: report.leaseId, keys: ["k"] })).status).toBe(404); // prettier-ignore
     expect(
       (
         await post(`/api/v1/flow-runs/${run.id}/cache`, keyA, {

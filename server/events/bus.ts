@@ -23,9 +23,12 @@ export type Topic =
 
 type Bus = {
   emitter: EventEmitter;
-  /** Sends an event to the other replicas (PostgreSQL NOTIFY), when there are any. */
+  /** Sends a message to the other replicas (PostgreSQL NOTIFY), when there are any. */
   remote?: (message: string) => Promise<void>;
   origin: string;
+  /** Events published while a message was being sent: they go together in the next one. */
+  outbox: [Topic, string][];
+  sending: boolean;
 };
 
 const BUS = Symbol.for("pipebook.events");
@@ -36,37 +39,72 @@ function bus(): Bus {
     const emitter = new EventEmitter();
     // Every waiting claim and heartbeat listens; hundreds of agents are normal.
     emitter.setMaxListeners(0);
-    holder[BUS] = { emitter, origin: crypto.randomUUID() };
+    holder[BUS] = { emitter, origin: crypto.randomUUID(), outbox: [], sending: false };
   }
   return holder[BUS];
 }
 
 export const NOTIFY_CHANNEL = "pipebook_events";
 
+// PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; an event is ~50–100 bytes.
+const MAX_MESSAGE_BYTES = 7_000;
+
 /** Publishes after the change it announces has committed. */
 export function publish(topic: Topic, payload: string): void {
   const b = bus();
   b.emitter.emit(topic, payload);
-  if (b.remote) {
-    const message = JSON.stringify({ origin: b.origin, topic, payload });
-    b.remote(message).catch(() => {
-      // Other replicas also re-check on a timer: a lost wake-up costs latency, not correctness.
-    });
+  if (!b.remote) return;
+  b.outbox.push([topic, payload]);
+  if (!b.sending) void sendOutbox(b, b.remote);
+}
+
+/**
+ * One NOTIFY at a time per replica: the first event goes at once, and those published while it
+ * is on its way go together in the next message, each once. Under load that is one statement
+ * for several events (measured with 2 replicas: ~4.7 NOTIFYs per 10-task run, one per event,
+ * before), and an idle replica's event waits for nothing.
+ */
+async function sendOutbox(b: Bus, send: (message: string) => Promise<void>): Promise<void> {
+  b.sending = true;
+  try {
+    while (b.outbox.length) {
+      const events: [Topic, string][] = [];
+      const seen = new Set<string>();
+      let bytes = 0;
+      while (b.outbox.length && (events.length === 0 || bytes < MAX_MESSAGE_BYTES)) {
+        const [topic, payload] = b.outbox.shift()!;
+        const key = `${topic} ${payload}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        events.push([topic, payload]);
+        bytes += topic.length + Buffer.byteLength(payload) + 8;
+      }
+      await send(JSON.stringify({ origin: b.origin, events })).catch(() => {
+        // Other replicas also re-check on a timer: a lost wake-up costs latency, not correctness.
+      });
+    }
+  } finally {
+    b.sending = false;
   }
 }
+
+type Message = { origin: string } & (
+  | { events: [Topic, string][] }
+  // One event per message: what replicas before 2026-12 send (a rolling upgrade mixes them).
+  | { topic: Topic; payload: string }
+);
 
 /** Connects the bus to other replicas: `send` publishes remotely; call the result on receipt. */
 export function connectRemote(send: (message: string) => Promise<void>): (message: string) => void {
   const b = bus();
   b.remote = send;
-  return (message) => {
+  return (text) => {
     try {
-      const { origin, topic, payload } = JSON.parse(message) as {
-        origin: string;
-        topic: Topic;
-        payload: string;
-      };
-      if (origin !== b.origin) b.emitter.emit(topic, payload);
+      const message = JSON.parse(text) as Message;
+      if (message.origin === b.origin) return;
+      const events: [Topic, string][] =
+        "events" in message ? message.events : [[message.topic, message.payload]];
+      for (const [topic, payload] of events) b.emitter.emit(topic, payload);
     } catch {
       // Not ours.
     }

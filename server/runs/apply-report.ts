@@ -10,6 +10,7 @@ import type { Db } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
+import { runNotHeldByCaller } from "../agents/agent-access.ts";
 import { runMasker } from "../secrets/run-masks.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
 import { applyReportBatch, retryFlowRun, storeLateLogs } from "./state-machine/index.ts";
@@ -31,14 +32,24 @@ export async function applyReport(
   db: Db,
   flowRunId: string,
   report: ReportRequest,
-  options: { leaseMs: number },
+  options: {
+    leaseMs: number;
+    /** The caller's API key: the run must be held by an agent of it (report-batch.ts). */
+    callerKeyId?: string | null;
+  },
 ): Promise<ReportResponse> {
   if (!isUuid(flowRunId)) throw new NotFoundError("flow run", flowRunId);
   const masker = await runMasker(db, getSecretKey, flowRunId);
   const stored = masker ? masker.report(report) : report;
   let refused: PipebookError | null = null;
   const outcome = await db.$transaction(async (tx) => {
-    const batch = await applyReportBatch(tx, { flowRunId, leaseMs: options.leaseMs, ...stored });
+    const batch = await applyReportBatch(tx, {
+      ...stored,
+      flowRunId,
+      leaseMs: options.leaseMs,
+      callerKeyId: options.callerKeyId,
+    });
+    if (batch.outcome === "forbidden") throw runNotHeldByCaller(flowRunId);
     if (batch.outcome === "refused") {
       if (batch.state === null) throw new NotFoundError("flow run", flowRunId);
       if (!batch.leaseHeld || !isActiveFlowRunState(batch.state)) {

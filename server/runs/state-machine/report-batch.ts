@@ -47,18 +47,27 @@ export type ReportBatch = {
   events: readonly ReportEvent[];
   /** Log lines in compact blocks, after the log events of `events`. */
   logs?: readonly LogBlock[];
+  /**
+   * The API key the agent authenticated with: the run must be held by an agent of that key,
+   * checked in the same read (agent-access.ts). The route always passes it; tests that play
+   * the agent in process may leave it out.
+   */
+  callerKeyId?: string | null;
 };
 
 export type BatchOutcome =
   | { outcome: "applied"; state: FlowRunState }
   | { outcome: "duplicate"; state: FlowRunState }
-  | { outcome: "refused"; state: FlowRunState | null; leaseHeld: boolean; reportSeq: number };
+  | { outcome: "refused"; state: FlowRunState | null; leaseHeld: boolean; reportSeq: number }
+  | { outcome: "forbidden" };
 
 type RunRow = {
   state: FlowRunState;
   leaseId: string | null;
   reportSeq: number;
   logLines: number;
+  /** The API key of the agent that holds the run. */
+  holderKeyId: string | null;
   /** The database's clock now, and when this lease claimed the run: the window of its reports. */
   serverNow: Date | string;
   claimedAt: Date | string | null;
@@ -69,6 +78,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
   const itemsRead = itemsNamed(batch.events);
   const [run] = await tx.$queryRaw<RunRow[]>`
     SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq", f."logLines",
+      (SELECT a."apiKeyId"::text FROM "Agent" a WHERE a.id = f."agentId") AS "holderKeyId",
       now() AS "serverNow",
       (SELECT e.at FROM "FlowRunStateEvent" e WHERE e."flowRunId" = f.id AND e."toState" = ${CLAIM.toSql}
         ORDER BY e.id DESC LIMIT 1) AS "claimedAt",
@@ -82,6 +92,12 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid
     FOR UPDATE OF f`;
   if (!run) return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0 };
+  if (
+    batch.callerKeyId !== undefined &&
+    (run.holderKeyId === null || run.holderKeyId !== batch.callerKeyId)
+  ) {
+    return { outcome: "forbidden" };
+  }
   const leaseHeld = run.leaseId === batch.leaseId;
   if (leaseHeld && batch.seq <= run.reportSeq) return { outcome: "duplicate", state: run.state };
   if (!leaseHeld || !isActiveFlowRunState(run.state) || batch.seq !== run.reportSeq + 1) {
