@@ -7,6 +7,7 @@ import { freshDatabase, serveFrom } from "../../test/support/database.ts";
 import { seedDeployment, threeTasks, uniqueName } from "../../test/support/seed.ts";
 import { dispatch } from "../api/routes.ts";
 import { createFlowRun } from "../runs/create-flow-run.ts";
+import { reapExpiredLeases, retryFlowRun } from "../runs/state-machine/index.ts";
 import { createApiKey, revokeApiKey } from "./api-keys.ts";
 import type { Role } from "./permissions.ts";
 import { authenticateApiKey, authenticateSession, type Principal } from "./principal.ts";
@@ -173,5 +174,53 @@ describe("agent keys", () => {
     expect(read.status).toBe(403);
     // An admin's own key may still run an agent (on any queue), bound the same way.
     expect((await post("/api/v1/agents", adminKey, agent([queueB]))).status).toBe(201);
+  });
+
+  it("keep the lines of a late agent whose retried run waits unclaimed, and refuse other keys", async () => {
+    const { principal: admin } = await userWithKey("admin");
+    const queue = uniqueName("qlate");
+    const key = (await create(admin, { name: "late", kind: "agent", queues: [queue] })).key;
+    const other = (await create(admin, { name: "other", kind: "agent", queues: [queue] })).key;
+    const { deploymentId } = await seedDeployment(test.db, threeTasks(), queue);
+    await test.db.deployment.update({ where: { id: deploymentId }, data: { retries: 1 } });
+    const run = await createFlowRun(test.db, { deploymentId, parameters: {}, leaseMs: 15_000 });
+    const registered = await post("/api/v1/agents", key, { name: "vm", queues: [queue], concurrency: 1 }); // prettier-ignore
+    const agentId = ((await registered.json()) as { id: string }).id;
+    const claim = await post(`/api/v1/agents/${agentId}/claim`, key, { capacity: 1, waitMs: 0 });
+    const { leaseId } = ((await claim.json()) as { runs: { leaseId: string }[] }).runs[0]!;
+    const at = () => new Date().toISOString();
+    const line = (message: string) => ({ type: "log", task: "extract", attempt: 1, level: "info", message, at: at() }); // prettier-ignore
+    const first = await post(`/api/v1/flow-runs/${run.id}/report`, key, {
+      leaseId,
+      seq: 1,
+      events: [
+        { type: "flow", state: "Running", at: at() },
+        { type: "task", task: "extract", state: "Running", attempt: 1, at: at() },
+        line("line 1"),
+      ],
+      logs: [],
+    });
+    expect(first.status).toBe(200);
+    // The agent falls silent; its lease runs out and the flow retry queues the run again,
+    // with no agent until one claims it.
+    await test.db.$executeRaw`UPDATE "FlowRun" SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ${run.id}::uuid`; // prettier-ignore
+    await test.db.$transaction(async (tx) => {
+      const reaped = await reapExpiredLeases(tx, { reattachGraceMs: 60_000 });
+      for (const id of reaped.crashed) await retryFlowRun(tx, id);
+    });
+    expect(await test.db.flowRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "Scheduled", agentId: null }); // prettier-ignore
+
+    // Back, the late agent delivers what it buffered: refused (stop the task), lines kept.
+    const late = await post(`/api/v1/flow-runs/${run.id}/report`, key, { leaseId, seq: 2, events: [line("line 2")], logs: [] }); // prettier-ignore
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: unknown }).error).toMatchObject({
+      code: "lease_lost",
+      lateLogsStored: true,
+    });
+    const chunks = await test.db.logChunk.findMany({ where: { flowRunId: run.id }, orderBy: { firstLine: "asc" } }); // prettier-ignore
+    expect(chunks.flatMap((c) => c.messages as string[])).toEqual(["line 1", "line 2"]);
+    // A lease that was never the run's, from a key whose agent does not hold it: refused as before.
+    const stranger = await post(`/api/v1/flow-runs/${run.id}/report`, other, { leaseId: crypto.randomUUID(), seq: 1, events: [line("x")], logs: [] }); // prettier-ignore
+    expect(stranger.status).toBe(403);
   });
 });

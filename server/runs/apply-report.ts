@@ -59,6 +59,12 @@ export async function applyReport(
           leaseMs: options.leaseMs,
           ...stored,
         });
+        // A superseded lease of the run (a secret only the agent that claimed under it was
+        // given) is a late agent's, whoever holds the run now: its lines are kept (before, the
+        // batches of a late agent whose retried run waited unclaimed were refused as another
+        // key's, and its agent dropped them: lines lost, found by the chaos test). Any other
+        // lease from a key whose agent does not hold the run is refused as before.
+        if (!lateLogsStored && !batch.callerHolds) throw runNotHeldByCaller(flowRunId);
         refused = leaseLost(flowRunId, batch.state, lateLogsStored);
         return null;
       }

@@ -58,7 +58,14 @@ export type ReportBatch = {
 export type BatchOutcome =
   | { outcome: "applied"; state: FlowRunState }
   | { outcome: "duplicate"; state: FlowRunState }
-  | { outcome: "refused"; state: FlowRunState | null; leaseHeld: boolean; reportSeq: number }
+  | {
+      outcome: "refused";
+      state: FlowRunState | null;
+      leaseHeld: boolean;
+      reportSeq: number;
+      /** Whether the caller's key is the key of the run's agent now (see callerKeyId). */
+      callerHolds: boolean;
+    }
   | { outcome: "forbidden" };
 
 type RunRow = {
@@ -91,17 +98,21 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       ), '[]'::json) AS tasks
     FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid
     FOR UPDATE OF f`;
-  if (!run) return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0 };
-  if (
-    batch.callerKeyId !== undefined &&
-    (run.holderKeyId === null || run.holderKeyId !== batch.callerKeyId)
-  ) {
-    return { outcome: "forbidden" };
+  if (!run) {
+    return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0, callerHolds: false };
   }
+  const callerHolds =
+    batch.callerKeyId === undefined ||
+    (run.holderKeyId !== null && run.holderKeyId === batch.callerKeyId);
   const leaseHeld = run.leaseId === batch.leaseId;
+  // Under the run's current lease only its agent's key may report. A batch under another lease
+  // is refused below whoever sends it; the caller decides whether its lines are a late agent's
+  // (apply-report.ts) — while a retried run waits unclaimed it has no agent at all.
+  if (leaseHeld && !callerHolds) return { outcome: "forbidden" };
   if (leaseHeld && batch.seq <= run.reportSeq) return { outcome: "duplicate", state: run.state };
   if (!leaseHeld || !isActiveFlowRunState(run.state) || batch.seq !== run.reportSeq + 1) {
-    return { outcome: "refused", state: run.state, leaseHeld, reportSeq: run.reportSeq };
+    const { state, reportSeq } = run;
+    return { outcome: "refused", state, leaseHeld, reportSeq, callerHolds };
   }
 
   // ---- every step, checked in memory, at times the run's window allows (report-times.ts)
