@@ -43,6 +43,11 @@ export async function requireAgentOfCaller(
   }
 }
 
+/** Whether the run's agent (its API key `holderKeyId`, null without an agent) is the caller's. */
+export function keyHoldsRun(holderKeyId: string | null, callerKeyId: string | null): boolean {
+  return holderKeyId !== null && holderKeyId === callerKeyId;
+}
+
 /** The refusal of a caller whose key's agents do not hold the run. */
 export function runNotHeldByCaller(flowRunId: string): PipebookError {
   return new PipebookError(
@@ -68,7 +73,5 @@ export async function requireRunOfCaller(
         WHERE f.id = ${flowRunId}::uuid`
     : [];
   if (!run) throw new NotFoundError("flow run", flowRunId);
-  if (run.holderKeyId === null || run.holderKeyId !== principal.keyId) {
-    throw runNotHeldByCaller(flowRunId);
-  }
+  if (!keyHoldsRun(run.holderKeyId, principal.keyId)) throw runNotHeldByCaller(flowRunId);
 }

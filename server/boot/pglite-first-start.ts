@@ -31,7 +31,7 @@ export async function createPgliteInChild(options: {
     // as well: initdb and the migrations took 11.9 s instead of 15.1 s, peaking at 660 MB
     // instead of 780 MB (measured on this 2-core machine, busy).
     ["--liftoff-only", options.bundle, options.dataDir, options.migrationsDir],
-    { stdio: ["ignore", "pipe", "pipe"], env: process.env },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
   let errors = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

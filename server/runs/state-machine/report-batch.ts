@@ -37,6 +37,7 @@ import {
   type TaskRow,
 } from "./report-items.ts";
 import { CLAIM } from "./leases.ts";
+import { keyHoldsRun } from "../../agents/agent-access.ts";
 import { textArray } from "./sql.ts";
 
 export type ReportBatch = {
@@ -102,8 +103,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
     return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0, callerHolds: false };
   }
   const callerHolds =
-    batch.callerKeyId === undefined ||
-    (run.holderKeyId !== null && run.holderKeyId === batch.callerKeyId);
+    batch.callerKeyId === undefined || keyHoldsRun(run.holderKeyId, batch.callerKeyId);
   const leaseHeld = run.leaseId === batch.leaseId;
   // Under the run's current lease only its agent's key may report. A batch under another lease
   // is refused below whoever sends it; the caller decides whether its lines are a late agent's
