@@ -32,6 +32,7 @@ const MAX_BUFFERED_LINES = 400_000;
 // A batch also stops growing at this many bytes, well under the server's 10 MB body limit.
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
+const MAX_CONFLICT_RETRIES = 5;
 
 type Waiting =
   | { kind: "event"; event: ReportEvent }
@@ -261,7 +262,11 @@ export class RunReporter {
         this.hooks.onLeaseLost(result.error);
         return;
       }
-      if (!result.retryable) {
+      // 409: the run changed while the server applied the batch ("send it again"); it was not
+      // applied, and the next attempt either applies it or says the lease is gone. Bounded, so a
+      // conflict that never clears (a bug) falls through to the refusal below, not a loop.
+      const conflictRetry = result.status === 409 && attempt < MAX_CONFLICT_RETRIES;
+      if (!result.retryable && !conflictRetry) {
         // The server refused the batch as malformed: a bug, on one side or the other. Keep going
         // with the next batch rather than block the run forever; say so loudly.
         this.hooks.onWarning(
