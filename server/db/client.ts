@@ -12,6 +12,7 @@ import { getConfig } from "../config.ts";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
 import { pgliteStartParams } from "./pglite-options.ts";
+import { statementName } from "./statement-names.ts";
 
 export type Db = PrismaClient;
 /** A client or an open transaction: what functions that write take, so callers can compose. */
@@ -123,7 +124,9 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       },
     );
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { statementNameGenerator: statementName }),
+  });
   return {
     kind: "postgres",
     prisma,
