@@ -44,6 +44,8 @@ describe("claiming runs", () => {
       "∅→Scheduled",
       "Scheduled→Pending",
     ]);
+    const audited = await test.db.auditEvent.findMany({ where: { targetId: created.id } });
+    expect(audited.map((e) => e.action)).toEqual(["run.create"]);
   });
 
   it("a waiting claim of an agent not heard for a lease (cut off: its connection stays open) takes nothing", async () => {

@@ -6,14 +6,20 @@
 // run declares are masked first: no log line or result is stored with one.
 import type { ReportRequest, ReportResponse } from "../../contract/agent-protocol.ts";
 import { isActiveFlowRunState, isFinalFlowRunState } from "../../contract/run-states.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { runNotHeldByCaller } from "../agents/agent-access.ts";
 import { runMasker } from "../secrets/run-masks.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
-import { applyReportBatch, retryFlowRun, storeLateLogs } from "./state-machine/index.ts";
+import {
+  applyReportBatch,
+  retryFlowRun,
+  storeLateLogs,
+  type BatchOutcome,
+  type ReportBatch,
+} from "./state-machine/index.ts";
 
 /**
  * The answer to a late agent: stop executing the run. `lateLogsStored`: the batch's log lines
@@ -41,59 +47,67 @@ export async function applyReport(
   if (!isUuid(flowRunId)) throw new NotFoundError("flow run", flowRunId);
   const masker = await runMasker(db, getSecretKey, flowRunId);
   const stored = masker ? masker.report(report) : report;
-  let refused: PipebookError | null = null;
-  const outcome = await db.$transaction(async (tx) => {
-    const batch = await applyReportBatch(tx, {
-      ...stored,
-      flowRunId,
-      leaseMs: options.leaseMs,
-      callerKeyId: options.callerKeyId,
-    });
-    if (batch.outcome === "forbidden") throw runNotHeldByCaller(flowRunId);
-    if (batch.outcome === "refused") {
-      if (batch.state === null) throw new NotFoundError("flow run", flowRunId);
-      if (!batch.leaseHeld || !isActiveFlowRunState(batch.state)) {
-        // Returned, not thrown: the late lines stored here must commit.
-        const lateLogsStored = await storeLateLogs(tx, {
-          flowRunId,
-          leaseMs: options.leaseMs,
-          ...stored,
-        });
-        // A superseded lease of the run (a secret only the agent that claimed under it was
-        // given) is a late agent's, whoever holds the run now: its lines are kept (before, the
-        // batches of a late agent whose retried run waited unclaimed were refused as another
-        // key's, and its agent dropped them: lines lost, found by the chaos test). Any other
-        // lease from a key whose agent does not hold the run is refused as before.
-        if (!lateLogsStored && !batch.callerHolds) throw runNotHeldByCaller(flowRunId);
-        refused = leaseLost(flowRunId, batch.state, lateLogsStored);
-        return null;
-      }
-      throw new PipebookError(
-        "conflict",
-        `report batch ${report.seq} arrived out of order (the last applied was ${batch.reportSeq}): send batches in order`,
-        { reportSeq: batch.reportSeq },
-      );
-    }
-    let retriedOn: string | null = null;
-    if (
-      batch.outcome === "applied" &&
-      batch.state === "Failed" &&
-      (await retryFlowRun(tx, flowRunId))
-    ) {
-      const run = await tx.flowRun.findUniqueOrThrow({
-        where: { id: flowRunId },
-        select: { workQueue: { select: { name: true } } },
-      });
-      retriedOn = run.workQueue.name;
-    }
-    return { applied: batch.outcome === "applied", state: batch.state, retriedOn };
+  const input: ReportBatch = {
+    ...stored,
+    flowRunId,
+    leaseMs: options.leaseMs,
+    callerKeyId: options.callerKeyId,
+  };
+  // A batch is one statement, atomic by itself (report-batch.ts) — except one that fails the
+  // run, which may queue it again (deployment retries): the failure and the retry commit
+  // together, or a crash between them would leave a Failed run that never retries.
+  const failsRun = stored.events.some((e) => e.type === "flow" && e.state === "Failed");
+  const batch: BatchOutcome & { retriedOn?: string } = failsRun
+    ? await db.$transaction(async (tx) =>
+        retryIfFailed(tx, flowRunId, await applyReportBatch(tx, input)),
+      )
+    : await applyReportBatch(db, input);
+  if (batch.outcome === "forbidden") throw runNotHeldByCaller(flowRunId);
+  if (batch.outcome === "refused") throw await refusal(db, input, batch);
+  const applied = batch.outcome === "applied";
+  if (applied) publish("run-changed", flowRunId);
+  if (batch.retriedOn) publish("run-queued", batch.retriedOn);
+  else if (applied && isFinalFlowRunState(batch.state)) publish("run-ended", flowRunId);
+  return { applied, cancel: batch.state === "Cancelling" };
+}
+
+/** A run the batch failed goes back to its queue when its deployment has retries left. */
+async function retryIfFailed(
+  tx: Tx,
+  flowRunId: string,
+  batch: BatchOutcome,
+): Promise<BatchOutcome & { retriedOn?: string }> {
+  if (batch.outcome !== "applied" || batch.state !== "Failed") return batch;
+  if (!(await retryFlowRun(tx, flowRunId))) return batch;
+  const run = await tx.flowRun.findUniqueOrThrow({
+    where: { id: flowRunId },
+    select: { workQueue: { select: { name: true } } },
   });
-  if (!outcome) {
-    if (refused!.details?.lateLogsStored) publish("run-changed", flowRunId);
-    throw refused!;
+  return { ...batch, retriedOn: run.workQueue.name };
+}
+
+/** Why a refused batch was refused, its lines kept when they are a late agent's. */
+async function refusal(
+  db: Db,
+  input: ReportBatch,
+  batch: Extract<BatchOutcome, { outcome: "refused" }>,
+): Promise<PipebookError> {
+  const { flowRunId } = input;
+  if (batch.state === null) return new NotFoundError("flow run", flowRunId);
+  if (batch.leaseHeld && isActiveFlowRunState(batch.state)) {
+    return new PipebookError(
+      "conflict",
+      `report batch ${input.seq} arrived out of order (the last applied was ${batch.reportSeq}): send batches in order`,
+      { reportSeq: batch.reportSeq },
+    );
   }
-  if (outcome.applied) publish("run-changed", flowRunId);
-  if (outcome.retriedOn) publish("run-queued", outcome.retriedOn);
-  else if (outcome.applied && isFinalFlowRunState(outcome.state)) publish("run-ended", flowRunId);
-  return { applied: outcome.applied, cancel: outcome.state === "Cancelling" };
+  const lateLogsStored = await db.$transaction((tx) => storeLateLogs(tx, input));
+  // A superseded lease of the run (a secret only the agent that claimed under it was given) is
+  // a late agent's, whoever holds the run now: its lines are kept (before, the batches of a late
+  // agent whose retried run waited unclaimed were refused as another key's, and its agent
+  // dropped them: lines lost, found by the chaos test). Any other lease from a key whose agent
+  // does not hold the run is refused as before.
+  if (!lateLogsStored && !batch.callerHolds) return runNotHeldByCaller(flowRunId);
+  if (lateLogsStored) publish("run-changed", flowRunId);
+  return leaseLost(flowRunId, batch.state, lateLogsStored);
 }

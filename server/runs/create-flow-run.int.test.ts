@@ -31,6 +31,11 @@ describe("creating flow runs", () => {
       ["report", "Pending", 0, null, null],
       ["notify", "Pending", 0, null, null],
     ]);
+    // Written by the run's own insert statement: its audit event names the new run.
+    const events = await test.db.auditEvent.findMany({ where: { targetId: run.id } });
+    expect(events.map((e) => [e.action, e.targetType, e.targetName, e.details])).toEqual([
+      ["run.create", "flowRun", "test", { deploymentId, parameters: ["label"] }],
+    ]);
   });
 
   it("overlays run parameters on the deployment's defaults", async () => {

@@ -2,7 +2,7 @@
 // validated strictly against the version's schema (defaults filled in). The run starts
 // Scheduled with one Pending task run per task, in the flow's topological order — or, when an
 // agent of its queue is waiting in this process, already claimed by it (see waiting-claims.ts).
-import type { Db, Tx } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { toJson } from "../db/json.ts";
 import { NotFoundError } from "../errors.ts";
 import { getFlowVersion } from "../flows/version-cache.ts";
@@ -17,7 +17,7 @@ import {
   type NewFlowRun,
 } from "./state-machine/index.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/actor.ts";
-import { audit, type AuditDetails } from "../audit/record.ts";
+import { auditInsert, type AuditDetails } from "../audit/record.ts";
 
 export type CreateFlowRunInput = {
   deploymentId: string;
@@ -80,8 +80,12 @@ export async function createFlowRun(
     ...runOfDeployment(deployment, parameters, { scheduledAt, createdById: actor.userId }),
     refreshCaches: input.refreshCaches ?? false,
   };
-  const recordRun = (tx: Tx, id: string) =>
-    audit(tx, actor, "run.create", { type: "flowRun", id, name: deployment.name }, details);
+  const record = auditInsert(
+    actor,
+    "run.create",
+    { type: "flowRun", name: deployment.name },
+    details,
+  );
   const taskNames = version.executable.map((t) => t.name);
 
   const queue = deployment.workQueue;
@@ -94,18 +98,20 @@ export async function createFlowRun(
       : undefined;
   if (waiter) {
     try {
-      const claimed = await db.$transaction(async (tx) => {
-        const row = await insertClaimedFlowRun(tx, run, taskNames, {
+      const claimed = await insertClaimedFlowRun(
+        db,
+        run,
+        taskNames,
+        {
           agentId: waiter.agentId,
           leaseMs: input.leaseMs,
           deploymentName: deployment.name,
           runner: deployment.runner,
           image: deployment.image,
           daskScheduler: deployment.daskScheduler,
-        });
-        await recordRun(tx, row.id);
-        return row;
-      });
+        },
+        record,
+      );
       waiter.deliver({ rows: [claimed] });
       return { id: claimed.id, state: "Pending" };
     } catch (error) {
@@ -113,11 +119,8 @@ export async function createFlowRun(
       throw error;
     }
   }
-  const created = await db.$transaction(async (tx) => {
-    const row = await insertScheduledFlowRun(tx, run, taskNames);
-    await recordRun(tx, row.id);
-    return row;
-  });
+  // One statement writes the run, its tasks, its history and its audit event: no transaction.
+  const created = await insertScheduledFlowRun(db, run, taskNames, record);
   // Wakes agents long-polling this queue on every replica: the run starts without a polling tick.
   publish("run-queued", queue.name);
   return { id: created.id, state: created.state };

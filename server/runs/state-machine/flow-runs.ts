@@ -8,6 +8,7 @@ import {
   isFinalFlowRunState,
   type FlowRunState,
 } from "../../../contract/run-states.ts";
+import type { AuditInsert } from "../../audit/record.ts";
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { NotFoundError, PipebookError } from "../../errors.ts";
@@ -100,6 +101,12 @@ export async function transitionFlowRunOrThrow(
   );
 }
 
+/** The CTE that writes a new run's audit event, its id the run's: none without an event. */
+const recordRun = (record: AuditInsert | undefined) =>
+  record
+    ? Prisma.sql`, audit AS (${record(Prisma.sql`(SELECT id::text FROM run)`)})`
+    : Prisma.empty;
+
 export type NewFlowRun = {
   flowId: string;
   flowVersionId: string;
@@ -133,6 +140,8 @@ export async function insertScheduledFlowRun(
   tx: Tx,
   run: NewFlowRun,
   taskNames: readonly string[],
+  /** The trigger's audit event, written by the same statement. */
+  record?: AuditInsert,
 ): Promise<{ id: string; state: "Scheduled"; createdAt: Date }> {
   const [created] = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
     WITH run AS (
@@ -153,7 +162,7 @@ export async function insertScheduledFlowRun(
     ), history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "at")
       SELECT id, NULL, ${CREATED}, now() FROM run
-    )
+    )${recordRun(record)}
     SELECT id, "createdAt" FROM run`;
   return { id: created!.id, state: "Scheduled", createdAt: created!.createdAt };
 }
@@ -175,6 +184,8 @@ export async function insertClaimedFlowRun(
     image: string | null;
     daskScheduler: string | null;
   },
+  /** The trigger's audit event, written by the same statement. */
+  record?: AuditInsert,
 ): Promise<ClaimedRow> {
   const [created] = await tx.$queryRaw<ClaimedRow[]>`
     WITH run AS (
@@ -198,7 +209,7 @@ export async function insertClaimedFlowRun(
       SELECT id, NULL::"FlowRunState", ${CREATED}::"FlowRunState", NULL::text, now() FROM run
       UNION ALL
       SELECT id, ${CREATED}::"FlowRunState", ${CLAIM.toSql}::"FlowRunState", ${CLAIMED_MESSAGE}::text, now() FROM run
-    )
+    )${recordRun(record)}
     SELECT id, "leaseId", "leaseExpiresAt", attempt, "flowVersionId", "deploymentId", "cellTask",
       "parentRunId", ${claim.deploymentName}::text AS "deploymentName", ${claim.runner}::text AS runner,
       ${claim.image}::text AS image, ${claim.daskScheduler}::text AS "daskScheduler", parameters, "scheduledAt"

@@ -118,6 +118,39 @@ describe("a report batch", () => {
     expect(await rows()).toEqual(before);
   });
 
+  it("sent twice at once is applied once: the write that loses the race reads again", async () => {
+    const s = await hotSetup(test.db);
+    const held = await claimOne(s);
+    const events: ReportEvent[] = [
+      { type: "flow", state: "Running", at: iso() },
+      task("extract", "Running"),
+    ];
+    // No row lock: both read the run before either writes (one connection on PGlite, two on
+    // PostgreSQL); the fenced write lets one through and the other finds the batch applied.
+    const answers = await Promise.all([send(held, events, 1), send(held, events, 1)]);
+    expect(answers.map((a) => a.applied).sort()).toEqual([false, true]);
+    const run = await readRun(test.db, held.id);
+    expect(run).toMatchObject({ state: "Running", reportSeq: 1, logLines: 1 });
+    expect(await test.db.logChunk.count({ where: { flowRunId: held.id } })).toBe(1);
+    expect(await taskHistory(test.db, held.id)).toEqual({ extract: ["Pending→Running"] });
+  });
+
+  it("is one statement that undoes itself when a part falls short (pipebook_abort)", async () => {
+    const s = await hotSetup(test.db);
+    const held = await claimOne(s);
+    const before = await flowHistory(test.db, held.id);
+    // The guard the report statement ends with, on a statement that has already inserted a row.
+    await expect(
+      test.db.$queryRaw`
+        WITH row AS (
+          INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "at")
+          VALUES (${held.id}::uuid, 'Pending', 'Running', now()) RETURNING 1
+        )
+        SELECT CASE WHEN (SELECT count(*) FROM row) <> ${2}::int THEN pipebook_abort('fell short') END`,
+    ).rejects.toThrow(/fell short/);
+    expect(await flowHistory(test.db, held.id)).toEqual(before);
+  });
+
   it("out of order is refused as a conflict, changing nothing", async () => {
     const s = await hotSetup(test.db);
     const held = await claimOne(s);

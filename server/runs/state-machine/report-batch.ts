@@ -1,12 +1,20 @@
 // Applying one report batch of an agent: the hot path of every run. One read takes the run and
-// its task runs (the run's row locked) and the window its times must fall in; every step is
-// checked against the transition table in memory, and a run's end against its tasks (an agent
-// holds a lease, not the truth: report-times.ts, finalFlowRunStateProblem); then ONE statement
-// writes it all — the run's new state and lease, its history, the log lines, the task runs' new
-// states and history, and their results — each part passed as a single JSON parameter. Measured
-// on PGlite here: a 40-task batch in ~4 ms, where the same work as separate Prisma calls took
-// ~30 ms (docs/benchmarks.md). Log lines are stored as chunks (../logs/chunks.ts): 20,000 lines
-// are ~20 rows.
+// its task runs and the window its times must fall in; every step is checked against the
+// transition table in memory, and a run's end against its tasks (an agent holds a lease, not the
+// truth: report-times.ts, finalFlowRunStateProblem); then ONE statement writes it all — the run's
+// new state and lease, its history, the log lines, the task runs' new states and history, and
+// their results — each part passed as a single JSON parameter. Measured on PGlite here: a
+// 40-task batch in ~4 ms, where the same work as separate Prisma calls took ~30 ms
+// (docs/benchmarks.md). Log lines are stored as chunks (../logs/chunks.ts): 20,000 lines are ~20
+// rows.
+//
+// No transaction and no row lock: the write is fenced on everything the read decided from (the
+// run's lease, batch number, state and line count; each task's state), so it applies whole or
+// not at all, and a batch that lost a race — the agent's re-send of a batch still in flight, the
+// lease reaper, a cancel — is read again and answered from what won. Every other writer of a
+// run's task runs changes the run's row first (lease-expiry.ts, flow-retry.ts, cancel), so the
+// fence on the run covers its tasks. Two statements instead of a transaction's four round trips,
+// and PGlite's one connection is never held while JavaScript runs (docs/benchmarks.md).
 //
 // Mapped tasks' items are task runs too (mapIndex ≥ 0): a `map` event creates them (Pending, in
 // this same statement), and item events move them. The read takes the run's own tasks and only
@@ -69,6 +77,15 @@ export type BatchOutcome =
     }
   | { outcome: "forbidden" };
 
+/** The run changed between the read and the write: nothing was written. */
+type Raced = { outcome: "raced" };
+
+/**
+ * A batch that keeps losing races is a bug or a storm; the agent re-sends it (its 409 retries:
+ * agent/reporting/run-reporter.ts).
+ */
+const MAX_READS = 5;
+
 type RunRow = {
   state: FlowRunState;
   leaseId: string | null;
@@ -82,7 +99,21 @@ type RunRow = {
   tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
 };
 
-export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome> {
+/** Applies `batch` whole or not at all; `db` may be the client or an open transaction. */
+export async function applyReportBatch(db: Tx, batch: ReportBatch): Promise<BatchOutcome> {
+  for (let read = 1; ; read++) {
+    const outcome = await tryApplyReportBatch(db, batch);
+    if (outcome.outcome !== "raced") return outcome;
+    if (read === MAX_READS) {
+      throw new PipebookError(
+        "conflict",
+        `flow run ${batch.flowRunId} kept changing while report batch ${batch.seq} was applied: send it again`,
+      );
+    }
+  }
+}
+
+async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome | Raced> {
   const itemsRead = itemsNamed(batch.events);
   const [run] = await tx.$queryRaw<RunRow[]>`
     SELECT f.state::text AS state, f."leaseId"::text AS "leaseId", f."reportSeq", f."logLines",
@@ -97,8 +128,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
           OR t.name = ANY(${textArray(itemsRead.tasks)}::text[])
           OR (t.name, t."mapIndex") IN (SELECT k.task, k.item FROM json_to_recordset(${JSON.stringify(itemsRead.items)}::json) AS k(task text, item int)))
       ), '[]'::json) AS tasks
-    FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid
-    FOR UPDATE OF f`;
+    FROM "FlowRun" f WHERE f.id = ${batch.flowRunId}::uuid`;
   if (!run) {
     return { outcome: "refused", state: null, leaseHeld: false, reportSeq: 0, callerHolds: false };
   }
@@ -307,8 +337,11 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
   const f = flowChange;
   const endedAt = f && isFinalFlowRunState(f.state) ? f.at : null;
 
-  // ---- one statement writes it all; everything hangs off `run`, the fenced update of the run
-  const [written] = await tx.$queryRaw<{ run: number; tasks: number; items: number }[]>`
+  // ---- one statement writes it all; everything hangs off `run`, the fenced update of the run.
+  // Its last line undoes the whole statement should a part fall short of what was planned
+  // (pipebook_abort, a migration's function) — impossible while the fences hold.
+  const updatesJson = JSON.stringify(updates);
+  const [written] = await tx.$queryRaw<{ run: number }[]>`
     WITH run AS (
       UPDATE "FlowRun" SET
         "reportSeq" = ${batch.seq},
@@ -325,6 +358,9 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         error = COALESCE(${f?.error ? JSON.stringify(f.error) : null}::jsonb, error)
       WHERE id = ${batch.flowRunId}::uuid AND "leaseId" = ${batch.leaseId}::uuid
         AND "reportSeq" = ${batch.seq - 1} AND state = ${run.state}::"FlowRunState"
+        AND "logLines" = ${run.logLines}::int
+        AND NOT EXISTS (SELECT 1 FROM "TaskRun" t, json_to_recordset(${updatesJson}::json) AS v(id uuid, from_state text)
+          WHERE t.id = v.id AND t.state::text IS DISTINCT FROM v.from_state)
       RETURNING id
     ), flow_history AS (
       INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
@@ -342,7 +378,7 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
         error = v.error, "stateChangedAt" = v.changed_at, "mapCount" = COALESCE(v.map_count, t."mapCount"),
         "resultFromTaskRunId" = COALESCE(src.id, t."resultFromTaskRunId"),
         "resultFromRunId" = COALESCE(src."flowRunId", t."resultFromRunId")
-      FROM run, json_to_recordset(${JSON.stringify(updates)}::json) AS v(id uuid, from_state text,
+      FROM run, json_to_recordset(${updatesJson}::json) AS v(id uuid, from_state text,
         to_state text, attempts int, started_at timestamptz, ended_at timestamptz,
         next_attempt_at timestamptz, error jsonb, changed_at timestamptz, map_count int, cached_from uuid)
         LEFT JOIN "TaskRun" src ON src.id = v.cached_from
@@ -372,19 +408,11 @@ export async function applyReportBatch(tx: Tx, batch: ReportBatch): Promise<Batc
       FROM run, json_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, storage_key: r.storageKey, storage_id: r.storageId, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::json)
         AS r(task_run_id uuid, value jsonb, size_bytes int, storage_key text, storage_id uuid, cache_key text, expires_at timestamptz)
     )
-    SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks,
-      (SELECT count(*)::int FROM items) AS items`;
-  if (
-    !written ||
-    written.run !== 1 ||
-    written.tasks !== updates.length ||
-    written.items !== inserts.length
-  ) {
-    // The row lock makes this impossible short of a bug; the transaction rolls back.
-    throw new PipebookError(
-      "conflict",
-      "the run changed while the report was applied; send it again",
-    );
-  }
-  return { outcome: "applied", state: flowState };
+    SELECT w.run, CASE WHEN w.run = 1 AND (w.tasks <> want.tasks OR w.items <> want.items)
+      THEN pipebook_abort(format('report batch of flow run %s wrote %s of %s task runs and %s of %s items',
+        ${batch.flowRunId}::text, w.tasks, want.tasks, w.items, want.items)) END AS aborted
+    FROM (SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks,
+      (SELECT count(*)::int FROM items) AS items) w,
+      (SELECT ${updates.length}::int AS tasks, ${inserts.length}::int AS items) want`;
+  return written?.run === 1 ? { outcome: "applied", state: flowState } : { outcome: "raced" };
 }
