@@ -8,6 +8,7 @@ import type { ReportRequest, ReportResponse } from "../../contract/agent-protoco
 import { isActiveFlowRunState, isFinalFlowRunState } from "../../contract/run-states.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
+import { isWriteConflict } from "../db/sql-state.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { publish } from "../events/bus.ts";
 import { runNotHeldByCaller } from "../agents/agent-access.ts";
@@ -58,9 +59,17 @@ export async function applyReport(
   // together, or a crash between them would leave a Failed run that never retries.
   const failsRun = stored.events.some((e) => e.type === "flow" && e.state === "Failed");
   const batch: BatchOutcome & { retriedOn?: string } = failsRun
-    ? await db.$transaction(async (tx) =>
-        retryIfFailed(tx, flowRunId, await applyReportBatch(tx, input)),
-      )
+    ? await db
+        .$transaction(async (tx) =>
+          retryIfFailed(tx, flowRunId, await applyReportBatch(tx, input, { inTransaction: true })),
+        )
+        .catch((error: unknown) => {
+          if (!isWriteConflict(error)) throw error;
+          throw new PipebookError(
+            "conflict",
+            `flow run ${flowRunId} changed while report batch ${report.seq} was applied: send it again`,
+          );
+        })
     : await applyReportBatch(db, input);
   if (batch.outcome === "forbidden") throw runNotHeldByCaller(flowRunId);
   if (batch.outcome === "refused") throw await refusal(db, input, batch);

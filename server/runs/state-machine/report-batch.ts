@@ -13,8 +13,11 @@
 // not at all, and a batch that lost a race — the agent's re-send of a batch still in flight, the
 // lease reaper, a cancel — is read again and answered from what won. Every other writer of a
 // run's task runs changes the run's row first (lease-expiry.ts, flow-retry.ts, cancel), so the
-// fence on the run covers its tasks. Two statements instead of a transaction's four round trips,
-// and PGlite's one connection is never held while JavaScript runs (docs/benchmarks.md).
+// fence on the run covers its tasks (replays and cell runs write the task runs of a run they
+// are creating, which no agent holds yet); a task changed after the statement's snapshot fails
+// the tasks' own fence, and the statement undoes itself. Two statements instead of a
+// transaction's four round trips, and PGlite's one connection is not held while JavaScript runs
+// (docs/benchmarks.md; a batch that fails the run keeps a transaction: apply-report.ts).
 //
 // Mapped tasks' items are task runs too (mapIndex ≥ 0): a `map` event creates them (Pending, in
 // this same statement), and item events move them. The read takes the run's own tasks and only
@@ -47,6 +50,7 @@ import {
 import { CLAIM } from "./leases.ts";
 import { keyHoldsRun } from "../../agents/agent-access.ts";
 import { textArray } from "./sql.ts";
+import { isWriteConflict } from "../../db/sql-state.ts";
 
 export type ReportBatch = {
   flowRunId: string;
@@ -81,8 +85,9 @@ export type BatchOutcome =
 type Raced = { outcome: "raced" };
 
 /**
- * A batch that keeps losing races is a bug or a storm; the agent re-sends it (its 409 retries:
- * agent/reporting/run-reporter.ts).
+ * A batch that keeps losing races is a bug or a storm: answered 409, which the agent re-sends
+ * after a pause, up to 5 times (agent/reporting/run-reporter.ts) — 25 lost races in a row before
+ * it gives the batch up.
  */
 const MAX_READS = 5;
 
@@ -99,10 +104,24 @@ type RunRow = {
   tasks: Omit<TaskRow, "endedAt" | "nextAttemptAt" | "error" | "changedAt">[];
 };
 
-/** Applies `batch` whole or not at all; `db` may be the client or an open transaction. */
-export async function applyReportBatch(db: Tx, batch: ReportBatch): Promise<BatchOutcome> {
+/**
+ * Applies `batch` whole or not at all. `db` may be the client or, with `inTransaction`, an open
+ * transaction: there a statement that undid itself (or lost a deadlock) has aborted the
+ * transaction, so the caller answers it (apply-report.ts); alone it is a race like any other.
+ */
+export async function applyReportBatch(
+  db: Tx,
+  batch: ReportBatch,
+  { inTransaction = false } = {},
+): Promise<BatchOutcome> {
   for (let read = 1; ; read++) {
-    const outcome = await tryApplyReportBatch(db, batch);
+    let outcome: BatchOutcome | Raced;
+    try {
+      outcome = await tryApplyReportBatch(db, batch);
+    } catch (error) {
+      if (inTransaction || !isWriteConflict(error)) throw error;
+      outcome = { outcome: "raced" };
+    }
     if (outcome.outcome !== "raced") return outcome;
     if (read === MAX_READS) {
       throw new PipebookError(
