@@ -16,6 +16,7 @@ import { runMasker } from "../secrets/run-masks.ts";
 import { getSecretKey } from "../secrets/secret-key.ts";
 import {
   applyReportBatch,
+  raceLost,
   retryFlowRun,
   storeLateLogs,
   type BatchOutcome,
@@ -64,11 +65,7 @@ export async function applyReport(
           retryIfFailed(tx, flowRunId, await applyReportBatch(tx, input, { inTransaction: true })),
         )
         .catch((error: unknown) => {
-          if (!isWriteConflict(error)) throw error;
-          throw new PipebookError(
-            "conflict",
-            `flow run ${flowRunId} changed while report batch ${report.seq} was applied: send it again`,
-          );
+          throw isWriteConflict(error) ? raceLost(input) : error;
         })
     : await applyReportBatch(db, input);
   if (batch.outcome === "forbidden") throw runNotHeldByCaller(flowRunId);

@@ -123,13 +123,16 @@ export async function applyReportBatch(
       outcome = { outcome: "raced" };
     }
     if (outcome.outcome !== "raced") return outcome;
-    if (read === MAX_READS) {
-      throw new PipebookError(
-        "conflict",
-        `flow run ${batch.flowRunId} kept changing while report batch ${batch.seq} was applied: send it again`,
-      );
-    }
+    if (read === MAX_READS) throw raceLost(batch);
   }
+}
+
+/** The answer to a batch that lost its race for good: not applied, the agent sends it again. */
+export function raceLost(batch: Pick<ReportBatch, "flowRunId" | "seq">): PipebookError {
+  return new PipebookError(
+    "conflict",
+    `flow run ${batch.flowRunId} kept changing while report batch ${batch.seq} was applied: send it again`,
+  );
 }
 
 async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOutcome | Raced> {
