@@ -1,9 +1,9 @@
 // Applying one report batch of an agent: the hot path of every run. One read takes the run and
 // its task runs and the window its times must fall in; every step is checked against the
 // transition table in memory, and a run's end against its tasks (an agent holds a lease, not the
-// truth: report-times.ts, finalFlowRunStateProblem); then ONE statement writes it all — the run's
-// new state and lease, its history, the log lines, the task runs' new states and history, and
-// their results — each part passed as a single JSON parameter. Measured on PGlite here: a
+// truth: report-times.ts, finalFlowRunStateProblem); then ONE statement writes the plan whole
+// (report-write.ts) — the run's new state and lease, its history, the log lines, the task runs'
+// new states and history, and their results. Measured on PGlite here: a
 // 40-task batch in ~4 ms, where the same work as separate Prisma calls took ~30 ms
 // (docs/benchmarks.md). Log lines are stored as chunks (../logs/chunks.ts): 20,000 lines are ~20
 // rows.
@@ -51,6 +51,7 @@ import { CLAIM } from "./leases.ts";
 import { keyHoldsRun } from "../../agents/agent-access.ts";
 import { textArray } from "./sql.ts";
 import { isWriteConflict } from "../../db/sql-state.ts";
+import { writeReportPlan, type ReportPlan } from "./report-write.ts";
 
 export type ReportBatch = {
   flowRunId: string;
@@ -178,14 +179,9 @@ async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOut
     batch.logs ?? [],
   );
   let flowState: FlowRunState = run.state;
-  let flowChange: {
-    state: FlowRunState;
-    at: string;
-    message: string | null;
-    error: unknown;
-  } | null = null;
+  let flowChange: ReportPlan["flowChange"] = null;
   let startedAt: string | null = null;
-  const flowHistory: { from: string; to: string; message: string | null; at: string }[] = [];
+  const flowHistory: ReportPlan["flowHistory"] = [];
   const tasks = new Map<string, TaskRow>();
   const items = new Map<string, TaskRow>();
   for (const t of run.tasks) {
@@ -196,24 +192,8 @@ async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOut
   const original = new Map(run.tasks.map((t) => [t.id, t.state]));
   const changed = new Set<TaskRow>();
   const created: NewItem[] = [];
-  const taskHistory: {
-    taskRunId: string;
-    from: string;
-    to: string;
-    attempt: number;
-    message: string | null;
-    error: unknown;
-    at: string;
-  }[] = [];
-  const results: {
-    taskRunId: string;
-    value: unknown;
-    sizeBytes: number;
-    storageKey: string | null;
-    storageId: string | null;
-    cacheKey: string | null;
-    expiresAt: string | null;
-  }[] = [];
+  const taskHistory: ReportPlan["taskHistory"] = [];
+  const results: ReportPlan["results"] = [];
   const logEvents: LogEvent[] = [];
 
   for (const event of bounded.events) {
@@ -326,7 +306,7 @@ async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOut
     }
   }
 
-  const updates = [...changed].map((t) => ({
+  const updates: ReportPlan["updates"] = [...changed].map((t) => ({
     id: t.id,
     from_state: original.get(t.id),
     to_state: t.state,
@@ -339,7 +319,7 @@ async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOut
     map_count: t.mapCount ?? null,
     cached_from: t.cachedFrom ?? null,
   }));
-  const inserts = created.map((t) => ({
+  const inserts: ReportPlan["inserts"] = created.map((t) => ({
     id: t.id,
     name: t.name,
     map_index: t.mapIndex,
@@ -359,82 +339,19 @@ async function tryApplyReportBatch(tx: Tx, batch: ReportBatch): Promise<BatchOut
   const f = flowChange;
   const endedAt = f && isFinalFlowRunState(f.state) ? f.at : null;
 
-  // ---- one statement writes it all; everything hangs off `run`, the fenced update of the run.
-  // Its last line undoes the whole statement should a part fall short of what was planned
-  // (pipebook_abort, a migration's function) — impossible while the fences hold.
-  const updatesJson = JSON.stringify(updates);
-  const [written] = await tx.$queryRaw<{ run: number }[]>`
-    WITH run AS (
-      UPDATE "FlowRun" SET
-        "reportSeq" = ${batch.seq},
-        "logLines" = "logLines" + ${lineCount}::int,
-        "leaseExpiresAt" = now() + ${batch.leaseMs}::float8 * interval '1 millisecond',
-        state = COALESCE(${f?.state ?? null}::"FlowRunState", state),
-        "stateChangedAt" = COALESCE(${f?.at ?? null}::timestamptz, "stateChangedAt"),
-        "stateMessage" = CASE WHEN ${f ? 1 : 0}::int = 1 THEN ${f?.message ?? null}::text
-          WHEN "unreachableSince" IS NOT NULL THEN NULL ELSE "stateMessage" END,
-        -- A report is the agent answering: a run flagged unreachable is its again (re-attached).
-        "unreachableSince" = NULL,
-        "startedAt" = COALESCE("startedAt", ${startedAt}::timestamptz),
-        "endedAt" = COALESCE(${endedAt}::timestamptz, "endedAt"),
-        error = COALESCE(${f?.error ? JSON.stringify(f.error) : null}::jsonb, error)
-      WHERE id = ${batch.flowRunId}::uuid AND "leaseId" = ${batch.leaseId}::uuid
-        AND "reportSeq" = ${batch.seq - 1} AND state = ${run.state}::"FlowRunState"
-        AND "logLines" = ${run.logLines}::int
-        AND NOT EXISTS (SELECT 1 FROM "TaskRun" t, json_to_recordset(${updatesJson}::json) AS v(id uuid, from_state text)
-          WHERE t.id = v.id AND t.state::text IS DISTINCT FROM v.from_state)
-      RETURNING id
-    ), flow_history AS (
-      INSERT INTO "FlowRunStateEvent" ("flowRunId", "fromState", "toState", "message", "at")
-      SELECT run.id, h."from"::"FlowRunState", h."to"::"FlowRunState", h.message, h.at
-      FROM run, json_to_recordset(${JSON.stringify(flowHistory)}::json)
-        AS h("from" text, "to" text, message text, at timestamptz)
-    ), logs AS (
-      INSERT INTO "LogChunk" ("flowRunId", "firstLine", "lineCount", "taskName", "mapIndex", attempt, level, "firstAt", messages, offsets, search)
-      SELECT run.id, c.first, c.count, c.task, c.item, c.attempt, c.level::"LogLevel", to_timestamp(c.at / 1000.0), c.messages::json, c.offsets::json, c.search
-      FROM run, json_to_recordset(${JSON.stringify(chunks)}::json)
-        AS c(first int, count int, task text, item int, attempt int, level text, at float8, messages text, offsets text, search text)
-    ), tasks AS (
-      UPDATE "TaskRun" t SET state = v.to_state::"TaskRunState", attempts = v.attempts,
-        "startedAt" = v.started_at, "endedAt" = v.ended_at, "nextAttemptAt" = v.next_attempt_at,
-        error = v.error, "stateChangedAt" = v.changed_at, "mapCount" = COALESCE(v.map_count, t."mapCount"),
-        "resultFromTaskRunId" = COALESCE(src.id, t."resultFromTaskRunId"),
-        "resultFromRunId" = COALESCE(src."flowRunId", t."resultFromRunId")
-      FROM run, json_to_recordset(${updatesJson}::json) AS v(id uuid, from_state text,
-        to_state text, attempts int, started_at timestamptz, ended_at timestamptz,
-        next_attempt_at timestamptz, error jsonb, changed_at timestamptz, map_count int, cached_from uuid)
-        LEFT JOIN "TaskRun" src ON src.id = v.cached_from
-      WHERE t.id = v.id AND t.state = v.from_state::"TaskRunState"
-      RETURNING t.id
-    ), items AS (
-      INSERT INTO "TaskRun" (id, "flowRunId", name, "mapIndex", position, "inputPreview", state,
-        attempts, "startedAt", "endedAt", "nextAttemptAt", error, "stateChangedAt",
-        "resultFromTaskRunId", "resultFromRunId")
-      SELECT i.id, run.id, i.name, i.map_index, i.position, i.input_preview, i.state::"TaskRunState",
-        i.attempts, i.started_at, i.ended_at, i.next_attempt_at, i.error, COALESCE(i.changed_at, ${bounded.events[0]?.at ?? null}::timestamptz, now()),
-        src.id, src."flowRunId"
-      FROM run, json_to_recordset(${JSON.stringify(inserts)}::json) AS i(id uuid, name text,
-        map_index int, position int, input_preview text, state text, attempts int,
-        started_at timestamptz, ended_at timestamptz, next_attempt_at timestamptz, error jsonb,
-        changed_at timestamptz, cached_from uuid)
-        LEFT JOIN "TaskRun" src ON src.id = i.cached_from
-      RETURNING id
-    ), task_history AS (
-      INSERT INTO "TaskRunStateEvent" ("flowRunId", "taskRunId", "fromState", "toState", "attempt", "message", "error", "at")
-      SELECT run.id, h.task_run_id, h."from"::"TaskRunState", h."to"::"TaskRunState", h.attempt, h.message, h.error, h.at
-      FROM run, json_to_recordset(${JSON.stringify(taskHistory.map((h) => ({ ...h, task_run_id: h.taskRunId })))}::json)
-        AS h(task_run_id uuid, "from" text, "to" text, attempt int, message text, error jsonb, at timestamptz)
-    ), results AS (
-      INSERT INTO "Result" ("taskRunId", value, "sizeBytes", "storageKey", "storageId", "cacheKey", "expiresAt")
-      SELECT r.task_run_id, r.value, r.size_bytes, r.storage_key, r.storage_id, r.cache_key, r.expires_at
-      FROM run, json_to_recordset(${JSON.stringify(results.map((r) => ({ task_run_id: r.taskRunId, value: r.value, size_bytes: r.sizeBytes, storage_key: r.storageKey, storage_id: r.storageId, cache_key: r.cacheKey, expires_at: r.expiresAt })))}::json)
-        AS r(task_run_id uuid, value jsonb, size_bytes int, storage_key text, storage_id uuid, cache_key text, expires_at timestamptz)
-    )
-    SELECT w.run, CASE WHEN w.run = 1 AND (w.tasks <> want.tasks OR w.items <> want.items)
-      THEN pipebook_abort(format('report batch of flow run %s wrote %s of %s task runs and %s of %s items',
-        ${batch.flowRunId}::text, w.tasks, want.tasks, w.items, want.items)) END AS aborted
-    FROM (SELECT (SELECT count(*)::int FROM run) AS run, (SELECT count(*)::int FROM tasks) AS tasks,
-      (SELECT count(*)::int FROM items) AS items) w,
-      (SELECT ${updates.length}::int AS tasks, ${inserts.length}::int AS items) want`;
-  return written?.run === 1 ? { outcome: "applied", state: flowState } : { outcome: "raced" };
+  const plan: ReportPlan = {
+    flowChange: f,
+    startedAt,
+    endedAt,
+    flowHistory,
+    updates,
+    inserts,
+    taskHistory,
+    results,
+    chunks,
+    lineCount,
+    firstEventAt: bounded.events[0]?.at ?? null,
+  };
+  const written = await writeReportPlan(tx, batch, run, plan);
+  return written ? { outcome: "applied", state: flowState } : { outcome: "raced" };
 }
