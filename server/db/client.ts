@@ -12,6 +12,7 @@ import { getConfig } from "../config.ts";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
 import { pgliteStartParams } from "./pglite-options.ts";
+import { preparedStatements } from "./pglite-prepared.ts";
 import { statementName } from "./statement-names.ts";
 
 export type Db = PrismaClient;
@@ -92,7 +93,9 @@ export function isSingleWriter(db: Db): boolean {
 
 /** Wraps an open PGlite instance (tests build theirs from a snapshot of a migrated database). */
 export function pgliteHandle(pglite: PGlite, onClose?: () => void): DatabaseHandle {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // The adapter calls only query, exec and transaction on its client (PgliteQueryClient).
+  const client = preparedStatements(pglite) as PGlite;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   singleWriters().add(prisma);
   return {
     kind: "pglite",

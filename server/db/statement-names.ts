@@ -3,7 +3,8 @@
 // (0.6 ms) and binding (0.8 ms) took more than executing (0.6 ms) — docs/benchmarks.md. A
 // named statement is parsed once per connection and its plan can be reused. The name is a hash of
 // the SQL text: node-postgres refuses a name reused for another text, and the same text on
-// every replica gets the same name.
+// every replica gets the same name. The embedded PGlite prepares statements by the same rule
+// (pglite-prepared.ts).
 //
 // Not named, so they stay as today: statements without parameters (node-postgres then uses the
 // simple protocol, which also runs several statements in one text), and statements with many
