@@ -4,7 +4,11 @@
 import { PGlite, messages } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pgliteStartParams } from "./pglite-options.ts";
-import { preparedStatements, type PgliteQueryClient } from "./pglite-prepared.ts";
+import {
+  MAX_PREPARED_STATEMENTS,
+  preparedStatements,
+  type PgliteQueryClient,
+} from "./pglite-prepared.ts";
 
 // PGlite only: PostgreSQL's named statements are node-postgres's (statement-names.ts).
 describe.skipIf(inject("testDatabase").kind !== "pglite")("prepared statements on PGlite", () => {
@@ -98,6 +102,33 @@ describe.skipIf(inject("testDatabase").kind !== "pglite")("prepared statements o
     release();
     expect((await outside).rows).toEqual([{ n: 0 }]);
     await transaction;
+  });
+
+  it("prepares a statement anew when it went stale: a column's type changed, DEALLOCATE", async () => {
+    await pglite.exec(
+      `CREATE TABLE shape (id int PRIMARY KEY, n int); INSERT INTO shape VALUES (1, 7)`,
+    );
+    const read = `SELECT id, n FROM shape WHERE id = $1`;
+    expect((await client.query(read, [1])).rows).toEqual([{ id: 1, n: 7 }]);
+    await pglite.exec(`ALTER TABLE shape ALTER COLUMN n TYPE text`);
+    expect((await client.query(read, [1])).rows).toEqual([{ id: 1, n: "7" }]);
+    await pglite.exec(`DEALLOCATE ALL`);
+    expect((await client.query(read, [1])).rows).toEqual([{ id: 1, n: "7" }]);
+    // A second client of the same database shares the names.
+    expect((await preparedStatements(pglite).query(read, [1])).rows).toEqual([{ id: 1, n: "7" }]);
+  });
+
+  it(`keeps at most ${MAX_PREPARED_STATEMENTS} statements, closing the least recently used`, async () => {
+    const first = `SELECT $1::int AS n, 0 AS k`;
+    expect((await client.query(first, [1])).rows).toEqual([{ n: 1, k: 0 }]);
+    for (let k = 1; k <= MAX_PREPARED_STATEMENTS + 10; k++) {
+      await client.query(`SELECT $1::int AS n, ${k} AS k`, [k]);
+    }
+    const count = await pglite.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements`,
+    );
+    expect(count.rows[0]!.n).toBe(MAX_PREPARED_STATEMENTS);
+    expect((await client.query(first, [2])).rows).toEqual([{ n: 2, k: 0 }]);
   });
 
   it("refuses a statement once the database is closed, instead of waiting forever", async () => {

@@ -15,7 +15,7 @@ import {
   type PGlite,
   type Results,
   type Transaction,
-  type messages,
+  messages,
   parse,
   protocol,
 } from "@electric-sql/pglite";
@@ -43,22 +43,62 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * At most this many statements stay prepared; the least recently used one is closed to make room.
+ * Each holds ~12 KB of PostgreSQL's memory (measured: 2,000 statements took the backend from 2 to
+ * 26 MB), and PGlite's memory never shrinks. Pipebook's own statements number in the low hundreds.
+ */
+export const MAX_PREPARED_STATEMENTS = 500;
+
+/**
+ * SQLSTATEs that mean the named statement is no longer what was prepared: its result type changed
+ * under it (a column altered), or it is gone (DEALLOCATE, DISCARD). It is prepared anew.
+ */
+const STALE = new Set(["0A000", "26000"]);
+
+// One cache per PGlite: statement names live in its one session, whatever wraps it.
+const caches = new WeakMap<PGlite, Map<string, Prepared>>();
+
 /** A client for PGlite's Prisma adapter that prepares each statement once. */
 export function preparedStatements(pglite: PGlite): PgliteQueryClient {
-  const prepared = new Map<string, Prepared>();
+  let prepared = caches.get(pglite);
+  if (!prepared) caches.set(pglite, (prepared = new Map()));
+  const cache = prepared;
   const { serialize } = protocol;
 
-  async function prepare(name: string, sql: string, syncToFs: boolean): Promise<Prepared> {
-    const known = prepared.get(name);
-    if (known) return known;
-    const answer = await pglite.execProtocolStream(
-      concat([
-        serialize.parse({ name, text: sql, types: [] }),
-        serialize.describe({ type: "S", name }),
-        serialize.sync(),
-      ]),
-      { syncToFs },
-    );
+  const send = (parts: Uint8Array[], syncToFs = false) =>
+    pglite.execProtocolStream(concat([...parts, serialize.sync()]), { syncToFs });
+
+  /** Drops a statement from the cache and the session (which may not have it any more). */
+  async function forget(name: string): Promise<void> {
+    cache.delete(name);
+    await send([serialize.close({ type: "S", name })]).catch(() => undefined);
+  }
+
+  async function prepare(name: string, sql: string): Promise<Prepared> {
+    const known = cache.get(name);
+    if (known) {
+      // Most recently used last: Map keeps insertion order.
+      cache.delete(name);
+      cache.set(name, known);
+      return known;
+    }
+    const oldest = cache.size >= MAX_PREPARED_STATEMENTS ? cache.keys().next().value : undefined;
+    if (oldest !== undefined) await forget(oldest);
+    const describe = [
+      serialize.parse({ name, text: sql, types: [] }),
+      serialize.describe({ type: "S", name }),
+    ];
+    let answer;
+    try {
+      answer = await send(describe);
+    } catch (error) {
+      // The session has the name but the cache lost it (a close refused in an aborted
+      // transaction): close it and prepare again.
+      if (!(error instanceof messages.DatabaseError) || error.code !== "42P05") throw error;
+      await forget(name);
+      answer = await send(describe);
+    }
     const statement: Prepared = {
       name,
       paramTypes: parse.parseDescribeStatementResults(answer),
@@ -66,8 +106,28 @@ export function preparedStatements(pglite: PGlite): PgliteQueryClient {
         (m): m is messages.RowDescriptionMessage => m.name === "rowDescription",
       ),
     };
-    prepared.set(name, statement);
+    cache.set(name, statement);
     return statement;
+  }
+
+  async function execute<T>(
+    statement: Prepared,
+    params: unknown[],
+    options: QueryOptions,
+    inTransaction: boolean,
+  ): Promise<Results<T>> {
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
+      return serializer ? serializer(value) : String(value);
+    });
+    const answer = await send(
+      [serialize.bind({ statement: statement.name, values }), serialize.execute({})],
+      // As PGlite's query(): the data folder is synced after a statement outside a transaction.
+      !inTransaction,
+    );
+    const rows = statement.rowDescription ? [statement.rowDescription, ...answer] : answer;
+    return parse.parseResults(rows, pglite.parsers, options)[0] as Results<T>;
   }
 
   /** Runs a named statement; the caller holds PGlite's query lock. */
@@ -81,23 +141,15 @@ export function preparedStatements(pglite: PGlite): PgliteQueryClient {
     // Checked again under the lock: a closed PGlite's main loop never consumes its input, and
     // execProtocol would spin forever (seen: a test's late query after its database closed).
     if (pglite.closed) throw new Error("PGlite is closed");
-    const statement = await prepare(name, sql, false);
-    const values = params.map((value, i) => {
-      if (value === null || value === undefined) return null;
-      const serializer = pglite.serializers[statement.paramTypes[i] ?? 0];
-      return serializer ? serializer(value) : String(value);
-    });
-    const answer = await pglite.execProtocolStream(
-      concat([
-        serialize.bind({ statement: name, values }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-      // As PGlite's query(): the data folder is synced after a statement outside a transaction.
-      { syncToFs: !inTransaction },
-    );
-    const rows = statement.rowDescription ? [statement.rowDescription, ...answer] : answer;
-    return parse.parseResults(rows, pglite.parsers, options)[0] as Results<T>;
+    try {
+      return await execute<T>(await prepare(name, sql), params, options, inTransaction);
+    } catch (error) {
+      if (!(error instanceof messages.DatabaseError) || !STALE.has(error.code ?? "")) throw error;
+      await forget(name);
+      // Inside a transaction the error has aborted it: the caller's to answer.
+      if (inTransaction) throw error;
+      return execute<T>(await prepare(name, sql), params, options, inTransaction);
+    }
   }
 
   return {
