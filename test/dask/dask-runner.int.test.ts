@@ -19,10 +19,11 @@ import {
 } from "../support/dask-cluster.ts";
 import { liveServer, startLiveAgent, type LiveAgent } from "../support/live-agent.ts";
 import { uniqueName } from "../support/seed.ts";
+import { inheritedEnv, testSettings } from "../support/test-settings.ts";
 
 const unavailable = daskUnavailable();
 // Each tier runs in a process of its own, with a scheduler port of its own.
-const PORT = Number(process.env.PIPEBOOK_E2E_PORT_BASE ?? 4500) + 62 + (process.pid % 30);
+const PORT = testSettings.portBase + 62 + (process.pid % 30);
 
 type Run = {
   id: string;
@@ -78,7 +79,9 @@ describe.skipIf(unavailable)("dask runner (server, agent, cluster)", () => {
       execFile(
         process.execPath,
         [path.resolve(import.meta.dirname, "../../bin/pipebook.mjs"), ...args],
-        { env: { ...process.env, PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey } },
+        {
+          env: { ...inheritedEnv(), PIPEBOOK_API_URL: server.url, PIPEBOOK_API_KEY: server.apiKey },
+        },
         (error, stdout, stderr) =>
           error ? reject(new Error(`pipebook ${args.join(" ")}: ${stderr}`)) : resolve(stdout),
       ),

@@ -11,6 +11,7 @@ import { seedDeployment } from "../support/seed.ts";
 import { testAgent } from "../support/simulated-agent.ts";
 import { changedTables, fingerprint, tablesOf, type Fingerprint } from "./database-fingerprint.ts";
 import type { KnownValues } from "./random-values.ts";
+import { testSettings } from "../support/test-settings.ts";
 
 /** A stall of the event loop longer than this fails the test (the bound). */
 export const STALL_MS = 200;
@@ -24,14 +25,13 @@ export const WARM_UP_REQUESTS = 20;
 
 /** How many requests each fuzz test makes; PIPEBOOK_FUZZ_REQUESTS makes a longer run. */
 export function requestCount(normal: number): number {
-  const asked = Number(process.env.PIPEBOOK_FUZZ_REQUESTS);
-  return Number.isInteger(asked) && asked > 0 ? asked : normal;
+  const asked = testSettings.fuzzRequests;
+  return asked !== undefined && asked > 0 ? asked : normal;
 }
 
 /** The seed of this run: printed, and taken from PIPEBOOK_FUZZ_SEED to replay a failure. */
 export function fuzzSeed(): number {
-  const asked = Number(process.env.PIPEBOOK_FUZZ_SEED);
-  return Number.isInteger(asked) ? asked : crypto.randomInt(2 ** 31);
+  return testSettings.fuzzSeed ?? crypto.randomInt(2 ** 31);
 }
 
 export type Keys = Record<Role | "agent", string>;

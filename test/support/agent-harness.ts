@@ -15,6 +15,7 @@ import { KernelPool } from "../../agent/kernels/kernel-pool.ts";
 import { NO_SANDBOX, type Sandbox } from "../../agent/isolation/sandbox.ts";
 import { prepareRunFolders } from "../../agent/runners/run-folders.ts";
 import { compileTasks } from "../../server/flows/compile-tasks.ts";
+import { inheritedEnv } from "./test-settings.ts";
 
 export type Kernels = {
   pool: KernelPool;
@@ -34,7 +35,7 @@ export function startKernels(
   const pool = new KernelPool(files, {
     python: "python3",
     node: options.node ?? process.execPath,
-    env: process.env,
+    env: inheritedEnv(),
     sandbox,
   });
   return {
@@ -119,7 +120,7 @@ export async function execute(
     pool: kernels.pool,
     folders,
     sandbox: kernels.sandbox,
-    env: process.env,
+    env: inheritedEnv(),
     taskConcurrency: options.taskConcurrency ?? 4,
     taskContext: options.taskContext,
   });

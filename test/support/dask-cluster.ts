@@ -4,8 +4,9 @@
 // over a real link to another host address, as a worker on another machine would.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { isRunning } from "./processes.ts";
+import { inheritedEnv, testSettings } from "./test-settings.ts";
 
-export const DASK_PYTHON = process.env.PIPEBOOK_DASK_PYTHON ?? "/usr/bin/python3";
+export const DASK_PYTHON = testSettings.daskPython;
 
 export type DaskWorker = { pid: number; address: string; isolated: boolean; child: ChildProcess };
 export type DaskCluster = {
@@ -93,7 +94,7 @@ export async function startDaskCluster(
       : [DASK_PYTHON, args];
     const child = spawn(command, argv, {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+      env: { ...inheritedEnv(), PYTHONDONTWRITEBYTECODE: "1" },
     });
     children.push(child);
     return child;

@@ -13,6 +13,7 @@ import { bootstrapAuth } from "../../server/auth/bootstrap.ts";
 import { serveApiRequest } from "../../server/api/node-adapter.ts";
 import type { DatabaseHandle } from "../../server/db/client.ts";
 import { serveFrom } from "./database.ts";
+import { inheritedEnv } from "./test-settings.ts";
 
 const AGENT_BUNDLE = path.resolve(import.meta.dirname, "../../dist/pipebook-agent.mjs");
 const API_KEY = "pb_live_agent_test_key_0123456789abcdef";
@@ -68,7 +69,7 @@ export function startLiveAgent(
       ...(options.args ?? []),
     ],
     {
-      env: { ...process.env, ...options.env, PIPEBOOK_API_KEY: server.apiKey },
+      env: { ...inheritedEnv(), ...options.env, PIPEBOOK_API_KEY: server.apiKey },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -3,12 +3,11 @@
 // one failure, so a broken file can never pass as "0 failed". PIPEBOOK_TEST_TIER_LABEL names a
 // second run of the same tiers (scripts/test.mjs: "node24" → "unit (node24): …").
 import type { Reporter, TestModule } from "vitest/node";
+import { testSettings } from "./test-settings.ts";
 
 type Counts = { passed: number; failed: number; skipped: number };
 
-const label = process.env.PIPEBOOK_TEST_TIER_LABEL
-  ? ` (${process.env.PIPEBOOK_TEST_TIER_LABEL})`
-  : "";
+const label = testSettings.tierLabel ? ` (${testSettings.tierLabel})` : "";
 
 export default class TierSummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>) {
