@@ -45,6 +45,25 @@ describe.skipIf(inject("testDatabase").kind !== "pglite")("prepared statements o
     ]);
   });
 
+  it("decodes with the caller's parsers, as PGlite's own query() does, and changes them when asked", async () => {
+    // Like the Prisma adapter's: some types kept as text, the others PGlite's.
+    const asText = { 1184: (value: string) => `at ${value}`, 1700: (value: string) => value };
+    const options = { rowMode: "array" as const, parsers: asText };
+    const own = await pglite.query(select, [1], options);
+    expect((own.rows[0] as unknown[])[4]).toMatch(/^at 2026-12-03/);
+    for (let i = 0; i < 2; i++) {
+      const answer = await client.query(select, [1], options);
+      expect(answer.rows).toEqual(own.rows);
+      expect(answer.fields).toEqual(own.fields);
+    }
+    // Other parsers for the same statement: decoded with those, not the kept ones.
+    const plain = await client.query(select, [1], { rowMode: "array" });
+    expect(plain.rows).toEqual((await pglite.query(select, [1], { rowMode: "array" })).rows);
+    // A write in array mode: no rows, its count.
+    const write = await client.query(`UPDATE item SET ok = $1 WHERE id <= $2`, [true, 1], options);
+    expect(write).toEqual({ rows: [], fields: [], affectedRows: 1 });
+  });
+
   it("parses each statement text once, and counts the rows a write changed", async () => {
     const update = `UPDATE item SET ok = $1 WHERE id <= $2`;
     for (let i = 0; i < 3; i++) {
