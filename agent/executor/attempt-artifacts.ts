@@ -1,12 +1,5 @@
 // The files an attempt leaves in $PIPEBOOK_ARTIFACTS: its own folder, uploaded to the run's
 // storage when the attempt ends, then removed.
-//
-// Every attempt makes its folder and nearly all leave it empty, so this is on the path of every
-// task. Done synchronously, the folder work was the agents' largest cost under the load bench
-// after start-up (rmdir 10 % of their busy time, mkdir 2 %: a metadata change waits for the
-// file system's journal while the databases sync), and it stopped the agent's event loop —
-// every other run's reports and tasks — meanwhile. Here it is asynchronous, and an empty
-// folder is left for the run's own removal (run-folders.ts) instead of one rmdir per attempt.
 import fs from "node:fs";
 import path from "node:path";
 import type { ExecutableTask } from "../../contract/agent-protocol.ts";
@@ -18,16 +11,16 @@ import type { ItemContext, TaskEnvironment } from "./task-environment.ts";
  * The attempt's own $PIPEBOOK_ARTIFACTS: beside the run's modules (writable in the sandbox,
  * removed with the run's folders). None for a Dask attempt: it runs on another machine.
  */
-export async function artifactsFolder(
+export function artifactsFolder(
   env: TaskEnvironment,
   task: ExecutableTask,
   attempt: number,
   item: ItemContext | undefined,
-): Promise<string | undefined> {
+): string | undefined {
   if (task.language === "python" && env.remotePython) return undefined;
   const who = item ? `${task.name}.${item.index}` : task.name;
   const dir = path.join(env.folders.modules, "artifacts", `${who}-${attempt}`);
-  await fs.promises.mkdir(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
 
@@ -36,9 +29,6 @@ export async function keepArtifacts(
   dir: string,
   where: { task: string; attempt: number; item: ItemContext | undefined },
 ): Promise<void> {
-  // Nothing left (or no folder any more): nothing to upload, and the run's removal takes it.
-  const left = await fs.promises.readdir(dir).catch(() => []);
-  if (left.length === 0) return;
   const { item, ...rest } = where;
   const owner = item === undefined ? rest : { ...rest, item: item.index };
   const warn = (message: string) =>
@@ -55,5 +45,5 @@ export async function keepArtifacts(
     // Artifacts never fail their task (README "Artifacts"): a folder the task left unreadable too.
     warn(`artifacts not uploaded: ${(error as Error).message}`);
   }
-  await fs.promises.rm(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -24,9 +24,7 @@ type Idle = { slot: string; kernel: KernelProcess };
 
 export class KernelPool {
   private idle: Idle[] = [];
-  private warming = new Map<string, Promise<void>>();
-  // Kernels handed out and not yet given back, by slot (dead ones are dropped when counted).
-  private out = new Map<string, Set<KernelProcess>>();
+  private warming = new Set<string>();
   private closed = false;
   private pythonProblem: string | undefined;
   private python: string | undefined;
@@ -91,19 +89,8 @@ export class KernelPool {
     const best = mine.findLast((e) => e.kernel.tasksRun > 0) ?? mine.at(-1);
     if (best) this.idle.splice(this.idle.indexOf(best), 1);
     const kernel = best?.kernel ?? (await this.start(language, group));
-    const out = this.out.get(slot) ?? new Set();
-    this.out.set(slot, out.add(kernel));
     this.warm(language, group);
     return kernel;
-  }
-
-  /** The slot's kernels running tasks now. */
-  private busy(slot: string): number {
-    const out = this.out.get(slot);
-    if (!out) return 0;
-    for (const kernel of out) if (!kernel.alive) out.delete(kernel);
-    if (out.size === 0) this.out.delete(slot);
-    return out.size;
   }
 
   release(
@@ -113,7 +100,6 @@ export class KernelPool {
     healthy: boolean,
   ): void {
     const slot = `${language} ${group.key}`;
-    this.out.get(slot)?.delete(kernel);
     const keep =
       healthy &&
       !this.closed &&
@@ -139,18 +125,12 @@ export class KernelPool {
     }
   }
 
-  /**
-   * Keeps one kernel of `language` ready for `group`, starting it in the background — unless
-   * the group already has as many kernels running tasks as it may keep idle: those come back
-   * soon, and one more would be killed when they do. Without that bound an agent running 4 tasks
-   * of a group at once started and killed a kernel on nearly every round of them (kernel starts
-   * were ~12 % of the agents' busy time under the load bench, docs/benchmarks.md).
-   */
+  /** Keeps one kernel of `language` ready for `group`, starting it in the background. */
   warm(language: KernelLanguage, group: KernelGroup): void {
     const slot = `${language} ${group.key}`;
     if (this.closed || this.warming.has(slot) || this.idle.some((e) => e.slot === slot)) return;
-    if (this.busy(slot) >= MAX_IDLE_PER_GROUP) return;
-    const started = this.start(language, group)
+    this.warming.add(slot);
+    this.start(language, group)
       .then((kernel) => {
         if (this.closed) void kernel.kill();
         else this.keep({ slot, kernel });
@@ -161,12 +141,6 @@ export class KernelPool {
       .finally(() => {
         this.warming.delete(slot);
       });
-    this.warming.set(slot, started);
-  }
-
-  /** Resolves once no kernel is starting in the background. */
-  async settled(): Promise<void> {
-    while (this.warming.size) await Promise.all(this.warming.values());
   }
 
   async close(): Promise<void> {

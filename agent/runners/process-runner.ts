@@ -32,7 +32,7 @@ export class ProcessRunner implements Runner {
     request: RunRequest,
     over: { remotePython?: RemotePython; taskConcurrency?: number } = {},
   ): Promise<FlowEnd> {
-    const folders = await prepareRunFolders(this.options.workDir, request.run, this.options.files);
+    const folders = prepareRunFolders(this.options.workDir, request.run, this.options.files);
     try {
       return await executeFlowRun({
         run: request.run,
@@ -61,7 +61,7 @@ export class ProcessRunner implements Runner {
         ...(over.remotePython ? { remotePython: over.remotePython } : {}),
       });
     } finally {
-      await removeRunFolders(folders);
+      removeRunFolders(folders);
     }
   }
 }

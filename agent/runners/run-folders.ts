@@ -52,11 +52,11 @@ export function kernelGroupKey(run: Pick<ClaimedRun, "deployment" | "flow">): st
   return `${owner}; flow ${JSON.stringify(run.flow.name)} v${run.flow.version}`;
 }
 
-export async function prepareRunFolders(
+export function prepareRunFolders(
   workDir: string,
   run: ClaimedRun,
   files: KernelFiles,
-): Promise<RunFolders> {
+): RunFolders {
   const key = kernelGroupKey(run);
   const hash = crypto.createHash("sha256").update(key).digest("hex").slice(0, 16);
   const dir = path.join(workDir, "runs", hash);
@@ -65,29 +65,27 @@ export async function prepareRunFolders(
     cwd: path.join(dir, run.flowRunId),
     modules: path.join(dir, ".modules", run.flowRunId),
   };
-  await Promise.all([
-    fs.promises.mkdir(folders.cwd, { recursive: true, mode: 0o700 }),
-    fs.promises.mkdir(folders.modules, { recursive: true }),
-  ]);
+  fs.mkdirSync(folders.cwd, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(folders.modules, { recursive: true });
   // `import … from "pipebook"` in a module below the group's folder resolves through this link
   // (to the kernel files, read-only in the sandbox).
-  await fs.promises
-    .symlink(files.nodeModules, path.join(dir, "node_modules"), "dir")
-    .catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "EEXIST") throw error;
-    });
+  const link = path.join(dir, "node_modules");
+  if (!fs.existsSync(link)) {
+    try {
+      fs.symlinkSync(files.nodeModules, link, "dir");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
   return folders;
 }
 
-/** Asynchronous, as an attempt's folder work (attempt-artifacts.ts): it runs beside other runs. */
-export async function removeRunFolders(folders: RunFolders): Promise<void> {
-  const remove = (dir: string) => fs.promises.rm(dir, { recursive: true, force: true });
-  await Promise.all([remove(folders.cwd), remove(folders.modules)]);
+export function removeRunFolders(folders: RunFolders): void {
+  fs.rmSync(folders.cwd, { recursive: true, force: true });
+  fs.rmSync(folders.modules, { recursive: true, force: true });
   const run = path.basename(folders.cwd);
-  const entries = await fs.promises.readdir(folders.group.dir, { withFileTypes: true });
-  await Promise.all(
-    entries
-      .filter((entry) => entry.isDirectory() && entry.name.startsWith(".env-"))
-      .map((entry) => remove(path.join(folders.group.dir, entry.name, run))),
-  );
+  for (const entry of fs.readdirSync(folders.group.dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name.startsWith(".env-"))
+      fs.rmSync(path.join(folders.group.dir, entry.name, run), { recursive: true, force: true });
+  }
 }

@@ -110,7 +110,7 @@ export async function execute(
   } = {},
 ): Promise<{ end: FlowEnd; events: ReportEvent[]; cwd: string }> {
   const events: ReportEvent[] = [];
-  const folders = await prepareRunFolders(kernels.workDir, run, kernels.files);
+  const folders = prepareRunFolders(kernels.workDir, run, kernels.files);
   const end = await executeFlowRun({
     run,
     sink: { push: (e) => events.push(e) },
