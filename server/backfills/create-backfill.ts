@@ -11,6 +11,7 @@ import { NotFoundError, PipebookError } from "../errors.ts";
 import { announceCancelled, cancelWaitingRuns } from "../runs/cancel-waiting-runs.ts";
 import { getBackfillView } from "./get-backfill.ts";
 import { planBackfill } from "./plan-backfill.ts";
+import { runEndWatchersChanged } from "../runs/run-end-watchers.ts";
 import { topUpBackfill } from "./top-up-backfill.ts";
 
 type ChangeOptions = { actor?: Actor; now?: Date };
@@ -54,6 +55,7 @@ export async function createBackfill(
     );
     return row.id;
   });
+  runEndWatchersChanged();
   await topUpBackfill(db, id, { now });
   return getBackfillView(db, id);
 }

@@ -4,10 +4,11 @@
 // to the browsers watching that run, "key revoked" makes every replica forget a key it had
 // verified, "secret s changed" makes runs mask its new value too, "notification queued" wakes the
 // notification senders, "limits changed" (a concurrency limit or a deployment's pause) makes
-// claims re-read which limits exist. In one process this is an EventEmitter (microseconds); with
-// PostgreSQL, events also travel by NOTIFY to the other server replicas, whose LISTEN connection
-// re-emits them locally. Kept on globalThis: every bundle Next.js makes of this file must share
-// one emitter.
+// claims re-read which limits exist, "watchers changed" (a trigger, notification rule or backfill
+// saved) makes runs' ends look again for what watches them. In one process this is an
+// EventEmitter (microseconds); with PostgreSQL, events also travel by NOTIFY to the other server
+// replicas, whose LISTEN connection re-emits them locally. Kept on globalThis: every bundle
+// Next.js makes of this file must share one emitter.
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
 
@@ -19,7 +20,8 @@ export type Topic =
   | "key-revoked"
   | "secret-changed"
   | "notification-queued"
-  | "limits-changed";
+  | "limits-changed"
+  | "watchers-changed";
 
 type Bus = {
   emitter: EventEmitter;

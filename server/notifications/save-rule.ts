@@ -13,6 +13,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { isUuid } from "../db/ids.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { RULE_SELECT, ruleView } from "./rule-view.ts";
+import { runEndWatchersChanged } from "../runs/run-end-watchers.ts";
 
 export async function listRules(db: Db): Promise<NotificationRuleView[]> {
   const rows = await db.notificationRule.findMany({
@@ -80,6 +81,7 @@ export async function createRule(
     await audit(tx, actor, "notificationRule.create", auditTarget(row), auditDetails(input));
     return row;
   });
+  runEndWatchersChanged();
   return ruleView(row);
 }
 
@@ -124,6 +126,7 @@ export async function updateRule(
     });
     return row;
   });
+  runEndWatchersChanged();
   return ruleView(row);
 }
 

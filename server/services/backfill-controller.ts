@@ -7,6 +7,7 @@ import type { DatabaseHandle } from "../db/client.ts";
 import { backfillOfRun, topUpBackfill } from "../backfills/top-up-backfill.ts";
 import { subscribe } from "../events/bus.ts";
 import { log } from "../log.ts";
+import { runEndWatchers } from "../runs/run-end-watchers.ts";
 
 export function startBackfillController(handle: DatabaseHandle) {
   const pending = new Set<string>();
@@ -31,7 +32,8 @@ export function startBackfillController(handle: DatabaseHandle) {
 
   const unsubscribe = subscribe("run-ended", (runId) => {
     if (stopped) return;
-    backfillOfRun(handle.prisma, runId)
+    runEndWatchers(handle.prisma)
+      .then(({ backfills }) => (backfills ? backfillOfRun(handle.prisma, runId) : null))
       .then((id) => {
         if (!id || stopped) return;
         pending.add(id);

@@ -7,6 +7,7 @@
 import type { DatabaseHandle } from "../db/client.ts";
 import { publish, subscribe, waitFor } from "../events/bus.ts";
 import { log } from "../log.ts";
+import { runEndWatchers } from "../runs/run-end-watchers.ts";
 import { nextDueAt } from "../notifications/claim-deliveries.ts";
 import { deliverDue } from "../notifications/deliver-due.ts";
 import { enqueueForRun, sweepDeliveries } from "../notifications/enqueue-deliveries.ts";
@@ -33,7 +34,8 @@ export function startNotifier(handle: DatabaseHandle, options: { baseUrl: () => 
 
   const unsubscribe = subscribe("run-ended", (runId) => {
     track(
-      enqueueForRun(db, runId, { baseUrl: options.baseUrl() })
+      runEndWatchers(db)
+        .then(({ rules }) => (rules ? enqueueForRun(db, runId, { baseUrl: options.baseUrl() }) : 0))
         .then((count) => queued(count, runId))
         .catch((error: unknown) => log.error(`notifications for run ${runId} failed`, error)),
     );

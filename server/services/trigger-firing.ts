@@ -5,6 +5,7 @@
 import type { DatabaseHandle } from "../db/client.ts";
 import { subscribe } from "../events/bus.ts";
 import { log } from "../log.ts";
+import { runEndWatchers } from "../runs/run-end-watchers.ts";
 import { fireCompletionTriggers, sweepCompletionTriggers } from "../triggers/fire-completion.ts";
 
 // The sweep is a fallback: events fire in milliseconds; this bounds how late a missed one is.
@@ -24,9 +25,11 @@ export function startTriggerFiring(handle: DatabaseHandle) {
     const db = handle.prisma;
     const created: string[] = [];
     if (sweep) created.push(...(await sweepCompletionTriggers(db)));
+    // No active completion trigger anywhere: nothing to look up per run (run-end-watchers.ts).
+    const watched = ended.size > 0 && (await runEndWatchers(db)).triggers;
     for (const id of ended) {
       ended.delete(id);
-      created.push(...(await fireCompletionTriggers(db, id)));
+      if (watched) created.push(...(await fireCompletionTriggers(db, id)));
     }
     if (created.length) log.info(`triggers: started ${created.length} run(s) on runs' ends`);
   }

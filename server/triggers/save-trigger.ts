@@ -17,6 +17,7 @@ import { toJson } from "../db/json.ts";
 import { NotFoundError, PipebookError } from "../errors.ts";
 import { checkMap, refuseCycle } from "./check-trigger.ts";
 import { TRIGGER_SELECT, triggerView, type TriggerRow } from "./trigger-row.ts";
+import { runEndWatchersChanged } from "../runs/run-end-watchers.ts";
 
 type ChangeOptions = { actor?: Actor; origin?: string };
 
@@ -120,6 +121,7 @@ export async function createTrigger(
       await record(tx, actor, "trigger.create", row, { map: Object.keys(input.map) });
       return row;
     });
+    runEndWatchersChanged();
     return withToken(row, secret?.token ?? null, origin);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(input.name);
@@ -162,6 +164,7 @@ export async function updateTrigger(
       await record(tx, actor, "trigger.update", row, { changed: Object.keys(patch) });
       return row;
     });
+    runEndWatchersChanged();
     return triggerView(row);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(patch.name ?? existing.name);
