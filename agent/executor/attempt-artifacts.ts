@@ -1,27 +1,15 @@
-// The files an attempt leaves in $PIPEBOOK_ARTIFACTS: its own folder, uploaded to the run's
-// storage when the attempt ends, then removed.
-import fs from "node:fs";
-import path from "node:path";
+// The files an attempt leaves in $PIPEBOOK_ARTIFACTS: an empty folder of its own while it runs,
+// uploaded to the run's storage when the attempt ends, then emptied for a later attempt of the
+// run (../runners/folder-pool.ts).
 import type { ExecutableTask } from "../../contract/agent-protocol.ts";
 import { collectArtifacts, uploadArtifacts } from "../storage/upload-artifacts.ts";
 import { now } from "./events.ts";
 import type { ItemContext, TaskEnvironment } from "./task-environment.ts";
 
-/**
- * The attempt's own $PIPEBOOK_ARTIFACTS: beside the run's modules (writable in the sandbox,
- * removed with the run's folders). None for a Dask attempt: it runs on another machine.
- */
-export function artifactsFolder(
-  env: TaskEnvironment,
-  task: ExecutableTask,
-  attempt: number,
-  item: ItemContext | undefined,
-): string | undefined {
+/** The attempt's own $PIPEBOOK_ARTIFACTS. None for a Dask attempt: it runs on another machine. */
+export function artifactsFolder(env: TaskEnvironment, task: ExecutableTask): string | undefined {
   if (task.language === "python" && env.remotePython) return undefined;
-  const who = item ? `${task.name}.${item.index}` : task.name;
-  const dir = path.join(env.folders.modules, "artifacts", `${who}-${attempt}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
+  return env.folders.artifacts.take();
 }
 
 export async function keepArtifacts(
@@ -45,5 +33,5 @@ export async function keepArtifacts(
     // Artifacts never fail their task (README "Artifacts"): a folder the task left unreadable too.
     warn(`artifacts not uploaded: ${(error as Error).message}`);
   }
-  fs.rmSync(dir, { recursive: true, force: true });
+  env.folders.artifacts.give(dir);
 }

@@ -68,7 +68,7 @@ export async function runTask(
   for (let retry = 0; ; retry++) {
     const attempt = priorAttempts + retry + 1;
     sink.push({ type: "task", task: task.name, state: "Running", at: now(), attempt });
-    const artifacts = artifactsFolder(env, task, attempt, item);
+    const artifacts = artifactsFolder(env, task);
     const ran = await runAttempt(
       env,
       task,

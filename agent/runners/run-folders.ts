@@ -7,6 +7,7 @@ import path from "node:path";
 import type { ClaimedRun } from "../../contract/agent-protocol.ts";
 import type { KernelFiles } from "../kernels/kernel-files.ts";
 import type { ReadyEnvironment } from "../environments/environment-store.ts";
+import { FolderPool } from "./folder-pool.ts";
 
 /**
  * What may share a warm kernel: one group's runs, and — for tasks with dependencies — one
@@ -45,6 +46,8 @@ export type RunFolders = {
   cwd: string;
   /** Where its TypeScript modules are written. */
   modules: string;
+  /** Its attempts' $PIPEBOOK_ARTIFACTS folders, below `modules` (writable in the sandbox). */
+  artifacts: FolderPool;
 };
 
 export function kernelGroupKey(run: Pick<ClaimedRun, "deployment" | "flow">): string {
@@ -60,10 +63,12 @@ export function prepareRunFolders(
   const key = kernelGroupKey(run);
   const hash = crypto.createHash("sha256").update(key).digest("hex").slice(0, 16);
   const dir = path.join(workDir, "runs", hash);
+  const modules = path.join(dir, ".modules", run.flowRunId);
   const folders = {
     group: { key, dir },
     cwd: path.join(dir, run.flowRunId),
-    modules: path.join(dir, ".modules", run.flowRunId),
+    modules,
+    artifacts: new FolderPool(path.join(modules, "artifacts")),
   };
   fs.mkdirSync(folders.cwd, { recursive: true, mode: 0o700 });
   fs.mkdirSync(folders.modules, { recursive: true });

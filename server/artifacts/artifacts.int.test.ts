@@ -198,7 +198,7 @@ describe("artifacts through the local storage", () => {
     }
   });
 
-  it("are kept from a failed attempt too, one set per attempt", async () => {
+  it("are kept from a failed attempt too, one set per attempt, each from an empty folder", async () => {
     const { deploymentId } = await seedDeployment(test.db, {
       name: uniqueName("artifacts-fail"),
       tasks: [
@@ -206,7 +206,9 @@ describe("artifacts through the local storage", () => {
           name: "flaky",
           language: "python",
           retries: 1,
-          code: "import os\nfrom pipebook import save_artifact\ndef main():\n    save_artifact('trace.txt', 'attempt ' + os.environ['PIPEBOOK_ATTEMPT'])\n    raise ValueError('no')",
+          // The agent reuses an attempt's folder, emptied, for a later one (folder-pool.ts): the
+          // second attempt must not upload the first one's file again.
+          code: "import os\nfrom pipebook import save_artifact\ndef main():\n    attempt = os.environ['PIPEBOOK_ATTEMPT']\n    save_artifact('trace.txt', 'attempt ' + attempt)\n    if attempt == '1':\n        save_artifact('first.txt', 'only the first')\n    raise ValueError('no')",
         },
       ],
     });
@@ -216,11 +218,14 @@ describe("artifacts through the local storage", () => {
     const { artifacts } = (await (
       await get(`/api/v1/flow-runs/${id}/artifacts`)
     ).json()) as ArtifactList;
-    expect(artifacts.map((a) => [a.name, a.attempt])).toEqual([
-      ["trace.txt", 1],
-      ["trace.txt", 2],
+    const kept = artifacts.map((a) => [a.attempt, a.name]).sort();
+    expect(kept).toEqual([
+      [1, "first.txt"],
+      [1, "trace.txt"],
+      [2, "trace.txt"],
     ]);
-    expect(await (await get(artifacts[1]!.url)).text()).toBe("attempt 2");
+    const second = artifacts.find((a) => a.attempt === 2)!;
+    expect(await (await get(second.url)).text()).toBe("attempt 2");
   });
 
   it("answers a missing run or artifact with 404 and what was missing", async () => {
