@@ -1,5 +1,6 @@
 // The attempts' artifacts folders (folder-pool.ts): each held by one attempt at a time, empty when
-// handed out, reused once given back, and never reused when it is no longer a folder.
+// handed out (also over what a killed agent left), reused once given back, and never reused when
+// it is no longer a plain folder with its mode.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +32,35 @@ describe("FolderPool", () => {
     expect(again).toBe(a);
     expect(fs.readdirSync(again)).toEqual([]);
     // b is still held: a third holder gets a new folder.
-    expect(p.take()).not.toBe(b);
+    const c = p.take();
+    expect([a, b]).not.toContain(c);
+    expect(fs.readdirSync(c)).toEqual([]);
+  });
+
+  it("empties a new folder that an agent killed during an earlier attempt left behind", () => {
+    const { root } = pool();
+    const left = path.join(root, "artifacts", "1");
+    fs.mkdirSync(left, { recursive: true });
+    fs.writeFileSync(path.join(left, "from-the-crashed-attempt.txt"), "x");
+    const p = new FolderPool(path.join(root, "artifacts"));
+    expect(p.take()).toBe(left);
+    expect(fs.readdirSync(left)).toEqual([]);
+  });
+
+  it("does not hand out again a folder made read-only or replaced by a link", () => {
+    const { root, pool: p } = pool();
+    const readOnly = p.take();
+    const linked = p.take();
+    fs.chmodSync(readOnly, 0o500);
+    const elsewhere = path.join(root, "elsewhere");
+    fs.mkdirSync(elsewhere);
+    fs.rmSync(linked, { recursive: true });
+    fs.symlinkSync(elsewhere, linked);
+    p.give(readOnly);
+    p.give(linked);
+    const next = p.take();
+    expect([readOnly, linked]).not.toContain(next);
+    fs.chmodSync(readOnly, 0o700);
   });
 
   it("does not hand out again a folder the attempt removed or replaced", () => {

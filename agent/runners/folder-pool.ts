@@ -10,6 +10,8 @@ import path from "node:path";
 export class FolderPool {
   private readonly free: string[] = [];
   private made = 0;
+  /** The mode its folders are made with: one the task changed is not handed out again. */
+  private mode: number | undefined;
 
   constructor(private readonly root: string) {}
 
@@ -18,19 +20,25 @@ export class FolderPool {
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
     const dir = path.join(this.root, String(++this.made));
+    // What an agent killed during an earlier attempt of this run left here is not this attempt's.
+    fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    this.mode ??= fs.lstatSync(dir).mode;
     return dir;
   }
 
   /**
-   * Takes `dir` back, emptied. One that cannot be emptied or is no longer a folder (the task
-   * removed it, say) is not handed out again: whatever is left goes with the run's folders.
+   * Takes `dir` back, emptied. One that is no longer a plain folder with the mode it was made
+   * with (the task removed it, replaced it with a link, made it read-only) is not handed out
+   * again: whatever is left goes with the run's folders.
    */
   give(dir: string): void {
     try {
+      if (fs.lstatSync(dir).mode !== this.mode) return;
       if (fs.readdirSync(dir).length) {
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir);
+        if (fs.lstatSync(dir).mode !== this.mode) return;
       }
       this.free.push(dir);
     } catch {

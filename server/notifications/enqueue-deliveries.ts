@@ -11,7 +11,7 @@ import type { NotificationEvent } from "../../contract/notifications.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { toJson } from "../db/json.ts";
-import { stateList } from "../runs/state-machine/sql.ts";
+import { stateList, textArray } from "../runs/state-machine/sql.ts";
 import { maskerForRun } from "./mask-run-facts.ts";
 import { runPayload, type RunFacts } from "./message.ts";
 
@@ -150,14 +150,24 @@ async function store(db: Db, candidates: Candidate[], baseUrl: string, now: Date
 }
 
 /** The messages about one run (it ended, or is running): at once, on "run-ended". */
-export async function enqueueForRun(
+export function enqueueForRun(
   db: Db,
   runId: string,
   options: { baseUrl: string; now?: Date },
 ): Promise<number> {
+  return enqueueForRuns(db, [runId], options);
+}
+
+/** The messages about these runs, in one statement. */
+export async function enqueueForRuns(
+  db: Db,
+  runIds: readonly string[],
+  options: { baseUrl: string; now?: Date },
+): Promise<number> {
+  if (!runIds.length) return 0;
   const now = options.now ?? new Date();
-  const candidates = await findCandidates(db, Prisma.sql`f.id = ${runId}::uuid`, now);
-  return store(db, candidates, options.baseUrl, now);
+  const runs = Prisma.sql`f.id = ANY(${textArray(runIds)}::uuid[])`;
+  return store(db, await findCandidates(db, runs, now), options.baseUrl, now);
 }
 
 /** The messages an event missed, and long-running runs: every few seconds. */

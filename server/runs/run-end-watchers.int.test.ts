@@ -1,6 +1,7 @@
 // What watches runs' ends, remembered (run-end-watchers.ts), against a real database (PGlite and
-// PostgreSQL): saving a trigger, a rule or a backfill is seen by the next run's end at once —
-// not after the time-to-live — and turning one off is seen too.
+// PostgreSQL): the answer is remembered until a change is announced; saving a trigger, a rule or
+// a backfill announces it, so the next run's end sees it at once — not after the time-to-live —
+// and turning one off is seen too.
 import { describe, expect, it } from "vitest";
 import { BackfillInputSchema } from "../../contract/backfills.ts";
 import { NotificationRuleInputSchema } from "../../contract/notifications.ts";
@@ -12,7 +13,7 @@ import { createBackfill } from "../backfills/create-backfill.ts";
 import { createRule, updateRule } from "../notifications/save-rule.ts";
 import { createSchedule } from "../schedules/save-schedule.ts";
 import { createTrigger, updateTrigger } from "../triggers/save-trigger.ts";
-import { runEndWatchers } from "./run-end-watchers.ts";
+import { runEndWatchers, runEndWatchersChanged } from "./run-end-watchers.ts";
 
 const test = freshDatabase();
 
@@ -28,11 +29,19 @@ const deployment = async () =>
 describe("run-end watchers", () => {
   it("are none at first, and each kind is seen as soon as it is saved or turned off", async () => {
     const none = { triggers: false, rules: false, backfills: false };
+    const [a, b] = [await deployment(), await deployment()];
     expect(await runEndWatchers(test.db)).toEqual(none);
-    // Asked again within the time-to-live: the remembered answer, unless a save announced one.
+    // Asked again within the time-to-live: the remembered answer, until a change is announced.
+    const unannounced = await test.db.notificationRule.create({
+      data: { name: uniqueName("r"), events: ["failed"], url: "http://127.0.0.1:9/" },
+    });
+    expect(await runEndWatchers(test.db)).toEqual(none);
+    runEndWatchersChanged();
+    expect(await runEndWatchers(test.db)).toEqual({ ...none, rules: true });
+    await test.db.notificationRule.delete({ where: { id: unannounced.id } });
+    runEndWatchersChanged();
     expect(await runEndWatchers(test.db)).toEqual(none);
 
-    const [a, b] = [await deployment(), await deployment()];
     const { trigger } = await createTrigger(
       test.db,
       b,

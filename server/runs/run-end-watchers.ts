@@ -4,8 +4,11 @@
 // bench:load — and most installations have none of one kind or another, so whether any exists
 // is remembered (events/remembered.ts) and a run's end looks up only what exists. Saving a
 // trigger, a rule or a backfill announces it (runEndWatchersChanged). A remembered "none" that
-// is stale (a NOTIFY lost) costs latency, not a firing: each kind's sweep finds what the event
-// path skipped (fire-completion.ts, enqueue-deliveries.ts, the scheduler's backfill step).
+// is stale (the announcement lost or late: a NOTIFY dropped, another replica's events out of
+// order, a replica of an older version) costs latency, not a firing: what the event path
+// skipped is found by the trigger sweep (fire-completion.ts, every run ended in the last hour),
+// the notifier's next sweep (it looks again at the runs it passed over: services/notifier.ts)
+// and the scheduler's backfill step (every running backfill).
 import type { Db } from "../db/client.ts";
 import { remembered } from "../events/remembered.ts";
 

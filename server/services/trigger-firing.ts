@@ -26,7 +26,14 @@ export function startTriggerFiring(handle: DatabaseHandle) {
     const created: string[] = [];
     if (sweep) created.push(...(await sweepCompletionTriggers(db)));
     // No active completion trigger anywhere: nothing to look up per run (run-end-watchers.ts).
-    const watched = ended.size > 0 && (await runEndWatchers(db)).triggers;
+    // Unknown (the database away): looked up per run, each failure taking its run off the set as
+    // before this answer was remembered, so the loop does not spin on a failing read.
+    const watched =
+      ended.size > 0 &&
+      (await runEndWatchers(db).then(
+        (w) => w.triggers,
+        () => true,
+      ));
     for (const id of ended) {
       ended.delete(id);
       if (watched) created.push(...(await fireCompletionTriggers(db, id)));
